@@ -1,0 +1,470 @@
+//! Aggregation: the three measures for any region (national, a province, a regency) and year, read with
+//! portable SQL. Province and national figures roll up from their regencies and include the events the
+//! province organised itself; a regency's figures are what it organised, plus (separately) the participants
+//! it sent to provincial events where the event's breakdown says so.
+
+use crate::domain::{Predicate, ProviderKind, RegionCode};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, FromRow, Row};
+use std::collections::HashMap;
+
+/// The region a figure is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "level", content = "code", rename_all = "snake_case")]
+pub enum Scope {
+    National,
+    Province(RegionCode),
+    Regency(RegionCode),
+}
+
+impl Scope {
+    pub fn of(code: RegionCode) -> Self {
+        match code {
+            RegionCode::Province(_) => Scope::Province(code),
+            RegionCode::Regency(..) => Scope::Regency(code),
+        }
+    }
+}
+
+/// A query parameter; scope codes and years are always bound, never spliced into SQL.
+#[derive(Debug, Clone)]
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// Builds `where …` for a scope over a table with a province column and a regency column, plus an optional
+/// year filter. Returns the clause and its parameters, numbered from `$1`.
+fn filter(scope: Scope, province_col: &str, regency_col: &str, year_col: &str, year: Option<i32>) -> (String, Vec<Param>) {
+    let mut clauses = Vec::new();
+    let mut params = Vec::new();
+    match scope {
+        Scope::National => {}
+        Scope::Province(p) => {
+            params.push(Param::Text(p.to_string()));
+            clauses.push(format!("{province_col} = ${}", params.len()));
+        }
+        Scope::Regency(r) => {
+            params.push(Param::Text(r.to_string()));
+            clauses.push(format!("{regency_col} = ${}", params.len()));
+        }
+    }
+    if let Some(y) = year {
+        params.push(Param::Int(i64::from(y)));
+        clauses.push(format!("{year_col} = ${}", params.len()));
+    }
+    let clause = if clauses.is_empty() { String::new() } else { format!(" where {}", clauses.join(" and ")) };
+    (clause, params)
+}
+
+async fn fetch_all<T>(pool: &AnyPool, sql: &str, params: &[Param]) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    // Safe: the SQL is assembled only from this module's constant fragments; every value is bound.
+    let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.to_string()));
+    for p in params {
+        q = match p {
+            Param::Text(s) => q.bind(s.clone()),
+            Param::Int(i) => q.bind(*i),
+        };
+    }
+    q.fetch_all(pool).await
+}
+
+async fn fetch_one<T>(pool: &AnyPool, sql: &str, params: &[Param]) -> Result<T, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    Ok(fetch_all(pool, sql, params).await?.into_iter().next().expect("aggregate query returns one row"))
+}
+
+fn demo(row: &AnyRow) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<i64, _>("demo")? != 0)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Training activity
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TrainingTotals {
+    pub events: i64,
+    pub participants_offline: i64,
+    pub participants_online: i64,
+    pub institutions: i64,
+    pub days: i64,
+    /// Whether any counted event is demo data.
+    pub demo: bool,
+}
+
+impl TrainingTotals {
+    pub fn participants(&self) -> i64 {
+        self.participants_offline + self.participants_online
+    }
+}
+
+impl<'r> FromRow<'r, AnyRow> for TrainingTotals {
+    fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            events: row.try_get("events")?,
+            participants_offline: row.try_get("offline")?,
+            participants_online: row.try_get("online")?,
+            institutions: row.try_get("institutions")?,
+            days: row.try_get("days")?,
+            demo: demo(row)?,
+        })
+    }
+}
+
+const TRAINING_SUMS: &str = "count(*) as events,
+    cast(coalesce(sum(participants_offline), 0) as bigint) as offline,
+    cast(coalesce(sum(participants_online), 0) as bigint) as online,
+    cast(coalesce(sum(institutions), 0) as bigint) as institutions,
+    cast(coalesce(sum(days), 0) as bigint) as days,
+    cast(coalesce(max(is_demo), 0) as bigint) as demo";
+
+pub async fn training_totals(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<TrainingTotals, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "organiser_code", "year", year);
+    fetch_one(pool, &format!("select {TRAINING_SUMS} from training_events{w}"), &p).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearTraining {
+    pub year: i32,
+    pub totals: TrainingTotals,
+}
+
+/// Training activity per year, oldest first.
+pub async fn training_by_year(pool: &AnyPool, scope: Scope) -> Result<Vec<YearTraining>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "organiser_code", "year", None);
+    #[derive(FromRow)]
+    struct Rec {
+        year: i64,
+        #[sqlx(flatten)]
+        totals: TrainingTotals,
+    }
+    let rows: Vec<Rec> =
+        fetch_all(pool, &format!("select year, {TRAINING_SUMS} from training_events{w} group by year order by year"), &p).await?;
+    Ok(rows.into_iter().map(|r| YearTraining { year: r.year as i32, totals: r.totals }).collect())
+}
+
+/// Training activity per child region: per province (national scope) or per organiser within a province
+/// (its regencies and the province itself). Keyed by region code.
+pub async fn training_by_child(
+    pool: &AnyPool,
+    scope: Scope,
+    year: Option<i32>,
+) -> Result<HashMap<String, TrainingTotals>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "organiser_code", "year", year);
+    let key = match scope {
+        Scope::National => "province_code",
+        _ => "organiser_code",
+    };
+    #[derive(FromRow)]
+    struct Rec {
+        code: String,
+        #[sqlx(flatten)]
+        totals: TrainingTotals,
+    }
+    let rows: Vec<Rec> =
+        fetch_all(pool, &format!("select {key} as code, {TRAINING_SUMS} from training_events{w} group by {key}"), &p).await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.totals)).collect())
+}
+
+/// Participants a regency sent to events organised by its province (or any province), as recorded in the
+/// events' breakdowns by regency.
+pub async fn participants_in_provincial_events(pool: &AnyPool, regency: RegionCode, year: Option<i32>) -> Result<i64, sqlx::Error> {
+    let mut sql = String::from(
+        "select cast(coalesce(sum(b.participants), 0) as bigint) as n from training_participants_by_regency b
+         join training_events e on e.id = b.event_id
+         where b.regency_code = $1 and e.organiser_level = 'province'",
+    );
+    let mut p = vec![Param::Text(regency.to_string())];
+    if let Some(y) = year {
+        sql.push_str(" and e.year = $2");
+        p.push(Param::Int(i64::from(y)));
+    }
+    #[derive(FromRow)]
+    struct Rec {
+        n: i64,
+    }
+    Ok(fetch_one::<Rec>(pool, &sql, &p).await?.n)
+}
+
+/// One event as listed on a regency page: no personal data is stored, so all of it is public.
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub mode: String,
+    pub participants_offline: i64,
+    pub participants_online: i64,
+    pub institutions: i64,
+    pub pre_test_mean: Option<f64>,
+    pub post_test_mean: Option<f64>,
+    pub source_url: String,
+    pub is_demo: i64,
+}
+
+/// A region's own events, newest first, at most `limit`.
+pub async fn events(pool: &AnyPool, organiser: RegionCode, year: Option<i32>, limit: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+    let (w, mut p) = filter(Scope::Regency(organiser), "province_code", "organiser_code", "year", year);
+    p.push(Param::Int(limit));
+    let sql = format!(
+        "select id, title, kind, start_date, end_date, mode, participants_offline, participants_online, institutions,
+                pre_test_mean, post_test_mean, source_url, is_demo
+         from training_events{w} order by start_date desc, id desc limit ${}",
+        p.len()
+    );
+    fetch_all(pool, &sql, &p).await
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Certified service units
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UnitTotals {
+    pub units: i64,
+    /// Units with at least one KHA-certified staff member.
+    pub certified_units: i64,
+    pub staff: i64,
+    pub certified_staff: i64,
+    pub demo: bool,
+}
+
+impl UnitTotals {
+    /// Certified units ÷ units, `None` when there are no units.
+    pub fn unit_share(&self) -> Option<f64> {
+        (self.units > 0).then(|| self.certified_units as f64 / self.units as f64)
+    }
+    /// Certified staff ÷ all staff, `None` when no staff is recorded.
+    pub fn staff_share(&self) -> Option<f64> {
+        (self.staff > 0).then(|| self.certified_staff as f64 / self.staff as f64)
+    }
+}
+
+impl<'r> FromRow<'r, AnyRow> for UnitTotals {
+    fn from_row(row: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            units: row.try_get("units")?,
+            certified_units: row.try_get("certified_units")?,
+            staff: row.try_get("staff")?,
+            certified_staff: row.try_get("certified_staff")?,
+            demo: demo(row)?,
+        })
+    }
+}
+
+const UNIT_SUMS: &str = "count(*) as units,
+    cast(coalesce(sum(case when certified_staff > 0 then 1 else 0 end), 0) as bigint) as certified_units,
+    cast(coalesce(sum(total_staff), 0) as bigint) as staff,
+    cast(coalesce(sum(certified_staff), 0) as bigint) as certified_staff,
+    cast(coalesce(max(is_demo), 0) as bigint) as demo";
+
+pub async fn unit_totals(pool: &AnyPool, scope: Scope) -> Result<UnitTotals, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+    fetch_one(pool, &format!("select {UNIT_SUMS} from service_units{w}"), &p).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindUnits {
+    pub kind: ProviderKind,
+    pub totals: UnitTotals,
+}
+
+/// Units by provider kind, in the kinds' canonical order; kinds without units are left out.
+pub async fn units_by_kind(pool: &AnyPool, scope: Scope) -> Result<Vec<KindUnits>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+    #[derive(FromRow)]
+    struct Rec {
+        kind: String,
+        #[sqlx(flatten)]
+        totals: UnitTotals,
+    }
+    let rows: Vec<Rec> = fetch_all(pool, &format!("select kind, {UNIT_SUMS} from service_units{w} group by kind"), &p).await?;
+    let mut out: Vec<KindUnits> =
+        rows.into_iter().filter_map(|r| ProviderKind::parse(&r.kind).map(|kind| KindUnits { kind, totals: r.totals })).collect();
+    out.sort_by_key(|k| k.kind);
+    Ok(out)
+}
+
+/// Units per child region (province or regency), keyed by code.
+pub async fn units_by_child(pool: &AnyPool, scope: Scope) -> Result<HashMap<String, UnitTotals>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+    let key = match scope {
+        Scope::National => "province_code",
+        _ => "regency_code",
+    };
+    #[derive(FromRow)]
+    struct Rec {
+        code: String,
+        #[sqlx(flatten)]
+        totals: UnitTotals,
+    }
+    let rows: Vec<Rec> = fetch_all(pool, &format!("select {key} as code, {UNIT_SUMS} from service_units{w} group by {key}"), &p).await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.totals)).collect())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Predicates
+
+/// A regency's most recent predicate record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatestPredicate {
+    pub regency: String,
+    pub award_year: i32,
+    pub predicate: Option<Predicate>,
+    pub score_final: Option<f64>,
+    pub demo: bool,
+}
+
+/// Each regency's latest predicate record within the scope.
+pub async fn latest_predicates(pool: &AnyPool, scope: Scope) -> Result<Vec<LatestPredicate>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+    #[derive(FromRow)]
+    struct Rec {
+        regency_code: String,
+        award_year: i64,
+        predicate: Option<String>,
+        score_final: Option<f64>,
+        is_demo: i64,
+    }
+    let sql = format!(
+        "select p.regency_code, p.award_year, p.predicate, p.score_final, p.is_demo
+         from predicate_records p
+         join (select regency_code, max(award_year) as y from predicate_records{w} group by regency_code) m
+           on m.regency_code = p.regency_code and m.y = p.award_year
+         order by p.regency_code"
+    );
+    let rows: Vec<Rec> = fetch_all(pool, &sql, &p).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LatestPredicate {
+            regency: r.regency_code,
+            award_year: r.award_year as i32,
+            predicate: r.predicate.as_deref().and_then(Predicate::parse),
+            score_final: r.score_final,
+            demo: r.is_demo != 0,
+        })
+        .collect())
+}
+
+/// How many regencies hold each predicate (index 0 = no predicate, 1–5 = Pratama…KLA).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Distribution(pub [i64; 6]);
+
+impl Distribution {
+    pub fn add(&mut self, p: Option<Predicate>) {
+        self.0[p.map_or(0, |p| p.rank() as usize)] += 1;
+    }
+    pub fn count(&self, p: Option<Predicate>) -> i64 {
+        self.0[p.map_or(0, |p| p.rank() as usize)]
+    }
+    /// Regencies with any predicate.
+    pub fn awarded(&self) -> i64 {
+        self.0[1..].iter().sum()
+    }
+    pub fn from_latest(latest: &[LatestPredicate]) -> Self {
+        let mut d = Self::default();
+        for l in latest {
+            d.add(l.predicate);
+        }
+        d
+    }
+}
+
+/// The predicate distribution for every award year in the scope, oldest first.
+pub async fn distribution_by_year(pool: &AnyPool, scope: Scope) -> Result<Vec<(i32, Distribution)>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+    #[derive(FromRow)]
+    struct Rec {
+        award_year: i64,
+        predicate: Option<String>,
+        n: i64,
+    }
+    let rows: Vec<Rec> = fetch_all(
+        pool,
+        &format!("select award_year, predicate, count(*) as n from predicate_records{w} group by award_year, predicate order by award_year"),
+        &p,
+    )
+    .await?;
+    let mut out: Vec<(i32, Distribution)> = Vec::new();
+    for r in rows {
+        let y = r.award_year as i32;
+        if out.last().is_none_or(|(ly, _)| *ly != y) {
+            out.push((y, Distribution::default()));
+        }
+        let d = &mut out.last_mut().expect("pushed").1;
+        d.0[r.predicate.as_deref().and_then(Predicate::parse).map_or(0, |p| p.rank() as usize)] += r.n;
+    }
+    Ok(out)
+}
+
+/// A regency's predicate record as shown in its history.
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+pub struct PredicateRow {
+    pub award_year: i64,
+    pub data_year: i64,
+    pub score_self_assessment: Option<f64>,
+    pub score_administrative: Option<f64>,
+    pub score_field: Option<f64>,
+    pub score_final: Option<f64>,
+    pub predicate: Option<String>,
+    pub source_url: String,
+    pub is_demo: i64,
+}
+
+impl PredicateRow {
+    pub fn predicate(&self) -> Option<Predicate> {
+        self.predicate.as_deref().and_then(Predicate::parse)
+    }
+}
+
+/// Every predicate record of a regency, oldest first.
+pub async fn predicate_history(pool: &AnyPool, regency: RegionCode) -> Result<Vec<PredicateRow>, sqlx::Error> {
+    fetch_all(
+        pool,
+        "select award_year, data_year, score_self_assessment, score_administrative, score_field, score_final, predicate,
+                source_url, is_demo
+         from predicate_records where regency_code = $1 order by award_year",
+        &[Param::Text(regency.to_string())],
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_bind_scope_and_year() {
+        let (w, p) = filter(Scope::Province(RegionCode::Province(63)), "province_code", "organiser_code", "year", Some(2025));
+        assert_eq!(w, " where province_code = $1 and year = $2");
+        assert!(matches!(&p[..], [Param::Text(c), Param::Int(2025)] if c == "63"));
+        let (w, p) = filter(Scope::National, "province_code", "organiser_code", "year", None);
+        assert!(w.is_empty() && p.is_empty());
+        let (w, _) = filter(Scope::Regency(RegionCode::Regency(63, 10)), "province_code", "regency_code", "", None);
+        assert_eq!(w, " where regency_code = $1");
+    }
+
+    #[test]
+    fn distribution_counts_by_rank() {
+        let mk = |p| LatestPredicate { regency: "63.10".into(), award_year: 2025, predicate: p, score_final: None, demo: false };
+        let d = Distribution::from_latest(&[mk(Some(Predicate::Madya)), mk(Some(Predicate::Madya)), mk(None), mk(Some(Predicate::Kla))]);
+        assert_eq!(d.count(Some(Predicate::Madya)), 2);
+        assert_eq!(d.count(None), 1);
+        assert_eq!(d.awarded(), 3);
+    }
+
+    #[test]
+    fn shares_are_none_without_units() {
+        assert_eq!(UnitTotals::default().unit_share(), None);
+        let u = UnitTotals { units: 4, certified_units: 1, staff: 10, certified_staff: 5, demo: false };
+        assert_eq!(u.unit_share(), Some(0.25));
+        assert_eq!(u.staff_share(), Some(0.5));
+    }
+}

@@ -1,0 +1,227 @@
+//! Charts: pure functions from series to SVG strings, drawn on the server with plotters. Every chart has
+//! an accessible name (`role="img"` + `aria-label`) and scales to its container through its viewBox; the
+//! page puts a data table and the source beside it.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Predicate colours, none → KLA: a sequential ColorBrewer YlGnBu ramp, ordered by lightness so readers
+/// with colour-vision deficiencies still read the order.
+pub const PREDICATE_COLOURS: [RGBColor; 6] = [
+    RGBColor(0xd9, 0xd9, 0xd9),
+    RGBColor(0xc7, 0xe9, 0xb4),
+    RGBColor(0x7f, 0xcd, 0xbb),
+    RGBColor(0x41, 0xb6, 0xc4),
+    RGBColor(0x2c, 0x7f, 0xb8),
+    RGBColor(0x25, 0x34, 0x94),
+];
+
+/// The colour used for single-series bars.
+pub const ACCENT: RGBColor = RGBColor(0x1f, 0x6f, 0x8b);
+/// Line colours for up to four series (Okabe–Ito, distinguishable with colour-vision deficiencies).
+pub const SERIES_COLOURS: [RGBColor; 4] =
+    [RGBColor(0xe6, 0x9f, 0x00), RGBColor(0x56, 0xb4, 0xe9), RGBColor(0x00, 0x9e, 0x73), RGBColor(0x00, 0x33, 0x99)];
+
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 300;
+
+#[derive(Debug, thiserror::Error)]
+#[error("chart: {0}")]
+pub struct ChartError(String);
+
+fn err<E: std::fmt::Display>(e: E) -> ChartError {
+    ChartError(e.to_string())
+}
+
+/// Vertical bars, one per category.
+#[derive(Debug, Clone)]
+pub struct Bars {
+    /// The accessible name of the chart.
+    pub title: String,
+    pub labels: Vec<String>,
+    pub values: Vec<f64>,
+    /// One colour per bar; `ACCENT` for all when empty.
+    pub colours: Vec<RGBColor>,
+    pub y_label: String,
+}
+
+/// Lines over whole-number x values (years); a series may have gaps.
+#[derive(Debug, Clone)]
+pub struct Lines {
+    pub title: String,
+    pub x: Vec<i32>,
+    /// (series name, one value per x).
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+    pub y_label: String,
+    /// Fixed y range (for scores, 0–1000); computed from the data when `None`.
+    pub y_range: Option<(f64, f64)>,
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Gives the SVG its accessible name and lets CSS size it.
+fn finish(svg: String, title: &str) -> String {
+    svg.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{}\" class=\"chart\" ", escape_attr(title)), 1)
+}
+
+/// The top of the y axis: a little above the largest value, and never an empty range.
+fn y_top(max: f64) -> f64 {
+    if max.is_finite() && max > 0.0 { max * 1.12 } else { 1.0 }
+}
+
+fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), ChartError> {
+    root.fill(&WHITE).map_err(err)?;
+    let n = b.values.len() as i32;
+    let top = y_top(b.values.iter().copied().fold(0.0, f64::max));
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(56)
+        .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+        .map_err(err)?;
+    let labels = b.labels.clone();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .y_desc(b.y_label.as_str())
+        .y_labels(6)
+        .x_labels(b.labels.len())
+        .x_label_formatter(&move |v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    let colours = &b.colours;
+    chart
+        .draw_series(b.values.iter().enumerate().map(|(i, &v)| {
+            let c = colours.get(i).copied().unwrap_or(ACCENT);
+            let mut bar = Rectangle::new([(SegmentValue::Exact(i as i32), 0.0), (SegmentValue::Exact(i as i32 + 1), v)], c.filled());
+            bar.set_margin(0, 0, 6, 6);
+            bar
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Draws vertical bars; `None` when there is nothing to draw (the page then says so in words).
+pub fn bars(b: &Bars) -> Result<Option<String>, ChartError> {
+    if b.values.is_empty() || b.values.len() != b.labels.len() || b.values.iter().any(|v| !v.is_finite()) {
+        return Ok(None);
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw_bars(&root, b)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Some(finish(svg, &b.title)))
+}
+
+/// Draws lines with a legend; `None` when no series has a value.
+pub fn lines(l: &Lines) -> Result<Option<String>, ChartError> {
+    let values: Vec<f64> = l.series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).collect();
+    if l.x.is_empty() || values.is_empty() || values.iter().any(|v| !v.is_finite()) {
+        return Ok(None);
+    }
+    let (x0, x1) = (*l.x.iter().min().expect("non-empty"), *l.x.iter().max().expect("non-empty"));
+    // A single year still needs a range to draw in.
+    let (x0, x1) = if x0 == x1 { (x0 - 1, x1 + 1) } else { (x0, x1) };
+    let (y0, y1) = l.y_range.unwrap_or((0.0, y_top(values.iter().copied().fold(0.0, f64::max))));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(0xee, 0xee, 0xee))
+            .x_labels(((x1 - x0) as usize + 1).min(12))
+            .x_label_formatter(&|x| x.to_string())
+            .y_desc(l.y_label.as_str())
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+        for (i, (name, ys)) in l.series.iter().enumerate() {
+            let colour = SERIES_COLOURS[i % SERIES_COLOURS.len()];
+            let pts: Vec<(i32, f64)> = l.x.iter().zip(ys).filter_map(|(&x, y)| y.map(|y| (x, y))).collect();
+            if pts.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))
+                .map_err(err)?
+                .label(name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3)));
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, colour.filled()))).map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(0xcc, 0xcc, 0xcc))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(Some(finish(svg, &l.title)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Bars {
+        Bars {
+            title: "Pelatihan per tahun <Kalsel>".into(),
+            labels: vec!["2023".into(), "2024".into(), "2025".into()],
+            values: vec![3.0, 0.0, 7.0],
+            colours: vec![],
+            y_label: "kegiatan".into(),
+        }
+    }
+
+    #[test]
+    fn bars_are_svg_with_an_escaped_accessible_name_and_every_label() {
+        let svg = bars(&sample()).unwrap().unwrap();
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Pelatihan per tahun &lt;Kalsel&gt;\""));
+        for l in ["2023", "2024", "2025"] {
+            assert!(svg.contains(&format!(">{l}<")), "label {l} missing");
+        }
+        assert_eq!(svg.matches("<rect").count() >= 3, true);
+    }
+
+    #[test]
+    fn empty_and_flat_data_do_not_panic() {
+        let mut b = sample();
+        b.values = vec![0.0, 0.0, 0.0];
+        assert!(bars(&b).unwrap().is_some());
+        b.values.clear();
+        b.labels.clear();
+        assert!(bars(&b).unwrap().is_none());
+        let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![Some(588.4)])], y_label: "".into(), y_range: None };
+        assert!(lines(&l).unwrap().is_some());
+        let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![None])], y_label: "".into(), y_range: None };
+        assert!(lines(&l).unwrap().is_none());
+    }
+
+    #[test]
+    fn user_text_in_labels_is_escaped() {
+        let mut b = sample();
+        b.labels[0] = "<script>".into();
+        let svg = bars(&b).unwrap().unwrap();
+        assert!(!svg.contains("<script>"));
+    }
+}

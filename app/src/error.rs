@@ -1,0 +1,54 @@
+//! The one application error: each case has its HTTP status; database and internal causes are logged once
+//! here and shown to the reader as a generic message, never as raw database text.
+
+use crate::i18n::{Lang, tr};
+
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// No such page or region.
+    NotFound,
+    /// The request itself is wrong (a bad query parameter); the message names the parameter.
+    BadRequest(String),
+    /// Something failed on our side; the cause went to the log, not to the reader.
+    Internal,
+}
+
+impl AppError {
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+            AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn title(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotFound => tr(lang, "error.not_found_title"),
+            AppError::BadRequest(_) => tr(lang, "error.bad_request_title"),
+            AppError::Internal => tr(lang, "error.internal_title"),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotFound => tr(lang, "error.not_found_body"),
+            AppError::BadRequest(m) => m.clone(),
+            AppError::Internal => tr(lang, "error.internal_body"),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database query failed");
+        AppError::Internal
+    }
+}
+
+impl From<crate::charts::ChartError> for AppError {
+    fn from(e: crate::charts::ChartError) -> Self {
+        tracing::error!(error = %e, "chart drawing failed");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,107 @@
+//! The i18n layer: every user-facing text goes through `tr` (rust-i18n, messages in `app/locales/*.yml`).
+//! Bahasa Indonesia is the default; English is chosen by `?lang=en` or the `lang` cookie that the
+//! language link sets.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+/// The cookie that remembers the reader's language.
+pub const LANG_COOKIE: &str = "lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    /// The language for a request: `?lang=` first, then the cookie, then Bahasa Indonesia.
+    pub fn from_request(uri: &http::Uri, headers: &http::HeaderMap) -> Self {
+        let from_query = uri.query().and_then(|q| {
+            q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
+        });
+        from_query.or_else(|| cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v))).unwrap_or_default()
+    }
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// The message for `key` in `lang`.
+pub fn tr(lang: Lang, key: &str) -> String {
+    rust_i18n::t!(key, locale = lang.code()).into_owned()
+}
+
+/// The language of the page being rendered (provided per request by the app shell).
+pub fn use_lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_beats_cookie_and_default_is_indonesian() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(Lang::from_request(&"/".parse().unwrap(), &h), Lang::Id);
+        h.insert(http::header::COOKIE, "x=1; lang=en".parse().unwrap());
+        assert_eq!(Lang::from_request(&"/".parse().unwrap(), &h), Lang::En);
+        assert_eq!(Lang::from_request(&"/?tahun=2025&lang=id".parse().unwrap(), &h), Lang::Id);
+    }
+
+    #[test]
+    fn every_key_exists_in_both_languages() {
+        let id: serde_yaml_like::Keys = serde_yaml_like::keys(include_str!("../locales/id.yml"));
+        let en = serde_yaml_like::keys(include_str!("../locales/en.yml"));
+        assert_eq!(id, en, "locales/id.yml and locales/en.yml must have the same keys");
+        assert_eq!(tr(Lang::Id, "nav.home"), "Beranda");
+        assert_eq!(tr(Lang::En, "nav.home"), "Home");
+    }
+
+    /// The locale files are flat two-level YAML; reading their keys needs no YAML library.
+    mod serde_yaml_like {
+        pub type Keys = std::collections::BTreeSet<String>;
+        pub fn keys(text: &str) -> Keys {
+            let mut out = Keys::new();
+            let mut section = String::new();
+            for line in text.lines() {
+                if line.trim().is_empty() || line.trim_start().starts_with('#') || line.starts_with("_version") {
+                    continue;
+                }
+                let Some((k, _)) = line.split_once(':') else { continue };
+                if line.starts_with(' ') {
+                    out.insert(format!("{section}.{}", k.trim()));
+                } else {
+                    section = k.trim().to_string();
+                }
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Spreadsheet import (CSV): detects which record a file holds from its header, validates every row
+//! (listing each error with its row and column) and writes all rows in one transaction, or none.
+
+use crate::db::RegionRegistry;
+use crate::db::writes::{self, WriteError};
+use crate::domain::predicate::PredicateRecordInput;
+use crate::domain::service_unit::ServiceUnitInput;
+use crate::domain::training::TrainingEventInput;
+use crate::domain::{FieldErrors, PredicateBands, PredicateRecord, ServiceUnit, TrainingEvent};
+use crate::i18n::Lang;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::AnyPool;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    TrainingEvents,
+    ServiceUnits,
+    PredicateRecords,
+}
+
+pub const TRAINING_COLUMNS: &[&str] = &[
+    "organiser_code", "title", "kind", "start_date", "end_date", "venue", "mode", "participants_offline",
+    "participants_online", "institutions", "participants_by_regency", "participants_by_kind", "pre_test_mean",
+    "post_test_mean", "certificate_issuer", "source_url",
+];
+pub const UNIT_COLUMNS: &[&str] =
+    &["regency_code", "kind", "name", "total_staff", "certified_staff", "latest_certificate_year", "certificate_issuer"];
+pub const PREDICATE_COLUMNS: &[&str] = &[
+    "regency_code", "award_year", "data_year", "score_self_assessment", "score_administrative", "score_field",
+    "score_final", "predicate", "source_url",
+];
+
+impl RecordKind {
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            RecordKind::TrainingEvents => TRAINING_COLUMNS,
+            RecordKind::ServiceUnits => UNIT_COLUMNS,
+            RecordKind::PredicateRecords => PREDICATE_COLUMNS,
+        }
+    }
+    /// The column that tells this kind of file apart from the others.
+    fn marker(self) -> &'static str {
+        match self {
+            RecordKind::TrainingEvents => "organiser_code",
+            RecordKind::ServiceUnits => "certified_staff",
+            RecordKind::PredicateRecords => "award_year",
+        }
+    }
+}
+
+/// One refused row: its line number in the file (the header is line 1), the column, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}, column {}: {}", self.row, self.column, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is not readable CSV: {0}")]
+    Unreadable(String),
+    #[error("the header names no known record (expected the columns of training events, service units or predicate records)")]
+    UnknownHeader,
+    #[error("unknown column {0:?}")]
+    UnknownColumn(String),
+    #[error("missing column {0:?}")]
+    MissingColumn(String),
+    #[error("{} row(s) refused; nothing was written", .0.len())]
+    Rows(Vec<RowError>),
+    #[error("the database refused the import; nothing was written")]
+    Database(#[source] sqlx::Error),
+}
+
+/// Validated rows, ready to write.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    TrainingEvents(Vec<(usize, TrainingEvent)>),
+    ServiceUnits(Vec<(usize, ServiceUnit)>),
+    PredicateRecords(Vec<(usize, PredicateRecord)>),
+}
+
+impl Parsed {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Parsed::TrainingEvents(_) => RecordKind::TrainingEvents,
+            Parsed::ServiceUnits(_) => RecordKind::ServiceUnits,
+            Parsed::PredicateRecords(_) => RecordKind::PredicateRecords,
+        }
+    }
+    pub fn len(&self) -> usize {
+        match self {
+            Parsed::TrainingEvents(v) => v.len(),
+            Parsed::ServiceUnits(v) => v.len(),
+            Parsed::PredicateRecords(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or("");
+    // Spreadsheets saved in an Indonesian locale separate with semicolons.
+    let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
+    csv::ReaderBuilder::new().delimiter(delimiter).trim(csv::Trim::All).from_reader(text.as_bytes())
+}
+
+/// Which record the header describes; every column must be known and every column of the record present.
+pub fn detect(headers: &[String]) -> Result<RecordKind, ImportError> {
+    let kind = [RecordKind::TrainingEvents, RecordKind::ServiceUnits, RecordKind::PredicateRecords]
+        .into_iter()
+        .find(|k| headers.iter().any(|h| h == k.marker()))
+        .ok_or(ImportError::UnknownHeader)?;
+    if let Some(h) = headers.iter().find(|h| !kind.columns().contains(&h.as_str())) {
+        return Err(ImportError::UnknownColumn(h.clone()));
+    }
+    if let Some(c) = kind.columns().iter().find(|c| !headers.iter().any(|h| h == *c)) {
+        return Err(ImportError::MissingColumn(c.to_string()));
+    }
+    Ok(kind)
+}
+
+fn push_field_errors(out: &mut Vec<RowError>, row: usize, errs: &FieldErrors, lang: Lang) {
+    for e in &errs.0 {
+        let msg = e.message(lang.code());
+        let message = msg.split_once(": ").map(|(_, m)| m.to_string()).unwrap_or(msg);
+        out.push(RowError { row, column: e.field.to_string(), message });
+    }
+}
+
+fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> Vec<(usize, I)> {
+    let mut out = Vec::new();
+    for (i, rec) in rdr.deserialize::<I>().enumerate() {
+        let row = i + 2;
+        match rec {
+            Ok(input) => out.push((row, input)),
+            Err(e) => errors.push(RowError { row, column: "-".into(), message: e.to_string() }),
+        }
+    }
+    out
+}
+
+/// Validates a whole file. Region codes are checked against the registry and duplicate rows within the
+/// file are refused, so the preview lists every problem before anything is written.
+pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang: Lang) -> Result<Parsed, ImportError> {
+    let mut rdr = reader(text);
+    let headers: Vec<String> =
+        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
+    let kind = detect(&headers)?;
+    rdr.set_headers(csv::StringRecord::from(headers));
+    let mut errors = Vec::new();
+    let unknown = |errs: &mut FieldErrors, field: &'static str, code: crate::domain::RegionCode| {
+        if !registry.contains(code) {
+            errs.push(crate::domain::FieldError::with(field, "unknown_region", code.to_string()));
+        }
+    };
+    let parsed = match kind {
+        RecordKind::TrainingEvents => {
+            let mut seen = HashSet::new();
+            let mut ok = Vec::new();
+            for (row, input) in rows::<TrainingEventInput>(&mut rdr, &mut errors) {
+                match input.parse() {
+                    Ok(e) => {
+                        let mut errs = FieldErrors::default();
+                        unknown(&mut errs, "organiser_code", e.organiser);
+                        for b in &e.by_regency {
+                            unknown(&mut errs, "participants_by_regency", b.key);
+                        }
+                        if !seen.insert((e.organiser, e.title.to_lowercase(), e.start_date)) {
+                            errs.push(crate::domain::FieldError::new("title", "duplicate_row"));
+                        }
+                        if errs.is_empty() { ok.push((row, e)) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                    }
+                    Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
+                }
+            }
+            Parsed::TrainingEvents(ok)
+        }
+        RecordKind::ServiceUnits => {
+            let mut seen = HashSet::new();
+            let mut ok = Vec::new();
+            for (row, input) in rows::<ServiceUnitInput>(&mut rdr, &mut errors) {
+                match input.parse() {
+                    Ok(u) => {
+                        let mut errs = FieldErrors::default();
+                        unknown(&mut errs, "regency_code", u.regency);
+                        if !seen.insert((u.regency, u.kind, u.name.to_lowercase())) {
+                            errs.push(crate::domain::FieldError::new("name", "duplicate_row"));
+                        }
+                        if errs.is_empty() { ok.push((row, u)) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                    }
+                    Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
+                }
+            }
+            Parsed::ServiceUnits(ok)
+        }
+        RecordKind::PredicateRecords => {
+            let mut seen = HashSet::new();
+            let mut ok = Vec::new();
+            for (row, input) in rows::<PredicateRecordInput>(&mut rdr, &mut errors) {
+                match input.parse(bands) {
+                    Ok(p) => {
+                        let mut errs = FieldErrors::default();
+                        unknown(&mut errs, "regency_code", p.regency);
+                        if !seen.insert((p.regency, p.award_year)) {
+                            errs.push(crate::domain::FieldError::new("award_year", "duplicate_row"));
+                        }
+                        if errs.is_empty() { ok.push((row, p)) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                    }
+                    Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
+                }
+            }
+            Parsed::PredicateRecords(ok)
+        }
+    };
+    if errors.is_empty() { Ok(parsed) } else { Err(ImportError::Rows(errors)) }
+}
+
+/// Writes validated rows in one transaction: a row the database refuses (a predicate record that already
+/// exists, say) rolls back every row. `progress` is called after each row.
+pub async fn write(
+    pool: &AnyPool,
+    registry: &RegionRegistry,
+    parsed: &Parsed,
+    demo: bool,
+    lang: Lang,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, ImportError> {
+    let mut tx = pool.begin().await.map_err(ImportError::Database)?;
+    let mut n = 0;
+    let row_err = |row: usize, e: WriteError| match e {
+        WriteError::Invalid(errs) => {
+            let mut out = Vec::new();
+            push_field_errors(&mut out, row, &errs, lang);
+            ImportError::Rows(out)
+        }
+        WriteError::Db(e) => ImportError::Database(e),
+    };
+    match parsed {
+        Parsed::TrainingEvents(rows) => {
+            for (row, e) in rows {
+                writes::insert_training_event(&mut tx, registry, e, demo).await.map_err(|e| row_err(*row, e))?;
+                n += 1;
+                progress(n);
+            }
+        }
+        Parsed::ServiceUnits(rows) => {
+            for (row, u) in rows {
+                writes::insert_service_unit(&mut tx, registry, u, demo).await.map_err(|e| row_err(*row, e))?;
+                n += 1;
+                progress(n);
+            }
+        }
+        Parsed::PredicateRecords(rows) => {
+            for (row, p) in rows {
+                writes::insert_predicate_record(&mut tx, registry, p, demo).await.map_err(|e| row_err(*row, e))?;
+                n += 1;
+                progress(n);
+            }
+        }
+    }
+    tx.commit().await.map_err(ImportError::Database)?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::regions::bundled;
+
+    fn registry() -> RegionRegistry {
+        RegionRegistry::from_regions(bundled().unwrap())
+    }
+
+    #[test]
+    fn detects_each_record_kind_and_refuses_unknown_columns() {
+        let h = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(detect(&h(UNIT_COLUMNS)).unwrap(), RecordKind::ServiceUnits);
+        assert_eq!(detect(&h(PREDICATE_COLUMNS)).unwrap(), RecordKind::PredicateRecords);
+        assert_eq!(detect(&h(TRAINING_COLUMNS)).unwrap(), RecordKind::TrainingEvents);
+        let mut extra = h(UNIT_COLUMNS);
+        extra.push("nik".into());
+        assert!(matches!(detect(&extra), Err(ImportError::UnknownColumn(c)) if c == "nik"));
+        assert!(matches!(detect(&h(&UNIT_COLUMNS[..4])), Err(ImportError::MissingColumn(_))));
+        assert!(matches!(detect(&h(&["a", "b"])), Err(ImportError::UnknownHeader)));
+    }
+
+    #[test]
+    fn lists_every_bad_row_with_row_and_column() {
+        let csv = "regency_code;kind;name;total_staff;certified_staff;latest_certificate_year;certificate_issuer\n\
+                   63.10;paud;PAUD Melati;4;2;2024;DP3A\n\
+                   63.99;paud;PAUD Mawar;4;2;2024;DP3A\n\
+                   63.10;paud;PAUD Melati;4;2;2024;DP3A\n\
+                   63.10;paud;PAUD Anggrek;4;9;2024;DP3A\n";
+        let Err(ImportError::Rows(errs)) = parse(csv, &registry(), &PredicateBands::published(), Lang::En) else {
+            panic!("expected row errors")
+        };
+        let at: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(at, vec![(3, "regency_code"), (4, "name"), (5, "certified_staff")]);
+    }
+
+    #[test]
+    fn a_clean_file_parses_every_row() {
+        let csv = "\u{feff}regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url\n\
+                   63.10,2025,2024,721,588.40,,588.40,,\n\
+                   63.72,2025,2024,,,,702.5,nindya,https://example.org/x\n";
+        let p = parse(csv, &registry(), &PredicateBands::published(), Lang::Id).unwrap();
+        assert_eq!(p.kind(), RecordKind::PredicateRecords);
+        assert_eq!(p.len(), 2);
+    }
+}

@@ -1,0 +1,25 @@
+#![recursion_limit = "256"]
+//! Pantau KLA: follows Indonesia's Child-Friendly Regency/City programme (KLA) through three measures —
+//! KHA training activity, the share of service units with KHA-certified staff, and predicate levels.
+//!
+//! Reading order, which is also the path of a figure from entry to page:
+//! form or file → [`domain`] (validated types) → [`db`] (writes, registry) → [`aggregate`] (figures per
+//! region and year) → [`charts`] (SVG) → [`pages`] (server-rendered routes), with [`i18n`] and [`format`]
+//! for every text and number a reader sees.
+
+rust_i18n::i18n!("locales", fallback = "id");
+
+pub mod domain;
+pub mod db;
+pub mod aggregate;
+pub mod charts;
+pub mod import;
+pub mod pages;
+pub mod components;
+pub mod i18n;
+pub mod format;
+pub mod error;
+pub mod state;
+
+pub use pages::{App, shell};
+pub use state::AppState;

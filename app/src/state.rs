@@ -1,0 +1,38 @@
+//! Application state shared by every request: the pool, the in-memory region registry and the predicate
+//! bands. Pages reach it as Leptos context; axum handlers as state.
+
+use crate::db::{Engine, RegionRegistry};
+use crate::domain::PredicateBands;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::AnyPool;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub pool: AnyPool,
+    pub engine: Engine,
+    pub regions: Arc<RegionRegistry>,
+    pub bands: Arc<PredicateBands>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Connects, migrates and loads the registry: everything a server or a command needs before it runs.
+    pub async fn open(database_url: &str, max_connections: u32, leptos_options: LeptosOptions) -> Result<Self, crate::db::DbSetupError> {
+        let (pool, engine) = crate::db::connect(database_url, max_connections).await?;
+        crate::db::regions::seed(&pool).await.map_err(crate::db::DbSetupError::Regions)?;
+        let regions = RegionRegistry::load(&pool).await.map_err(crate::db::DbSetupError::Regions)?;
+        Ok(Self {
+            pool,
+            engine,
+            regions: Arc::new(regions),
+            bands: Arc::new(PredicateBands::published()),
+            leptos_options,
+        })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}

@@ -1,0 +1,94 @@
+//! Configuration: flags and environment variables with documented defaults, read once at start.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The SQLite file used when `DATABASE_URL` is unset (or empty); it is created with its folder on first
+/// start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/pantau-kla.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pantau-kla",
+    version,
+    about = "Pantau KLA: follow Indonesia's Child-Friendly Regency/City programme (KHA training, certified service units, KLA predicates).",
+    long_about = "Pantau KLA: follow Indonesia's Child-Friendly Regency/City programme (KHA training, certified service \
+units, KLA predicates).\n\nWithout a command it serves the dashboard, as `pantau-kla serve` does. Logging follows RUST_LOG \
+(default: info), e.g. RUST_LOG=debug or RUST_LOG=pantau_kla=debug,sqlx=warn."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// Database to use: `sqlite:PATH` (created on first start) or `postgres://USER:PASSWORD@HOST:PORT/DB`.
+    /// Several servers may share one PostgreSQL database. An empty value counts as unset.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Most database connections this process keeps open.
+    #[arg(long, env = "PANTAU_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    pub db_max_connections: u32,
+}
+
+impl DbArgs {
+    /// The URL in force, with an empty value treated as unset.
+    pub fn url(&self) -> &str {
+        if self.database_url.trim().is_empty() { DEFAULT_DATABASE_URL } else { self.database_url.trim() }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard (the default command).
+    Serve(ServeArgs),
+    /// Import a CSV file of training events, service units or predicate records (the kind is read from
+    /// the header). Every row is checked first; a file with any error writes nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free port (the log says which).
+    #[arg(long, env = "PANTAU_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self { addr: "127.0.0.1:3000".parse().expect("valid default address") }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// The CSV file (comma- or semicolon-separated, UTF-8). Templates: docs/import.md.
+    pub file: PathBuf,
+    /// Language of the error messages: id or en.
+    #[arg(long, default_value = "id")]
+    pub lang: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed_and_serve_is_the_default() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from(["pantau-kla"]).unwrap();
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn empty_database_url_means_the_default() {
+        let db = DbArgs { database_url: "  ".into(), db_max_connections: 1 };
+        assert_eq!(db.url(), DEFAULT_DATABASE_URL);
+    }
+}

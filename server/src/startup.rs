@@ -1,0 +1,116 @@
+//! The HTTP application: Leptos pages, `/healthz`, the stylesheet, and the layers every response passes
+//! (compression, tracing, security headers, the remembered language).
+
+use app::i18n::{LANG_COOKIE, Lang};
+use app::{App, AppState, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// The stylesheet, compiled into the binary so a deployed server needs no files beside it.
+const STYLESHEET: &str = include_str!("../../style/main.css");
+
+/// Only our own resources, no plug-ins, no framing; inline script stays allowed for Leptos' two tiny SSR
+/// scripts (the pages need no JavaScript at all).
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    let fallback_state = state.clone();
+    let fallback_options = options.clone();
+    let not_found = leptos_axum::render_app_async_with_context(
+        move || provide_context(fallback_state.clone()),
+        move || shell(fallback_options.clone()),
+    );
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/style/main.css", get(stylesheet))
+        .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), move || shell(options.clone()))
+        .fallback(move |req: Request| not_found(req))
+        .layer(middleware::from_fn(remember_language))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let up = app::db::ping(state.pool()).await;
+    let body = serde_json::json!({
+        "status": if up { "ok" } else { "unavailable" },
+        "database": if up { "reachable" } else { "unreachable" },
+        "engine": state.engine.name(),
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, axum::Json(body)).into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// When a page is asked for with `?lang=id|en`, remember that choice in a cookie for the pages that follow.
+async fn remember_language(req: Request<Body>, next: Next) -> Response {
+    let chosen = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang="))).and_then(Lang::parse);
+    let mut res = next.run(req).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Leptos options built in code: the server reads no Cargo.toml at run time.
+pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder().output_name("pantau-kla").site_addr(addr).build()
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
