@@ -74,7 +74,11 @@ fn y_top(max: f64) -> f64 {
 fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), ChartError> {
     root.fill(&WHITE).map_err(err)?;
     let n = b.values.len() as i32;
-    let top = y_top(b.values.iter().copied().fold(0.0, f64::max));
+    let max = b.values.iter().copied().fold(0.0, f64::max);
+    let top = y_top(max);
+    // Counts get whole-number ticks: with a small maximum, one tick per unit.
+    let integral = b.values.iter().all(|v| v.fract() == 0.0);
+    let ticks = if integral && max < 6.0 { max as usize + 2 } else { 6 };
     let mut chart = ChartBuilder::on(root)
         .margin(12)
         .x_label_area_size(36)
@@ -87,14 +91,15 @@ fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), 
         .disable_x_mesh()
         .light_line_style(RGBColor(0xee, 0xee, 0xee))
         .y_desc(b.y_label.as_str())
-        .y_labels(6)
+        .y_labels(ticks)
+        .y_label_formatter(&|v: &f64| if integral { format!("{v:.0}") } else { format!("{v:.1}") })
         .x_labels(b.labels.len())
         .x_label_formatter(&move |v| match v {
             SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         })
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 13))
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(err)?;
     let colours = &b.colours;
@@ -148,9 +153,10 @@ pub fn lines(l: &Lines) -> Result<Option<String>, ChartError> {
             .light_line_style(RGBColor(0xee, 0xee, 0xee))
             .x_labels(((x1 - x0) as usize + 1).min(12))
             .x_label_formatter(&|x| x.to_string())
+            .y_label_formatter(&|v: &f64| format!("{v:.0}"))
             .y_desc(l.y_label.as_str())
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 13))
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 16))
             .draw()
             .map_err(err)?;
         for (i, (name, ys)) in l.series.iter().enumerate() {
@@ -171,7 +177,7 @@ pub fn lines(l: &Lines) -> Result<Option<String>, ChartError> {
             .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(0xcc, 0xcc, 0xcc))
-            .label_font(("sans-serif", 12))
+            .label_font(("sans-serif", 15))
             .draw()
             .map_err(err)?;
         root.present().map_err(err)?;
@@ -198,7 +204,7 @@ mod tests {
         let svg = bars(&sample()).unwrap().unwrap();
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Pelatihan per tahun &lt;Kalsel&gt;\""));
         for l in ["2023", "2024", "2025"] {
-            assert!(svg.contains(&format!(">{l}<")), "label {l} missing");
+            assert!(svg.contains(&format!(">\n{l}\n</text>")), "label {l} missing");
         }
         assert_eq!(svg.matches("<rect").count() >= 3, true);
     }

@@ -41,14 +41,6 @@ impl RecordKind {
             RecordKind::PredicateRecords => PREDICATE_COLUMNS,
         }
     }
-    /// The column that tells this kind of file apart from the others.
-    fn marker(self) -> &'static str {
-        match self {
-            RecordKind::TrainingEvents => "organiser_code",
-            RecordKind::ServiceUnits => "certified_staff",
-            RecordKind::PredicateRecords => "award_year",
-        }
-    }
 }
 
 /// One refused row: its line number in the file (the header is line 1), the column, and the reason.
@@ -117,12 +109,17 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().delimiter(delimiter).trim(csv::Trim::All).from_reader(text.as_bytes())
 }
 
-/// Which record the header describes; every column must be known and every column of the record present.
+/// Which record the header describes: the kind whose columns it shares most. Then every column must be
+/// known and every column of the record present, so a header with a typo is named, not guessed around.
 pub fn detect(headers: &[String]) -> Result<RecordKind, ImportError> {
-    let kind = [RecordKind::TrainingEvents, RecordKind::ServiceUnits, RecordKind::PredicateRecords]
+    let (kind, shared) = [RecordKind::TrainingEvents, RecordKind::ServiceUnits, RecordKind::PredicateRecords]
         .into_iter()
-        .find(|k| headers.iter().any(|h| h == k.marker()))
-        .ok_or(ImportError::UnknownHeader)?;
+        .map(|k| (k, headers.iter().filter(|h| k.columns().contains(&h.as_str())).count()))
+        .max_by_key(|&(_, n)| n)
+        .expect("three kinds");
+    if shared < 2 {
+        return Err(ImportError::UnknownHeader);
+    }
     if let Some(h) = headers.iter().find(|h| !kind.columns().contains(&h.as_str())) {
         return Err(ImportError::UnknownColumn(h.clone()));
     }

@@ -1,0 +1,31 @@
+//! Imports are all-or-nothing: a file with any bad row, or a row the database refuses, writes nothing, and
+//! every error names its row and column — on SQLite and on PostgreSQL alike.
+
+mod common;
+use app::import::ImportError;
+use common::{Engine, TestApp};
+
+on_both_engines!(a_file_with_bad_rows_writes_nothing_and_names_each_row, |app: TestApp| async move {
+    let err = app.import_fixture("service_units_bad.csv").await.unwrap_err();
+    let ImportError::Rows(rows) = err else { panic!("expected row errors, got {err:?}") };
+    let at: Vec<(usize, &str)> = rows.iter().map(|e| (e.row, e.column.as_str())).collect();
+    assert_eq!(at, vec![(3, "regency_code"), (4, "certified_staff"), (5, "kind")]);
+    assert!(rows[0].message.contains("63.99"), "{}", rows[0].message);
+    assert_eq!(app.count("service_units").await, 0, "the good row 2 was not written either");
+});
+
+on_both_engines!(a_row_the_database_refuses_rolls_back_the_whole_file, |app: TestApp| async move {
+    assert_eq!(app.import_fixture("predicate_records.csv").await.unwrap(), 4);
+    // A second import of the same records: every row duplicates a stored one; nothing new may stay.
+    let err = app.import_fixture("predicate_records.csv").await.unwrap_err();
+    let ImportError::Rows(rows) = err else { panic!("expected a row error, got {err:?}") };
+    assert_eq!((rows[0].row, rows[0].column.as_str()), (2, "award_year"));
+    assert_eq!(app.count("predicate_records").await, 4);
+});
+
+on_both_engines!(breakdowns_are_stored_with_their_event, |app: TestApp| async move {
+    app.import_fixture("training_events.csv").await.unwrap();
+    assert_eq!(app.count("training_events").await, 5);
+    assert_eq!(app.count("training_participants_by_regency").await, 2);
+    assert_eq!(app.count("training_participants_by_kind").await, 2);
+});
