@@ -292,9 +292,13 @@ pub async fn units_by_kind(pool: &AnyPool, scope: Scope) -> Result<Vec<KindUnits
     Ok(out)
 }
 
-/// Units per child region (province or regency), keyed by code.
-pub async fn units_by_child(pool: &AnyPool, scope: Scope) -> Result<HashMap<String, UnitTotals>, sqlx::Error> {
-    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+/// Units per child region (province or regency), keyed by code; only units of one kind when given.
+pub async fn units_by_child(pool: &AnyPool, scope: Scope, kind: Option<ProviderKind>) -> Result<HashMap<String, UnitTotals>, sqlx::Error> {
+    let (mut w, mut p) = filter(scope, "province_code", "regency_code", "", None);
+    if let Some(k) = kind {
+        p.push(Param::Text(k.as_str().to_string()));
+        w = if w.is_empty() { format!(" where kind = ${}", p.len()) } else { format!("{w} and kind = ${}", p.len()) };
+    }
     let key = match scope {
         Scope::National => "province_code",
         _ => "regency_code",
@@ -402,6 +406,26 @@ pub async fn distribution_by_year(pool: &AnyPool, scope: Scope) -> Result<Vec<(i
         d.0[r.predicate.as_deref().and_then(Predicate::parse).map_or(0, |p| p.rank() as usize)] += r.n;
     }
     Ok(out)
+}
+
+/// A regency's final score in one award year, for trends.
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+pub struct ScoreRow {
+    pub regency_code: String,
+    pub award_year: i64,
+    pub score_final: Option<f64>,
+}
+
+/// Every final score in the scope, by regency and award year.
+pub async fn final_scores(pool: &AnyPool, scope: Scope) -> Result<Vec<ScoreRow>, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "regency_code", "", None);
+    fetch_all(pool, &format!("select regency_code, award_year, score_final from predicate_records{w} order by regency_code, award_year"), &p).await
+}
+
+/// The change of a regency's final score from its previous award to its latest (`None` with fewer than two).
+pub fn score_trend(scores: &[ScoreRow], regency: &str) -> Option<f64> {
+    let mine: Vec<f64> = scores.iter().filter(|s| s.regency_code == regency).filter_map(|s| s.score_final).collect();
+    (mine.len() >= 2).then(|| mine[mine.len() - 1] - mine[mine.len() - 2])
 }
 
 /// A regency's predicate record as shown in its history.

@@ -3,6 +3,7 @@
 //! page puts a data table and the source beside it.
 
 use plotters::coord::Shift;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::prelude::*;
 
 /// Predicate colours, none → KLA: a sequential ColorBrewer YlGnBu ramp, ordered by lightness so readers
@@ -29,7 +30,7 @@ const HEIGHT: u32 = 300;
 #[error("chart: {0}")]
 pub struct ChartError(String);
 
-fn err<E: std::fmt::Display>(e: E) -> ChartError {
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> ChartError {
     ChartError(e.to_string())
 }
 
@@ -62,7 +63,7 @@ fn escape_attr(s: &str) -> String {
 }
 
 /// Gives the SVG its accessible name and lets CSS size it.
-fn finish(svg: String, title: &str) -> String {
+pub(crate) fn finish(svg: String, title: &str) -> String {
     svg.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{}\" class=\"chart\" ", escape_attr(title)), 1)
 }
 
@@ -75,10 +76,11 @@ fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), 
     root.fill(&WHITE).map_err(err)?;
     let n = b.values.len() as i32;
     let max = b.values.iter().copied().fold(0.0, f64::max);
-    let top = y_top(max);
-    // Counts get whole-number ticks: with a small maximum, one tick per unit.
+    // Counts get whole-number ticks: with a small maximum, one tick per unit up to one above it.
     let integral = b.values.iter().all(|v| v.fract() == 0.0);
-    let ticks = if integral && max < 6.0 { max as usize + 2 } else { 6 };
+    let small = integral && max < 6.0;
+    let top = if small { max + 1.0 } else { y_top(max) };
+    let ticks = if small { max as usize + 2 } else { 6 };
     let mut chart = ChartBuilder::on(root)
         .margin(12)
         .x_label_area_size(36)
@@ -185,6 +187,129 @@ pub fn lines(l: &Lines) -> Result<Option<String>, ChartError> {
     Ok(Some(finish(svg, &l.title)))
 }
 
+/// Stacked vertical bars: one bar per category, one segment per series (with a legend).
+#[derive(Debug, Clone)]
+pub struct Stacked {
+    pub title: String,
+    pub labels: Vec<String>,
+    /// (series name, colour, one value per category).
+    pub series: Vec<(String, RGBColor, Vec<f64>)>,
+    pub y_label: String,
+}
+
+/// Draws stacked bars; `None` when there is nothing to draw.
+pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
+    let n = s.labels.len();
+    if n == 0 || s.series.iter().any(|(_, _, v)| v.len() != n || v.iter().any(|x| !x.is_finite() || *x < 0.0)) {
+        return Ok(None);
+    }
+    let totals: Vec<f64> = (0..n).map(|i| s.series.iter().map(|(_, _, v)| v[i]).sum()).collect();
+    let max = totals.iter().copied().fold(0.0, f64::max);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT + 40)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (plot, legend) = root.split_vertically(HEIGHT);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n as i32).into_segmented(), 0f64..if max < 6.0 { max.ceil() + 1.0 } else { y_top(max) })
+            .map_err(err)?;
+        let labels = s.labels.clone();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(0xee, 0xee, 0xee))
+            .y_desc(s.y_label.as_str())
+            .y_labels(if max < 6.0 { max.ceil() as usize + 2 } else { 6 })
+            .y_label_formatter(&|v: &f64| format!("{v:.0}"))
+            .x_labels(n)
+            .x_label_formatter(&move |v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(err)?;
+        let mut base = vec![0.0; n];
+        for (_, colour, values) in &s.series {
+            let bars: Vec<Rectangle<(SegmentValue<i32>, f64)>> = values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v > 0.0)
+                .map(|(i, &v)| {
+                    let mut r = Rectangle::new(
+                        [(SegmentValue::Exact(i as i32), base[i]), (SegmentValue::Exact(i as i32 + 1), base[i] + v)],
+                        colour.filled(),
+                    );
+                    r.set_margin(0, 0, 6, 6);
+                    r
+                })
+                .collect();
+            chart.draw_series(bars).map_err(err)?;
+            for (b, v) in base.iter_mut().zip(values) {
+                *b += v;
+            }
+        }
+        // The legend in its own strip: a swatch and a name per series.
+        let step = (WIDTH as i32 - 24) / s.series.len().max(1) as i32;
+        for (i, (name, colour, _)) in s.series.iter().enumerate() {
+            let x = 12 + i as i32 * step;
+            legend.draw(&Rectangle::new([(x, 12), (x + 14, 26)], colour.filled())).map_err(err)?;
+            legend.draw(&Rectangle::new([(x, 12), (x + 14, 26)], BLACK.mix(0.4).stroke_width(1))).map_err(err)?;
+            legend.draw(&Text::new(name.clone(), (x + 20, 13), ("sans-serif", 15).into_font())).map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(Some(finish(svg, &s.title)))
+}
+
+/// Horizontal bars, ranked as given (the caller sorts), one row per category: readable with long names.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub title: String,
+    pub labels: Vec<String>,
+    pub values: Vec<f64>,
+    /// The label printed at the end of each bar (the formatted value).
+    pub value_labels: Vec<String>,
+    /// Fixed upper bound (1.0 for shares); from the data when `None`.
+    pub max: Option<f64>,
+    pub colour: RGBColor,
+}
+
+/// Row height of ranked bars, in SVG units.
+const RANK_ROW: u32 = 22;
+
+/// Draws ranked horizontal bars; `None` when there is nothing to draw.
+pub fn ranked(r: &Ranked) -> Result<Option<String>, ChartError> {
+    let n = r.values.len();
+    if n == 0 || r.labels.len() != n || r.value_labels.len() != n || r.values.iter().any(|v| !v.is_finite()) {
+        return Ok(None);
+    }
+    let top = r.max.unwrap_or_else(|| y_top(r.values.iter().copied().fold(0.0, f64::max)));
+    let label_w: i32 = 230;
+    let height = RANK_ROW * n as u32 + 16;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let bar_w = (WIDTH as i32 - label_w - 80) as f64;
+        for (i, ((label, v), vl)) in r.labels.iter().zip(&r.values).zip(&r.value_labels).enumerate() {
+            let y = 8 + i as i32 * RANK_ROW as i32;
+            let w = if top > 0.0 { ((v / top).clamp(0.0, 1.0) * bar_w).round() as i32 } else { 0 };
+            let name: String = if label.chars().count() > 30 { label.chars().take(29).chain(std::iter::once('…')).collect() } else { label.clone() };
+            root.draw(&Text::new(name, (label_w - 8, y + 4), TextStyle::from(("sans-serif", 15).into_font()).pos(Pos::new(HPos::Right, VPos::Top))))
+                .map_err(err)?;
+            root.draw(&Rectangle::new([(label_w, y + 2), (label_w + w.max(1), y + RANK_ROW as i32 - 4)], r.colour.filled())).map_err(err)?;
+            root.draw(&Text::new(vl.clone(), (label_w + w + 6, y + 4), ("sans-serif", 15).into_font())).map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(Some(finish(svg, &r.title)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +354,28 @@ mod tests {
         b.labels[0] = "<script>".into();
         let svg = bars(&b).unwrap().unwrap();
         assert!(!svg.contains("<script>"));
+    }
+
+    #[test]
+    fn stacked_and_ranked_bars_draw_every_label() {
+        let s = Stacked {
+            title: "t".into(),
+            labels: vec!["2023".into(), "2025".into()],
+            series: vec![("Pratama".into(), PREDICATE_COLOURS[1], vec![135.0, 139.0]), ("Madya".into(), PREDICATE_COLOURS[2], vec![130.0, 0.0])],
+            y_label: "kab/kota".into(),
+        };
+        let svg = stacked(&s).unwrap().unwrap();
+        assert!(svg.contains(">\n2025\n</text>") && svg.contains(">\nMadya\n</text>"));
+        let r = Ranked {
+            title: "t".into(),
+            labels: vec!["Kalimantan Selatan".into(), "Sebuah nama provinsi yang sangat panjang sekali".into()],
+            values: vec![0.6, 0.0],
+            value_labels: vec!["60,0%".into(), "0,0%".into()],
+            max: Some(1.0),
+            colour: ACCENT,
+        };
+        let svg = ranked(&r).unwrap().unwrap();
+        assert!(svg.contains(">\n60,0%\n</text>") && svg.contains("…"));
+        assert!(ranked(&Ranked { values: vec![], labels: vec![], value_labels: vec![], ..r }).unwrap().is_none());
     }
 }

@@ -57,6 +57,15 @@ pub fn tr(lang: Lang, key: &str) -> String {
     rust_i18n::t!(key, locale = lang.code()).into_owned()
 }
 
+/// The message for `key` with its `%{name}` placeholders filled in.
+pub fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    let mut s = tr(lang, key);
+    for (k, v) in args {
+        s = s.replace(&format!("%{{{k}}}"), v);
+    }
+    s
+}
+
 /// The language of the page being rendered (provided per request by the app shell).
 pub fn use_lang() -> Lang {
     leptos::prelude::use_context::<Lang>().unwrap_or_default()

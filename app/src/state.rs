@@ -3,6 +3,7 @@
 
 use crate::db::{Engine, RegionRegistry};
 use crate::domain::PredicateBands;
+use crate::reference::Targets;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::AnyPool;
@@ -14,6 +15,7 @@ pub struct AppState {
     pub engine: Engine,
     pub regions: Arc<RegionRegistry>,
     pub bands: Arc<PredicateBands>,
+    pub targets: Arc<Targets>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -28,8 +30,15 @@ impl AppState {
             engine,
             regions: Arc::new(regions),
             bands: Arc::new(PredicateBands::published()),
+            targets: Arc::new(Targets::bundled()),
             leptos_options,
         })
+    }
+
+    /// Replaces the scorecard targets (from `--targets FILE`).
+    pub fn with_targets(mut self, targets: Targets) -> Self {
+        self.targets = Arc::new(targets);
+        self
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -1,7 +1,7 @@
-//! The commands: `serve` and `import`. Each opens the database the same way (migrations and the region
+//! The commands: `serve`, `import` and `demo`. Each opens the database the same way (migrations and the region
 //! registry included) and reports errors in words, never as raw database text on a page.
 
-use crate::config::{DbArgs, ImportArgs, ServeArgs};
+use crate::config::{DbArgs, DemoArgs, ImportArgs, ServeArgs};
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
@@ -66,4 +66,68 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
             anyhow::bail!("{e}")
         }
     }
+}
+
+/// `pantau-kla demo`: refuses at once when the database holds data the options do not allow over, then
+/// generates the dataset and writes it in one transaction, showing a progress bar.
+pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
+    use app::demo::{self, WriteOptions};
+    use app::format::int;
+    use std::time::Instant;
+
+    let scale: demo::Scale = args.scale.into();
+    let options = WriteOptions { force: args.force, replace: args.replace };
+    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let existing = demo::existing(&state.pool).await.context("could not count the stored rows")?;
+    demo::check(&existing, options).map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
+
+    let started = Instant::now();
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message(format!("generating the {} dataset (seed {})", scale.as_str(), args.seed));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let (regions, bands, seed) = (state.regions.clone(), state.bands.clone(), args.seed);
+    let data = tokio::task::spawn_blocking(move || demo::generate(&regions, &bands, seed, scale)).await?;
+    spinner.finish_and_clear();
+    let generated = started.elapsed();
+
+    let bar = ProgressBar::new(data.records() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:18} [{bar:40}] {human_pos}/{human_len} records ({elapsed}, {eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let writing = Instant::now();
+    let result = demo::write(&state.pool, &state.regions, &data, options, |p| {
+        bar.set_message(p.table);
+        bar.set_position(p.done as u64);
+    })
+    .await;
+    bar.finish_and_clear();
+    let w = result.map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
+    let written = writing.elapsed();
+
+    let n = |x: usize| int(x as i64, Lang::En);
+    if w.deleted > 0 {
+        println!("deleted {} earlier demo records", int(w.deleted as i64, Lang::En));
+    }
+    println!(
+        "wrote demo data (scale {}, seed {}) to {}: {} training events (with {} participant rows by regency and {} by provider kind), {} service units, {} predicate records",
+        scale.as_str(),
+        args.seed,
+        app::db::redact(db.url()),
+        n(w.events),
+        n(w.by_regency),
+        n(w.by_kind),
+        n(w.units),
+        n(w.predicates),
+    );
+    if w.predicates_skipped > 0 {
+        println!("left out {} predicate records for regencies and years that already had one", n(w.predicates_skipped));
+    }
+    println!(
+        "generated in {:.1} s, written in {:.1} s; every row is marked as demo and the pages say so",
+        generated.as_secs_f64(),
+        written.as_secs_f64()
+    );
+    Ok(())
 }

@@ -50,6 +50,11 @@ pub enum Command {
     /// Import a CSV file of training events, service units or predicate records (the kind is read from
     /// the header). Every row is checked first; a file with any error writes nothing.
     Import(ImportArgs),
+    /// Fill the database with a synthetic demo dataset: training events, service units and predicate
+    /// records for all 514 kabupaten/kota, the same for the same seed. Every row is marked as demo and the
+    /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
+    /// --replace); everything is written in one transaction, or nothing.
+    Demo(DemoArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -74,6 +79,47 @@ pub struct ImportArgs {
     pub lang: String,
 }
 
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Seed of the generator: the same seed always gives the same dataset, another seed another one.
+    #[arg(long, default_value_t = app::demo::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// How much to generate.
+    #[arg(long, value_enum, default_value_t = DemoScale::Demo)]
+    pub scale: DemoScale,
+
+    /// Write even when the database already holds imported (non-demo) data. The demo rows are then mixed
+    /// with the real ones (the pages show the demo banner), and a demo predicate record is left out where
+    /// the regency already has one for that award year.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Delete the demo rows written earlier, in the same transaction as the new ones, instead of refusing
+    /// to add demo data a second time. Non-demo rows are never deleted.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScale {
+    /// All 514 regencies over 2017–2025: 10–40 training events per province and year, 20–150 service
+    /// units per regency, predicate records in the real award years (no round in 2020 or 2024).
+    Demo,
+    /// The benchmark size: 514 regencies × 8 years (2018–2025), 100,000 training events, 500,000 service
+    /// units and a predicate record for every regency and year.
+    National,
+}
+
+impl From<DemoScale> for app::demo::Scale {
+    fn from(s: DemoScale) -> Self {
+        match s {
+            DemoScale::Demo => app::demo::Scale::Demo,
+            DemoScale::National => app::demo::Scale::National,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +130,17 @@ mod tests {
         Cli::command().debug_assert();
         let cli = Cli::try_parse_from(["pantau-kla"]).unwrap();
         assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn demo_flags_parse_with_their_defaults() {
+        let cli = Cli::try_parse_from(["pantau-kla", "demo"]).unwrap();
+        let Some(Command::Demo(args)) = cli.command else { panic!("demo command") };
+        assert_eq!((args.seed, args.scale, args.force, args.replace), (app::demo::DEFAULT_SEED, DemoScale::Demo, false, false));
+        let cli = Cli::try_parse_from(["pantau-kla", "demo", "--seed", "7", "--scale", "national", "--force", "--replace"]).unwrap();
+        let Some(Command::Demo(args)) = cli.command else { panic!("demo command") };
+        assert_eq!((args.seed, args.scale, args.force, args.replace), (7, DemoScale::National, true, true));
+        assert!(Cli::try_parse_from(["pantau-kla", "demo", "--scale", "huge"]).is_err());
     }
 
     #[test]

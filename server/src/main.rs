@@ -17,6 +17,7 @@ async fn main() -> ExitCode {
         None => unreachable!("serve is filled in above"),
         Some(Command::Serve(args)) => commands::serve(&cli.db, args).await,
         Some(Command::Import(args)) => commands::import(&cli.db, args).await,
+        Some(Command::Demo(args)) => commands::demo(&cli.db, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

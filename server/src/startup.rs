@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/style/main.css", get(stylesheet))
+        .merge(crate::api::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), move || shell(options.clone()))
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn(remember_language))

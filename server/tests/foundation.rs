@@ -74,7 +74,7 @@ on_both_engines!(national_figures_are_the_hand_computed_ones, |app: TestApp| asy
     assert_eq!(stat_note(&html, "Peserta"), "145 luring · 570 daring");
     assert_eq!(stat(&html, "Satuan layanan bersertifikat KHA"), "50,0%");
     assert_eq!(stat(&html, "Kab/kota berpredikat"), "3 / 514");
-    assert!(html.contains("<svg role=\"img\""), "a plotters chart is on the page");
+    assert!(html.contains("<svg aria-describedby=\"pelatihan-per-tahun-desc\" role=\"img\""), "a plotters chart with its description is on the page");
     assert!(!html.contains("demo-banner"), "fixture data is not demo data");
 
     let (_, html) = app.get("/?tahun=2025").await;

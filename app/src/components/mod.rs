@@ -2,6 +2,7 @@
 //! figures, chart figures with their data table and source, and the error page.
 
 use crate::error::AppError;
+use crate::figures::Figure;
 use crate::i18n::{Lang, tr, use_lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,6 +38,11 @@ pub fn Layout(title: String, crumbs: Vec<Crumb>, demo: bool, children: Children)
         <header class="site">
             <a class="brand" href="/">"Pantau KLA"</a>
             <span class="tagline">{tr(lang, "site.tagline")}</span>
+            <form class="search" method="get" action="/cari" role="search">
+                <label for="q" class="visually-hidden">{tr(lang, "search.label")}</label>
+                <input id="q" name="q" type="search" placeholder=tr(lang, "search.placeholder") autocomplete="off"/>
+                <button type="submit">{tr(lang, "search.button")}</button>
+            </form>
             <a class="lang" href=switch hreflang=lang.other().code() lang=lang.other().code()>
                 {tr(lang, "nav.other_language")}
             </a>
@@ -94,20 +100,35 @@ pub fn Stats(stats: Vec<Stat>) -> impl IntoView {
     }
 }
 
-/// A chart with its title, its data as a table (for screen readers, printing and copying) and its source.
+/// A figure: its chart (or a note that there is nothing to draw), a sentence on what it shows, its data as a
+/// table, how the figures are defined, where they come from, and links to the data as CSV and JSON.
+/// `data_path` is the API address of the page (`/api/v1/provinsi/63`), `query` the view's state.
 #[component]
-pub fn ChartFigure(
-    title: String,
-    svg: Option<String>,
-    source: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-) -> impl IntoView {
+pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl IntoView {
     let lang = use_lang();
-    let empty = rows.is_empty();
+    let d = figure.data;
+    let q = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let csv = format!("{data_path}/{}.csv{q}", d.id);
+    let json = format!("{data_path}/{}.json{q}", d.id);
+    let empty = d.rows.is_empty();
+    let desc_id = format!("{}-desc", d.id);
+    let svg = figure.svg.map(|svg| svg.replacen("<svg ", &format!("<svg aria-describedby=\"{desc_id}\" "), 1));
+    let headers: Vec<String> = d.columns.iter().map(|c| c.label.clone()).collect();
+    let numeric: Vec<bool> = (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(|c| c.is_numeric()))).collect();
+    let table_label = d.title.clone();
+    let rows: Vec<Vec<String>> = d.rows.iter().map(|r| r.iter().map(|c| c.display(lang)).collect()).collect();
+    let sources = d
+        .sources
+        .into_iter()
+        .map(|s| match s.url {
+            Some(u) => view! { <li><a href=u rel="noopener">{s.label}</a></li> }.into_any(),
+            None => view! { <li>{s.label}</li> }.into_any(),
+        })
+        .collect_view();
     view! {
-        <figure class="chart">
-            <figcaption>{title}</figcaption>
+        <figure class="chart" id=d.id>
+            <figcaption>{d.title}</figcaption>
+            <p class="desc" id=desc_id>{d.description}</p>
             {match svg {
                 Some(svg) if !empty => view! { <div class="svg" inner_html=svg></div> }.into_any(),
                 _ => view! { <p class="empty">{tr(lang, "chart.no_data")}</p> }.into_any(),
@@ -115,36 +136,46 @@ pub fn ChartFigure(
             {(!empty).then(|| view! {
                 <details>
                     <summary>{tr(lang, "chart.data_table")}</summary>
-                    <DataTable headers=headers rows=rows/>
+                    <DataTable headers=headers rows=rows numeric=numeric label=table_label/>
                 </details>
             })}
-            <p class="source">{tr(lang, "chart.source")}": "{source}</p>
+            <p class="definition">{d.definition}</p>
+            <div class="source">
+                <span>{tr(lang, "chart.source")}": "</span>
+                <ul>{sources}</ul>
+            </div>
+            <p class="downloads">
+                {tr(lang, "chart.download")}": "
+                <a href=csv download>"CSV"</a>" · "<a href=json>"JSON"</a>
+            </p>
         </figure>
     }
 }
 
-/// A plain table; the first column is the row header.
+/// A plain table; the first column is the row header. Numeric columns (`numeric[i]`) are marked `num` so
+/// they align right; the wrapper scrolls sideways on a phone and can be reached by keyboard.
 #[component]
-pub fn DataTable(headers: Vec<String>, rows: Vec<Vec<String>>) -> impl IntoView {
+pub fn DataTable(headers: Vec<String>, rows: Vec<Vec<String>>, #[prop(optional)] numeric: Vec<bool>, #[prop(optional)] label: String) -> impl IntoView {
+    let class_of = move |i: usize| if numeric.get(i).copied().unwrap_or(false) { "num" } else { "" };
+    let head = headers.into_iter().enumerate().map(|(i, h)| view! { <th scope="col" class=class_of(i)>{h}</th> }).collect_view();
+    let body = rows
+        .into_iter()
+        .map(|r| {
+            let mut cells = r.into_iter();
+            let first = cells.next().unwrap_or_default();
+            view! {
+                <tr>
+                    <th scope="row">{first}</th>
+                    {cells.enumerate().map(|(i, c)| view! { <td class=class_of(i + 1)>{c}</td> }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
             <table>
-                <thead><tr>{headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|r| {
-                            let mut cells = r.into_iter();
-                            let first = cells.next().unwrap_or_default();
-                            view! {
-                                <tr>
-                                    <th scope="row">{first}</th>
-                                    {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
+                <thead><tr>{head}</tr></thead>
+                <tbody>{body}</tbody>
             </table>
         </div>
     }

@@ -176,3 +176,262 @@ pub async fn insert_predicate_record(
         Err(e) => Err(e.into()),
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Batched writes: many records per multi-row INSERT, for generators and large imports. Same checks as the
+// single-record functions above; the caller's transaction still makes the whole batch all-or-nothing.
+
+/// A refused record of a batch: its position in the slice given, and why. A database error that concerns a
+/// whole statement names the first record of that statement.
+#[derive(Debug, thiserror::Error)]
+#[error("record {index}: {source}")]
+pub struct BatchError {
+    pub index: usize,
+    #[source]
+    pub source: WriteError,
+}
+
+/// Rows per INSERT statement, chosen so that rows × columns stays far below SQLite's 32 766 bound
+/// parameters (and PostgreSQL's 65 535).
+const EVENT_ROWS_PER_STATEMENT: usize = 500; // 19 columns → 9 500 parameters
+const UNIT_ROWS_PER_STATEMENT: usize = 1_000; // 9 columns → 9 000 parameters
+const PREDICATE_ROWS_PER_STATEMENT: usize = 500; // 11 columns → 5 500 parameters
+const BREAKDOWN_ROWS_PER_STATEMENT: usize = 2_000; // 3 columns → 6 000 parameters
+
+/// `head values ($1, …, $cols), ($cols+1, …), … tail` for `rows` rows.
+fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 6);
+    sql.push_str(head);
+    sql.push_str(" values ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * cols + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
+}
+
+fn batch_err(index: usize) -> impl Fn(sqlx::Error) -> BatchError {
+    move |e| BatchError { index, source: WriteError::Db(e) }
+}
+
+/// Inserts training events with their breakdowns, several hundred per statement, and returns their ids in
+/// the order given.
+pub async fn insert_training_events(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    events: &[TrainingEvent],
+    demo: bool,
+) -> Result<Vec<i64>, BatchError> {
+    for (index, e) in events.iter().enumerate() {
+        let mut errs = FieldErrors::default();
+        known(reg, &mut errs, "organiser_code", e.organiser);
+        for b in &e.by_regency {
+            known(reg, &mut errs, "participants_by_regency", b.key);
+        }
+        if !errs.is_empty() {
+            return Err(BatchError { index, source: WriteError::Invalid(errs) });
+        }
+    }
+    let mut ids = vec![0_i64; events.len()];
+    for (chunk_no, chunk) in events.chunks(EVENT_ROWS_PER_STATEMENT).enumerate() {
+        let first = chunk_no * EVENT_ROWS_PER_STATEMENT;
+        let sql = multi_row_sql(
+            "insert into training_events (organiser_code, province_code, organiser_level, title, kind, start_date,
+                 end_date, year, days, venue, mode, participants_offline, participants_online, institutions,
+                 pre_test_mean, post_test_mean, certificate_issuer, source_url, is_demo)",
+            19,
+            chunk.len(),
+            " returning id, organiser_code, title, start_date",
+        );
+        // Safe: the SQL holds only this function's column names and numbered placeholders.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            q = q
+                .bind(e.organiser.to_string())
+                .bind(e.organiser.province().to_string())
+                .bind(level_str(e.organiser))
+                .bind(e.title.clone())
+                .bind(e.kind.as_str())
+                .bind(e.start_date.to_string())
+                .bind(e.end_date.to_string())
+                .bind(i64::from(e.year()))
+                .bind(e.days())
+                .bind(e.venue.clone())
+                .bind(e.mode.as_str())
+                .bind(e.participants_offline)
+                .bind(e.participants_online)
+                .bind(e.institutions)
+                .bind(e.pre_test_mean)
+                .bind(e.post_test_mean)
+                .bind(e.certificate_issuer.clone())
+                .bind(e.source_url.clone())
+                .bind(demo_flag(demo));
+        }
+        let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;
+        // RETURNING's row order is not promised by either engine, so each id is matched to its record by
+        // (organiser, title, start date); records sharing that key take the ids in the order returned.
+        let mut by_key: std::collections::HashMap<(String, String, String), std::collections::VecDeque<usize>> =
+            std::collections::HashMap::with_capacity(chunk.len());
+        for (i, e) in chunk.iter().enumerate() {
+            by_key.entry((e.organiser.to_string(), e.title.clone(), e.start_date.to_string())).or_default().push_back(i);
+        }
+        for row in &rows {
+            use sqlx::Row;
+            let id: i64 = row.try_get(0).map_err(batch_err(first))?;
+            let organiser: String = row.try_get(1).map_err(batch_err(first))?;
+            let title: String = row.try_get(2).map_err(batch_err(first))?;
+            let start: String = row.try_get(3).map_err(batch_err(first))?;
+            let i = by_key
+                .get_mut(&(organiser, title, start))
+                .and_then(|q| q.pop_front())
+                .ok_or_else(|| batch_err(first)(sqlx::Error::Protocol("insert returned a row that matches no record".into())))?;
+            ids[first + i] = id;
+        }
+        if rows.len() != chunk.len() {
+            return Err(batch_err(first)(sqlx::Error::Protocol("insert returned fewer rows than records".into())));
+        }
+    }
+    let by_regency: Vec<(i64, String, i64)> = events
+        .iter()
+        .zip(&ids)
+        .flat_map(|(e, &id)| e.by_regency.iter().map(move |b| (id, b.key.to_string(), b.participants)))
+        .collect();
+    for chunk in by_regency.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
+        let sql = multi_row_sql(
+            "insert into training_participants_by_regency (event_id, regency_code, participants)",
+            3,
+            chunk.len(),
+            "",
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, code, n) in chunk {
+            q = q.bind(*id).bind(code.clone()).bind(*n);
+        }
+        q.execute(&mut *conn).await.map_err(batch_err(0))?;
+    }
+    let by_kind: Vec<(i64, &'static str, i64)> = events
+        .iter()
+        .zip(&ids)
+        .flat_map(|(e, &id)| e.by_kind.iter().map(move |b| (id, b.key.as_str(), b.participants)))
+        .collect();
+    for chunk in by_kind.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
+        let sql =
+            multi_row_sql("insert into training_participants_by_kind (event_id, provider_kind, participants)", 3, chunk.len(), "");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, kind, n) in chunk {
+            q = q.bind(*id).bind(*kind).bind(*n);
+        }
+        q.execute(&mut *conn).await.map_err(batch_err(0))?;
+    }
+    Ok(ids)
+}
+
+/// Inserts service units, a thousand per statement; returns how many were written.
+pub async fn insert_service_units(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    units: &[ServiceUnit],
+    demo: bool,
+) -> Result<usize, BatchError> {
+    for (index, u) in units.iter().enumerate() {
+        let mut errs = FieldErrors::default();
+        known(reg, &mut errs, "regency_code", u.regency);
+        if !errs.is_empty() {
+            return Err(BatchError { index, source: WriteError::Invalid(errs) });
+        }
+    }
+    for (chunk_no, chunk) in units.chunks(UNIT_ROWS_PER_STATEMENT).enumerate() {
+        let sql = multi_row_sql(
+            "insert into service_units (regency_code, province_code, kind, name, total_staff, certified_staff,
+                 latest_certificate_year, certificate_issuer, is_demo)",
+            9,
+            chunk.len(),
+            "",
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for u in chunk {
+            q = q
+                .bind(u.regency.to_string())
+                .bind(u.regency.province().to_string())
+                .bind(u.kind.as_str())
+                .bind(u.name.clone())
+                .bind(u.total_staff)
+                .bind(u.certified_staff)
+                .bind(u.latest_certificate_year.map(i64::from))
+                .bind(u.certificate_issuer.clone())
+                .bind(demo_flag(demo));
+        }
+        q.execute(&mut *conn).await.map_err(batch_err(chunk_no * UNIT_ROWS_PER_STATEMENT))?;
+    }
+    Ok(units.len())
+}
+
+/// Inserts predicate records, several hundred per statement; returns how many were written. A record for a
+/// regency and award year that is already stored, or that appears twice in the batch, is refused naming
+/// `award_year`, before anything of the batch is written.
+pub async fn insert_predicate_records(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    records: &[PredicateRecord],
+    demo: bool,
+) -> Result<usize, BatchError> {
+    let stored: Vec<(String, i64)> = sqlx::query_as("select regency_code, award_year from predicate_records")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(batch_err(0))?;
+    let mut seen: std::collections::HashSet<(String, i64)> = stored.into_iter().collect();
+    for (index, p) in records.iter().enumerate() {
+        let mut errs = FieldErrors::default();
+        known(reg, &mut errs, "regency_code", p.regency);
+        if errs.is_empty() && !seen.insert((p.regency.to_string(), i64::from(p.award_year))) {
+            errs.push(FieldError::with("award_year", "duplicate_predicate", format!("{} {}", p.regency, p.award_year)));
+        }
+        if !errs.is_empty() {
+            return Err(BatchError { index, source: WriteError::Invalid(errs) });
+        }
+    }
+    for (chunk_no, chunk) in records.chunks(PREDICATE_ROWS_PER_STATEMENT).enumerate() {
+        let sql = multi_row_sql(
+            "insert into predicate_records (regency_code, province_code, award_year, data_year, score_self_assessment,
+                 score_administrative, score_field, score_final, predicate, source_url, is_demo)",
+            11,
+            chunk.len(),
+            "",
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in chunk {
+            q = q
+                .bind(p.regency.to_string())
+                .bind(p.regency.province().to_string())
+                .bind(i64::from(p.award_year))
+                .bind(i64::from(p.data_year))
+                .bind(p.score_self_assessment)
+                .bind(p.score_administrative)
+                .bind(p.score_field)
+                .bind(p.score_final)
+                .bind(p.predicate.map(|x| x.as_str()))
+                .bind(p.source_url.clone())
+                .bind(demo_flag(demo));
+        }
+        q.execute(&mut *conn).await.map_err(batch_err(chunk_no * PREDICATE_ROWS_PER_STATEMENT))?;
+    }
+    Ok(records.len())
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::multi_row_sql;
+
+    #[test]
+    fn multi_row_sql_numbers_every_placeholder() {
+        assert_eq!(multi_row_sql("insert into t (a, b)", 2, 3, " returning id"), "insert into t (a, b) values ($1, $2), ($3, $4), ($5, $6) returning id");
+    }
+}

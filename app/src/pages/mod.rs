@@ -1,17 +1,21 @@
 //! The routes: one file per page, all server-rendered with `SsrMode::Async` so that the whole page arrives
 //! in one response and works with JavaScript off. The shell leaves out hydration scripts on purpose.
 
+pub mod maps;
 pub mod national;
+pub mod params;
 pub mod province;
 pub mod regency;
+pub mod search;
 
 use crate::components::ErrorPage;
 use crate::error::AppError;
+use crate::domain::ProviderKind;
 use crate::i18n::{Lang, tr, use_lang};
+use params::{Metric, PageParams, SortKey};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_query_map;
 use leptos_router::{SsrMode, path};
 
 /// The stylesheet's address; the version makes browsers fetch it anew after an upgrade.
@@ -47,24 +51,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=national::NationalPage ssr=SsrMode::Async/>
                 <Route path=path!("/provinsi/:code") view=province::ProvincePage ssr=SsrMode::Async/>
                 <Route path=path!("/kabkota/:code") view=regency::RegencyPage ssr=SsrMode::Async/>
+                <Route path=path!("/cari") view=search::SearchPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
 }
 
-/// The `tahun` (year) query parameter: absent means all years; anything but a plausible year is a 400
-/// naming the parameter.
-pub fn query_year(lang: Lang) -> Result<Option<i32>, AppError> {
-    let raw = use_query_map().with_untracked(|q| q.get("tahun"));
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (crate::domain::MIN_YEAR..=crate::domain::MAX_YEAR).contains(y))
-            .map(Some)
-            .ok_or_else(|| AppError::BadRequest(format!("tahun: {}", tr(lang, "error.year_param")))),
-    }
+/// The view's state from the request's query string (a 400 naming the parameter when it is not understood).
+pub fn page_params(lang: Lang) -> Result<PageParams, AppError> {
+    let query = use_context::<http::request::Parts>().and_then(|p| p.uri.query().map(str::to_string)).unwrap_or_default();
+    PageParams::from_query(&query, lang)
 }
 
 /// The label of an optional predicate ("no predicate" in the reader's language).
@@ -72,27 +68,78 @@ pub fn predicate_label(p: Option<crate::domain::Predicate>, lang: Lang) -> Strin
     p.map_or_else(|| tr(lang, "predicate.none"), |p| p.label().to_string())
 }
 
-/// The six categories of a distribution, no predicate first.
-pub fn distribution_labels(lang: Lang) -> Vec<String> {
-    std::iter::once(tr(lang, "predicate.none")).chain(crate::domain::Predicate::ALL.iter().map(|p| p.label().to_string())).collect()
-}
-
-/// A year selector that works without JavaScript (a GET form).
+/// The view's filters as a GET form, so it works without JavaScript; the table order rides along.
 #[component]
-pub fn YearFilter(years: Vec<i32>, selected: Option<i32>) -> impl IntoView {
+pub fn FilterForm(params: PageParams, mut years: Vec<i32>, kinds: bool, metric: bool) -> impl IntoView {
     let lang = use_lang();
+    let selected = params.year;
+    // A year chosen by link is always listed, even when this region has no data for it.
+    if let Some(y) = selected
+        && !years.contains(&y)
+    {
+        years.push(y);
+        years.sort_unstable();
+    }
+    let sort = (params.sort != Default::default()).then(|| {
+        view! {
+            <input type="hidden" name="urut" value=params.sort.key.slug()/>
+            <input type="hidden" name="arah" value=if params.sort.desc { "turun" } else { "naik" }/>
+        }
+    });
     view! {
         <form class="filter" method="get">
-            <label for="tahun">{tr(lang, "filter.year")}</label>
-            <select id="tahun" name="tahun">
-                <option value="" selected=selected.is_none()>{tr(lang, "filter.all_years")}</option>
-                {years
-                    .into_iter()
-                    .rev()
-                    .map(|y| view! { <option value=y.to_string() selected=selected == Some(y)>{y.to_string()}</option> })
-                    .collect_view()}
-            </select>
+            <div class="field">
+                <label for="tahun">{tr(lang, "filter.year")}</label>
+                <select id="tahun" name="tahun">
+                    <option value="" selected=selected.is_none()>{tr(lang, "filter.all_years")}</option>
+                    {years
+                        .into_iter()
+                        .rev()
+                        .map(|y| view! { <option value=y.to_string() selected=selected == Some(y)>{y.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            {kinds.then(|| view! {
+                <div class="field">
+                    <label for="jenis">{tr(lang, "filter.kind")}</label>
+                    <select id="jenis" name="jenis">
+                        <option value="" selected=params.kind.is_none()>{tr(lang, "filter.all_kinds")}</option>
+                        {ProviderKind::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.as_str() selected=params.kind == Some(k)>{tr(lang, &format!("provider.{}", k.as_str()))}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+            })}
+            {metric.then(|| view! {
+                <div class="field">
+                    <label for="ukuran">{tr(lang, "filter.metric")}</label>
+                    <select id="ukuran" name="ukuran">
+                        {Metric::ALL
+                            .into_iter()
+                            .map(|m| view! { <option value=m.slug() selected=params.metric == m>{tr(lang, m.label_key())}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+            })}
+            {sort}
             <button type="submit">{tr(lang, "filter.apply")}</button>
         </form>
+    }
+}
+
+/// A column header that orders the table by its column through a link (`aria-sort` tells the current order).
+#[component]
+pub fn SortHeader(params: PageParams, path: String, anchor: &'static str, key: SortKey, label: String, #[prop(optional)] numeric: bool) -> impl IntoView {
+    let lang = use_lang();
+    let current = params.sort.key == key;
+    let aria = if current { if params.sort.desc { "descending" } else { "ascending" } } else { "none" };
+    let arrow = if current { if params.sort.desc { " ▼" } else { " ▲" } } else { "" };
+    let href = params.sort_href(&path, key, anchor);
+    let hint = tr(lang, "table.sort_hint");
+    view! {
+        <th scope="col" aria-sort=aria class={if numeric { "num" } else { "" }}>
+            <a href=href title=hint>{label}{arrow}</a>
+        </th>
     }
 }

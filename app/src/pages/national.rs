@@ -1,13 +1,16 @@
-//! `/`: Indonesia as a whole — headline figures, training activity per year, the latest predicate of every
-//! kab/kota, and a table of the 38 provinces.
+//! `/`: Indonesia as a whole — headline figures, the map of every kab/kota's latest predicate, predicates
+//! per award year beside the published national totals, training activity, provinces ranked by a chosen
+//! measure, and a sortable table of the 38 provinces.
 
-use super::{YearFilter, distribution_labels, query_year};
-use crate::aggregate::{self, Distribution, Scope, TrainingTotals, UnitTotals, YearTraining};
-use crate::charts::{self, Bars, PREDICATE_COLOURS};
-use crate::components::{ChartFigure, Crumb, ErrorPage, Layout, Stat, Stats};
+use super::params::{PageParams, SortKey};
+use super::{FilterForm, SortHeader, page_params};
+use crate::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
+use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stat, Stats};
 use crate::error::AppError;
+use crate::figures::{self, Cell, Figure, RankedInput};
 use crate::format;
 use crate::i18n::{Lang, tr, use_lang};
+use crate::reference::published_results;
 use crate::state::AppState;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -26,31 +29,35 @@ pub struct ProvinceRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NationalData {
-    pub year: Option<i32>,
+    pub params: PageParams,
     pub trainings: TrainingTotals,
     pub by_year: Vec<YearTraining>,
     pub units: UnitTotals,
     pub distribution: Distribution,
+    pub latest: Vec<LatestPredicate>,
+    pub over_years: Vec<(i32, Distribution)>,
     pub regencies: usize,
     pub provinces: Vec<ProvinceRow>,
     pub demo: bool,
 }
 
-pub async fn load(state: &AppState, year: Option<i32>) -> Result<NationalData, AppError> {
+pub async fn load(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {
     let pool = state.pool();
-    let (trainings, by_year, units, latest, by_province, units_by_province) = tokio::try_join!(
+    let year = params.year;
+    let (trainings, by_year, units, latest, by_province, units_by_province, over_years) = tokio::try_join!(
         aggregate::training_totals(pool, Scope::National, year),
         aggregate::training_by_year(pool, Scope::National),
         aggregate::unit_totals(pool, Scope::National),
         aggregate::latest_predicates(pool, Scope::National),
         aggregate::training_by_child(pool, Scope::National, year),
-        aggregate::units_by_child(pool, Scope::National),
+        aggregate::units_by_child(pool, Scope::National, None),
+        aggregate::distribution_by_year(pool, Scope::National),
     )?;
     let mut awarded: HashMap<String, i64> = HashMap::new();
     for l in latest.iter().filter(|l| l.predicate.is_some()) {
         *awarded.entry(l.regency[..2].to_string()).or_default() += 1;
     }
-    let provinces = state
+    let mut provinces: Vec<ProvinceRow> = state
         .regions
         .provinces()
         .map(|p| {
@@ -65,17 +72,38 @@ pub async fn load(state: &AppState, year: Option<i32>) -> Result<NationalData, A
             }
         })
         .collect();
+    sort_provinces(&mut provinces, params);
     let demo = trainings.demo || units.demo || latest.iter().any(|l| l.demo) || by_year.iter().any(|y| y.totals.demo);
     Ok(NationalData {
-        year,
+        params,
         trainings,
         by_year,
         units,
         distribution: Distribution::from_latest(&latest),
+        latest,
+        over_years,
         regencies: state.regions.regencies().count(),
         provinces,
         demo,
     })
+}
+
+fn sort_provinces(rows: &mut [ProvinceRow], params: PageParams) {
+    let share = |r: &ProvinceRow| r.units.unit_share().unwrap_or(-1.0);
+    rows.sort_by(|a, b| {
+        let o = match params.sort.key {
+            SortKey::Name => a.name.cmp(&b.name),
+            SortKey::Events => a.trainings.events.cmp(&b.trainings.events),
+            SortKey::Participants => a.trainings.participants().cmp(&b.trainings.participants()),
+            SortKey::CertifiedShare => share(a).total_cmp(&share(b)),
+            SortKey::Predicate | SortKey::Score | SortKey::Trend => {
+                (a.awarded as f64 / a.regencies.max(1) as f64).total_cmp(&(b.awarded as f64 / b.regencies.max(1) as f64))
+            }
+            SortKey::Code => a.code.cmp(&b.code),
+        };
+        let o = if params.sort.desc { o.reverse() } else { o };
+        o.then_with(|| a.code.cmp(&b.code))
+    });
 }
 
 /// The headline figures shared by the national and province pages.
@@ -107,102 +135,96 @@ pub fn headline(lang: Lang, t: &TrainingTotals, u: &UnitTotals, d: &Distribution
     ]
 }
 
-/// Training events per year as bars, with the table behind them.
-pub fn trainings_chart(lang: Lang, by_year: &[YearTraining], place: &str) -> Result<impl IntoView + use<>, AppError> {
-    let title = format!("{} — {place}", tr(lang, "chart.trainings_per_year"));
-    let svg = charts::bars(&Bars {
-        title: title.clone(),
-        labels: by_year.iter().map(|y| y.year.to_string()).collect(),
-        values: by_year.iter().map(|y| y.totals.events as f64).collect(),
-        colours: vec![],
-        y_label: tr(lang, "chart.events_axis"),
-    })?;
-    let rows = by_year
-        .iter()
-        .map(|y| {
-            vec![
-                y.year.to_string(),
-                format::int(y.totals.events, lang),
-                format::int(y.totals.participants_offline, lang),
-                format::int(y.totals.participants_online, lang),
-                format::int(y.totals.institutions, lang),
-            ]
-        })
-        .collect();
-    let headers = vec![
-        tr(lang, "table.year"),
-        tr(lang, "figure.events"),
-        tr(lang, "figure.offline"),
-        tr(lang, "figure.online"),
-        tr(lang, "figure.institutions"),
-    ];
-    Ok(view! { <ChartFigure title=title svg=svg source=tr(lang, "source.database") headers=headers rows=rows/> })
+/// A region ranked by the chosen measure, as a dataset cell.
+pub fn metric_cell(params: PageParams, t: &TrainingTotals, u: &UnitTotals) -> Cell {
+    match params.metric {
+        super::params::Metric::Events => Cell::Int(t.events),
+        super::params::Metric::Participants => Cell::Int(t.participants()),
+        super::params::Metric::CertifiedShare => Cell::Share(u.unit_share()),
+    }
 }
 
-/// The latest predicate distribution as coloured bars, with the table behind them.
-pub fn distribution_chart(lang: Lang, d: &Distribution, place: &str) -> Result<impl IntoView + use<>, AppError> {
-    let title = format!("{} — {place}", tr(lang, "chart.latest_predicates"));
-    let labels = distribution_labels(lang);
-    let svg = charts::bars(&Bars {
-        title: title.clone(),
-        labels: labels.clone(),
-        values: d.0.iter().map(|&n| n as f64).collect(),
-        colours: PREDICATE_COLOURS.to_vec(),
-        y_label: tr(lang, "chart.regencies_axis"),
-    })?;
-    let rows = if d.0.iter().sum::<i64>() == 0 {
-        vec![]
-    } else {
-        labels.into_iter().zip(d.0.iter()).map(|(l, &n)| vec![l, format::int(n, lang)]).collect()
-    };
-    let headers = vec![tr(lang, "table.predicate"), tr(lang, "table.regencies")];
-    Ok(view! { <ChartFigure title=title svg=svg source=tr(lang, "source.database") headers=headers rows=rows/> })
-}
-
-fn render(d: NationalData, lang: Lang) -> Result<AnyView, AppError> {
+/// The page's figures, in page order; the API serves each by its id.
+pub fn figures(state: &AppState, d: &NationalData, lang: Lang) -> Result<Vec<Figure>, AppError> {
     let place = tr(lang, "place.indonesia");
+    let mut out = Vec::new();
+    if let Some(map) = super::maps::national(state, lang, &d.latest, d.demo)? {
+        out.push(map);
+    }
+    out.push(figures::predicates_over_years(lang, &d.over_years, &published_results(), d.latest.iter().any(|l| l.demo), &place)?);
+    out.push(figures::trainings_per_year(lang, &d.by_year, &place)?);
+    let metric_label = tr(lang, d.params.metric.label_key());
+    out.push(figures::ranked_regions(
+        lang,
+        RankedInput {
+            id: "peringkat-provinsi",
+            title: format!("{} — {}", tr(lang, "chart.provinces_ranked"), metric_label),
+            description: tr(lang, "chart.provinces_ranked_desc"),
+            definition: tr(lang, if d.params.metric == super::params::Metric::CertifiedShare { "definition.certified_share" } else { "definition.trainings" }),
+            region_label: &tr(lang, "table.province"),
+            value_key: d.params.metric.slug_key(),
+            value_label: metric_label,
+            rows: d.provinces.iter().map(|p| (p.name.clone(), metric_cell(d.params, &p.trainings, &p.units))).collect(),
+            share: d.params.metric == super::params::Metric::CertifiedShare,
+            demo: d.demo,
+        },
+    )?);
+    Ok(out)
+}
+
+fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppError> {
     let stats = headline(lang, &d.trainings, &d.units, &d.distribution, d.regencies);
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
-    let trainings = trainings_chart(lang, &d.by_year, &place)?;
-    let distribution = distribution_chart(lang, &d.distribution, &place)?;
-    let headers = vec![
-        tr(lang, "table.province"),
-        tr(lang, "table.regencies"),
-        tr(lang, "figure.events"),
-        tr(lang, "figure.participants"),
-        tr(lang, "figure.certified_share"),
-        tr(lang, "figure.with_predicate"),
-    ];
-    let rows = d.provinces.iter().map(|p| {
-        let href = format!("/provinsi/{}", p.code);
-        view! {
-            <tr>
-                <th scope="row"><a href=href>{p.name.clone()}</a></th>
-                <td>{format::int(p.regencies as i64, lang)}</td>
-                <td>{format::int(p.trainings.events, lang)}</td>
-                <td>{format::int(p.trainings.participants(), lang)}</td>
-                <td>{format::percent(p.units.unit_share(), lang)}</td>
-                <td>{format!("{} / {}", format::int(p.awarded, lang), format::int(p.regencies as i64, lang))}</td>
-            </tr>
-        }
-    }).collect_view();
+    let query = d.params.query();
+    let figs = figures(state, &d, lang)?
+        .into_iter()
+        .map(|f| view! { <FigureView figure=f data_path="/api/v1/nasional".to_string() query=query.clone()/> })
+        .collect_view();
+    let p = d.params;
+    let head = move |key: SortKey, label: &str| view! { <SortHeader params=p path="/".to_string() anchor="provinsi" key=key label=tr(lang, label) numeric=key != SortKey::Name/> };
+    let rows = d
+        .provinces
+        .iter()
+        .map(|p| {
+            let href = format!("/provinsi/{}", p.code);
+            view! {
+                <tr>
+                    <th scope="row"><a href=href>{p.name.clone()}</a></th>
+                    <td class="num">{format::int(p.regencies as i64, lang)}</td>
+                    <td class="num">{format::int(p.trainings.events, lang)}</td>
+                    <td class="num">{format::int(p.trainings.participants(), lang)}</td>
+                    <td class="num">{format::percent(p.units.unit_share(), lang)}</td>
+                    <td class="num">{format!("{} / {}", format::int(p.awarded, lang), format::int(p.regencies as i64, lang))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let crumbs = vec![Crumb { label: tr(lang, "place.indonesia"), href: None }];
-    let scope_note = match d.year {
+    let scope_note = match p.year {
         Some(y) => format!("{} {y}", tr(lang, "filter.trainings_in")),
         None => tr(lang, "filter.trainings_all"),
     };
     Ok(view! {
         <Layout title=tr(lang, "page.national_title") crumbs=crumbs demo=d.demo>
             <p class="lead">{tr(lang, "page.national_lead")}</p>
-            <YearFilter years=years selected=d.year/>
+            <FilterForm params=p years=years kinds=false metric=true/>
             <p class="scope-note">{scope_note}</p>
             <Stats stats=stats/>
-            <div class="charts">{trainings}{distribution}</div>
+            <div class="charts">{figs}</div>
             <h2 id="provinsi">{tr(lang, "page.provinces_heading")}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "page.provinces_heading")>
                 <table class="regions">
                     <caption>{tr(lang, "page.provinces_caption")}</caption>
-                    <thead><tr>{headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                    <thead>
+                        <tr>
+                            {head(SortKey::Name, "table.province")}
+                            <th scope="col" class="num">{tr(lang, "table.regencies")}</th>
+                            {head(SortKey::Events, "figure.events")}
+                            {head(SortKey::Participants, "figure.participants")}
+                            {head(SortKey::CertifiedShare, "figure.certified_share")}
+                            {head(SortKey::Predicate, "figure.with_predicate")}
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -215,12 +237,15 @@ fn render(d: NationalData, lang: Lang) -> Result<AnyView, AppError> {
 pub fn NationalPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = use_lang();
-    let year = query_year(lang);
+    let params = page_params(lang);
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let page = match year {
-                    Ok(y) => load(&state, y).await.and_then(|d| render(d, lang)),
+                let page = match params {
+                    Ok(p) => match load(&state, p).await {
+                        Ok(d) => render(&state, d, lang),
+                        Err(e) => Err(e),
+                    },
                     Err(e) => Err(e),
                 };
                 page.unwrap_or_else(|e| view! { <ErrorPage error=e/> }.into_any())

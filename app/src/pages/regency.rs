@@ -1,16 +1,19 @@
-//! `/kabkota/{PP.KK}`: one kabupaten/kota — its training events, its service units by kind with their
-//! certified share, and its predicate history with the score at every stage.
+//! `/kabkota/{PP.KK}`: one kabupaten/kota — a plain-language summary of where it stands, its training
+//! events, its service units by kind against their targets, and its predicate history with the score at
+//! every stage (so the drop from self-assessment to verification is visible).
 
-use super::national::trainings_chart;
+use super::params::PageParams;
 use super::province::resolve;
-use super::{YearFilter, predicate_label, query_year};
+use super::{FilterForm, page_params, predicate_label};
 use crate::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
 use crate::charts::{self, Lines};
-use crate::components::{ChartFigure, Crumb, DataTable, ErrorPage, Layout, Stat, Stats};
-use crate::domain::{RegionCode, RegionLevel};
+use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stat, Stats};
+use crate::domain::{PredicateBands, RegionCode, RegionLevel};
 use crate::error::AppError;
+use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
 use crate::format;
-use crate::i18n::{Lang, tr, use_lang};
+use crate::i18n::{Lang, tr, trf, use_lang};
+use crate::reference::{Status, Targets};
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -25,7 +28,7 @@ pub struct RegencyData {
     pub name: String,
     pub province_code: String,
     pub province_name: String,
-    pub year: Option<i32>,
+    pub params: PageParams,
     pub trainings: TrainingTotals,
     pub by_year: Vec<YearTraining>,
     /// Participants this regency sent to provincial events (from the events' breakdowns).
@@ -37,9 +40,10 @@ pub struct RegencyData {
     pub demo: bool,
 }
 
-pub async fn load(state: &AppState, code: RegionCode, year: Option<i32>) -> Result<RegencyData, AppError> {
+pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<RegencyData, AppError> {
     let pool = state.pool();
     let scope = Scope::Regency(code);
+    let year = params.year;
     let (trainings, by_year, in_provincial_events, units, units_by_kind, predicates, events) = tokio::try_join!(
         aggregate::training_totals(pool, scope, year),
         aggregate::training_by_year(pool, scope),
@@ -56,7 +60,7 @@ pub async fn load(state: &AppState, code: RegionCode, year: Option<i32>) -> Resu
         name: state.regions.name(code).to_string(),
         province_code: province.to_string(),
         province_name: state.regions.name(province).to_string(),
-        year,
+        params,
         trainings,
         by_year,
         in_provincial_events,
@@ -68,7 +72,8 @@ pub async fn load(state: &AppState, code: RegionCode, year: Option<i32>) -> Resu
     })
 }
 
-fn scores_chart(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<AnyView, AppError> {
+/// The score at every stage per award year, as lines.
+fn scores_by_stage(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<Figure, AppError> {
     let title = format!("{} — {place}", tr(lang, "chart.scores_by_stage"));
     let stage = |f: fn(&PredicateRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
     let svg = charts::lines(&Lines {
@@ -83,35 +88,136 @@ fn scores_chart(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<AnyVie
         y_label: tr(lang, "chart.score_axis"),
         y_range: Some((0.0, 1000.0)),
     })?;
-    let headers = [
-        "table.award_year",
-        "table.data_year",
-        "stage.self_assessment",
-        "stage.administrative",
-        "stage.field",
-        "stage.final",
-        "table.predicate",
-    ]
-    .map(|k| tr(lang, k))
-    .to_vec();
-    let table_rows = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.award_year.to_string(),
-                r.data_year.to_string(),
-                format::score(r.score_self_assessment, lang),
-                format::score(r.score_administrative, lang),
-                format::score(r.score_field, lang),
-                format::score(r.score_final, lang),
-                predicate_label(r.predicate(), lang),
-            ]
-        })
-        .collect();
-    Ok(view! { <ChartFigure title=title svg=svg source=tr(lang, "source.database") headers=headers rows=table_rows/> }.into_any())
+    let mut sources = vec![database_source(lang)];
+    for r in rows.iter().filter(|r| !r.source_url.is_empty()) {
+        sources.push(figures::Source { label: format!("{} {}", tr(lang, "table.award_year"), r.award_year), url: Some(r.source_url.clone()) });
+    }
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: "nilai-per-tahap",
+            description: tr(lang, "chart.scores_by_stage_desc"),
+            definition: tr(lang, "definition.scores"),
+            sources,
+            columns: vec![
+                col("award_year", lang, "table.award_year"),
+                col("data_year", lang, "table.data_year"),
+                col("self_assessment", lang, "stage.self_assessment"),
+                col("administrative", lang, "stage.administrative"),
+                col("field", lang, "stage.field"),
+                col("final", lang, "stage.final"),
+                col("predicate", lang, "table.predicate"),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::Year(r.award_year),
+                        Cell::Year(r.data_year),
+                        Cell::Num(r.score_self_assessment, 2),
+                        Cell::Num(r.score_administrative, 2),
+                        Cell::Num(r.score_field, 2),
+                        Cell::Num(r.score_final, 2),
+                        Cell::Text(predicate_label(r.predicate(), lang)),
+                    ]
+                })
+                .collect(),
+            demo: rows.iter().any(|r| r.is_demo != 0),
+            title,
+        },
+    })
 }
 
-fn render(d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
+/// The page's figures, in page order; the API serves each by its id.
+pub fn figures(state: &AppState, d: &RegencyData, lang: Lang) -> Result<Vec<Figure>, AppError> {
+    Ok(vec![
+        scores_by_stage(lang, &d.predicates, &d.name)?,
+        figures::trainings_per_year(lang, &d.by_year, &d.name)?,
+        figures::units_by_kind(lang, &d.units_by_kind, &state.targets, &d.name)?,
+    ])
+}
+
+/// A few sentences on where the regency stands, in the reader's language.
+pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    let when = match d.params.year {
+        Some(y) => trf(lang, "summary.in_year", &[("year", y.to_string())]),
+        None => tr(lang, "summary.all_years"),
+    };
+    let name = d.name.clone();
+    out.push(if d.trainings.events == 0 {
+        trf(lang, "summary.no_trainings", &[("name", name.clone()), ("when", when)])
+    } else {
+        trf(
+            lang,
+            "summary.trainings",
+            &[
+                ("name", name.clone()),
+                ("when", when),
+                ("events", format::int(d.trainings.events, lang)),
+                ("participants", format::int(d.trainings.participants(), lang)),
+            ],
+        )
+    });
+    if d.units.units == 0 {
+        out.push(tr(lang, "summary.no_units"));
+    } else {
+        let status = Status::judge(d.units.unit_share(), targets.certified_unit_share);
+        out.push(trf(
+            lang,
+            if status == Status::Met { "summary.units_met" } else { "summary.units_below" },
+            &[
+                ("certified", format::int(d.units.certified_units, lang)),
+                ("units", format::int(d.units.units, lang)),
+                ("share", format::percent(d.units.unit_share(), lang)),
+                ("target", format::percent(Some(targets.certified_unit_share), lang)),
+            ],
+        ));
+        for k in &d.units_by_kind {
+            if let Some(&t) = targets.staff_share.get(&k.kind)
+                && Status::judge(k.totals.staff_share(), t) != Status::Met
+            {
+                out.push(trf(
+                    lang,
+                    "summary.kind_below",
+                    &[
+                        ("kind", tr(lang, &format!("provider.{}", k.kind.as_str()))),
+                        ("share", format::percent(k.totals.staff_share(), lang)),
+                        ("target", format::percent(Some(t), lang)),
+                    ],
+                ));
+            }
+        }
+    }
+    match d.predicates.last() {
+        None => out.push(tr(lang, "summary.no_predicate")),
+        Some(p) => {
+            let score = p.score_final.map(|s| format::decimal(s, 2, lang)).unwrap_or_else(|| "–".into());
+            out.push(trf(
+                lang,
+                "summary.predicate",
+                &[("predicate", predicate_label(p.predicate(), lang)), ("year", p.award_year.to_string()), ("score", score)],
+            ));
+            if let Some(s) = p.score_final
+                && let Some((next, gap)) = bands.next_band(s)
+            {
+                out.push(trf(lang, "summary.next_band", &[("points", format::decimal(gap, 2, lang)), ("next", next.label().to_string())]));
+            }
+            if let (Some(a), Some(f)) = (p.score_self_assessment, p.score_final)
+                && a - f >= 0.005
+            {
+                out.push(trf(
+                    lang,
+                    "summary.drop",
+                    &[("drop", format::decimal(a - f, 2, lang)), ("from", format::decimal(a, 2, lang)), ("to", format::decimal(f, 2, lang))],
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
     let latest = d.predicates.last();
     let stats = vec![
         Stat { label: tr(lang, "figure.events"), value: format::int(d.trainings.events, lang), note: None },
@@ -134,12 +240,7 @@ fn render(d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
         Stat {
             label: tr(lang, "figure.certified_share"),
             value: format::percent(d.units.unit_share(), lang),
-            note: Some(format!(
-                "{} / {} {}",
-                format::int(d.units.certified_units, lang),
-                format::int(d.units.units, lang),
-                tr(lang, "figure.units")
-            )),
+            note: Some(format!("{} / {} {}", format::int(d.units.certified_units, lang), format::int(d.units.units, lang), tr(lang, "figure.units"))),
         },
         Stat {
             label: tr(lang, "figure.latest_predicate"),
@@ -147,25 +248,14 @@ fn render(d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
             note: latest.map(|p| format!("{} {} · {}", tr(lang, "table.award_year"), p.award_year, format::score(p.score_final, lang))),
         },
     ];
+    let summary = summary(&d, &state.bands, &state.targets, lang);
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
-    let trainings = trainings_chart(lang, &d.by_year, &d.name)?;
-    let scores = scores_chart(lang, &d.predicates, &d.name)?;
-    let unit_headers = ["table.provider_kind", "figure.units", "table.certified_units", "figure.certified_share", "table.staff_share"]
-        .map(|k| tr(lang, k))
-        .to_vec();
-    let unit_rows: Vec<Vec<String>> = d
-        .units_by_kind
-        .iter()
-        .map(|k| {
-            vec![
-                tr(lang, &format!("provider.{}", k.kind.as_str())),
-                format::int(k.totals.units, lang),
-                format::int(k.totals.certified_units, lang),
-                format::percent(k.totals.unit_share(), lang),
-                format::percent(k.totals.staff_share(), lang),
-            ]
-        })
-        .collect();
+    let data_path = format!("/api/v1/kabkota/{}", d.code);
+    let query = d.params.query();
+    let figs = figures(state, &d, lang)?
+        .into_iter()
+        .map(|f| view! { <FigureView figure=f data_path=data_path.clone() query=query.clone()/> })
+        .collect_view();
     let event_headers =
         ["table.event", "table.date", "table.kind", "table.mode", "figure.participants", "table.test_gain"].map(|k| tr(lang, k));
     let events = d
@@ -193,8 +283,8 @@ fn render(d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
                     <td>{date}</td>
                     <td>{tr(lang, &format!("training_kind.{}", e.kind))}</td>
                     <td>{tr(lang, &format!("mode.{}", e.mode))}</td>
-                    <td>{format::int(e.participants_offline + e.participants_online, lang)}</td>
-                    <td>{gain}</td>
+                    <td class="num">{format::int(e.participants_offline + e.participants_online, lang)}</td>
+                    <td class="num">{gain}</td>
                 </tr>
             }
         })
@@ -205,29 +295,27 @@ fn render(d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
         Crumb { label: d.province_name.clone(), href: Some(format!("/provinsi/{}", d.province_code)) },
         Crumb { label: d.name.clone(), href: None },
     ];
-    let scope_note = match d.year {
+    let scope_note = match d.params.year {
         Some(y) => format!("{} {y}", tr(lang, "filter.trainings_in")),
         None => tr(lang, "filter.trainings_all"),
     };
     Ok(view! {
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo>
             <p class="lead">{tr(lang, "page.regency_lead")}" "<span class="code">{d.code.clone()}</span></p>
-            <YearFilter years=years selected=d.year/>
+            <section class="summary" aria-labelledby="ringkasan">
+                <h2 id="ringkasan">{tr(lang, "page.summary_heading")}</h2>
+                <ul>{summary.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+            </section>
+            <FilterForm params=d.params years=years kinds=false metric=false/>
             <p class="scope-note">{scope_note}</p>
             <Stats stats=stats/>
-            <div class="charts">{trainings}{scores}</div>
-            <h2 id="satuan-layanan">{tr(lang, "page.units_heading")}</h2>
-            {if unit_rows.is_empty() {
-                view! { <p class="empty">{tr(lang, "chart.no_data")}</p> }.into_any()
-            } else {
-                view! { <DataTable headers=unit_headers rows=unit_rows/> }.into_any()
-            }}
+            <div class="charts">{figs}</div>
             <h2 id="kegiatan">{tr(lang, "page.events_heading")}</h2>
             {if has_events {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "page.events_heading")>
                         <table>
-                            <thead><tr>{event_headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                            <thead><tr>{event_headers.into_iter().enumerate().map(|(i, h)| view! { <th scope="col" class={if i >= 4 { "num" } else { "" }}>{h}</th> }).collect_view()}</tr></thead>
                             <tbody>{events}</tbody>
                         </table>
                     </div>
@@ -246,12 +334,15 @@ pub fn RegencyPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = use_lang();
     let raw = use_params_map().with_untracked(|p| p.get("code")).unwrap_or_default();
-    let year = query_year(lang);
+    let params = page_params(lang);
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let page = match (resolve(&state, &raw, RegionLevel::Regency), year) {
-                    (Ok(code), Ok(y)) => load(&state, code, y).await.and_then(|d| render(d, lang)),
+                let page = match (resolve(&state, &raw, RegionLevel::Regency), params) {
+                    (Ok(code), Ok(p)) => match load(&state, code, p).await {
+                        Ok(d) => render(&state, d, lang),
+                        Err(e) => Err(e),
+                    },
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 };
                 page.unwrap_or_else(|e| view! { <ErrorPage error=e/> }.into_any())

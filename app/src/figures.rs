@@ -1,0 +1,453 @@
+//! Figures: every chart's data as a dataset (columns, rows, definition, source) built from a page's
+//! aggregates. The page draws the dataset and shows it as a table; the API serves the very same dataset as
+//! CSV and JSON, so a download always equals what the reader saw.
+
+use crate::aggregate::{Distribution, KindUnits, YearTraining};
+use crate::charts::{self, Bars, PREDICATE_COLOURS, Ranked, Stacked};
+use crate::domain::Predicate;
+use crate::error::AppError;
+use crate::format;
+use crate::i18n::{Lang, tr};
+use crate::reference::{Status, Targets};
+use serde::Serialize;
+
+/// One value in a dataset. Display formats it for the reader's language; CSV and JSON keep it raw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// A year: a whole number written without thousands separators.
+    Year(i64),
+    /// A decimal with the number of places to show.
+    Num(Option<f64>, #[serde(skip)] usize),
+    /// A share from 0 to 1, shown as a percentage.
+    Share(Option<f64>),
+    /// A scorecard light, shown with a word and a symbol.
+    Status(Status),
+}
+
+impl Cell {
+    pub fn display(&self, lang: Lang) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => format::int(*n, lang),
+            Cell::Year(y) => y.to_string(),
+            Cell::Num(v, places) => v.map_or_else(|| "–".to_string(), |v| format::decimal(v, *places, lang)),
+            Cell::Share(s) => format::percent(*s, lang),
+            Cell::Status(s) => format!("{} {}", s.symbol(), tr(lang, &format!("status.{}", s.key()))),
+        }
+    }
+
+    /// The raw value for CSV: numbers with a decimal point, shares as fractions, blanks for no value.
+    pub fn raw(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) | Cell::Year(n) => n.to_string(),
+            Cell::Num(v, _) | Cell::Share(v) => v.map(|v| format!("{}", (v * 1e6).round() / 1e6)).unwrap_or_default(),
+            Cell::Status(s) => s.key().to_string(),
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Year(_) | Cell::Num(..) | Cell::Share(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    /// Stable machine name (CSV header, JSON key).
+    pub key: &'static str,
+    /// The reader's label.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub label: String,
+    pub url: Option<String>,
+}
+
+/// A chart's data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dataset {
+    /// Stable identifier, part of the download address (`…/{id}.csv`).
+    pub id: &'static str,
+    pub title: String,
+    /// What the chart shows, in a sentence (the chart's accessible description).
+    pub description: String,
+    /// How the figures are defined.
+    pub definition: String,
+    pub sources: Vec<Source>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Whether any figure comes from demo data.
+    pub demo: bool,
+}
+
+impl Dataset {
+    /// CSV with the columns' machine names as the header.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::raw)).expect("in-memory CSV");
+        }
+        String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV is UTF-8")
+    }
+
+    /// JSON: the metadata plus one object per row keyed by column name.
+    pub fn to_json(&self) -> serde_json::Value {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
+            .rows
+            .iter()
+            .map(|r| self.columns.iter().zip(r).map(|(c, v)| (c.key.to_string(), serde_json::to_value(v).expect("cell"))).collect())
+            .collect();
+        serde_json::json!({
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "definition": self.definition,
+            "sources": self.sources,
+            "demo": self.demo,
+            "columns": self.columns,
+            "rows": rows,
+        })
+    }
+}
+
+/// A dataset with its drawing (`None`: nothing to draw, the page says so).
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub data: Dataset,
+    pub svg: Option<String>,
+}
+
+pub fn col(key: &'static str, lang: Lang, label_key: &str) -> Column {
+    Column { key, label: tr(lang, label_key) }
+}
+
+pub fn database_source(lang: Lang) -> Source {
+    Source { label: tr(lang, "source.database"), url: None }
+}
+
+/// Training events per year, as bars.
+pub fn trainings_per_year(lang: Lang, by_year: &[YearTraining], place: &str) -> Result<Figure, AppError> {
+    let title = format!("{} — {place}", tr(lang, "chart.trainings_per_year"));
+    let svg = charts::bars(&Bars {
+        title: title.clone(),
+        labels: by_year.iter().map(|y| y.year.to_string()).collect(),
+        values: by_year.iter().map(|y| y.totals.events as f64).collect(),
+        colours: vec![],
+        y_label: tr(lang, "chart.events_axis"),
+    })?;
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: "pelatihan-per-tahun",
+            description: tr(lang, "chart.trainings_per_year_desc"),
+            definition: tr(lang, "definition.trainings"),
+            sources: vec![database_source(lang)],
+            columns: vec![
+                col("year", lang, "table.year"),
+                col("events", lang, "figure.events"),
+                col("participants_offline", lang, "figure.offline"),
+                col("participants_online", lang, "figure.online"),
+                col("institutions", lang, "figure.institutions"),
+            ],
+            rows: by_year
+                .iter()
+                .map(|y| {
+                    vec![
+                        Cell::Year(y.year.into()),
+                        Cell::Int(y.totals.events),
+                        Cell::Int(y.totals.participants_offline),
+                        Cell::Int(y.totals.participants_online),
+                        Cell::Int(y.totals.institutions),
+                    ]
+                })
+                .collect(),
+            demo: by_year.iter().any(|y| y.totals.demo),
+            title,
+        },
+    })
+}
+
+/// The six distribution categories, no predicate first, with their labels.
+pub fn distribution_labels(lang: Lang) -> Vec<String> {
+    std::iter::once(tr(lang, "predicate.none")).chain(Predicate::ALL.iter().map(|p| p.label().to_string())).collect()
+}
+
+/// The latest predicate of each regency, as coloured bars.
+pub fn latest_distribution(lang: Lang, d: &Distribution, demo: bool, place: &str) -> Result<Figure, AppError> {
+    let title = format!("{} — {place}", tr(lang, "chart.latest_predicates"));
+    let labels = distribution_labels(lang);
+    let empty = d.0.iter().sum::<i64>() == 0;
+    let svg = if empty {
+        None
+    } else {
+        charts::bars(&Bars {
+            title: title.clone(),
+            labels: std::iter::once(tr(lang, "predicate.none_short")).chain(labels.iter().skip(1).cloned()).collect(),
+            values: d.0.iter().map(|&n| n as f64).collect(),
+            colours: PREDICATE_COLOURS.to_vec(),
+            y_label: tr(lang, "chart.regencies_axis"),
+        })?
+    };
+    let keys = ["none", "pratama", "madya", "nindya", "utama", "kla"];
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: "predikat-terakhir",
+            description: tr(lang, "chart.latest_predicates_desc"),
+            definition: tr(lang, "definition.latest_predicate"),
+            sources: vec![database_source(lang)],
+            columns: vec![col("predicate", lang, "table.predicate"), col("regencies", lang, "table.regencies")],
+            rows: if empty {
+                vec![]
+            } else {
+                keys.iter().zip(labels).zip(d.0.iter()).map(|((_, l), &n)| vec![Cell::Text(l), Cell::Int(n)]).collect()
+            },
+            demo,
+            title,
+        },
+    })
+}
+
+/// Predicates per award year as stacked bars: from the database, and (nationally) the published totals
+/// beside them, each published year with its source.
+pub fn predicates_over_years(
+    lang: Lang,
+    db: &[(i32, Distribution)],
+    published: &[crate::reference::PublishedResult],
+    demo: bool,
+    place: &str,
+) -> Result<Figure, AppError> {
+    let title = format!("{} — {place}", tr(lang, "chart.predicates_over_years"));
+    // (label, origin, counts none..kla, total) per bar; published years first within each year.
+    let mut years: Vec<i32> = db.iter().map(|(y, _)| *y).chain(published.iter().map(|p| p.award_year)).collect();
+    years.sort_unstable();
+    years.dedup();
+    // The table keeps every row (published and database); the chart draws one bar per year, the published
+    // national figures where they exist (they are the official count), the database elsewhere.
+    let mut bars: Vec<(String, &'static str, [Option<i64>; 6], i64)> = Vec::new();
+    let mut drawn: Vec<usize> = Vec::new();
+    for y in years {
+        let before = bars.len();
+        if let Some(p) = published.iter().find(|p| p.award_year == y) {
+            // The sources publish no "no predicate" count and no KLA column (no kab/kota has reached it).
+            let counts = [None, p.pratama, p.madya, p.nindya, p.utama, None];
+            bars.push((y.to_string(), "published", counts, p.total));
+        }
+        if let Some((_, d)) = db.iter().find(|(dy, _)| *dy == y) {
+            let counts = [Some(d.0[0]), Some(d.0[1]), Some(d.0[2]), Some(d.0[3]), Some(d.0[4]), Some(d.0[5])];
+            bars.push((y.to_string(), "database", counts, d.awarded()));
+        }
+        if bars.len() > before {
+            drawn.push(before);
+        }
+    }
+    // Awarded regencies only (no predicate is not stacked); a published total without a breakdown is drawn
+    // as one grey segment, "breakdown not published".
+    let shown: Vec<&(String, &'static str, [Option<i64>; 6], i64)> = drawn.iter().map(|&i| &bars[i]).collect();
+    let mut series: Vec<(String, plotters::style::RGBColor, Vec<f64>)> = Predicate::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.label().to_string(), PREDICATE_COLOURS[i + 1], shown.iter().map(|b| b.2[i + 1].unwrap_or(0) as f64).collect()))
+        .collect();
+    let unbroken: Vec<f64> = shown.iter().map(|b| if b.2[1..5].iter().any(Option::is_none) { b.3 as f64 } else { 0.0 }).collect();
+    if unbroken.iter().any(|v| *v > 0.0) {
+        series.push((tr(lang, "origin.no_breakdown"), plotters::style::RGBColor(0x9e, 0x9e, 0x9e), unbroken));
+    }
+    let svg = if bars.is_empty() {
+        None
+    } else {
+        charts::stacked(&Stacked {
+            title: title.clone(),
+            labels: shown.iter().map(|b| b.0.clone()).collect(),
+            series,
+            y_label: tr(lang, "chart.regencies_axis"),
+        })?
+    };
+    let mut sources = vec![];
+    if !db.is_empty() {
+        sources.push(database_source(lang));
+    }
+    for p in published {
+        sources.push(Source { label: format!("{} {}", tr(lang, "origin.published_source"), p.award_year), url: Some(p.source.clone()) });
+    }
+    let opt = |v: Option<i64>| v.map_or(Cell::Num(None, 0), Cell::Int);
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: "predikat-per-tahun",
+            description: tr(lang, "chart.predicates_over_years_desc"),
+            definition: tr(lang, "definition.predicates_over_years"),
+            sources,
+            columns: vec![
+                col("award_year", lang, "table.award_year"),
+                col("origin", lang, "table.origin"),
+                col("awarded", lang, "table.awarded"),
+                col("pratama", lang, "predicate.pratama"),
+                col("madya", lang, "predicate.madya"),
+                col("nindya", lang, "predicate.nindya"),
+                col("utama", lang, "predicate.utama"),
+                col("kla", lang, "predicate.kla"),
+            ],
+            rows: bars
+                .iter()
+                .map(|b| {
+                    vec![
+                        Cell::Year(b.0.parse().unwrap_or_default()),
+                        Cell::Text(tr(lang, &format!("origin.{}", b.1))),
+                        Cell::Int(b.3),
+                        opt(b.2[1]),
+                        opt(b.2[2]),
+                        opt(b.2[3]),
+                        opt(b.2[4]),
+                        opt(b.2[5]),
+                    ]
+                })
+                .collect(),
+            demo,
+            title,
+        },
+    })
+}
+
+/// Service units by provider kind: units, certified units and shares, and the gap to a kind's staff target.
+pub fn units_by_kind(lang: Lang, kinds: &[KindUnits], targets: &Targets, place: &str) -> Result<Figure, AppError> {
+    let title = format!("{} — {place}", tr(lang, "chart.units_by_kind"));
+    let svg = charts::ranked(&Ranked {
+        title: title.clone(),
+        labels: kinds.iter().map(|k| tr(lang, &format!("provider.{}", k.kind.as_str()))).collect(),
+        values: kinds.iter().map(|k| k.totals.unit_share().unwrap_or(0.0)).collect(),
+        value_labels: kinds.iter().map(|k| format::percent(k.totals.unit_share(), lang)).collect(),
+        max: Some(1.0),
+        colour: charts::ACCENT,
+    })?;
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: "satuan-layanan-per-jenis",
+            description: tr(lang, "chart.units_by_kind_desc"),
+            definition: tr(lang, "definition.certified_share"),
+            sources: vec![database_source(lang)],
+            columns: vec![
+                col("provider_kind", lang, "table.provider_kind"),
+                col("units", lang, "figure.units_cap"),
+                col("certified_units", lang, "table.certified_units"),
+                col("certified_unit_share", lang, "figure.certified_share"),
+                col("certified_staff_share", lang, "table.staff_share"),
+                col("staff_share_target", lang, "table.staff_target"),
+                col("staff_target_status", lang, "table.status"),
+            ],
+            rows: kinds
+                .iter()
+                .map(|k| {
+                    let target = targets.staff_share.get(&k.kind).copied();
+                    vec![
+                        Cell::Text(tr(lang, &format!("provider.{}", k.kind.as_str()))),
+                        Cell::Int(k.totals.units),
+                        Cell::Int(k.totals.certified_units),
+                        Cell::Share(k.totals.unit_share()),
+                        Cell::Share(k.totals.staff_share()),
+                        Cell::Share(target),
+                        target.map_or(Cell::Text("–".into()), |t| Cell::Status(Status::judge(k.totals.staff_share(), t))),
+                    ]
+                })
+                .collect(),
+            demo: kinds.iter().any(|k| k.totals.demo),
+            title,
+        },
+    })
+}
+
+/// One region per row, ranked by a value, as horizontal bars.
+pub struct RankedInput<'a> {
+    pub id: &'static str,
+    pub title: String,
+    pub description: String,
+    pub definition: String,
+    pub region_label: &'a str,
+    pub value_key: &'static str,
+    pub value_label: String,
+    /// (region name, value); ranked here, largest first.
+    pub rows: Vec<(String, Cell)>,
+    pub share: bool,
+    pub demo: bool,
+}
+
+pub fn ranked_regions(lang: Lang, input: RankedInput<'_>) -> Result<Figure, AppError> {
+    let mut rows = input.rows;
+    let value = |c: &Cell| match c {
+        Cell::Int(n) => *n as f64,
+        Cell::Share(Some(s)) | Cell::Num(Some(s), _) => *s,
+        _ => -1.0,
+    };
+    rows.sort_by(|a, b| value(&b.1).total_cmp(&value(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    let any = rows.iter().any(|r| value(&r.1) > 0.0);
+    let svg = if any {
+        charts::ranked(&Ranked {
+            title: input.title.clone(),
+            labels: rows.iter().map(|r| r.0.clone()).collect(),
+            values: rows.iter().map(|r| value(&r.1).max(0.0)).collect(),
+            value_labels: rows.iter().map(|r| r.1.display(lang)).collect(),
+            max: input.share.then_some(1.0),
+            colour: charts::ACCENT,
+        })?
+    } else {
+        None
+    };
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: input.id,
+            title: input.title,
+            description: input.description,
+            definition: input.definition,
+            sources: vec![database_source(lang)],
+            columns: vec![Column { key: "region", label: input.region_label.to_string() }, Column { key: input.value_key, label: input.value_label }],
+            rows: if any { rows.into_iter().map(|(n, v)| vec![Cell::Text(n), v]).collect() } else { vec![] },
+            demo: input.demo,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Dataset {
+        Dataset {
+            id: "x",
+            title: "T".into(),
+            description: "D".into(),
+            definition: "F".into(),
+            sources: vec![],
+            columns: vec![Column { key: "name", label: "Nama".into() }, Column { key: "share", label: "Bagian".into() }, Column { key: "n", label: "N".into() }],
+            rows: vec![vec![Cell::Text("Kota \"A\", B".into()), Cell::Share(Some(0.5)), Cell::Int(1234)], vec![Cell::Text("C".into()), Cell::Share(None), Cell::Int(0)]],
+            demo: false,
+        }
+    }
+
+    #[test]
+    fn csv_keeps_raw_values_and_quotes_text() {
+        assert_eq!(sample().to_csv(), "name,share,n\n\"Kota \"\"A\"\", B\",0.5,1234\nC,,0\n");
+    }
+
+    #[test]
+    fn json_rows_are_keyed_by_column() {
+        let j = sample().to_json();
+        assert_eq!(j["rows"][0]["share"], 0.5);
+        assert_eq!(j["rows"][0]["n"], 1234);
+        assert!(j["rows"][1]["share"].is_null());
+    }
+
+    #[test]
+    fn display_follows_the_language() {
+        assert_eq!(Cell::Int(1234).display(Lang::Id), "1.234");
+        assert_eq!(Cell::Share(Some(0.5)).display(Lang::En), "50.0%");
+        assert_eq!(Cell::Num(Some(604.1), 2).display(Lang::Id), "604,10");
+    }
+}

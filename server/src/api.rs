@@ -1,0 +1,175 @@
+//! The public JSON API under `/api/v1` (documented in docs/api.md): every figure the public pages show, as
+//! JSON, and each chart's data as CSV or JSON. It calls the very loaders and figure builders the pages use,
+//! so a download equals the view it came from (same URL parameters: tahun, jenis, ukuran, urut, arah).
+
+use app::AppState;
+use app::domain::RegionLevel;
+use app::error::AppError;
+use app::figures::Figure;
+use app::i18n::{Lang, tr};
+use app::pages::params::PageParams;
+use app::pages::{national, province, regency};
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1", get(index))
+        .route("/api/v1/wilayah", get(regions))
+        .route("/api/v1/nasional", get(national_json))
+        .route("/api/v1/nasional/{file}", get(national_figure))
+        .route("/api/v1/provinsi/{code}", get(province_json))
+        .route("/api/v1/provinsi/{code}/{file}", get(province_figure))
+        .route("/api/v1/kabkota/{code}", get(regency_json))
+        .route("/api/v1/kabkota/{code}/{file}", get(regency_figure))
+        .fallback(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) })
+}
+
+/// The reader's language for labels and messages: `?lang=`, then the cookie, then Indonesian.
+fn lang_of(headers: &HeaderMap, query: &RawQuery) -> Lang {
+    let uri: axum::http::Uri = format!("/?{}", query.0.as_deref().unwrap_or("")).parse().unwrap_or_default();
+    Lang::from_request(&uri, headers)
+}
+
+fn error(e: AppError, lang: Lang) -> Response {
+    let code = match e {
+        AppError::NotFound => "not_found",
+        AppError::BadRequest(_) => "bad_request",
+        AppError::Internal => "internal",
+    };
+    (e.status(), Json(json!({ "error": code, "message": e.message(lang) }))).into_response()
+}
+
+fn params(query: &RawQuery, lang: Lang) -> Result<PageParams, AppError> {
+    PageParams::from_query(query.0.as_deref().unwrap_or(""), lang)
+}
+
+/// JSON that always reflects the database now: no caching anywhere between a write and the next read.
+fn fresh_json(value: serde_json::Value) -> Response {
+    ([(header::CACHE_CONTROL, "no-cache")], Json(value)).into_response()
+}
+
+/// `{id}.csv` or `{id}.json` of one of the page's figures.
+fn figure_response(figs: Vec<Figure>, file: &str, scope: &str, lang: Lang) -> Response {
+    let Some((id, ext)) = file.rsplit_once('.') else { return error(AppError::NotFound, lang) };
+    let Some(fig) = figs.into_iter().find(|f| f.data.id == id) else { return error(AppError::NotFound, lang) };
+    match ext {
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"pantau-kla-{scope}-{id}.csv\"")),
+                (header::CACHE_CONTROL, "no-cache".to_string()),
+            ],
+            fig.data.to_csv(),
+        )
+            .into_response(),
+        "json" => fresh_json(fig.data.to_json()),
+        _ => error(AppError::NotFound, lang),
+    }
+}
+
+/// The figures of a page as links, for discovery.
+fn figure_links(figs: &[Figure], base: &str) -> serde_json::Value {
+    figs.iter()
+        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{base}/{}.csv", f.data.id), "json": format!("{base}/{}.json", f.data.id) }))
+        .collect()
+}
+
+async fn index() -> Response {
+    fresh_json(json!({
+        "name": "Pantau KLA API",
+        "version": 1,
+        "documentation": "docs/api.md",
+        "endpoints": [
+            "/api/v1/wilayah",
+            "/api/v1/nasional",
+            "/api/v1/nasional/{figure}.csv|json",
+            "/api/v1/provinsi/{PP}",
+            "/api/v1/provinsi/{PP}/{figure}.csv|json",
+            "/api/v1/kabkota/{PP.KK}",
+            "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
+        ],
+        "parameters": { "tahun": "year, e.g. 2025", "jenis": "provider kind, e.g. puskesmas_ramah_anak", "ukuran": "kegiatan|peserta|sertifikat", "urut": "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren", "arah": "naik|turun", "lang": "id|en" },
+    }))
+}
+
+async fn regions(State(state): State<AppState>) -> Response {
+    let list: Vec<_> = state.regions.provinces().chain(state.regions.regencies()).cloned().collect();
+    fresh_json(json!({ "count": list.len(), "source": tr(Lang::En, "footer.regions_source"), "regions": list }))
+}
+
+async fn national_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let result = async {
+        let p = params(&query, lang)?;
+        let d = national::load(&state, p).await?;
+        let figs = national::figures(&state, &d, lang)?;
+        Ok::<_, AppError>(json!({ "region": { "level": "national", "name": tr(lang, "place.indonesia") }, "figures": figure_links(&figs, "/api/v1/nasional"), "data": d }))
+    }
+    .await;
+    result.map_or_else(|e| error(e, lang), fresh_json)
+}
+
+async fn national_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async {
+        let d = national::load(&state, params(&query, lang)?).await?;
+        national::figures(&state, &d, lang)
+    }
+    .await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "nasional", lang))
+}
+
+async fn province_json(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let result = async {
+        let c = province::resolve(&state, &code, RegionLevel::Province)?;
+        let d = province::load(&state, c, params(&query, lang)?).await?;
+        let figs = province::figures(&state, &d, lang)?;
+        let base = format!("/api/v1/provinsi/{c}");
+        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "figures": figure_links(&figs, &base), "data": d }))
+    }
+    .await;
+    result.map_or_else(|e| error(e, lang), fresh_json)
+}
+
+async fn province_figure(State(state): State<AppState>, Path((code, file)): Path<(String, String)>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async {
+        let c = province::resolve(&state, &code, RegionLevel::Province)?;
+        let d = province::load(&state, c, params(&query, lang)?).await?;
+        province::figures(&state, &d, lang)
+    }
+    .await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("provinsi-{code}"), lang))
+}
+
+async fn regency_json(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let result = async {
+        let c = province::resolve(&state, &code, RegionLevel::Regency)?;
+        let d = regency::load(&state, c, params(&query, lang)?).await?;
+        let figs = regency::figures(&state, &d, lang)?;
+        let summary = regency::summary(&d, &state.bands, &state.targets, lang);
+        let base = format!("/api/v1/kabkota/{c}");
+        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base), "data": d }))
+    }
+    .await;
+    result.map_or_else(|e| error(e, lang), fresh_json)
+}
+
+async fn regency_figure(State(state): State<AppState>, Path((code, file)): Path<(String, String)>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async {
+        let c = province::resolve(&state, &code, RegionLevel::Regency)?;
+        let d = regency::load(&state, c, params(&query, lang)?).await?;
+        regency::figures(&state, &d, lang)
+    }
+    .await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("kabkota-{code}"), lang))
+}
