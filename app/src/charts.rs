@@ -74,10 +74,23 @@ fn y_top(max: f64) -> f64 {
 
 fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), ChartError> {
     root.fill(&WHITE).map_err(err)?;
+    // A segmented axis needs two categories at least: a single bar stands in the middle of three slots.
+    let padded;
+    let b = if b.values.len() == 1 {
+        padded = Bars {
+            labels: vec![String::new(), b.labels[0].clone(), String::new()],
+            values: vec![f64::NAN, b.values[0], f64::NAN],
+            colours: if b.colours.is_empty() { vec![] } else { vec![ACCENT, b.colours[0], ACCENT] },
+            ..b.clone()
+        };
+        &padded
+    } else {
+        b
+    };
     let n = b.values.len() as i32;
-    let max = b.values.iter().copied().fold(0.0, f64::max);
+    let max = b.values.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
     // Counts get whole-number ticks: with a small maximum, one tick per unit up to one above it.
-    let integral = b.values.iter().all(|v| v.fract() == 0.0);
+    let integral = b.values.iter().filter(|v| v.is_finite()).all(|v| v.fract() == 0.0);
     let small = integral && max < 6.0;
     let top = if small { max + 1.0 } else { y_top(max) };
     let ticks = if small { max as usize + 2 } else { 6 };
@@ -85,7 +98,7 @@ fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), 
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(56)
-        .build_cartesian_2d((0..n).into_segmented(), 0f64..top)
+        .build_cartesian_2d((0..(n - 1).max(0)).into_segmented(), 0f64..top)
         .map_err(err)?;
     let labels = b.labels.clone();
     chart
@@ -106,7 +119,7 @@ fn draw_bars(root: &DrawingArea<SVGBackend<'_>, Shift>, b: &Bars) -> Result<(), 
         .map_err(err)?;
     let colours = &b.colours;
     chart
-        .draw_series(b.values.iter().enumerate().map(|(i, &v)| {
+        .draw_series(b.values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
             let c = colours.get(i).copied().unwrap_or(ACCENT);
             let mut bar = Rectangle::new([(SegmentValue::Exact(i as i32), 0.0), (SegmentValue::Exact(i as i32 + 1), v)], c.filled());
             bar.set_margin(0, 0, 6, 6);
@@ -214,7 +227,7 @@ pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(56)
-            .build_cartesian_2d((0..n as i32).into_segmented(), 0f64..if max < 6.0 { max.ceil() + 1.0 } else { y_top(max) })
+            .build_cartesian_2d((0..(n as i32 - 1).max(1)).into_segmented(), 0f64..if max < 6.0 { max.ceil() + 1.0 } else { y_top(max) })
             .map_err(err)?;
         let labels = s.labels.clone();
         chart
@@ -332,6 +345,16 @@ mod tests {
             assert!(svg.contains(&format!(">\n{l}\n</text>")), "label {l} missing");
         }
         assert_eq!(svg.matches("<rect").count() >= 3, true);
+    }
+
+    #[test]
+    fn a_single_bar_is_drawn() {
+        let mut b = sample();
+        b.labels.truncate(1);
+        b.values = vec![4.0];
+        let svg = bars(&b).unwrap().unwrap();
+        assert!(svg.contains(">\n2023\n</text>"));
+        assert_eq!(svg.matches("fill=\"#1F6F8B\"").count(), 1, "one bar in the accent colour");
     }
 
     #[test]
