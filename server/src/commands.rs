@@ -12,7 +12,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {} (PANTAU_ADDR)", args.addr))?;
     let addr = listener.local_addr()?;
-    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(addr)).await?;
+    let mut state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(addr)).await?;
+    if let Some(path) = &args.targets {
+        let text = std::fs::read_to_string(path).with_context(|| format!("could not read the targets file {} (PANTAU_TARGETS)", path.display()))?;
+        let targets = app::reference::Targets::from_csv(&text).with_context(|| format!("{} (PANTAU_TARGETS)", path.display()))?;
+        tracing::info!(targets.file = %path.display(), "scorecard targets loaded");
+        state = state.with_targets(targets);
+    }
     tracing::info!(
         database.engine = state.engine.name(),
         database.url = %app::db::redact(db.url()),
@@ -97,7 +103,16 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
             .progress_chars("=> "),
     );
     let writing = Instant::now();
+    let mut last_table = "";
+    let mut table_started = Instant::now();
     let result = demo::write(&state.pool, &state.regions, &data, options, |p| {
+        if p.table != last_table {
+            if !last_table.is_empty() {
+                tracing::debug!(table = last_table, seconds = table_started.elapsed().as_secs_f64(), "demo table written");
+            }
+            last_table = p.table;
+            table_started = Instant::now();
+        }
         bar.set_message(p.table);
         bar.set_position(p.done as u64);
     })
@@ -105,6 +120,9 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let w = result.map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
     let written = writing.elapsed();
+    tracing::debug!(table = last_table, seconds = table_started.elapsed().as_secs_f64(), "demo table written, committed");
+    // Closing the pool lets SQLite fold its write-ahead log into the database file.
+    state.pool.close().await;
 
     let n = |x: usize| int(x as i64, Lang::En);
     if w.deleted > 0 {

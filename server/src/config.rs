@@ -62,11 +62,16 @@ pub struct ServeArgs {
     /// Address and port to listen on; port 0 picks a free port (the log says which).
     #[arg(long, env = "PANTAU_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+
+    /// A CSV file of scorecard targets (columns target, provider_kind, threshold, source) replacing the
+    /// bundled ones in app/data/targets.csv: e.g. `certified_unit_share,,0.6,Provincial plan 2026`.
+    #[arg(long, env = "PANTAU_TARGETS")]
+    pub targets: Option<PathBuf>,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:3000".parse().expect("valid default address") }
+        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None }
     }
 }
 

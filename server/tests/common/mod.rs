@@ -71,9 +71,19 @@ impl TestApp {
 
     /// Starts the app on an existing database URL (a restart, say).
     pub async fn spawn_on(url: String, dir: Option<tempfile::TempDir>) -> TestApp {
+        Self::spawn_configured(url, dir, |s| s).await
+    }
+
+    /// Starts the app on a fresh database with its state adjusted first (other targets, say).
+    pub async fn spawn_with(engine: Engine, configure: impl FnOnce(AppState) -> AppState) -> Option<TestApp> {
+        let (url, dir) = fresh_database(engine).await?;
+        Some(Self::spawn_configured(url, dir, configure).await)
+    }
+
+    async fn spawn_configured(url: String, dir: Option<tempfile::TempDir>, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().unwrap();
-        let state = AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database");
+        let state = configure(AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database"));
         let serve_state = state.clone();
         tokio::spawn(async move { pantau_kla::startup::serve(listener, serve_state).await });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
