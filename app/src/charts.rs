@@ -9,7 +9,7 @@ use plotters::prelude::*;
 /// Predicate colours, none → KLA: a sequential ColorBrewer YlGnBu ramp, ordered by lightness so readers
 /// with colour-vision deficiencies still read the order.
 pub const PREDICATE_COLOURS: [RGBColor; 6] = [
-    RGBColor(0xd9, 0xd9, 0xd9),
+    RGBColor(0xa3, 0xa3, 0xa3),
     RGBColor(0xc7, 0xe9, 0xb4),
     RGBColor(0x7f, 0xcd, 0xbb),
     RGBColor(0x41, 0xb6, 0xc4),
@@ -220,7 +220,7 @@ pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
     let max = totals.iter().copied().fold(0.0, f64::max);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT + 40)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT + 52)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let (plot, legend) = root.split_vertically(HEIGHT);
         let mut chart = ChartBuilder::on(&plot)
@@ -266,13 +266,19 @@ pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
                 *b += v;
             }
         }
-        // The legend in its own strip: a swatch and a name per series.
-        let step = (WIDTH as i32 - 24) / s.series.len().max(1) as i32;
-        for (i, (name, colour, _)) in s.series.iter().enumerate() {
-            let x = 12 + i as i32 * step;
-            legend.draw(&Rectangle::new([(x, 12), (x + 14, 26)], colour.filled())).map_err(err)?;
-            legend.draw(&Rectangle::new([(x, 12), (x + 14, 26)], BLACK.mix(0.4).stroke_width(1))).map_err(err)?;
-            legend.draw(&Text::new(name.clone(), (x + 20, 13), ("sans-serif", 15).into_font())).map_err(err)?;
+        // The legend in its own strip: a swatch and a name per series, wrapping to a second row when the
+        // names (estimated at 8 units a character) do not fit in one.
+        let (mut x, mut y) = (12, 8);
+        for (name, colour, _) in &s.series {
+            let w = 28 + 8 * name.chars().count() as i32;
+            if x + w > WIDTH as i32 - 8 && x > 12 {
+                x = 12;
+                y += 22;
+            }
+            legend.draw(&Rectangle::new([(x, y), (x + 14, y + 14)], colour.filled())).map_err(err)?;
+            legend.draw(&Rectangle::new([(x, y), (x + 14, y + 14)], BLACK.mix(0.4).stroke_width(1))).map_err(err)?;
+            legend.draw(&Text::new(name.clone(), (x + 20, y + 1), ("sans-serif", 15).into_font())).map_err(err)?;
+            x += w + 12;
         }
         root.present().map_err(err)?;
     }

@@ -111,6 +111,7 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
     let csv = format!("{data_path}/{}.csv{q}", d.id);
     let json = format!("{data_path}/{}.json{q}", d.id);
     let empty = d.rows.is_empty();
+    let is_map = d.id == "peta-predikat" && !empty;
     let desc_id = format!("{}-desc", d.id);
     let svg = figure.svg.map(|svg| svg.replacen("<svg ", &format!("<svg aria-describedby=\"{desc_id}\" "), 1));
     let headers: Vec<String> = d.columns.iter().map(|c| c.label.clone()).collect();
@@ -133,6 +134,14 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
                 Some(svg) if !empty => view! { <div class="svg" inner_html=svg></div> }.into_any(),
                 _ => view! { <p class="empty">{tr(lang, "chart.no_data")}</p> }.into_any(),
             }}
+            {is_map.then(|| view! {
+                <ul class="legend" aria-label=tr(lang, "map.legend")>
+                    {crate::pages::maps::legend(lang)
+                        .into_iter()
+                        .map(|(label, colour)| view! { <li><span class="swatch" style=format!("background:{colour}")></span>{label}</li> })
+                        .collect_view()}
+                </ul>
+            })}
             {(!empty).then(|| view! {
                 <details>
                     <summary>{tr(lang, "chart.data_table")}</summary>

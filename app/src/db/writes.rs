@@ -198,9 +198,33 @@ const UNIT_ROWS_PER_STATEMENT: usize = 1_000; // 9 columns → 9 000 parameters
 const PREDICATE_ROWS_PER_STATEMENT: usize = 500; // 11 columns → 5 500 parameters
 const BREAKDOWN_ROWS_PER_STATEMENT: usize = 2_000; // 3 columns → 6 000 parameters
 
-/// `head values ($1, …, $cols), ($cols+1, …), … tail` for `rows` rows.
-fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
-    let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 6);
+/// How a statement names its parameters: PostgreSQL needs `$1, $2, …`; SQLite takes those too but looks
+/// each name up in a list, which makes a statement of thousands of parameters quadratic to prepare and
+/// bind, so there plain positional `?` is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placeholders {
+    Numbered,
+    Positional,
+}
+
+impl Placeholders {
+    fn of(conn: &AnyConnection) -> Self {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") { Placeholders::Positional } else { Placeholders::Numbered }
+    }
+
+    /// Whether a statement with nullable scores may stay prepared for reuse: on SQLite yes; on PostgreSQL
+    /// no, because sqlx 0.9's Any driver binds a NULL `f64` as a `float4` (upstream sqlx issue #4284) and
+    /// PostgreSQL keeps the parameter types of a statement's first execution, so a cached statement first
+    /// run with a missing score would refuse a later score ("incorrect binary data format"). Prepared
+    /// afresh, each statement declares the types of its own values.
+    fn cache_statements_with_nullable_floats(self) -> bool {
+        self == Placeholders::Positional
+    }
+}
+
+/// `head values ($1, …, $cols), ($cols+1, …), … tail` (or with `?`) for `rows` rows.
+fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str, style: Placeholders) -> String {
+    let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 7);
     sql.push_str(head);
     sql.push_str(" values ");
     for r in 0..rows {
@@ -209,8 +233,13 @@ fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&(r * cols + c + 1).to_string());
+            match style {
+                Placeholders::Numbered => {
+                    sql.push('$');
+                    sql.push_str(&(r * cols + c + 1).to_string());
+                }
+                Placeholders::Positional => sql.push('?'),
+            }
         }
         sql.push(')');
     }
@@ -240,6 +269,7 @@ pub async fn insert_training_events(
             return Err(BatchError { index, source: WriteError::Invalid(errs) });
         }
     }
+    let style = Placeholders::of(conn);
     let mut ids = vec![0_i64; events.len()];
     for (chunk_no, chunk) in events.chunks(EVENT_ROWS_PER_STATEMENT).enumerate() {
         let first = chunk_no * EVENT_ROWS_PER_STATEMENT;
@@ -250,6 +280,7 @@ pub async fn insert_training_events(
             19,
             chunk.len(),
             " returning id, organiser_code, title, start_date",
+            style,
         );
         // Safe: the SQL holds only this function's column names and numbered placeholders.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -275,7 +306,7 @@ pub async fn insert_training_events(
                 .bind(e.source_url.clone())
                 .bind(demo_flag(demo));
         }
-        let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;
+        let rows = q.persistent(style.cache_statements_with_nullable_floats()).fetch_all(&mut *conn).await.map_err(batch_err(first))?;
         // RETURNING's row order is not promised by either engine, so each id is matched to its record by
         // (organiser, title, start date); records sharing that key take the ids in the order returned.
         let mut by_key: std::collections::HashMap<(String, String, String), std::collections::VecDeque<usize>> =
@@ -310,6 +341,7 @@ pub async fn insert_training_events(
             3,
             chunk.len(),
             "",
+            style,
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, code, n) in chunk {
@@ -324,7 +356,7 @@ pub async fn insert_training_events(
         .collect();
     for chunk in by_kind.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
         let sql =
-            multi_row_sql("insert into training_participants_by_kind (event_id, provider_kind, participants)", 3, chunk.len(), "");
+            multi_row_sql("insert into training_participants_by_kind (event_id, provider_kind, participants)", 3, chunk.len(), "", style);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, kind, n) in chunk {
             q = q.bind(*id).bind(*kind).bind(*n);
@@ -348,6 +380,7 @@ pub async fn insert_service_units(
             return Err(BatchError { index, source: WriteError::Invalid(errs) });
         }
     }
+    let style = Placeholders::of(conn);
     for (chunk_no, chunk) in units.chunks(UNIT_ROWS_PER_STATEMENT).enumerate() {
         let sql = multi_row_sql(
             "insert into service_units (regency_code, province_code, kind, name, total_staff, certified_staff,
@@ -355,6 +388,7 @@ pub async fn insert_service_units(
             9,
             chunk.len(),
             "",
+            style,
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for u in chunk {
@@ -398,6 +432,7 @@ pub async fn insert_predicate_records(
             return Err(BatchError { index, source: WriteError::Invalid(errs) });
         }
     }
+    let style = Placeholders::of(conn);
     for (chunk_no, chunk) in records.chunks(PREDICATE_ROWS_PER_STATEMENT).enumerate() {
         let sql = multi_row_sql(
             "insert into predicate_records (regency_code, province_code, award_year, data_year, score_self_assessment,
@@ -405,6 +440,7 @@ pub async fn insert_predicate_records(
             11,
             chunk.len(),
             "",
+            style,
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for p in chunk {
@@ -421,17 +457,24 @@ pub async fn insert_predicate_records(
                 .bind(p.source_url.clone())
                 .bind(demo_flag(demo));
         }
-        q.execute(&mut *conn).await.map_err(batch_err(chunk_no * PREDICATE_ROWS_PER_STATEMENT))?;
+        q.persistent(style.cache_statements_with_nullable_floats())
+            .execute(&mut *conn)
+            .await
+            .map_err(batch_err(chunk_no * PREDICATE_ROWS_PER_STATEMENT))?;
     }
     Ok(records.len())
 }
 
 #[cfg(test)]
 mod batch_tests {
-    use super::multi_row_sql;
+    use super::{Placeholders, multi_row_sql};
 
     #[test]
     fn multi_row_sql_numbers_every_placeholder() {
-        assert_eq!(multi_row_sql("insert into t (a, b)", 2, 3, " returning id"), "insert into t (a, b) values ($1, $2), ($3, $4), ($5, $6) returning id");
+        assert_eq!(
+            multi_row_sql("insert into t (a, b)", 2, 3, " returning id", Placeholders::Numbered),
+            "insert into t (a, b) values ($1, $2), ($3, $4), ($5, $6) returning id"
+        );
+        assert_eq!(multi_row_sql("insert into t (a, b)", 2, 2, "", Placeholders::Positional), "insert into t (a, b) values (?, ?), (?, ?)");
     }
 }

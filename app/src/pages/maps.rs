@@ -1,23 +1,81 @@
 //! Map figures: kab/kota coloured by their latest predicate (drawn by `geo`), with the data behind them.
 
 use crate::aggregate::LatestPredicate;
+use crate::charts::PREDICATE_COLOURS;
+use crate::domain::{Predicate, RegionCode};
 use crate::error::AppError;
-use crate::figures::Figure;
-use crate::i18n::Lang;
+use crate::figures::{Cell, Dataset, Figure, col, database_source};
+use crate::geo;
+use crate::i18n::{Lang, tr};
 use crate::state::AppState;
+use plotters::style::RGBColor;
+use std::collections::HashMap;
+
+/// Regencies with no predicate record: lighter than "no predicate" so the two read apart.
+pub const NO_RECORD: RGBColor = RGBColor(0xe3, 0xe6, 0xea);
+
+fn colour_of(p: Option<Predicate>) -> RGBColor {
+    PREDICATE_COLOURS[p.map_or(0, |p| p.rank() as usize)]
+}
+
+/// The dataset behind a map: one row per regency shown.
+fn dataset(state: &AppState, lang: Lang, regencies: Vec<RegionCode>, latest: &HashMap<&str, &LatestPredicate>, title: String, demo: bool) -> Dataset {
+    Dataset {
+        id: "peta-predikat",
+        description: tr(lang, "chart.map_desc"),
+        definition: tr(lang, "definition.latest_predicate"),
+        sources: vec![database_source(lang), crate::figures::Source { label: tr(lang, "source.boundaries"), url: None }],
+        columns: vec![
+            col("code", lang, "table.code"),
+            col("regency", lang, "table.regency"),
+            col("predicate", lang, "table.latest_predicate"),
+            col("award_year", lang, "table.award_year"),
+        ],
+        rows: regencies
+            .into_iter()
+            .map(|c| {
+                let code = c.to_string();
+                let l = latest.get(code.as_str());
+                vec![
+                    Cell::Text(code.clone()),
+                    Cell::Text(state.regions.name(c).to_string()),
+                    Cell::Text(match l {
+                        None => tr(lang, "map.no_record"),
+                        Some(l) => super::predicate_label(l.predicate, lang),
+                    }),
+                    l.map_or(Cell::Num(None, 0), |l| Cell::Year(l.award_year.into())),
+                ]
+            })
+            .collect(),
+        demo,
+        title,
+    }
+}
 
 /// The national map of every kab/kota's latest predicate.
-pub fn national(_state: &AppState, _lang: Lang, _latest: &[LatestPredicate], _demo: bool) -> Result<Option<Figure>, AppError> {
-    Ok(None)
+pub fn national(state: &AppState, lang: Lang, latest: &[LatestPredicate], demo: bool) -> Result<Option<Figure>, AppError> {
+    let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
+    let title = format!("{} — {}", tr(lang, "chart.map"), tr(lang, "place.indonesia"));
+    let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
+    let svg = geo::national_map(&title, &fill, NO_RECORD)?;
+    let regencies = state.regions.regencies().map(|r| r.code).collect();
+    Ok(Some(Figure { svg: Some(svg), data: dataset(state, lang, regencies, &by_code, title, demo) }))
 }
 
 /// The map of a province's kab/kota and their latest predicates.
-pub fn province(
-    _state: &AppState,
-    _lang: Lang,
-    _province: crate::domain::RegionCode,
-    _latest: &[LatestPredicate],
-    _demo: bool,
-) -> Result<Option<Figure>, AppError> {
-    Ok(None)
+pub fn province(state: &AppState, lang: Lang, province: RegionCode, latest: &[LatestPredicate], demo: bool) -> Result<Option<Figure>, AppError> {
+    let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
+    let title = format!("{} — {}", tr(lang, "chart.map"), state.regions.name(province));
+    let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
+    let Some(svg) = geo::province_map(&province.to_string(), &title, &fill, NO_RECORD)? else { return Ok(None) };
+    let regencies = state.regions.regencies_of(province).map(|r| r.code).collect();
+    Ok(Some(Figure { svg: Some(svg), data: dataset(state, lang, regencies, &by_code, title, demo) }))
+}
+
+/// The colour key of the maps: (label, CSS colour).
+pub fn legend(lang: Lang) -> Vec<(String, String)> {
+    let css = |c: RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+    let mut out = vec![(tr(lang, "map.no_record"), css(NO_RECORD)), (tr(lang, "predicate.none"), css(PREDICATE_COLOURS[0]))];
+    out.extend(Predicate::ALL.iter().map(|p| (p.label().to_string(), css(colour_of(Some(*p))))));
+    out
 }
