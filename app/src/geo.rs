@@ -442,7 +442,7 @@ mod tests {
         ] {
             let own = svg.split("<g><title>").find(|g| g.contains("fill=\"#1234AB\"")).expect("the fill colour is drawn");
             assert!(own.starts_with("Kabupaten Tanah Bumbu</title>"), "{own}");
-            assert!(svg.contains("fill=\"#D9D9D9\""));
+            assert!(svg.contains("fill=\"#A3A3A3\""), "the default colour is drawn elsewhere");
         }
     }
 
