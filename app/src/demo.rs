@@ -1017,7 +1017,8 @@ pub struct Written {
     pub predicates_skipped: usize,
 }
 
-/// Progress of [`write`]: the table being written and fact-table rows written so far.
+/// Progress of [`write`]: the table being written (reported as each table starts and after each batch;
+/// `commit` at the end) and fact-table rows written so far.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     pub table: &'static str,
@@ -1110,12 +1111,14 @@ pub async fn write(
     written.events = data.events.len();
     written.by_regency = data.by_regency_rows();
     written.by_kind = data.by_kind_rows();
+    progress(Progress { table: "service_units", done, total });
     for chunk in data.units.chunks(PROGRESS_STEP * 5) {
         writes::insert_service_units(&mut tx, registry, chunk, true).await?;
         done += chunk.len();
         progress(Progress { table: "service_units", done, total });
     }
     written.units = data.units.len();
+    progress(Progress { table: "predicate_records", done, total });
     let stored: Vec<(String, i64)> =
         sqlx::query_as("select regency_code, award_year from predicate_records").fetch_all(&mut *tx).await?;
     let stored: HashSet<(String, i64)> = stored.into_iter().collect();
@@ -1128,7 +1131,7 @@ pub async fn write(
     written.predicates_skipped = data.predicates.len() - predicates.len();
     writes::insert_predicate_records(&mut tx, registry, &predicates, true).await?;
     written.predicates = predicates.len();
-    progress(Progress { table: "predicate_records", done: total, total });
+    progress(Progress { table: "commit", done: total, total });
     tx.commit().await?;
     Ok(written)
 }

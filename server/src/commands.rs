@@ -108,7 +108,7 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
     let result = demo::write(&state.pool, &state.regions, &data, options, |p| {
         if p.table != last_table {
             if !last_table.is_empty() {
-                tracing::debug!(table = last_table, seconds = table_started.elapsed().as_secs_f64(), "demo table written");
+                tracing::debug!(table = last_table, seconds = table_started.elapsed().as_secs_f64(), "demo step done");
             }
             last_table = p.table;
             table_started = Instant::now();
@@ -120,7 +120,7 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let w = result.map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
     let written = writing.elapsed();
-    tracing::debug!(table = last_table, seconds = table_started.elapsed().as_secs_f64(), "demo table written, committed");
+    tracing::debug!(table = last_table, seconds = table_started.elapsed().as_secs_f64(), "demo step done");
     // Closing the pool lets SQLite fold its write-ahead log into the database file.
     state.pool.close().await;
 

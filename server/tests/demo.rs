@@ -103,3 +103,24 @@ on_both_engines!(real_data_is_refused_unless_forced_and_never_touched, |app: Tes
     assert_eq!(app.count("training_participants_by_regency").await, 2 + data.by_regency_rows() as i64);
     assert_eq!(app.count("training_participants_by_kind").await, 2 + data.by_kind_rows() as i64);
 });
+
+on_both_engines!(batched_writes_take_a_missing_score_before_a_present_one, |app: TestApp| async move {
+    // sqlx 0.9's Any driver declares a NULL f64 as float4 and PostgreSQL keeps a cached statement's first
+    // parameter types: a batch whose first statement lacks a score must not refuse the next one's score.
+    let data = expected(&app);
+    let mut events: Vec<_> = data.events.iter().take(2).cloned().collect();
+    events[0].pre_test_mean = None;
+    events[0].post_test_mean = None;
+    events[1].pre_test_mean = Some(61.5);
+    events[1].post_test_mean = Some(82.0);
+    let mut tx = app.state.pool.begin().await.unwrap();
+    for one in events.chunks(1) {
+        app::db::writes::insert_training_events(&mut tx, &app.state.regions, one, true).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let means: Vec<(Option<f64>, Option<f64>)> = sqlx::query_as("select pre_test_mean, post_test_mean from training_events order by id")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(means, vec![(None, None), (Some(61.5), Some(82.0))]);
+});

@@ -211,19 +211,28 @@ impl Placeholders {
     fn of(conn: &AnyConnection) -> Self {
         if conn.backend_name().eq_ignore_ascii_case("sqlite") { Placeholders::Positional } else { Placeholders::Numbered }
     }
+}
 
-    /// Whether a statement with nullable scores may stay prepared for reuse: on SQLite yes; on PostgreSQL
-    /// no, because sqlx 0.9's Any driver binds a NULL `f64` as a `float4` (upstream sqlx issue #4284) and
-    /// PostgreSQL keeps the parameter types of a statement's first execution, so a cached statement first
-    /// run with a missing score would refuse a later score ("incorrect binary data format"). Prepared
-    /// afresh, each statement declares the types of its own values.
-    fn cache_statements_with_nullable_floats(self) -> bool {
-        self == Placeholders::Positional
+/// Binds an optional score. On PostgreSQL it travels as text and the statement casts it (see
+/// [`multi_row_sql`]): sqlx 0.9's Any driver binds a NULL `f64` as a `float4` (upstream sqlx issue #4284),
+/// and PostgreSQL keeps the parameter types of a prepared statement's first execution, so a cached
+/// statement first run with a missing score would refuse a later score ("incorrect binary data format").
+/// As text, present and missing scores declare the same type. Rust writes the shortest text that reads
+/// back as the same `f64`, so nothing is lost.
+fn bind_score<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    v: Option<f64>,
+    style: Placeholders,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    match style {
+        Placeholders::Numbered => q.bind(v.map(|x| x.to_string())),
+        Placeholders::Positional => q.bind(v),
     }
 }
 
-/// `head values ($1, …, $cols), ($cols+1, …), … tail` (or with `?`) for `rows` rows.
-fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str, style: Placeholders) -> String {
+/// `head values ($1, …, $cols), ($cols+1, …), … tail` (or with `?`) for `rows` rows. On PostgreSQL the
+/// columns listed in `score_cols` (0-based) read `cast($n as double precision)`, to go with [`bind_score`].
+fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str, style: Placeholders, score_cols: &[usize]) -> String {
     let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 7);
     sql.push_str(head);
     sql.push_str(" values ");
@@ -234,6 +243,11 @@ fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str, style: Placeh
                 sql.push_str(", ");
             }
             match style {
+                Placeholders::Numbered if score_cols.contains(&c) => {
+                    sql.push_str("cast($");
+                    sql.push_str(&(r * cols + c + 1).to_string());
+                    sql.push_str(" as double precision)");
+                }
                 Placeholders::Numbered => {
                     sql.push('$');
                     sql.push_str(&(r * cols + c + 1).to_string());
@@ -281,6 +295,7 @@ pub async fn insert_training_events(
             chunk.len(),
             " returning id, organiser_code, title, start_date",
             style,
+            &[14, 15],
         );
         // Safe: the SQL holds only this function's column names and numbered placeholders.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -299,14 +314,12 @@ pub async fn insert_training_events(
                 .bind(e.mode.as_str())
                 .bind(e.participants_offline)
                 .bind(e.participants_online)
-                .bind(e.institutions)
-                .bind(e.pre_test_mean)
-                .bind(e.post_test_mean)
-                .bind(e.certificate_issuer.clone())
-                .bind(e.source_url.clone())
-                .bind(demo_flag(demo));
+                .bind(e.institutions);
+            q = bind_score(q, e.pre_test_mean, style);
+            q = bind_score(q, e.post_test_mean, style);
+            q = q.bind(e.certificate_issuer.clone()).bind(e.source_url.clone()).bind(demo_flag(demo));
         }
-        let rows = q.persistent(style.cache_statements_with_nullable_floats()).fetch_all(&mut *conn).await.map_err(batch_err(first))?;
+        let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;
         // RETURNING's row order is not promised by either engine, so each id is matched to its record by
         // (organiser, title, start date); records sharing that key take the ids in the order returned.
         let mut by_key: std::collections::HashMap<(String, String, String), std::collections::VecDeque<usize>> =
@@ -342,6 +355,7 @@ pub async fn insert_training_events(
             chunk.len(),
             "",
             style,
+            &[],
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, code, n) in chunk {
@@ -356,7 +370,7 @@ pub async fn insert_training_events(
         .collect();
     for chunk in by_kind.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
         let sql =
-            multi_row_sql("insert into training_participants_by_kind (event_id, provider_kind, participants)", 3, chunk.len(), "", style);
+            multi_row_sql("insert into training_participants_by_kind (event_id, provider_kind, participants)", 3, chunk.len(), "", style, &[]);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, kind, n) in chunk {
             q = q.bind(*id).bind(*kind).bind(*n);
@@ -389,6 +403,7 @@ pub async fn insert_service_units(
             chunk.len(),
             "",
             style,
+            &[],
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for u in chunk {
@@ -441,6 +456,7 @@ pub async fn insert_predicate_records(
             chunk.len(),
             "",
             style,
+            &[4, 5, 6, 7],
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for p in chunk {
@@ -448,19 +464,13 @@ pub async fn insert_predicate_records(
                 .bind(p.regency.to_string())
                 .bind(p.regency.province().to_string())
                 .bind(i64::from(p.award_year))
-                .bind(i64::from(p.data_year))
-                .bind(p.score_self_assessment)
-                .bind(p.score_administrative)
-                .bind(p.score_field)
-                .bind(p.score_final)
-                .bind(p.predicate.map(|x| x.as_str()))
-                .bind(p.source_url.clone())
-                .bind(demo_flag(demo));
+                .bind(i64::from(p.data_year));
+            for score in [p.score_self_assessment, p.score_administrative, p.score_field, p.score_final] {
+                q = bind_score(q, score, style);
+            }
+            q = q.bind(p.predicate.map(|x| x.as_str())).bind(p.source_url.clone()).bind(demo_flag(demo));
         }
-        q.persistent(style.cache_statements_with_nullable_floats())
-            .execute(&mut *conn)
-            .await
-            .map_err(batch_err(chunk_no * PREDICATE_ROWS_PER_STATEMENT))?;
+        q.execute(&mut *conn).await.map_err(batch_err(chunk_no * PREDICATE_ROWS_PER_STATEMENT))?;
     }
     Ok(records.len())
 }
@@ -472,9 +482,13 @@ mod batch_tests {
     #[test]
     fn multi_row_sql_numbers_every_placeholder() {
         assert_eq!(
-            multi_row_sql("insert into t (a, b)", 2, 3, " returning id", Placeholders::Numbered),
-            "insert into t (a, b) values ($1, $2), ($3, $4), ($5, $6) returning id"
+            multi_row_sql("insert into t (a, b)", 2, 3, " returning id", Placeholders::Numbered, &[1]),
+            "insert into t (a, b) values ($1, cast($2 as double precision)), ($3, cast($4 as double precision)), \
+             ($5, cast($6 as double precision)) returning id"
         );
-        assert_eq!(multi_row_sql("insert into t (a, b)", 2, 2, "", Placeholders::Positional), "insert into t (a, b) values (?, ?), (?, ?)");
+        assert_eq!(
+            multi_row_sql("insert into t (a, b)", 2, 2, "", Placeholders::Positional, &[1]),
+            "insert into t (a, b) values (?, ?), (?, ?)"
+        );
     }
 }
