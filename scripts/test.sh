@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# The one test command: ./scripts/test.sh (CI runs it through .ci/run).
+#
+# On a fresh Debian machine it installs what is missing (PostgreSQL, Chromium, a font; the end-to-end npm
+# packages), starts a throwaway PostgreSQL cluster, and runs every tier against both database engines:
+#
+#   tier 1+2  cargo test --workspace                 unit and integration tests; the integration tests
+#                                                   create a fresh database per test in TEST_DATABASE_URL
+#                                                   (PANTAU_REQUIRE_POSTGRES=1: they fail, not skip,
+#                                                   without it) and use SQLite files of their own
+#   tier 3    Playwright (end2end/) in headless Chromium, JavaScript off, against `pantau-kla serve` with
+#             the fixtures of server/tests/fixtures/ imported: once on SQLite, once on PostgreSQL
+#
+# It prints a summary per tier and exits non-zero if any tier fails or does not run.
+#
+# Environment:
+#   TEST_DATABASE_URL  a PostgreSQL server to use (postgres://USER@HOST:PORT/DB, allowed to CREATE
+#                      DATABASE); unset: a throwaway cluster is made in a temp dir and deleted afterwards
+#   KEEP_TEST_LOGS=1   keep the temp dir with the logs even when everything passed
+#   CHROMIUM_PATH      the browser (default /usr/bin/chromium)
+# As root (CI), the throwaway cluster runs as the `postgres` OS user; as another user, as that user.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+STARTED=$(date +%s)
+FIXTURES="$ROOT/server/tests/fixtures"
+BIN="$ROOT/target/debug/pantau-kla"
+export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+
+log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+warn() { printf '\033[33m!!! %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+
+# ---------------------------------------------------------------------------------------------------------
+# Temp dir, clean-up
+# ---------------------------------------------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pantau-test.XXXXXX")
+PGDIR=""          # throwaway cluster (data, socket, log), when we made one
+PGBIN=""
+PIDS_FILE="$WORK/pids"   # every server we start, so the exit trap can stop what a tier left behind
+DBS_FILE="$WORK/databases"   # databases made on an outside TEST_DATABASE_URL, dropped at exit
+: >"$PIDS_FILE"
+: >"$DBS_FILE"
+FAILED_ANY=0
+
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+stop_pid() { # PID: TERM, wait up to 10 s, then KILL
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    warn "process $pid did not stop on TERM; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  while read -r pid; do [ -n "$pid" ] && stop_pid "$pid"; done <"$PIDS_FILE"
+  if [ -s "$DBS_FILE" ] && [ -n "${OUTSIDE_PG_URL:-}" ]; then
+    while read -r db; do
+      psql "$OUTSIDE_PG_URL" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 ||
+        warn "could not drop database $db"
+    done <"$DBS_FILE"
+  fi
+  if [ -n "$PGDIR" ] && [ -d "$PGDIR" ]; then
+    if [ -f "$PGDIR/data/postmaster.pid" ]; then
+      as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 ||
+        warn "could not stop the throwaway PostgreSQL cluster in $PGDIR"
+    fi
+    rm -rf "$PGDIR"
+  fi
+  if [ "$rc" -ne 0 ] || [ "$FAILED_ANY" -ne 0 ] || [ "${KEEP_TEST_LOGS:-0}" = 1 ]; then
+    echo "Logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------------------
+# (a) Install what is missing
+# ---------------------------------------------------------------------------------------------------------
+log "Checking the tools"
+T0=$(date +%s)
+
+command -v cargo >/dev/null || die "cargo is not installed: the workspace needs Rust 1.95 or newer (rustup)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  die "Node.js 20 or newer with npm is needed for the end-to-end tests"
+fi
+NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
+[ "$NODE_MAJOR" -ge 20 ] || die "Node.js $(node --version) is too old: Playwright needs Node.js 20 or newer"
+
+apt_missing=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
+command -v psql >/dev/null || apt_missing+=(postgresql-client)
+[ -x "$CHROMIUM_PATH" ] || apt_missing+=(chromium)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || apt_missing+=(fonts-dejavu-core)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  log "Installing from Debian: ${apt_missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "not root and no sudo: install ${apt_missing[*]} with apt-get first"
+    SUDO=sudo
+  fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" </dev/null
+fi
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || die "PostgreSQL's initdb is still missing after apt-get install postgresql"
+[ -x "$CHROMIUM_PATH" ] || die "$CHROMIUM_PATH is still missing after apt-get install chromium"
+PGBIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -1)")
+
+# end2end/node_modules: installed with `npm ci` when missing or when package.json / package-lock.json
+# changed since the last install (a stamp records their checksum).
+E2E="$ROOT/end2end"
+stamp_want=$(cat "$E2E/package.json" "$E2E/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)
+stamp_have=$(cat "$E2E/node_modules/.pantau-install-stamp" 2>/dev/null || true)
+if [ ! -x "$E2E/node_modules/.bin/playwright" ] || [ "$stamp_want" != "$stamp_have" ]; then
+  log "Installing the end-to-end test packages (end2end/)"
+  if [ -f "$E2E/package-lock.json" ]; then
+    (cd "$E2E" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null)
+  else
+    (cd "$E2E" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund </dev/null)
+    stamp_want=$(cat "$E2E/package.json" "$E2E/package-lock.json" | sha256sum | cut -d' ' -f1)
+  fi
+  echo "$stamp_want" >"$E2E/node_modules/.pantau-install-stamp"
+fi
+echo "cargo $(cargo --version | cut -d' ' -f2), node $(node --version), $("$PGBIN/postgres" --version), $("$CHROMIUM_PATH" --version 2>/dev/null | head -1), playwright $("$E2E/node_modules/.bin/playwright" --version | awk '{print $2}')"
+echo "setup took $(elapsed "$T0")"
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# (b) PostgreSQL: the one in TEST_DATABASE_URL, or a throwaway cluster
+# ---------------------------------------------------------------------------------------------------------
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  log "Using PostgreSQL from TEST_DATABASE_URL"
+  OUTSIDE_PG_URL=$TEST_DATABASE_URL
+  psql "$TEST_DATABASE_URL" -q -tA -c 'SELECT version()' || die "cannot connect to TEST_DATABASE_URL"
+else
+  log "Starting a throwaway PostgreSQL cluster"
+  PGDIR=$(mktemp -d /tmp/pantau-pg.XXXXXX) # in /tmp: the postgres user must reach it, the socket path must be short
+  chmod 700 "$PGDIR"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
+  as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 ||
+    { tail -20 "$PGDIR/initdb.log"; die "initdb failed"; }
+  started=0
+  for attempt in 1 2 3; do
+    PGPORT=$(free_port)
+    if as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+      started=1
+      break
+    fi
+    warn "PostgreSQL did not start on port $PGPORT (attempt $attempt)"
+  done
+  [ "$started" = 1 ] || { tail -30 "$PGDIR/server.log" || true; die "could not start the throwaway PostgreSQL cluster"; }
+  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+  echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, data in $PGDIR (deleted at exit)"
+fi
+PG_URL=$TEST_DATABASE_URL
+
+# ---------------------------------------------------------------------------------------------------------
+# Tiers. Each runs in a subshell with `set -e` in force; its result goes to the summary and the next tier
+# runs regardless.
+# ---------------------------------------------------------------------------------------------------------
+declare -a SUMMARY=()
+
+run_tier() { # NAME FUNCTION
+  local name=$1 fn=$2 t0 rc detail
+  t0=$(date +%s)
+  log "$name"
+  set +e
+  (set -e; "$fn")
+  rc=$?
+  set -e
+  detail=$(cat "$WORK/detail" 2>/dev/null || true)
+  rm -f "$WORK/detail"
+  if [ "$rc" -eq 0 ]; then
+    SUMMARY+=("PASS  $name ($(elapsed "$t0"))${detail:+: $detail}")
+  else
+    FAILED_ANY=1
+    SUMMARY+=("FAIL  $name ($(elapsed "$t0"), exit $rc)${detail:+: $detail}")
+  fi
+}
+
+# --- tier 1+2 -------------------------------------------------------------------------------------------
+tier_cargo() {
+  export PANTAU_REQUIRE_POSTGRES=1
+  local out="$WORK/cargo-test.log" rc=0
+  # --no-fail-fast: every test binary runs, so the summary counts all of them.
+  cargo test --workspace --no-fail-fast --color=never 2>&1 | tee "$out" || rc=$?
+  # Sum the "test result:" lines of every test binary.
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) g += $i } n++ }
+       END { printf "%d passed, %d failed, %d ignored in %d test binaries", p, f, g, n }' "$out" >"$WORK/detail"
+  if [ "$rc" -ne 0 ] && ! grep -q '^test result:' "$out"; then
+    echo "did not compile or run (see above)" >"$WORK/detail"
+  fi
+  return "$rc"
+}
+
+# --- tier 3 ---------------------------------------------------------------------------------------------
+SERVER_PID=""
+start_server() { # DATABASE_URL LOGFILE -> sets PORT
+  local url=$1 logfile=$2
+  DATABASE_URL=$url PANTAU_ADDR=127.0.0.1:0 NO_COLOR=1 RUST_LOG=${RUST_LOG:-info} "$BIN" serve >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  echo "$SERVER_PID" >>"$PIDS_FILE"
+  PORT=""
+  for _ in $(seq 1 300); do
+    PORT=$(grep -ao 'listening on http://127\.0\.0\.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://' || true)
+    [ -n "$PORT" ] && break
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "the server exited before listening; its log:" >&2
+      tail -40 "$logfile" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  if [ -z "$PORT" ]; then
+    echo "the server did not say where it listens within 30 s; its log:" >&2
+    tail -40 "$logfile" >&2
+    return 1
+  fi
+  for _ in $(seq 1 300); do
+    if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$PORT/healthz"; then
+      echo "server (pid $SERVER_PID) ready on http://127.0.0.1:$PORT"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "/healthz did not answer 200 within 30 s; the server log:" >&2
+  tail -40 "$logfile" >&2
+  return 1
+}
+
+e2e_against() { # ENGINE DATABASE_URL
+  local engine=$1 url=$2 dir="$WORK/e2e-$1" rc=0 f
+  mkdir -p "$dir"
+  for f in training_events service_units predicate_records; do
+    DATABASE_URL=$url NO_COLOR=1 "$BIN" import "$FIXTURES/$f.csv" </dev/null
+  done
+  start_server "$url" "$dir/server.log"
+  trap 'stop_pid "$SERVER_PID"' EXIT
+  (
+    cd "$E2E"
+    BASE_URL="http://127.0.0.1:$PORT" E2E_ENGINE=$engine ./node_modules/.bin/playwright test --output="test-results/$engine" </dev/null
+  ) 2>&1 | tee "$dir/playwright.log" || rc=$?
+  stop_pid "$SERVER_PID"
+  trap - EXIT
+  # The list reporter ends with "N passed", "N failed", "N flaky", "N skipped" lines.
+  local counts
+  counts=$(grep -aE '^\s+[0-9]+ (passed|failed|flaky|skipped|did not run|interrupted)' "$dir/playwright.log" |
+    sed -E 's/^\s+//; s/ \(.*\)$//' | paste -sd, - | sed 's/,/, /g')
+  echo "${counts:-no result from Playwright}" >"$WORK/detail"
+  if [ "$rc" -ne 0 ]; then
+    echo "--- last lines of the $engine server log ($dir/server.log) ---" >&2
+    tail -40 "$dir/server.log" >&2
+    return "$rc"
+  fi
+  if grep -aqE '^\s+[0-9]+ (skipped|did not run|flaky)' "$dir/playwright.log"; then
+    echo "some end-to-end tests were skipped, did not run or were flaky: that counts as a failure" >&2
+    return 1
+  fi
+}
+
+tier_e2e_sqlite() {
+  cargo build -p pantau-kla --color=never
+  e2e_against sqlite "sqlite:$WORK/e2e-sqlite.db"
+}
+
+tier_e2e_postgres() {
+  cargo build -p pantau-kla --color=never
+  local db
+  db="e2e_$(date +%s)_$$"
+  psql "$PG_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" </dev/null
+  echo "$db" >>"$DBS_FILE"
+  # The same server, user and options as PG_URL, another database.
+  local base=${PG_URL%%\?*} query=""
+  [ "$base" != "$PG_URL" ] && query="?${PG_URL#*\?}"
+  local rest=${base#*://}
+  [[ $rest == */* ]] && base=${base%/*}
+  e2e_against postgres "$base/$db$query"
+}
+
+run_tier "Tier 1+2: cargo test --workspace (SQLite + PostgreSQL)" tier_cargo
+run_tier "Tier 3: end-to-end on SQLite" tier_e2e_sqlite
+run_tier "Tier 3: end-to-end on PostgreSQL" tier_e2e_postgres
+
+# ---------------------------------------------------------------------------------------------------------
+# (e) Summary
+# ---------------------------------------------------------------------------------------------------------
+log "Summary ($(elapsed "$STARTED") in all)"
+for line in "${SUMMARY[@]}"; do
+  case $line in
+    PASS*) printf '\033[32m%s\033[0m\n' "$line" ;;
+    *) printf '\033[31m%s\033[0m\n' "$line" ;;
+  esac
+done
+if [ ${#SUMMARY[@]} -ne 3 ]; then
+  FAILED_ANY=1
+  echo "not every tier ran" >&2
+fi
+[ "$FAILED_ANY" -eq 0 ] || exit 1
