@@ -12,6 +12,7 @@ rust_i18n::i18n!("locales", fallback = "id");
 pub mod domain;
 pub mod db;
 pub mod aggregate;
+pub mod cache;
 pub mod charts;
 pub mod geo;
 pub mod figures;

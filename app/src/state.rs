@@ -16,6 +16,8 @@ pub struct AppState {
     pub regions: Arc<RegionRegistry>,
     pub bands: Arc<PredicateBands>,
     pub targets: Arc<Targets>,
+    /// Page aggregates, reused while the data version is unchanged.
+    pub cache: Arc<crate::cache::PageCache>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -31,6 +33,7 @@ impl AppState {
             regions: Arc::new(regions),
             bands: Arc::new(PredicateBands::published()),
             targets: Arc::new(Targets::bundled()),
+            cache: Arc::new(crate::cache::PageCache::default()),
             leptos_options,
         })
     }
@@ -38,6 +41,8 @@ impl AppState {
     /// Replaces the scorecard targets (from `--targets FILE`).
     pub fn with_targets(mut self, targets: Targets) -> Self {
         self.targets = Arc::new(targets);
+        // The scorecard reads the targets when it renders, not from the cache; still, start clean.
+        self.cache = Arc::new(crate::cache::PageCache::default());
         self
     }
 

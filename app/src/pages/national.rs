@@ -41,7 +41,12 @@ pub struct NationalData {
     pub demo: bool,
 }
 
+/// The page's aggregates, from the cache while the data version is unchanged.
 pub async fn load(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {
+    state.cache.get_or_load(state.pool(), format!("nasional?{}", params.query()), || load_fresh(state, params)).await
+}
+
+async fn load_fresh(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {
     let pool = state.pool();
     let year = params.year;
     let (trainings, by_year, units, latest, by_province, units_by_province, over_years) = tokio::try_join!(

@@ -58,7 +58,12 @@ pub fn resolve(state: &AppState, raw: &str, level: RegionLevel) -> Result<Region
     state.regions.find(raw).filter(|r| r.level == level).map(|r| r.code).ok_or(AppError::NotFound)
 }
 
+/// The page's aggregates, from the cache while the data version is unchanged.
 pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<ProvinceData, AppError> {
+    state.cache.get_or_load(state.pool(), format!("provinsi/{code}?{}", params.query()), || load_fresh(state, code, params)).await
+}
+
+async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> Result<ProvinceData, AppError> {
     let pool = state.pool();
     let scope = Scope::Province(code);
     let year = params.year;

@@ -40,7 +40,12 @@ pub struct RegencyData {
     pub demo: bool,
 }
 
+/// The page's aggregates, from the cache while the data version is unchanged.
 pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<RegencyData, AppError> {
+    state.cache.get_or_load(state.pool(), format!("kabkota/{code}?{}", params.query()), || load_fresh(state, code, params)).await
+}
+
+async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> Result<RegencyData, AppError> {
     let pool = state.pool();
     let scope = Scope::Regency(code);
     let year = params.year;
