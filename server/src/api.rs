@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/provinsi/{code}/{file}", get(province_figure))
         .route("/api/v1/kabkota/{code}", get(regency_json))
         .route("/api/v1/kabkota/{code}/{file}", get(regency_figure))
-        .fallback(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) })
+        .route("/api/v1/{*rest}", get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }))
 }
 
 /// The reader's language for labels and messages: `?lang=`, then the cookie, then Indonesian.
