@@ -12,19 +12,33 @@ use crate::reference::{Status, Targets};
 use serde::Serialize;
 
 /// One value in a dataset. Display formats it for the reader's language; CSV and JSON keep it raw.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Int(i64),
     /// A year: a whole number written without thousands separators.
     Year(i64),
     /// A decimal with the number of places to show.
-    Num(Option<f64>, #[serde(skip)] usize),
+    Num(Option<f64>, usize),
     /// A share from 0 to 1, shown as a percentage.
     Share(Option<f64>),
     /// A scorecard light, shown with a word and a symbol.
     Status(Status),
+}
+
+/// JSON keeps raw values: text as a string, numbers as numbers, no value as null, a light as its key.
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Int(n) | Cell::Year(n) => s.serialize_i64(*n),
+            Cell::Num(v, _) | Cell::Share(v) => match v {
+                Some(v) => s.serialize_f64(*v),
+                None => s.serialize_none(),
+            },
+            Cell::Status(st) => s.serialize_str(st.key()),
+        }
+    }
 }
 
 impl Cell {
@@ -353,7 +367,7 @@ pub fn units_by_kind(lang: Lang, kinds: &[KindUnits], targets: &Targets, place: 
                         Cell::Share(k.totals.unit_share()),
                         Cell::Share(k.totals.staff_share()),
                         Cell::Share(target),
-                        target.map_or(Cell::Text("–".into()), |t| Cell::Status(Status::judge(k.totals.staff_share(), t))),
+                        target.map_or(Cell::Num(None, 0), |t| Cell::Status(Status::judge(k.totals.staff_share(), t))),
                     ]
                 })
                 .collect(),
@@ -442,6 +456,8 @@ mod tests {
         assert_eq!(j["rows"][0]["share"], 0.5);
         assert_eq!(j["rows"][0]["n"], 1234);
         assert!(j["rows"][1]["share"].is_null());
+        assert_eq!(serde_json::to_value(Cell::Num(Some(588.4), 2)).unwrap(), 588.4, "a decimal is a number, not an array");
+        assert!(serde_json::to_value(Cell::Num(None, 0)).unwrap().is_null());
     }
 
     #[test]

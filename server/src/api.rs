@@ -74,9 +74,12 @@ fn figure_response(figs: Vec<Figure>, file: &str, scope: &str, lang: Lang) -> Re
 }
 
 /// The figures of a page as links, for discovery.
-fn figure_links(figs: &[Figure], base: &str) -> serde_json::Value {
+/// The links keep the view's state (`?tahun=…`), so a download equals the view it was listed with.
+fn figure_links(figs: &[Figure], base: &str, params: &PageParams) -> serde_json::Value {
+    let q = params.query();
+    let q = if q.is_empty() { q } else { format!("?{q}") };
     figs.iter()
-        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{base}/{}.csv", f.data.id), "json": format!("{base}/{}.json", f.data.id) }))
+        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{base}/{}.csv{q}", f.data.id), "json": format!("{base}/{}.json{q}", f.data.id) }))
         .collect()
 }
 
@@ -109,7 +112,7 @@ async fn national_json(State(state): State<AppState>, headers: HeaderMap, query:
         let p = params(&query, lang)?;
         let d = national::load(&state, p).await?;
         let figs = national::figures(&state, &d, lang)?;
-        Ok::<_, AppError>(json!({ "region": { "level": "national", "name": tr(lang, "place.indonesia") }, "figures": figure_links(&figs, "/api/v1/nasional"), "data": d }))
+        Ok::<_, AppError>(json!({ "region": { "level": "national", "name": tr(lang, "place.indonesia") }, "figures": figure_links(&figs, "/api/v1/nasional", &d.params), "data": d }))
     }
     .await;
     result.map_or_else(|e| error(e, lang), fresh_json)
@@ -132,7 +135,7 @@ async fn province_json(State(state): State<AppState>, Path(code): Path<String>, 
         let d = province::load(&state, c, params(&query, lang)?).await?;
         let figs = province::figures(&state, &d, lang)?;
         let base = format!("/api/v1/provinsi/{c}");
-        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "figures": figure_links(&figs, &base), "data": d }))
+        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "figures": figure_links(&figs, &base, &d.params), "data": d }))
     }
     .await;
     result.map_or_else(|e| error(e, lang), fresh_json)
@@ -157,7 +160,7 @@ async fn regency_json(State(state): State<AppState>, Path(code): Path<String>, h
         let figs = regency::figures(&state, &d, lang)?;
         let summary = regency::summary(&d, &state.bands, &state.targets, lang);
         let base = format!("/api/v1/kabkota/{c}");
-        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base), "data": d }))
+        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base, &d.params), "data": d }))
     }
     .await;
     result.map_or_else(|e| error(e, lang), fresh_json)
