@@ -276,7 +276,7 @@ fn escape_text(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// Wraps each kab/kota's polygons in `<g>` with its name as `<title>`, and drops the redundant
+/// Wraps each kab/kota's polygons in a link to its page, with its name as `<title>`, and drops the redundant
 /// `opacity="1"`. plotters writes one `<polygon>` line per ring, in drawing order; if its output ever looks
 /// different, the map is returned without names rather than with wrong ones.
 fn name_shapes(svg: String, map: &Projected) -> String {
@@ -286,7 +286,9 @@ fn name_shapes(svg: String, map: &Projected) -> String {
         out.push_str(line);
     }
     for shape in &map.shapes {
-        out.push_str("<g><title>");
+        out.push_str("<a href=\"/kabkota/");
+        out.push_str(&escape_text(&REGENCIES[shape.regency].code));
+        out.push_str("\"><title>");
         out.push_str(&escape_text(&REGENCIES[shape.regency].name));
         out.push_str("</title>\n");
         for _ in &shape.rings {
@@ -295,7 +297,7 @@ fn name_shapes(svg: String, map: &Projected) -> String {
                 _ => return svg,
             }
         }
-        out.push_str("</g>\n");
+        out.push_str("</a>\n");
     }
     if lines.peek().is_some_and(|l| l.starts_with("<polygon")) {
         return svg;
@@ -363,7 +365,7 @@ mod tests {
     }
 
     fn titles(svg: &str) -> Vec<&str> {
-        svg.split("<g><title>").skip(1).map(|s| s.split("</title>").next().unwrap_or_default()).collect()
+        svg.split("\"><title>").skip(1).map(|s| s.split("</title>").next().unwrap_or_default()).collect()
     }
 
     #[test]
@@ -384,9 +386,9 @@ mod tests {
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Predikat KLA per kab/kota\" class=\"chart\" stroke="));
         let names = titles(&svg);
         assert_eq!(names.len(), 514);
-        assert_eq!(svg.matches("<g><title>").count(), svg.matches("</g>").count());
+        assert_eq!(svg.matches("<a href=\"/kabkota/").count(), svg.matches("</a>").count());
         // Every group holds at least one polygon.
-        assert!(svg.split("<g><title>").skip(1).all(|g| g.contains("<polygon ")));
+        assert!(svg.split("\"><title>").skip(1).all(|g| g.contains("<polygon ")));
         let polygons = svg.matches("<polygon ").count();
         println!("national map: {} bytes, {polygons} polygons", svg.len());
         assert!(svg.len() < 120_000, "national map is {} bytes", svg.len());
@@ -440,7 +442,7 @@ mod tests {
             national_map("t", &fill, PREDICATE_COLOURS[0]).unwrap(),
             province_map("63", "t", &fill, PREDICATE_COLOURS[0]).unwrap().unwrap(),
         ] {
-            let own = svg.split("<g><title>").find(|g| g.contains("fill=\"#1234AB\"")).expect("the fill colour is drawn");
+            let own = svg.split("\"><title>").find(|g| g.contains("fill=\"#1234AB\"")).expect("the fill colour is drawn");
             assert!(own.starts_with("Kabupaten Tanah Bumbu</title>"), "{own}");
             assert!(svg.contains("fill=\"#A3A3A3\""), "the default colour is drawn elsewhere");
         }

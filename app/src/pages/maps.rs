@@ -52,12 +52,17 @@ fn dataset(state: &AppState, lang: Lang, regencies: Vec<RegionCode>, latest: &Ha
     }
 }
 
+/// A map is a group of links (one per kab/kota, named by its `<title>`), not a flat image.
+fn linked(svg: String) -> String {
+    svg.replacen("role=\"img\"", "role=\"group\"", 1)
+}
+
 /// The national map of every kab/kota's latest predicate.
 pub fn national(state: &AppState, lang: Lang, latest: &[LatestPredicate], demo: bool) -> Result<Option<Figure>, AppError> {
     let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
     let title = format!("{} — {}", tr(lang, "chart.map"), tr(lang, "place.indonesia"));
     let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
-    let svg = geo::national_map(&title, &fill, NO_RECORD)?;
+    let svg = linked(geo::national_map(&title, &fill, NO_RECORD)?);
     let regencies = state.regions.regencies().map(|r| r.code).collect();
     Ok(Some(Figure { svg: Some(svg), data: dataset(state, lang, regencies, &by_code, title, demo) }))
 }
@@ -67,7 +72,7 @@ pub fn province(state: &AppState, lang: Lang, province: RegionCode, latest: &[La
     let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
     let title = format!("{} — {}", tr(lang, "chart.map"), state.regions.name(province));
     let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
-    let Some(svg) = geo::province_map(&province.to_string(), &title, &fill, NO_RECORD)? else { return Ok(None) };
+    let Some(svg) = geo::province_map(&province.to_string(), &title, &fill, NO_RECORD)?.map(linked) else { return Ok(None) };
     let regencies = state.regions.regencies_of(province).map(|r| r.code).collect();
     Ok(Some(Figure { svg: Some(svg), data: dataset(state, lang, regencies, &by_code, title, demo) }))
 }
