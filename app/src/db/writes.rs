@@ -29,6 +29,13 @@ fn level_str(code: RegionCode) -> &'static str {
     }
 }
 
+/// An optional decimal bound as text and cast in SQL: sqlx 0.9 sends a missing `f64` as a 4-byte float,
+/// and PostgreSQL, which fixes a prepared statement's parameter types from its first use, then refuses the
+/// next row that has a value (`22P03`). Text is exact for `f64`'s shortest representation.
+fn opt_decimal(v: Option<f64>) -> Option<String> {
+    v.map(|v| v.to_string())
+}
+
 fn demo_flag(demo: bool) -> i64 {
     i64::from(demo)
 }
@@ -51,7 +58,8 @@ pub async fn insert_training_event(
         "insert into training_events (organiser_code, province_code, organiser_level, title, kind, start_date, end_date,
              year, days, venue, mode, participants_offline, participants_online, institutions, pre_test_mean,
              post_test_mean, certificate_issuer, source_url, is_demo)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, cast($15 as double precision),
+             cast($16 as double precision), $17, $18, $19)
          returning id",
     )
     .bind(e.organiser.to_string())
@@ -68,8 +76,8 @@ pub async fn insert_training_event(
     .bind(e.participants_offline)
     .bind(e.participants_online)
     .bind(e.institutions)
-    .bind(e.pre_test_mean)
-    .bind(e.post_test_mean)
+    .bind(opt_decimal(e.pre_test_mean))
+    .bind(opt_decimal(e.post_test_mean))
     .bind(&e.certificate_issuer)
     .bind(&e.source_url)
     .bind(demo_flag(demo))
@@ -155,16 +163,17 @@ pub async fn insert_predicate_record(
     let res = sqlx::query_scalar(
         "insert into predicate_records (regency_code, province_code, award_year, data_year, score_self_assessment,
              score_administrative, score_field, score_final, predicate, source_url, is_demo)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
+         values ($1, $2, $3, $4, cast($5 as double precision), cast($6 as double precision),
+                 cast($7 as double precision), cast($8 as double precision), $9, $10, $11) returning id",
     )
     .bind(p.regency.to_string())
     .bind(p.regency.province().to_string())
     .bind(i64::from(p.award_year))
     .bind(i64::from(p.data_year))
-    .bind(p.score_self_assessment)
-    .bind(p.score_administrative)
-    .bind(p.score_field)
-    .bind(p.score_final)
+    .bind(opt_decimal(p.score_self_assessment))
+    .bind(opt_decimal(p.score_administrative))
+    .bind(opt_decimal(p.score_field))
+    .bind(opt_decimal(p.score_final))
     .bind(p.predicate.map(|x| x.as_str()))
     .bind(&p.source_url)
     .bind(demo_flag(demo))
