@@ -1,8 +1,12 @@
-//! Spreadsheet import (CSV): detects which record a file holds from its header, validates every row
-//! (listing each error with its row and column) and writes all rows in one transaction, or none.
+//! Spreadsheet import (CSV text; XLSX arrives here through [`crate::spreadsheet`]): detects which record a
+//! file holds from its header, validates every row (listing each error with its row and column), checks the
+//! rows lie in the importer's region, and writes all rows with their audit entries in one transaction, or none.
 
+use crate::audit::{Actor, Via};
+use crate::auth::Role;
 use crate::db::RegionRegistry;
-use crate::db::writes::{self, WriteError};
+use crate::db::writes::{self, BatchError, WriteError};
+use crate::records::Values;
 use crate::domain::predicate::PredicateRecordInput;
 use crate::domain::service_unit::ServiceUnitInput;
 use crate::domain::training::TrainingEventInput;
@@ -73,12 +77,21 @@ pub enum ImportError {
     Database(#[source] sqlx::Error),
 }
 
+/// One validated row: its line in the file, the record, and the values as the file gave them (for the audit
+/// trail and the preview).
+#[derive(Debug, Clone)]
+pub struct Row<T> {
+    pub line: usize,
+    pub record: T,
+    pub values: Values,
+}
+
 /// Validated rows, ready to write.
 #[derive(Debug, Clone)]
 pub enum Parsed {
-    TrainingEvents(Vec<(usize, TrainingEvent)>),
-    ServiceUnits(Vec<(usize, ServiceUnit)>),
-    PredicateRecords(Vec<(usize, PredicateRecord)>),
+    TrainingEvents(Vec<Row<TrainingEvent>>),
+    ServiceUnits(Vec<Row<ServiceUnit>>),
+    PredicateRecords(Vec<Row<PredicateRecord>>),
 }
 
 impl Parsed {
@@ -99,6 +112,38 @@ impl Parsed {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Each row's line and region, in file order.
+    pub fn regions(&self) -> Vec<(usize, crate::domain::RegionCode)> {
+        match self {
+            Parsed::TrainingEvents(v) => v.iter().map(|r| (r.line, r.record.organiser)).collect(),
+            Parsed::ServiceUnits(v) => v.iter().map(|r| (r.line, r.record.regency)).collect(),
+            Parsed::PredicateRecords(v) => v.iter().map(|r| (r.line, r.record.regency)).collect(),
+        }
+    }
+    /// Each row's values, in file order.
+    pub fn values(&self) -> Vec<&Values> {
+        match self {
+            Parsed::TrainingEvents(v) => v.iter().map(|r| &r.values).collect(),
+            Parsed::ServiceUnits(v) => v.iter().map(|r| &r.values).collect(),
+            Parsed::PredicateRecords(v) => v.iter().map(|r| &r.values).collect(),
+        }
+    }
+}
+
+/// The rows a role may not write (outside its region), each named with its row and region column. An
+/// administrator and the command line may write everywhere.
+pub fn out_of_scope(parsed: &Parsed, role: Role, lang: Lang) -> Vec<RowError> {
+    let column = crate::records::Entity::of_kind(parsed.kind()).region_column();
+    parsed
+        .regions()
+        .into_iter()
+        .filter(|(_, region)| !role.covers(*region))
+        .map(|(line, region)| RowError {
+            row: line,
+            column: column.to_string(),
+            message: crate::i18n::trf(lang, "error.outside_scope", &[("detail", region.to_string())]),
+        })
+        .collect()
 }
 
 fn reader(text: &str) -> csv::Reader<&[u8]> {
@@ -137,13 +182,19 @@ fn push_field_errors(out: &mut Vec<RowError>, row: usize, errs: &FieldErrors, la
     }
 }
 
-fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> Vec<(usize, I)> {
+fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> Vec<(usize, I, Values)> {
+    let headers = rdr.headers().cloned().unwrap_or_default();
     let mut out = Vec::new();
-    for (i, rec) in rdr.deserialize::<I>().enumerate() {
+    for (i, rec) in rdr.records().enumerate() {
         let row = i + 2;
-        match rec {
-            Ok(input) => out.push((row, input)),
-            Err(e) => errors.push(RowError { row, column: "-".into(), message: e.to_string() }),
+        let parsed = rec.map_err(|e| e.to_string()).and_then(|rec| {
+            let values: Values =
+                headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), serde_json::Value::String(v.to_string()))).collect();
+            rec.deserialize::<I>(Some(&headers)).map(|input| (input, values)).map_err(|e| e.to_string())
+        });
+        match parsed {
+            Ok((input, values)) => out.push((row, input, values)),
+            Err(message) => errors.push(RowError { row, column: "-".into(), message }),
         }
     }
     out
@@ -167,7 +218,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::TrainingEvents => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input) in rows::<TrainingEventInput>(&mut rdr, &mut errors) {
+            for (row, input, values) in rows::<TrainingEventInput>(&mut rdr, &mut errors) {
                 match input.parse() {
                     Ok(e) => {
                         let mut errs = FieldErrors::default();
@@ -178,7 +229,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((e.organiser, e.title.to_lowercase(), e.start_date)) {
                             errs.push(crate::domain::FieldError::new("title", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push((row, e)) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { ok.push(Row { line: row, record: e, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -188,7 +239,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::ServiceUnits => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input) in rows::<ServiceUnitInput>(&mut rdr, &mut errors) {
+            for (row, input, values) in rows::<ServiceUnitInput>(&mut rdr, &mut errors) {
                 match input.parse() {
                     Ok(u) => {
                         let mut errs = FieldErrors::default();
@@ -196,7 +247,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((u.regency, u.kind, u.name.to_lowercase())) {
                             errs.push(crate::domain::FieldError::new("name", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push((row, u)) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { ok.push(Row { line: row, record: u, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -206,7 +257,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::PredicateRecords => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input) in rows::<PredicateRecordInput>(&mut rdr, &mut errors) {
+            for (row, input, values) in rows::<PredicateRecordInput>(&mut rdr, &mut errors) {
                 match input.parse(bands) {
                     Ok(p) => {
                         let mut errs = FieldErrors::default();
@@ -214,7 +265,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((p.regency, p.award_year)) {
                             errs.push(crate::domain::FieldError::new("award_year", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push((row, p)) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { ok.push(Row { line: row, record: p, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -225,48 +276,58 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
     if errors.is_empty() { Ok(parsed) } else { Err(ImportError::Rows(errors)) }
 }
 
-/// Writes validated rows in one transaction: a row the database refuses (a predicate record that already
-/// exists, say) rolls back every row. `progress` is called after each row.
+/// Rows written per batch (one multi-row statement per table or so), and between progress reports.
+const ROWS_PER_BATCH: usize = 2_000;
+
+/// Writes validated rows and one audit entry per row in one transaction: a row the database refuses (a
+/// predicate record that already exists, say) rolls back every row. `progress` is called after each batch
+/// with the rows written so far.
+#[allow(clippy::too_many_arguments)]
 pub async fn write(
     pool: &AnyPool,
     registry: &RegionRegistry,
     parsed: &Parsed,
+    actor: &Actor,
+    via: Via,
     demo: bool,
     lang: Lang,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, ImportError> {
     let mut tx = pool.begin().await.map_err(ImportError::Database)?;
-    let mut n = 0;
-    let row_err = |row: usize, e: WriteError| match e {
+    let lines: Vec<usize> = parsed.regions().into_iter().map(|(l, _)| l).collect();
+    let batch_err = |offset: usize, e: BatchError| match e.source {
         WriteError::Invalid(errs) => {
             let mut out = Vec::new();
-            push_field_errors(&mut out, row, &errs, lang);
+            push_field_errors(&mut out, lines[offset + e.index], &errs, lang);
             ImportError::Rows(out)
         }
         WriteError::Db(e) => ImportError::Database(e),
     };
-    match parsed {
-        Parsed::TrainingEvents(rows) => {
-            for (row, e) in rows {
-                writes::insert_training_event(&mut tx, registry, e, demo).await.map_err(|e| row_err(*row, e))?;
-                n += 1;
-                progress(n);
+    let entity = crate::records::Entity::of_kind(parsed.kind());
+    let regions = parsed.regions();
+    let values = parsed.values();
+    let mut n = 0;
+    while n < parsed.len() {
+        let end = (n + ROWS_PER_BATCH).min(parsed.len());
+        let ids = match parsed {
+            Parsed::TrainingEvents(rows) => {
+                let batch: Vec<TrainingEvent> = rows[n..end].iter().map(|r| r.record.clone()).collect();
+                writes::insert_training_events(&mut tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
             }
-        }
-        Parsed::ServiceUnits(rows) => {
-            for (row, u) in rows {
-                writes::insert_service_unit(&mut tx, registry, u, demo).await.map_err(|e| row_err(*row, e))?;
-                n += 1;
-                progress(n);
+            Parsed::ServiceUnits(rows) => {
+                let batch: Vec<ServiceUnit> = rows[n..end].iter().map(|r| r.record.clone()).collect();
+                writes::insert_service_units(&mut tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
             }
-        }
-        Parsed::PredicateRecords(rows) => {
-            for (row, p) in rows {
-                writes::insert_predicate_record(&mut tx, registry, p, demo).await.map_err(|e| row_err(*row, e))?;
-                n += 1;
-                progress(n);
+            Parsed::PredicateRecords(rows) => {
+                let batch: Vec<PredicateRecord> = rows[n..end].iter().map(|r| r.record.clone()).collect();
+                writes::insert_predicate_records(&mut tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
             }
-        }
+        };
+        let entries: Vec<(i64, crate::domain::RegionCode, &Values)> =
+            ids.iter().zip(&regions[n..end]).zip(&values[n..end]).map(|((id, (_, region)), v)| (*id, *region, *v)).collect();
+        crate::audit::record_created(&mut tx, actor, via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
+        n = end;
+        progress(n);
     }
     tx.commit().await.map_err(ImportError::Database)?;
     Ok(n)

@@ -5,7 +5,9 @@
 //! Reading order, which is also the path of a figure from entry to page:
 //! form or file → [`domain`] (validated types) → [`db`] (writes, registry) → [`aggregate`] (figures per
 //! region and year) → [`charts`] (SVG) → [`pages`] (server-rendered routes), with [`i18n`] and [`format`]
-//! for every text and number a reader sees.
+//! for every text and number a reader sees. Data entry runs the same line from the other end: [`auth`]
+//! (who may write where) → [`records`] and [`import`] (forms and spreadsheets, via [`spreadsheet`]) →
+//! [`db`], with every change in the [`audit`] trail.
 
 rust_i18n::i18n!("locales", fallback = "id");
 
@@ -18,6 +20,10 @@ pub mod geo;
 pub mod figures;
 pub mod reference;
 pub mod import;
+pub mod spreadsheet;
+pub mod auth;
+pub mod records;
+pub mod audit;
 pub mod demo;
 pub mod pages;
 pub mod components;

@@ -4,7 +4,7 @@
 
 use crate::db::RegionRegistry;
 use crate::domain::{FieldError, FieldErrors, PredicateRecord, RegionCode, ServiceUnit, TrainingEvent};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 use sqlx::error::ErrorKind;
 
 #[derive(Debug, thiserror::Error)]
@@ -211,13 +211,13 @@ const BREAKDOWN_ROWS_PER_STATEMENT: usize = 2_000; // 3 columns → 6 000 parame
 /// each name up in a list, which makes a statement of thousands of parameters quadratic to prepare and
 /// bind, so there plain positional `?` is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Placeholders {
+pub(crate) enum Placeholders {
     Numbered,
     Positional,
 }
 
 impl Placeholders {
-    fn of(conn: &AnyConnection) -> Self {
+    pub(crate) fn of(conn: &AnyConnection) -> Self {
         if conn.backend_name().eq_ignore_ascii_case("sqlite") { Placeholders::Positional } else { Placeholders::Numbered }
     }
 }
@@ -241,7 +241,7 @@ fn bind_score<'q>(
 
 /// `head values ($1, …, $cols), ($cols+1, …), … tail` (or with `?`) for `rows` rows. On PostgreSQL the
 /// columns listed in `score_cols` (0-based) read `cast($n as double precision)`, to go with [`bind_score`].
-fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str, style: Placeholders, score_cols: &[usize]) -> String {
+pub(crate) fn multi_row_sql(head: &str, cols: usize, rows: usize, tail: &str, style: Placeholders, score_cols: &[usize]) -> String {
     let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 7);
     sql.push_str(head);
     sql.push_str(" values ");
@@ -337,7 +337,6 @@ pub async fn insert_training_events(
             by_key.entry((e.organiser.to_string(), e.title.clone(), e.start_date.to_string())).or_default().push_back(i);
         }
         for row in &rows {
-            use sqlx::Row;
             let id: i64 = row.try_get(0).map_err(batch_err(first))?;
             let organiser: String = row.try_get(1).map_err(batch_err(first))?;
             let title: String = row.try_get(2).map_err(batch_err(first))?;
@@ -389,13 +388,13 @@ pub async fn insert_training_events(
     Ok(ids)
 }
 
-/// Inserts service units, a thousand per statement; returns how many were written.
+/// Inserts service units, a thousand per statement; returns their ids in the order given.
 pub async fn insert_service_units(
     conn: &mut AnyConnection,
     reg: &RegionRegistry,
     units: &[ServiceUnit],
     demo: bool,
-) -> Result<usize, BatchError> {
+) -> Result<Vec<i64>, BatchError> {
     for (index, u) in units.iter().enumerate() {
         let mut errs = FieldErrors::default();
         known(reg, &mut errs, "regency_code", u.regency);
@@ -404,13 +403,14 @@ pub async fn insert_service_units(
         }
     }
     let style = Placeholders::of(conn);
+    let mut ids = Vec::with_capacity(units.len());
     for (chunk_no, chunk) in units.chunks(UNIT_ROWS_PER_STATEMENT).enumerate() {
         let sql = multi_row_sql(
             "insert into service_units (regency_code, province_code, kind, name, total_staff, certified_staff,
                  latest_certificate_year, certificate_issuer, is_demo)",
             9,
             chunk.len(),
-            "",
+            " returning id, regency_code, kind, name",
             style,
             &[],
         );
@@ -427,12 +427,46 @@ pub async fn insert_service_units(
                 .bind(u.certificate_issuer.clone())
                 .bind(demo_flag(demo));
         }
-        q.execute(&mut *conn).await.map_err(batch_err(chunk_no * UNIT_ROWS_PER_STATEMENT))?;
+        let first = chunk_no * UNIT_ROWS_PER_STATEMENT;
+        let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;
+        let keys = chunk.iter().map(|u| (u.regency.to_string(), u.kind.as_str().to_string(), u.name.clone()));
+        ids.extend(match_returned(&rows, keys, first, |row| Ok((row.try_get(1)?, row.try_get(2)?, row.try_get(3)?)))?);
     }
-    Ok(units.len())
+    Ok(ids)
 }
 
-/// Inserts predicate records, several hundred per statement; returns how many were written. A record for a
+/// Matches the ids a multi-row `INSERT … RETURNING id, key…` gave back to the records of the chunk, since
+/// neither engine promises RETURNING's row order: by key, records sharing a key taking the ids in the order
+/// returned. Returns the ids in the chunk's order.
+fn match_returned<K: std::hash::Hash + Eq>(
+    rows: &[sqlx::any::AnyRow],
+    keys: impl Iterator<Item = K>,
+    first: usize,
+    key_of: impl Fn(&sqlx::any::AnyRow) -> Result<K, sqlx::Error>,
+) -> Result<Vec<i64>, BatchError> {
+    let mut by_key: std::collections::HashMap<K, std::collections::VecDeque<usize>> = std::collections::HashMap::new();
+    let mut n = 0;
+    for (i, k) in keys.enumerate() {
+        by_key.entry(k).or_default().push_back(i);
+        n += 1;
+    }
+    if rows.len() != n {
+        return Err(batch_err(first)(sqlx::Error::Protocol("insert returned fewer rows than records".into())));
+    }
+    let mut ids = vec![0_i64; n];
+    for row in rows {
+        let id: i64 = row.try_get(0).map_err(batch_err(first))?;
+        let k = key_of(row).map_err(batch_err(first))?;
+        let i = by_key
+            .get_mut(&k)
+            .and_then(|q| q.pop_front())
+            .ok_or_else(|| batch_err(first)(sqlx::Error::Protocol("insert returned a row that matches no record".into())))?;
+        ids[i] = id;
+    }
+    Ok(ids)
+}
+
+/// Inserts predicate records, several hundred per statement; returns their ids in the order given. A record for a
 /// regency and award year that is already stored, or that appears twice in the batch, is refused naming
 /// `award_year`, before anything of the batch is written.
 pub async fn insert_predicate_records(
@@ -440,7 +474,7 @@ pub async fn insert_predicate_records(
     reg: &RegionRegistry,
     records: &[PredicateRecord],
     demo: bool,
-) -> Result<usize, BatchError> {
+) -> Result<Vec<i64>, BatchError> {
     let stored: Vec<(String, i64)> = sqlx::query_as("select regency_code, award_year from predicate_records")
         .fetch_all(&mut *conn)
         .await
@@ -457,13 +491,14 @@ pub async fn insert_predicate_records(
         }
     }
     let style = Placeholders::of(conn);
+    let mut ids = Vec::with_capacity(records.len());
     for (chunk_no, chunk) in records.chunks(PREDICATE_ROWS_PER_STATEMENT).enumerate() {
         let sql = multi_row_sql(
             "insert into predicate_records (regency_code, province_code, award_year, data_year, score_self_assessment,
                  score_administrative, score_field, score_final, predicate, source_url, is_demo)",
             11,
             chunk.len(),
-            "",
+            " returning id, regency_code, award_year",
             style,
             &[4, 5, 6, 7],
         );
@@ -479,9 +514,12 @@ pub async fn insert_predicate_records(
             }
             q = q.bind(p.predicate.map(|x| x.as_str())).bind(p.source_url.clone()).bind(demo_flag(demo));
         }
-        q.execute(&mut *conn).await.map_err(batch_err(chunk_no * PREDICATE_ROWS_PER_STATEMENT))?;
+        let first = chunk_no * PREDICATE_ROWS_PER_STATEMENT;
+        let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;
+        let keys = chunk.iter().map(|p| (p.regency.to_string(), i64::from(p.award_year)));
+        ids.extend(match_returned(&rows, keys, first, |row| Ok((row.try_get(1)?, row.try_get(2)?)))?);
     }
-    Ok(records.len())
+    Ok(ids)
 }
 
 #[cfg(test)]
@@ -500,4 +538,138 @@ mod batch_tests {
             "insert into t (a, b) values (?, ?), (?, ?)"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Updates and deletes of one record, by id, for the forms. Same registry checks as the inserts.
+
+/// Replaces a training event's values and its breakdowns; `Ok(false)` when there is no such event.
+pub async fn update_training_event(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, e: &TrainingEvent) -> Result<bool, WriteError> {
+    let mut errs = FieldErrors::default();
+    known(reg, &mut errs, "organiser_code", e.organiser);
+    for b in &e.by_regency {
+        known(reg, &mut errs, "participants_by_regency", b.key);
+    }
+    if !errs.is_empty() {
+        return Err(WriteError::Invalid(errs));
+    }
+    let done = sqlx::query(
+        "update training_events set organiser_code = $1, province_code = $2, organiser_level = $3, title = $4, kind = $5,
+             start_date = $6, end_date = $7, year = $8, days = $9, venue = $10, mode = $11, participants_offline = $12,
+             participants_online = $13, institutions = $14, pre_test_mean = cast($15 as double precision),
+             post_test_mean = cast($16 as double precision), certificate_issuer = $17, source_url = $18
+         where id = $19",
+    )
+    .bind(e.organiser.to_string())
+    .bind(e.organiser.province().to_string())
+    .bind(level_str(e.organiser))
+    .bind(&e.title)
+    .bind(e.kind.as_str())
+    .bind(e.start_date.to_string())
+    .bind(e.end_date.to_string())
+    .bind(i64::from(e.year()))
+    .bind(e.days())
+    .bind(&e.venue)
+    .bind(e.mode.as_str())
+    .bind(e.participants_offline)
+    .bind(e.participants_online)
+    .bind(e.institutions)
+    .bind(opt_decimal(e.pre_test_mean))
+    .bind(opt_decimal(e.post_test_mean))
+    .bind(&e.certificate_issuer)
+    .bind(&e.source_url)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("delete from training_participants_by_regency where event_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("delete from training_participants_by_kind where event_id = $1").bind(id).execute(&mut *conn).await?;
+    for b in &e.by_regency {
+        sqlx::query("insert into training_participants_by_regency (event_id, regency_code, participants) values ($1, $2, $3)")
+            .bind(id)
+            .bind(b.key.to_string())
+            .bind(b.participants)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for b in &e.by_kind {
+        sqlx::query("insert into training_participants_by_kind (event_id, provider_kind, participants) values ($1, $2, $3)")
+            .bind(id)
+            .bind(b.key.as_str())
+            .bind(b.participants)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
+}
+
+pub async fn update_service_unit(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, u: &ServiceUnit) -> Result<bool, WriteError> {
+    let mut errs = FieldErrors::default();
+    known(reg, &mut errs, "regency_code", u.regency);
+    if !errs.is_empty() {
+        return Err(WriteError::Invalid(errs));
+    }
+    let done = sqlx::query(
+        "update service_units set regency_code = $1, province_code = $2, kind = $3, name = $4, total_staff = $5,
+             certified_staff = $6, latest_certificate_year = $7, certificate_issuer = $8
+         where id = $9",
+    )
+    .bind(u.regency.to_string())
+    .bind(u.regency.province().to_string())
+    .bind(u.kind.as_str())
+    .bind(&u.name)
+    .bind(u.total_staff)
+    .bind(u.certified_staff)
+    .bind(u.latest_certificate_year.map(i64::from))
+    .bind(&u.certificate_issuer)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Replaces a predicate record's values; moving it onto a regency and award year that already has a record
+/// is refused naming `award_year`.
+pub async fn update_predicate_record(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, p: &PredicateRecord) -> Result<bool, WriteError> {
+    let mut errs = FieldErrors::default();
+    known(reg, &mut errs, "regency_code", p.regency);
+    if !errs.is_empty() {
+        return Err(WriteError::Invalid(errs));
+    }
+    let other: Option<i64> = sqlx::query_scalar("select id from predicate_records where regency_code = $1 and award_year = $2 and id <> $3")
+        .bind(p.regency.to_string())
+        .bind(i64::from(p.award_year))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if other.is_some() {
+        return Err(WriteError::Invalid(FieldErrors(vec![FieldError::with(
+            "award_year",
+            "duplicate_predicate",
+            format!("{} {}", p.regency, p.award_year),
+        )])));
+    }
+    let done = sqlx::query(
+        "update predicate_records set regency_code = $1, province_code = $2, award_year = $3, data_year = $4,
+             score_self_assessment = cast($5 as double precision), score_administrative = cast($6 as double precision),
+             score_field = cast($7 as double precision), score_final = cast($8 as double precision), predicate = $9,
+             source_url = $10
+         where id = $11",
+    )
+    .bind(p.regency.to_string())
+    .bind(p.regency.province().to_string())
+    .bind(i64::from(p.award_year))
+    .bind(i64::from(p.data_year))
+    .bind(opt_decimal(p.score_self_assessment))
+    .bind(opt_decimal(p.score_administrative))
+    .bind(opt_decimal(p.score_field))
+    .bind(opt_decimal(p.score_final))
+    .bind(p.predicate.map(|x| x.as_str()))
+    .bind(&p.source_url)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }

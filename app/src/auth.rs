@@ -1,0 +1,409 @@
+//! Accounts and who may do what: argon2id password hashes, database-stored sessions (so every app server
+//! sharing the database knows them), CSRF tokens, the sign-in rate limit, and the region scope of each role.
+
+use crate::domain::RegionCode;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use rand::TryRngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, AnyPool};
+
+/// The session cookie: an opaque random token; the database keeps only its SHA-256.
+pub const SESSION_COOKIE: &str = "kla_sesi";
+/// The CSRF cookie of a visitor who is not signed in (double-submit token for the sign-in form).
+pub const ANON_CSRF_COOKIE: &str = "kla_csrf";
+/// How long a session lasts from sign-in.
+pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
+/// The rate-limit window and how many failed sign-ins it allows per user name and per client address.
+pub const ATTEMPT_WINDOW_SECONDS: i64 = 15 * 60;
+pub const MAX_FAILURES_PER_USER: i64 = 5;
+pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Roles and scope
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Everything, including accounts.
+    Admin,
+    /// One province and its regencies.
+    Province(RegionCode),
+    /// One regency.
+    Regency(RegionCode),
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Province(_) => "province",
+            Role::Regency(_) => "regency",
+        }
+    }
+    pub fn region(self) -> Option<RegionCode> {
+        match self {
+            Role::Admin => None,
+            Role::Province(c) | Role::Regency(c) => Some(c),
+        }
+    }
+    /// A role from its stored name and region, checking that the region fits the role.
+    pub fn from_parts(role: &str, region: Option<&str>) -> Result<Self, RoleError> {
+        let region = region.filter(|r| !r.trim().is_empty()).map(|r| RegionCode::parse(r).map_err(|_| RoleError::BadRegion(r.to_string()))).transpose()?;
+        match (role.trim().to_lowercase().as_str(), region) {
+            ("admin", None) => Ok(Role::Admin),
+            ("admin", Some(_)) => Err(RoleError::AdminWithRegion),
+            ("province" | "provinsi", Some(c @ RegionCode::Province(_))) => Ok(Role::Province(c)),
+            ("regency" | "kabkota", Some(c @ RegionCode::Regency(..))) => Ok(Role::Regency(c)),
+            ("province" | "provinsi" | "regency" | "kabkota", _) => Err(RoleError::RegionMismatch),
+            (other, _) => Err(RoleError::Unknown(other.to_string())),
+        }
+    }
+    /// Whether this role may read and change the records of `region` (a province code covers the records
+    /// the province itself organised).
+    pub fn covers(self, region: RegionCode) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Province(p) => region.province() == p,
+            Role::Regency(r) => region == r,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoleError {
+    #[error("unknown role {0:?}: use admin, province or regency")]
+    Unknown(String),
+    #[error("{0:?} is not a region code (PP or PP.KK)")]
+    BadRegion(String),
+    #[error("an administrator has no region")]
+    AdminWithRegion,
+    #[error("a province officer needs a province code (PP), a regency officer a regency code (PP.KK)")]
+    RegionMismatch,
+}
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A live session: its user and the CSRF token its forms carry.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}
+
+/// The CSRF token of a visitor without a session (from the `kla_csrf` cookie, set when missing).
+#[derive(Debug, Clone)]
+pub struct AnonCsrf(pub String);
+
+// ---------------------------------------------------------------------------------------------------------
+// Passwords and tokens
+
+/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes) into a PHC string. Slow on
+/// purpose: call it from a blocking task.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default parameters").to_string()
+}
+
+/// Whether `password` matches the stored PHC string (a malformed hash never matches).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash to verify against when the user does not exist, so a wrong user name costs as long as a wrong
+/// password and the timing tells nothing.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("pantau-kla dummy password"))
+}
+
+/// Why a new password is refused (a message key under `account.`).
+pub fn check_new_password(password: &str, username: &str) -> Result<(), &'static str> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err("password_too_short");
+    }
+    if password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err("password_contains_username");
+    }
+    Ok(())
+}
+
+/// 32 random bytes from the operating system, as 64 hex characters.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("the operating system's random source");
+    hex::encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two tokens in time independent of where they differ.
+pub fn tokens_match(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Users
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    region_code: Option<String>,
+}
+
+impl UserRow {
+    fn into_user(self) -> Option<User> {
+        let role = Role::from_parts(&self.role, self.region_code.as_deref()).ok()?;
+        Some(User { id: self.id, username: self.username, display_name: self.display_name, role })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("user name must be 3–64 characters: letters, digits, '.', '_' or '-'")]
+    BadUsername,
+    #[error("the user name {0:?} is taken")]
+    Taken(String),
+    #[error("the region {0} is not in the registry")]
+    UnknownRegion(String),
+    #[error("password: {0}")]
+    Password(&'static str),
+    #[error(transparent)]
+    Role(#[from] RoleError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub fn normalise_username(name: &str) -> Result<String, UserError> {
+    let n = name.trim().to_lowercase();
+    let ok = (3..=64).contains(&n.chars().count()) && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok { Ok(n) } else { Err(UserError::BadUsername) }
+}
+
+/// Creates an account (the password already checked and hashed) and returns its id.
+pub async fn insert_user(conn: &mut AnyConnection, username: &str, display_name: &str, password_hash: &str, role: Role) -> Result<i64, UserError> {
+    let taken: Option<i64> = sqlx::query_scalar("select id from users where username = $1").bind(username).fetch_optional(&mut *conn).await?;
+    if taken.is_some() {
+        return Err(UserError::Taken(username.to_string()));
+    }
+    let id = sqlx::query_scalar(
+        "insert into users (username, display_name, password_hash, role, region_code, active, created_at)
+         values ($1, $2, $3, $4, $5, 1, $6) returning id",
+    )
+    .bind(username)
+    .bind(display_name.trim())
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(role.region().map(|r| r.to_string()))
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// An active user and their password hash, by user name.
+pub async fn find_for_sign_in(pool: &AnyPool, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        username: String,
+        display_name: String,
+        role: String,
+        region_code: Option<String>,
+        password_hash: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "select id, username, display_name, role, region_code, password_hash from users where username = $1 and active = 1",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|r| {
+        let hash = r.password_hash;
+        UserRow { id: r.id, username: r.username, display_name: r.display_name, role: r.role, region_code: r.region_code }
+            .into_user()
+            .map(|u| (u, hash))
+    }))
+}
+
+pub async fn password_hash_of(pool: &AnyPool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("select password_hash from users where id = $1").bind(user_id).fetch_optional(pool).await
+}
+
+pub async fn set_password(conn: &mut AnyConnection, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("update users set password_hash = $1 where id = $2").bind(password_hash).bind(user_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Every account, for the administrator's list.
+pub async fn list_users(pool: &AnyPool) -> Result<Vec<User>, sqlx::Error> {
+    let rows: Vec<UserRow> =
+        sqlx::query_as("select id, username, display_name, role, region_code from users order by username").fetch_all(pool).await?;
+    Ok(rows.into_iter().filter_map(UserRow::into_user).collect())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sessions
+
+/// Starts a session for `user_id`; returns the cookie token and the session's CSRF token. Expired sessions
+/// are swept on the way.
+pub async fn create_session(pool: &AnyPool, user_id: i64) -> Result<(String, String), sqlx::Error> {
+    let token = random_token();
+    let csrf = random_token();
+    let t = now();
+    sqlx::query("delete from sessions where expires_at < $1").bind(t).execute(pool).await?;
+    sqlx::query("insert into sessions (token_hash, user_id, csrf_token, created_at, expires_at) values ($1, $2, $3, $4, $5)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(t)
+        .bind(t + SESSION_SECONDS)
+        .execute(pool)
+        .await?;
+    Ok((token, csrf))
+}
+
+/// The live session a cookie token names, if any (expired sessions and disabled users have none).
+pub async fn find_session(pool: &AnyPool, token: &str) -> Result<Option<Session>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        username: String,
+        display_name: String,
+        role: String,
+        region_code: Option<String>,
+        csrf_token: String,
+    }
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "select u.id, u.username, u.display_name, u.role, u.region_code, s.csrf_token
+         from sessions s join users u on u.id = s.user_id
+         where s.token_hash = $1 and s.expires_at > $2 and u.active = 1",
+    )
+    .bind(token_hash(token))
+    .bind(now())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|r| {
+        let csrf = r.csrf_token;
+        UserRow { id: r.id, username: r.username, display_name: r.display_name, role: r.role, region_code: r.region_code }
+            .into_user()
+            .map(|user| Session { user, csrf })
+    }))
+}
+
+pub async fn end_session(pool: &AnyPool, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from sessions where token_hash = $1").bind(token_hash(token)).execute(pool).await?;
+    Ok(())
+}
+
+/// Ends every other session of a user (after a password change).
+pub async fn end_other_sessions(conn: &mut AnyConnection, user_id: i64, keep_token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from sessions where user_id = $1 and token_hash <> $2")
+        .bind(user_id)
+        .bind(token_hash(keep_token))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sign-in rate limit
+
+/// Whether sign-in is refused for now: too many failures for this user name or from this client within the
+/// window. Kept in the database, so the limit holds across app servers.
+pub async fn sign_in_blocked(pool: &AnyPool, username: &str, client: &str) -> Result<bool, sqlx::Error> {
+    let since = now() - ATTEMPT_WINDOW_SECONDS;
+    let by_user: i64 = sqlx::query_scalar("select count(*) from sign_in_attempts where username = $1 and at > $2 and succeeded = 0")
+        .bind(username)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
+    let by_client: i64 = sqlx::query_scalar("select count(*) from sign_in_attempts where client = $1 and at > $2 and succeeded = 0")
+        .bind(client)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
+    Ok(by_user >= MAX_FAILURES_PER_USER || by_client >= MAX_FAILURES_PER_CLIENT)
+}
+
+pub async fn record_attempt(pool: &AnyPool, username: &str, client: &str, succeeded: bool) -> Result<(), sqlx::Error> {
+    let t = now();
+    sqlx::query("delete from sign_in_attempts where at < $1").bind(t - 24 * 60 * 60).execute(pool).await?;
+    sqlx::query("insert into sign_in_attempts (username, client, at, succeeded) values ($1, $2, $3, $4)")
+        .bind(username)
+        .bind(client)
+        .bind(t)
+        .bind(i64::from(succeeded))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("kata sandi panjang");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("kata sandi panjang", &h));
+        assert!(!verify_password("kata sandi pendek", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn roles_cover_their_regions_only() {
+        let c = |s| RegionCode::parse(s).unwrap();
+        let prov = Role::from_parts("province", Some("63")).unwrap();
+        let reg = Role::from_parts("regency", Some("63.10")).unwrap();
+        assert!(Role::Admin.covers(c("35.07")));
+        assert!(prov.covers(c("63")) && prov.covers(c("63.10")) && !prov.covers(c("64.01")) && !prov.covers(c("64")));
+        assert!(reg.covers(c("63.10")) && !reg.covers(c("63.72")) && !reg.covers(c("63")));
+        assert_eq!(Role::from_parts("regency", Some("63")), Err(RoleError::RegionMismatch));
+        assert_eq!(Role::from_parts("admin", Some("63")), Err(RoleError::AdminWithRegion));
+        assert!(Role::from_parts("root", None).is_err());
+    }
+
+    #[test]
+    fn tokens_are_random_and_compared_whole() {
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(tokens_match(&a, &a.clone()));
+        assert!(!tokens_match(&a, &b) && !tokens_match(&a, &a[..63]));
+    }
+
+    #[test]
+    fn new_passwords_are_checked() {
+        assert_eq!(check_new_password("pendek", "rina"), Err("password_too_short"));
+        assert_eq!(check_new_password("rina-2026-banjar", "rina"), Err("password_contains_username"));
+        assert!(check_new_password("Kalimantan-Selatan-2026", "rina").is_ok());
+    }
+
+    #[test]
+    fn user_names_are_normalised() {
+        assert_eq!(normalise_username("  Rina.DP3A ").unwrap(), "rina.dp3a");
+        assert!(normalise_username("a b").is_err() && normalise_username("ab").is_err());
+    }
+}
