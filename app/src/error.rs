@@ -7,6 +7,8 @@ use crate::i18n::{Lang, tr};
 pub enum AppError {
     /// No such page or region.
     NotFound,
+    /// Not allowed to this user (outside their region or role), or not signed in.
+    Forbidden,
     /// The request itself is wrong (a bad query parameter); the message names the parameter.
     BadRequest(String),
     /// Something failed on our side; the cause went to the log, not to the reader.
@@ -17,6 +19,7 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         match self {
             AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
             AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -25,6 +28,7 @@ impl AppError {
     pub fn title(&self, lang: Lang) -> String {
         match self {
             AppError::NotFound => tr(lang, "error.not_found_title"),
+            AppError::Forbidden => tr(lang, "error.forbidden_title"),
             AppError::BadRequest(_) => tr(lang, "error.bad_request_title"),
             AppError::Internal => tr(lang, "error.internal_title"),
         }
@@ -33,6 +37,7 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::NotFound => tr(lang, "error.not_found_body"),
+            AppError::Forbidden => tr(lang, "error.forbidden_body"),
             AppError::BadRequest(m) => m.clone(),
             AppError::Internal => tr(lang, "error.internal_body"),
         }

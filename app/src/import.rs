@@ -47,6 +47,9 @@ impl RecordKind {
     }
 }
 
+/// The largest file the upload form accepts (a 50,000-row CSV of training events is about 8 MB).
+pub const MAX_UPLOAD_BYTES: usize = 25_000_000;
+
 /// One refused row: its line number in the file (the header is line 1), the column, and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {

@@ -39,6 +39,7 @@ fn lang_of(headers: &HeaderMap, query: &RawQuery) -> Lang {
 fn error(e: AppError, lang: Lang) -> Response {
     let code = match e {
         AppError::NotFound => "not_found",
+        AppError::Forbidden => "forbidden",
         AppError::BadRequest(_) => "bad_request",
         AppError::Internal => "internal",
     };

@@ -43,6 +43,10 @@ pub fn Layout(title: String, crumbs: Vec<Crumb>, demo: bool, children: Children)
                 <input id="q" name="q" type="search" placeholder=tr(lang, "search.placeholder") autocomplete="off"/>
                 <button type="submit">{tr(lang, "search.button")}</button>
             </form>
+            {match crate::pages::manage::session() {
+                Some(s) => view! { <a class="account" href="/kelola">{tr(lang, "manage.title")}" · "{s.user.username}</a> }.into_any(),
+                None => view! { <a class="account" href="/masuk">{tr(lang, "account.sign_in")}</a> }.into_any(),
+            }}
             <a class="lang" href=switch hreflang=lang.other().code() lang=lang.other().code()>
                 {tr(lang, "nav.other_language")}
             </a>

@@ -1,6 +1,7 @@
 //! The routes: one file per page, all server-rendered with `SsrMode::Async` so that the whole page arrives
 //! in one response and works with JavaScript off. The shell leaves out hydration scripts on purpose.
 
+pub mod manage;
 pub mod maps;
 pub mod national;
 pub mod params;
@@ -52,6 +53,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/provinsi/:code") view=province::ProvincePage ssr=SsrMode::Async/>
                 <Route path=path!("/kabkota/:code") view=regency::RegencyPage ssr=SsrMode::Async/>
                 <Route path=path!("/cari") view=search::SearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/masuk") view=manage::account::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/akun") view=manage::account::AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola") view=manage::records::ManagePage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/impor") view=manage::import::ImportPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/riwayat") view=manage::history::RegionHistoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/pengguna") view=manage::users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/:entity/baru") view=|| view! { <manage::records::RecordFormPage edit=false/> } ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/:entity/:id/ubah") view=|| view! { <manage::records::RecordFormPage edit=true/> } ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/:entity/:id/hapus") view=manage::records::DeletePage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/:entity/:id/riwayat") view=manage::history::RecordHistoryPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

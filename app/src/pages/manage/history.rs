@@ -1,0 +1,169 @@
+//! The audit trail as people read it: `/kelola/{jenis}/{id}/riwayat` (one record, deleted ones included)
+//! and `/kelola/riwayat?wilayah=` (the latest changes in a region). Only for officers of that region.
+
+use super::{query_param, region_label, session};
+use crate::audit::{self, Entry};
+use crate::components::{Crumb, ErrorPage, Layout};
+use crate::domain::RegionCode;
+use crate::error::AppError;
+use crate::i18n::{Lang, tr, use_lang};
+use crate::records::Entity;
+use crate::state::AppState;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// Entries listed on the region page.
+pub const REGION_LIMIT: i64 = 200;
+
+fn crumbs(lang: Lang, title: String) -> Vec<Crumb> {
+    vec![
+        Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) },
+        Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) },
+        Crumb { label: title, href: None },
+    ]
+}
+
+fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView {
+    if entries.is_empty() {
+        return view! { <p class="scope-note">{tr(lang, "history.none")}</p> }.into_any();
+    }
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            let entity = Entity::from_audit_name(&e.entity);
+            let columns = entity.map(|x| x.columns()).unwrap_or(&[]);
+            let changes = e.changes(columns);
+            let what = match (entity, link_records) {
+                (Some(x), true) => view! {
+                    <a href=format!("/kelola/{}/{}/riwayat", x.slug(), e.record_id)>{format!("{} #{}", tr(lang, &format!("manage.entity_{}", x.slug())), e.record_id)}</a>
+                }
+                .into_any(),
+                (Some(x), false) => format!("{} #{}", tr(lang, &format!("manage.entity_{}", x.slug())), e.record_id).into_any(),
+                (None, _) => format!("{} #{}", e.entity, e.record_id).into_any(),
+            };
+            view! {
+                <tr>
+                    <th scope="row"><time datetime=e.at_text.clone()>{e.at_text.replace('T', " ").replace('Z', " UTC")}</time></th>
+                    <td>{e.actor.clone()}</td>
+                    <td>{tr(lang, &format!("history.action_{}", e.action))}" · "{tr(lang, &format!("history.via_{}", e.via))}</td>
+                    <td>{what}</td>
+                    <td>
+                        <ul class="changes">
+                            {changes
+                                .into_iter()
+                                .map(|(field, old, new)| {
+                                    let label = tr(lang, &format!("col.{field}"));
+                                    view! {
+                                        <li>
+                                            <span class="field-name">{label}</span>": "
+                                            {(!old.is_empty()).then(|| view! { <del>{old.clone()}</del> })}
+                                            {(!old.is_empty() && !new.is_empty()).then_some(" → ")}
+                                            {(!new.is_empty()).then(|| view! { <ins>{new.clone()}</ins> })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "history.title")>
+            <table class="history">
+                <thead><tr>
+                    <th scope="col">{tr(lang, "history.when")}</th>
+                    <th scope="col">{tr(lang, "history.who")}</th>
+                    <th scope="col">{tr(lang, "history.what")}</th>
+                    <th scope="col">{tr(lang, "history.record")}</th>
+                    <th scope="col">{tr(lang, "history.changes")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn RecordHistoryPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = use_lang();
+    let Some(s) = session() else {
+        return view! { <ErrorPage error=super::must_sign_in()/> }.into_any();
+    };
+    let params = use_params_map().get_untracked();
+    let entity = params.get("entity").and_then(|e| Entity::from_slug(&e));
+    let id: Option<i64> = params.get("id").and_then(|i| i.parse().ok());
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let loaded = async {
+                    let (entity, id) = entity.zip(id).ok_or(AppError::NotFound)?;
+                    let entries = audit::for_record(&state.pool, entity.audit_name(), id).await?;
+                    // The record's region is the one of its latest entry (a deleted record keeps its trail).
+                    let region = entries.first().and_then(|e| e.region_code.as_deref()).and_then(|r| RegionCode::parse(r).ok()).ok_or(AppError::NotFound)?;
+                    if !s.user.role.covers(region) {
+                        return Err(AppError::Forbidden);
+                    }
+                    Ok((entity, id, entries))
+                };
+                match loaded.await {
+                    Ok((entity, id, entries)) => {
+                        let title = format!("{} · {} #{id}", tr(lang, "history.title"), tr(lang, &format!("manage.entity_{}", entity.slug())));
+                        view! {
+                            <Layout title=title.clone() crumbs=crumbs(lang, title) demo=false>
+                                {entries_view(lang, entries, false)}
+                            </Layout>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => view! { <ErrorPage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn RegionHistoryPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = use_lang();
+    let Some(s) = session() else {
+        return view! { <ErrorPage error=super::must_sign_in()/> }.into_any();
+    };
+    let region = match query_param("wilayah").filter(|w| !w.is_empty()).map(|w| RegionCode::parse(&w)) {
+        Some(Ok(c)) if state.regions.contains(c) => Some(c),
+        Some(_) => None,
+        None => s.user.role.region(),
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let loaded = async {
+                    let region = region.ok_or(AppError::NotFound)?;
+                    if !s.user.role.covers(region) {
+                        return Err(AppError::Forbidden);
+                    }
+                    Ok((region, audit::for_region(&state.pool, region, REGION_LIMIT).await?))
+                };
+                match loaded.await {
+                    Ok((region, entries)) => {
+                        let title = format!("{} · {}", tr(lang, "history.title"), region_label(&state, region));
+                        view! {
+                            <Layout title=title.clone() crumbs=crumbs(lang, title) demo=false>
+                                <p class="scope-note">{crate::i18n::trf(lang, "history.region_note", &[("n", REGION_LIMIT.to_string())])}</p>
+                                {entries_view(lang, entries, true)}
+                            </Layout>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => view! { <ErrorPage error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
