@@ -203,6 +203,39 @@ fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowE
     out
 }
 
+/// Which record a file holds, from its header alone.
+pub fn kind_of(text: &str) -> Result<RecordKind, ImportError> {
+    let mut rdr = reader(text);
+    let headers: Vec<String> =
+        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
+    detect(&headers)
+}
+
+/// The example row of each template, in column order. Region codes are the ones of `region` where that
+/// fits the column, else Kabupaten Banjar's.
+pub fn example_row(kind: RecordKind, region: Option<crate::domain::RegionCode>) -> Vec<String> {
+    use crate::domain::RegionCode;
+    let regency = region.filter(|r| matches!(r, RegionCode::Regency(..))).map(|r| r.to_string()).unwrap_or_else(|| "63.10".into());
+    let organiser = region.map(|r| r.to_string()).unwrap_or_else(|| regency.clone());
+    let row: Vec<String> = match kind {
+        RecordKind::TrainingEvents => vec![
+            organiser, "Pelatihan KHA bagi guru PAUD".into(), "pelatihan".into(), "2026-03-10".into(), "2026-03-12".into(),
+            "Aula DP3A".into(), "luring".into(), "40".into(), "0".into(), "25".into(), format!("{regency}:40"),
+            "paud:25; sekolah_ramah_anak:15".into(), "55.5".into(), "78.25".into(), "DP3A Provinsi".into(), String::new(),
+        ],
+        RecordKind::ServiceUnits => vec![
+            regency, "puskesmas_ramah_anak".into(), "Puskesmas Martapura 1".into(), "24".into(), "13".into(), "2025".into(),
+            "DP3A Provinsi".into(),
+        ],
+        RecordKind::PredicateRecords => vec![
+            regency, "2025".into(), "2024".into(), "721".into(), "588.40".into(), String::new(), "604.10".into(), "madya".into(),
+            String::new(),
+        ],
+    };
+    debug_assert_eq!(row.len(), kind.columns().len());
+    row
+}
+
 /// Validates a whole file. Region codes are checked against the registry and duplicate rows within the
 /// file are refused, so the preview lists every problem before anything is written.
 pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang: Lang) -> Result<Parsed, ImportError> {
@@ -370,6 +403,21 @@ mod tests {
         };
         let at: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.column.as_str())).collect();
         assert_eq!(at, vec![(3, "regency_code"), (4, "name"), (5, "certified_staff")]);
+    }
+
+    #[test]
+    fn every_template_example_row_is_valid() {
+        let reg = registry();
+        for kind in [RecordKind::TrainingEvents, RecordKind::ServiceUnits, RecordKind::PredicateRecords] {
+            for region in [None, Some(crate::domain::RegionCode::parse("35.07").unwrap())] {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(kind.columns()).unwrap();
+                w.write_record(example_row(kind, region)).unwrap();
+                let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+                let parsed = parse(&text, &reg, &PredicateBands::published(), Lang::En).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+                assert_eq!((parsed.kind(), parsed.len()), (kind, 1));
+            }
+        }
     }
 
     #[test]

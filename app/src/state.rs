@@ -19,6 +19,9 @@ pub struct AppState {
     /// Page aggregates, reused while the data version is unchanged.
     pub cache: Arc<crate::cache::PageCache>,
     pub leptos_options: LeptosOptions,
+    /// Give cookies the `Secure` attribute on every response (`--secure-cookies`), not only when a proxy
+    /// reports HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             targets: Arc::new(Targets::bundled()),
             cache: Arc::new(crate::cache::PageCache::default()),
             leptos_options,
+            secure_cookies: false,
         })
     }
 

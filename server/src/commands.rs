@@ -1,7 +1,7 @@
-//! The commands: `serve`, `import` and `demo`. Each opens the database the same way (migrations and the region
+//! The commands: `serve`, `import`, `demo` and `user`. Each opens the database the same way (migrations and the region
 //! registry included) and reports errors in words, never as raw database text on a page.
 
-use crate::config::{DbArgs, DemoArgs, ImportArgs, ServeArgs};
+use crate::config::{DbArgs, DemoArgs, ImportArgs, ServeArgs, UserCommand};
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
@@ -19,6 +19,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         tracing::info!(targets.file = %path.display(), "scorecard targets loaded");
         state = state.with_targets(targets);
     }
+    state.secure_cookies = args.secure_cookies;
     tracing::info!(
         database.engine = state.engine.name(),
         database.url = %app::db::redact(db.url()),
@@ -34,7 +35,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
 pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let lang = Lang::parse(&args.lang).context("--lang must be id or en")?;
     let bytes = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
-    let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", args.file.display()))?;
+    let text = app::spreadsheet::to_csv_text(&bytes).with_context(|| format!("could not read {}", args.file.display()))?;
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     let parsed = match import::parse(&text, &state.regions, &state.bands, lang) {
         Ok(p) => p,
@@ -49,10 +50,8 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let bar = ProgressBar::new(parsed.len() as u64);
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").expect("valid template").progress_chars("=> "));
     bar.set_message("importing");
-    let result = import::write(&state.pool, &state.regions, &parsed, false, lang, |n| {
-        if n % 256 == 0 {
-            bar.set_position(n as u64);
-        }
+    let result = import::write(&state.pool, &state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, lang, |n| {
+        bar.set_position(n as u64);
     })
     .await;
     bar.finish_and_clear();
@@ -148,4 +147,63 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
         written.as_secs_f64()
     );
     Ok(())
+}
+
+/// `pantau-kla user add|password`: accounts from the command line (how the first administrator is made).
+pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
+    use app::audit::{Actor, Via};
+    use app::auth;
+    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    match cmd {
+        UserCommand::Add(a) => {
+            let username = auth::normalise_username(&a.username)?;
+            let role = auth::Role::from_parts(&a.role, a.region.as_deref())?;
+            if let Some(r) = role.region()
+                && !state.regions.contains(r)
+            {
+                anyhow::bail!("the region {r} is not in the registry");
+            }
+            let password = read_password(a.password_stdin)?;
+            auth::check_new_password(&password, &username).map_err(|k| anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())])))?;
+            let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
+            let id = crate::forms::create_user(&state, &Actor::cli(), Via::Cli, &username, &a.name, &hash, role).await?;
+            println!("created user {username} (id {id}, role {}{})", role.as_str(), role.region().map(|r| format!(", region {r}")).unwrap_or_default());
+        }
+        UserCommand::Password(a) => {
+            let username = auth::normalise_username(&a.username)?;
+            let Some((user, _)) = auth::find_for_sign_in(&state.pool, &username).await? else { anyhow::bail!("no active user {username}") };
+            let password = read_password(a.password_stdin)?;
+            auth::check_new_password(&password, &username).map_err(|k| anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())])))?;
+            let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
+            let mut tx = state.pool.begin().await?;
+            auth::set_password(&mut tx, user.id, &hash).await?;
+            sqlx::query("delete from sessions where user_id = $1").bind(user.id).execute(&mut *tx).await?;
+            let when = serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
+            app::audit::record(
+                &mut tx,
+                &Actor::cli(),
+                Via::Cli,
+                app::audit::Change { action: app::audit::Action::Update, entity: "user", record_id: user.id, region: user.role.region(), old: None, new: Some(&when) },
+            )
+            .await?;
+            tx.commit().await?;
+            println!("password of {username} changed; their sessions were ended");
+        }
+    }
+    state.pool.close().await;
+    Ok(())
+}
+
+/// A password from the terminal (asked twice) or from the first line of standard input.
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let again = rpassword::prompt_password("Password again: ")?;
+    anyhow::ensure!(first == again, "the two passwords differ");
+    Ok(first)
 }

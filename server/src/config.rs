@@ -47,9 +47,13 @@ impl DbArgs {
 pub enum Command {
     /// Serve the dashboard (the default command).
     Serve(ServeArgs),
-    /// Import a CSV file of training events, service units or predicate records (the kind is read from
-    /// the header). Every row is checked first; a file with any error writes nothing.
+    /// Import a CSV or XLSX file of training events, service units or predicate records (the kind is read
+    /// from the header). Every row is checked first; a file with any error writes nothing. Each row is
+    /// recorded in the audit trail as done by `cli`.
     Import(ImportArgs),
+    /// Manage accounts: `user add` (the first administrator is made this way), `user password`.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Fill the database with a synthetic demo dataset: training events, service units and predicate
     /// records for all 514 kabupaten/kota, the same for the same seed. Every row is marked as demo and the
     /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
@@ -67,17 +71,58 @@ pub struct ServeArgs {
     /// bundled ones in app/data/targets.csv: e.g. `certified_unit_share,,0.6,Provincial plan 2026`.
     #[arg(long, env = "PANTAU_TARGETS")]
     pub targets: Option<PathBuf>,
+
+    /// Mark cookies `Secure` on every response. Without it they are marked so only when a reverse proxy
+    /// says the request came over HTTPS (`X-Forwarded-Proto: https`). Set it when serving over HTTPS.
+    #[arg(long, env = "PANTAU_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None }
+        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None, secure_cookies: false }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is asked for twice on a terminal, or read as the first line of
+    /// standard input (`--password-stdin`), never taken from the command line.
+    Add(UserAddArgs),
+    /// Set a new password for an account (and end its sessions).
+    Password(UserPasswordArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UserAddArgs {
+    /// The user name: 3–64 characters, letters, digits, '.', '_' or '-' (stored lower-case).
+    pub username: String,
+    /// admin (everything), province (a province and its regencies) or regency (one regency).
+    #[arg(long)]
+    pub role: String,
+    /// The region of a province officer (PP, e.g. 63) or a regency officer (PP.KK, e.g. 63.10).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The name shown to other officers.
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UserPasswordArgs {
+    pub username: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct ImportArgs {
-    /// The CSV file (comma- or semicolon-separated, UTF-8). Templates: docs/import.md.
+    /// The file: CSV (comma- or semicolon-separated, UTF-8) or an Excel workbook (.xlsx, first sheet).
+    /// Templates: docs/import.md, or the downloads on /kelola/impor.
     pub file: PathBuf,
     /// Language of the error messages: id or en.
     #[arg(long, default_value = "id")]
@@ -146,6 +191,14 @@ mod tests {
         let Some(Command::Demo(args)) = cli.command else { panic!("demo command") };
         assert_eq!((args.seed, args.scale, args.force, args.replace), (7, DemoScale::National, true, true));
         assert!(Cli::try_parse_from(["pantau-kla", "demo", "--scale", "huge"]).is_err());
+    }
+
+    #[test]
+    fn user_add_takes_role_region_and_never_a_password_flag() {
+        let cli = Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "regency", "--region", "63.10", "--password-stdin"]).unwrap();
+        let Some(Command::User(UserCommand::Add(a))) = cli.command else { panic!("user add") };
+        assert_eq!((a.username.as_str(), a.role.as_str(), a.region.as_deref(), a.password_stdin), ("rina", "regency", Some("63.10"), true));
+        assert!(Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "admin", "--password", "x"]).is_err());
     }
 
     #[test]

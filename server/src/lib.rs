@@ -1,8 +1,11 @@
 //! The Pantau KLA server and command-line tool: configuration ([`config`]), logging ([`telemetry`]), the
-//! HTTP router ([`startup`]) and the commands ([`commands`]). `main.rs` only dispatches.
+//! HTTP router ([`startup`]) with the session layer ([`session`]) and the form handlers ([`forms`]), and the
+//! commands ([`commands`]). `main.rs` only dispatches.
 
 pub mod api;
 pub mod commands;
 pub mod config;
+pub mod forms;
+pub mod session;
 pub mod startup;
 pub mod telemetry;

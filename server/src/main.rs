@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => commands::serve(&cli.db, args).await,
         Some(Command::Import(args)) => commands::import(&cli.db, args).await,
         Some(Command::Demo(args)) => commands::demo(&cli.db, args).await,
+        Some(Command::User(cmd)) => commands::user(&cli.db, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

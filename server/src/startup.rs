@@ -1,5 +1,5 @@
-//! The HTTP application: Leptos pages, `/healthz`, the stylesheet, and the layers every response passes
-//! (compression, tracing, security headers, the remembered language).
+//! The HTTP application: Leptos pages, the data-entry form handlers, `/healthz`, the stylesheet, and the
+//! layers every response passes (sessions, compression, tracing, security headers, the remembered language).
 
 use app::i18n::{LANG_COOKIE, Lang};
 use app::{App, AppState, shell};
@@ -39,8 +39,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/style/main.css", get(stylesheet))
         .merge(crate::api::routes())
+        .merge(crate::forms::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), move || shell(options.clone()))
         .fallback(move |req: Request| not_found(req))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))
         .layer(middleware::from_fn(remember_language))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -94,7 +96,10 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    // The peer address reaches handlers for the sign-in rate limit.
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

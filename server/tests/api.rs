@@ -208,7 +208,7 @@ fn participants(totals: &Value) -> i64 {
 /// Imports CSV text the way `pantau-kla import` does (`demo` marks the rows as demo data).
 async fn import_text(app: &TestApp, text: &str, demo: bool) {
     let parsed = import::parse(text, &app.state.regions, &app.state.bands, Lang::En).expect("valid rows");
-    import::write(&app.state.pool, &app.state.regions, &parsed, demo, Lang::En, |_| {}).await.expect("written");
+    import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, demo, Lang::En, |_| {}).await.expect("written");
 }
 
 const ONE_MORE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\

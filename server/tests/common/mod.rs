@@ -106,7 +106,7 @@ impl TestApp {
     pub async fn import_fixture(&self, name: &str) -> Result<usize, import::ImportError> {
         let text = std::fs::read_to_string(fixture(name)).expect("fixture");
         let parsed = import::parse(&text, &self.state.regions, &self.state.bands, Lang::En)?;
-        import::write(&self.state.pool, &self.state.regions, &parsed, false, Lang::En, |_| {}).await
+        import::write(&self.state.pool, &self.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, Lang::En, |_| {}).await
     }
 
     pub async fn import_all_fixtures(&self) {
