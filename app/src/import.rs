@@ -203,6 +203,27 @@ fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowE
     out
 }
 
+/// The rows of a file whose region lies outside what `role` may write, read from the region column even
+/// when other columns of the row are wrong, so one preview lists every problem.
+pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> Vec<RowError> {
+    let Ok(kind) = kind_of(text) else { return Vec::new() };
+    let column = crate::records::Entity::of_kind(kind).region_column();
+    let mut rdr = reader(text);
+    let Some(at) = rdr.headers().ok().and_then(|h| h.iter().position(|c| c.eq_ignore_ascii_case(column))) else { return Vec::new() };
+    rdr.records()
+        .enumerate()
+        .filter_map(|(i, rec)| {
+            let rec = rec.ok()?;
+            let region = crate::domain::RegionCode::parse(rec.get(at)?).ok()?;
+            (!role.covers(region)).then(|| RowError {
+                row: i + 2,
+                column: column.to_string(),
+                message: crate::i18n::trf(lang, "error.outside_scope", &[("detail", region.to_string())]),
+            })
+        })
+        .collect()
+}
+
 /// Which record a file holds, from its header alone.
 pub fn kind_of(text: &str) -> Result<RecordKind, ImportError> {
     let mut rdr = reader(text);

@@ -190,7 +190,9 @@ async fn sign_out(State(state): State<AppState>, req: Request) -> Response {
 }
 
 async fn change_password(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, form) = read_form(req).await;
+    let (mut parts, form) = read_form(req).await;
+    // A refusal is shown on the account page.
+    parts.uri = "/akun".parse().expect("a valid path");
     if !csrf_ok(&parts, form.get("csrf")) {
         return csrf_refused(&state, parts, form).await;
     }
@@ -473,15 +475,23 @@ async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
     let rows_in_file = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
     let (st, text_owned) = (state.clone(), text.to_string());
     let parsed = tokio::task::spawn_blocking(move || import::parse(&text_owned, &st.regions, &st.bands, lang)).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let outside = import::out_of_scope_rows(text, s.user.role, lang);
     let parsed = match parsed {
         Ok(p) => p,
-        Err(ImportError::Rows(errors)) => return Ok(PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors }),
+        Err(ImportError::Rows(mut errors)) => {
+            errors.extend(outside);
+            errors.sort_by_key(|e| e.row);
+            return Ok(PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors });
+        }
         Err(e) => return Ok(PreviewOutcome::Refused(import_message(&e, lang))),
     };
     if parsed.is_empty() {
         return Ok(PreviewOutcome::Refused(tr(lang, "import.empty")));
     }
-    let outside = import::out_of_scope(&parsed, s.user.role, lang);
+    let mut outside = outside;
+    outside.extend(import::out_of_scope(&parsed, s.user.role, lang));
+    outside.sort_by_key(|e| e.row);
+    outside.dedup();
     if !outside.is_empty() {
         return Ok(PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside });
     }
