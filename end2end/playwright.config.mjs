@@ -47,14 +47,24 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  // The public pages first, on a desktop and a phone; then data entry, which writes records that change
+  // the figures the public-page specs check.
   projects: [
     {
       name: 'desktop',
+      testIgnore: '**/data-entry.spec.mjs',
       use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
     {
       name: 'phone',
+      testIgnore: '**/data-entry.spec.mjs',
       use: { ...chromium, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+    {
+      name: 'data-entry',
+      testMatch: '**/data-entry.spec.mjs',
+      dependencies: ['desktop', 'phone'],
+      use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
   ],
 });

@@ -253,17 +253,23 @@ start_server() { # DATABASE_URL LOGFILE -> sets PORT
   return 1
 }
 
+# A fresh random password per run for the end-to-end account; it lives only in this script's memory.
+E2E_USER=e2e-dp3a-tanahbumbu
+E2E_PASSWORD="e2e-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
 e2e_against() { # ENGINE DATABASE_URL
   local engine=$1 url=$2 dir="$WORK/e2e-$1" rc=0 f
   mkdir -p "$dir"
   for f in training_events service_units predicate_records; do
     DATABASE_URL=$url NO_COLOR=1 "$BIN" import "$FIXTURES/$f.csv" </dev/null
   done
+  # The regency officer of end2end/tests/data-entry.spec.mjs.
+  echo "$E2E_PASSWORD" | DATABASE_URL=$url NO_COLOR=1 "$BIN" user add "$E2E_USER" --role regency --region 63.10 --password-stdin
   start_server "$url" "$dir/server.log"
   trap 'stop_pid "$SERVER_PID"' EXIT
   (
     cd "$E2E"
-    BASE_URL="http://127.0.0.1:$PORT" E2E_ENGINE=$engine ./node_modules/.bin/playwright test --output="test-results/$engine" </dev/null
+    BASE_URL="http://127.0.0.1:$PORT" E2E_ENGINE=$engine E2E_USER=$E2E_USER E2E_PASSWORD=$E2E_PASSWORD ./node_modules/.bin/playwright test --output="test-results/$engine" </dev/null
   ) 2>&1 | tee "$dir/playwright.log" || rc=$?
   stop_pid "$SERVER_PID"
   trap - EXIT
