@@ -55,11 +55,11 @@ test('a training event entered by form is counted on the public pages at once', 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tambah kegiatan');
   await expect(page.getByLabel('Penyelenggara (kode wilayah)')).toHaveValue(REGENCY.code);
   await page.getByLabel('Judul kegiatan').fill('Pelatihan KHA bagi guru PAUD se-Tanah Bumbu');
-  await page.getByLabel('Jenis').selectOption('pelatihan');
+  await page.getByLabel('Jenis', { exact: true }).selectOption('pelatihan');
   await page.getByLabel('Tanggal mulai').fill('2026-03-10');
   await page.getByLabel('Tanggal selesai').fill('2026-03-01');
-  await page.getByLabel('Moda').selectOption('luring');
-  await page.getByLabel('Peserta luring').fill('37');
+  await page.getByLabel('Moda', { exact: true }).selectOption('luring');
+  await page.getByLabel(/^Peserta luring/).fill('37');
   await page.getByLabel(/^Jumlah lembaga asal peserta/).fill('21');
   await page.getByRole('button', { name: 'Simpan' }).click();
 
@@ -67,7 +67,7 @@ test('a training event entered by form is counted on the public pages at once', 
   await expect(page.getByRole('alert')).toContainText('Tanggal selesai');
   await expect(page.locator('#e-end_date')).toHaveText('tanggal selesai sebelum tanggal mulai');
   await expect(page.getByLabel('Judul kegiatan')).toHaveValue('Pelatihan KHA bagi guru PAUD se-Tanah Bumbu');
-  await expect(page.getByLabel('Peserta luring')).toHaveValue('37');
+  await expect(page.getByLabel(/^Peserta luring/)).toHaveValue('37');
   await page.getByLabel('Tanggal selesai').fill('2026-03-12');
   await page.getByRole('button', { name: 'Simpan' }).click();
 
@@ -89,17 +89,17 @@ test('a service unit imported from a spreadsheet, after fixing a rejected row', 
     await page.getByLabel('Berkas').setInputFiles({ name: 'unit.csv', mimeType: 'text/csv', buffer: Buffer.from(header + rows) });
     await page.getByRole('button', { name: 'Periksa berkas' }).click();
   };
-  await upload(`${REGENCY.code},puskesmas_ramah_anak,Puskesmas Batulicin,20,25,2025,DP3A\n`);
+  await upload(`${REGENCY.code},paud,PAUD Pelangi Kusan Hilir,20,25,2025,DP3A\n`);
   await expect(page.getByRole('alert')).toContainText('1 kesalahan');
   const row = page.getByRole('row', { name: /certified_staff/ });
   await expect(row.getByRole('rowheader')).toHaveText('2');
   await expect(row).toContainText('melebihi jumlah SDM (20)');
 
-  await upload(`${REGENCY.code},puskesmas_ramah_anak,Puskesmas Batulicin,20,12,2025,DP3A\n`);
+  await upload(`${REGENCY.code},paud,PAUD Pelangi Kusan Hilir,20,12,2025,DP3A\n`);
   await expect(page.getByRole('status')).toContainText('1 baris Satuan layanan siap disimpan');
   await page.getByRole('button', { name: 'Simpan 1 baris' }).click();
   await expect(page.getByRole('status')).toHaveText('1 baris diimpor. Halaman publik sudah menampilkannya.');
-  await expect(page.getByRole('row', { name: /Puskesmas Batulicin/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /PAUD Pelangi Kusan Hilir/ })).toBeVisible();
 });
 
 test('everything the officer did is in the change history', async ({ page }) => {
@@ -107,8 +107,8 @@ test('everything the officer did is in the change history', async ({ page }) => 
   await page.getByRole('link', { name: 'Riwayat perubahan wilayah ini' }).click();
   const table = page.getByRole('table');
   await expect(table.getByRole('row', { name: /Pelatihan KHA bagi guru PAUD se-Tanah Bumbu/ })).toContainText('dibuat · formulir');
-  await expect(table.getByRole('row', { name: /Puskesmas Batulicin/ })).toContainText('dibuat · impor');
-  await expect(table.getByRole('row', { name: /Puskesmas Batulicin/ })).toContainText(USER);
+  await expect(table.getByRole('row', { name: /PAUD Pelangi Kusan Hilir/ })).toContainText('dibuat · impor');
+  await expect(table.getByRole('row', { name: /PAUD Pelangi Kusan Hilir/ })).toContainText(USER);
 });
 
 test('another regency’s data is out of reach', async ({ page }) => {
