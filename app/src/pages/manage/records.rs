@@ -303,7 +303,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
                         {(total > shown).then(|| view! { <p class="scope-note">{trf(lang, "manage.showing", &[("n", shown.to_string()), ("total", total.to_string())])}</p> })}
                         {(total > 0).then(|| view! {
                             <div class="table-wrap" tabindex="0" role="region" aria-label=entity_title(lang, entity)>
-                                <table>
+                                <table class="records">
                                     <thead><tr>
                                         {heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
                                         <th scope="col">{tr(lang, "manage.actions")}</th>
