@@ -117,3 +117,35 @@ test('another regency’s data is out of reach', async ({ page }) => {
   expect(res.status()).toBe(403);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tidak berwenang');
 });
+
+test.describe('accessibility of the data-entry pages (axe-core; JavaScript on only for axe)', () => {
+  test.use({ javaScriptEnabled: true });
+  test('no critical or serious violations on sign-in, lists, a refused form, import and history', async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    const audit = async (what) => {
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+        .map((v) => `${v.impact}: ${v.id} — ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      const others = results.violations.filter((v) => !(v.impact === 'critical' || v.impact === 'serious'));
+      if (others.length) console.log(`[axe ${what}] minor: ${others.map((v) => v.id).join(', ')}`);
+      await testInfo.attach(`axe-${what}.json`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
+      expect(bad, `axe on ${what}`).toEqual([]);
+    };
+    await page.goto('/masuk');
+    await audit('sign-in');
+    await signIn(page);
+    await audit('manage');
+    await page.getByRole('link', { name: 'Tambah kegiatan' }).click();
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+    await audit('refused-form');
+    await page.goto('/kelola/impor');
+    await audit('import');
+    await page.goto('/kelola/riwayat');
+    await audit('history');
+    await page.goto('/akun');
+    await audit('account');
+  });
+});
