@@ -18,6 +18,8 @@ pub struct AppState {
     pub targets: Arc<Targets>,
     /// Page aggregates, reused while the data version is unchanged.
     pub cache: Arc<crate::cache::PageCache>,
+    /// Rendered public responses, reused while the data version is unchanged.
+    pub responses: Arc<crate::cache::ResponseCache>,
     pub leptos_options: LeptosOptions,
     /// Give cookies the `Secure` attribute on every response (`--secure-cookies`), not only when a proxy
     /// reports HTTPS.
@@ -37,6 +39,7 @@ impl AppState {
             bands: Arc::new(PredicateBands::published()),
             targets: Arc::new(Targets::bundled()),
             cache: Arc::new(crate::cache::PageCache::default()),
+            responses: Arc::new(crate::cache::ResponseCache::default()),
             leptos_options,
             secure_cookies: false,
         })
@@ -47,6 +50,7 @@ impl AppState {
         self.targets = Arc::new(targets);
         // The scorecard reads the targets when it renders, not from the cache; still, start clean.
         self.cache = Arc::new(crate::cache::PageCache::default());
+        self.responses = Arc::new(crate::cache::ResponseCache::default());
         self
     }
 

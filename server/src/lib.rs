@@ -6,6 +6,7 @@ pub mod api;
 pub mod commands;
 pub mod config;
 pub mod forms;
+pub mod response_cache;
 pub mod session;
 pub mod startup;
 pub mod telemetry;

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(CompressionLayer::new())
+        // Outside compression, so a hit sends the compressed bytes as they are.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::response_cache::layer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -158,6 +158,14 @@ on_both_engines!(sign_in_sessions_and_sign_out, |app: TestApp| async move {
     let (status, html) = rina.get("/kelola").await;
     assert_eq!(status, 200);
     assert!(html.contains("Kabupaten Tanah Bumbu"));
+    // A public page cached for anonymous readers is never served to a signed-in one, nor the reverse.
+    let anonymous = app.get("/kabkota/63.10").await.1;
+    let anonymous_again = app.get("/kabkota/63.10").await.1;
+    assert_eq!(anonymous, anonymous_again);
+    assert!(anonymous.contains("href=\"/masuk\"") && !anonymous.contains("rina"));
+    let signed_in = rina.get("/kabkota/63.10").await.1;
+    assert!(signed_in.contains("<a href=\"/kelola\" class=\"account\">") && signed_in.contains("rina</a>") && !signed_in.contains("href=\"/masuk\""));
+    assert!(!app.get("/kabkota/63.10").await.1.contains("rina"));
     let second = TestApp::spawn_on(app.database_url.clone(), None).await;
     let (status, _) = second.get_with_cookie("/kelola", &rina.cookie).await;
     assert_eq!(status, 200, "sessions live in the database, shared by app servers");

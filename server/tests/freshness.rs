@@ -19,6 +19,7 @@ on_both_engines!(a_write_shows_on_the_next_request_despite_the_cache, |app: Test
     let (_, html) = app.get("/kabkota/63.10").await;
     assert_eq!(stat(&html, "Kegiatan pelatihan KHA"), "2", "served again (from the cache)");
     assert!(!app.state.cache.is_empty(), "the page's aggregates are cached");
+    assert!(!app.state.responses.is_empty(), "and the whole response too");
     write_one_event(&app).await;
     let (_, html) = app.get("/kabkota/63.10").await;
     assert_eq!(stat(&html, "Kegiatan pelatihan KHA"), "3", "the very next request shows the new event");
