@@ -37,6 +37,7 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
     let text = app::spreadsheet::to_csv_text(&bytes).with_context(|| format!("could not read {}", args.file.display()))?;
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let checking = std::time::Instant::now();
     let parsed = match import::parse(&text, &state.regions, &state.bands, lang) {
         Ok(p) => p,
         Err(ImportError::Rows(errors)) => {
@@ -47,6 +48,8 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
         }
         Err(e) => anyhow::bail!("{}: {e}; nothing was imported", args.file.display()),
     };
+    let checked = checking.elapsed();
+    let writing = std::time::Instant::now();
     let bar = ProgressBar::new(parsed.len() as u64);
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").expect("valid template").progress_chars("=> "));
     bar.set_message("importing");
@@ -58,6 +61,7 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     match result {
         Ok(n) => {
             println!("imported {n} {:?} row(s) from {}", parsed.kind(), args.file.display());
+            println!("checked in {:.1} s, written with their audit entries in {:.1} s", checked.as_secs_f64(), writing.elapsed().as_secs_f64());
             Ok(())
         }
         Err(ImportError::Rows(errors)) => {

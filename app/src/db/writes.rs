@@ -40,49 +40,43 @@ fn demo_flag(demo: bool) -> i64 {
     i64::from(demo)
 }
 
-pub async fn insert_training_event(
-    conn: &mut AnyConnection,
-    reg: &RegionRegistry,
-    e: &TrainingEvent,
-    demo: bool,
-) -> Result<i64, WriteError> {
+/// A statement being built on the `Any` driver.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Refuses an event whose organiser or breakdown regions are not in the registry.
+fn check_event(reg: &RegionRegistry, e: &TrainingEvent) -> Result<(), WriteError> {
     let mut errs = FieldErrors::default();
     known(reg, &mut errs, "organiser_code", e.organiser);
     for b in &e.by_regency {
         known(reg, &mut errs, "participants_by_regency", b.key);
     }
-    if !errs.is_empty() {
-        return Err(WriteError::Invalid(errs));
-    }
-    let id: i64 = sqlx::query_scalar(
-        "insert into training_events (organiser_code, province_code, organiser_level, title, kind, start_date, end_date,
-             year, days, venue, mode, participants_offline, participants_online, institutions, pre_test_mean,
-             post_test_mean, certificate_issuer, source_url, is_demo)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, cast($15 as double precision),
-             cast($16 as double precision), $17, $18, $19)
-         returning id",
-    )
-    .bind(e.organiser.to_string())
-    .bind(e.organiser.province().to_string())
-    .bind(level_str(e.organiser))
-    .bind(&e.title)
-    .bind(e.kind.as_str())
-    .bind(e.start_date.to_string())
-    .bind(e.end_date.to_string())
-    .bind(i64::from(e.year()))
-    .bind(e.days())
-    .bind(&e.venue)
-    .bind(e.mode.as_str())
-    .bind(e.participants_offline)
-    .bind(e.participants_online)
-    .bind(e.institutions)
-    .bind(opt_decimal(e.pre_test_mean))
-    .bind(opt_decimal(e.post_test_mean))
-    .bind(&e.certificate_issuer)
-    .bind(&e.source_url)
-    .bind(demo_flag(demo))
-    .fetch_one(&mut *conn)
-    .await?;
+    if errs.is_empty() { Ok(()) } else { Err(WriteError::Invalid(errs)) }
+}
+
+/// Binds an event's 18 stored columns (all but `is_demo`), in the order the statements below list them.
+fn bind_event<'q>(q: AnyQuery<'q>, e: &'q TrainingEvent) -> AnyQuery<'q> {
+    q.bind(e.organiser.to_string())
+        .bind(e.organiser.province().to_string())
+        .bind(level_str(e.organiser))
+        .bind(&e.title)
+        .bind(e.kind.as_str())
+        .bind(e.start_date.to_string())
+        .bind(e.end_date.to_string())
+        .bind(i64::from(e.year()))
+        .bind(e.days())
+        .bind(&e.venue)
+        .bind(e.mode.as_str())
+        .bind(e.participants_offline)
+        .bind(e.participants_online)
+        .bind(e.institutions)
+        .bind(opt_decimal(e.pre_test_mean))
+        .bind(opt_decimal(e.post_test_mean))
+        .bind(&e.certificate_issuer)
+        .bind(&e.source_url)
+}
+
+/// An event's breakdowns, written beside it (after any old ones were deleted).
+async fn insert_breakdowns(conn: &mut AnyConnection, id: i64, e: &TrainingEvent) -> Result<(), sqlx::Error> {
     for b in &e.by_regency {
         sqlx::query("insert into training_participants_by_regency (event_id, regency_code, participants) values ($1, $2, $3)")
             .bind(id)
@@ -99,7 +93,45 @@ pub async fn insert_training_event(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+pub async fn insert_training_event(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    e: &TrainingEvent,
+    demo: bool,
+) -> Result<i64, WriteError> {
+    check_event(reg, e)?;
+    let q = sqlx::query(
+        "insert into training_events (organiser_code, province_code, organiser_level, title, kind, start_date, end_date,
+             year, days, venue, mode, participants_offline, participants_online, institutions, pre_test_mean,
+             post_test_mean, certificate_issuer, source_url, is_demo)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, cast($15 as double precision),
+             cast($16 as double precision), $17, $18, $19)
+         returning id",
+    );
+    let id: i64 = bind_event(q, e).bind(demo_flag(demo)).fetch_one(&mut *conn).await?.try_get(0)?;
+    insert_breakdowns(conn, id, e).await?;
     Ok(id)
+}
+
+/// Binds a unit's 8 stored columns (all but `is_demo`), in the order the statements below list them.
+fn bind_unit<'q>(q: AnyQuery<'q>, u: &'q ServiceUnit) -> AnyQuery<'q> {
+    q.bind(u.regency.to_string())
+        .bind(u.regency.province().to_string())
+        .bind(u.kind.as_str())
+        .bind(&u.name)
+        .bind(u.total_staff)
+        .bind(u.certified_staff)
+        .bind(u.latest_certificate_year.map(i64::from))
+        .bind(&u.certificate_issuer)
+}
+
+fn check_regency(reg: &RegionRegistry, code: RegionCode) -> Result<(), WriteError> {
+    let mut errs = FieldErrors::default();
+    known(reg, &mut errs, "regency_code", code);
+    if errs.is_empty() { Ok(()) } else { Err(WriteError::Invalid(errs)) }
 }
 
 pub async fn insert_service_unit(
@@ -108,28 +140,45 @@ pub async fn insert_service_unit(
     u: &ServiceUnit,
     demo: bool,
 ) -> Result<i64, WriteError> {
-    let mut errs = FieldErrors::default();
-    known(reg, &mut errs, "regency_code", u.regency);
-    if !errs.is_empty() {
-        return Err(WriteError::Invalid(errs));
-    }
-    let id: i64 = sqlx::query_scalar(
+    check_regency(reg, u.regency)?;
+    let q = sqlx::query(
         "insert into service_units (regency_code, province_code, kind, name, total_staff, certified_staff,
              latest_certificate_year, certificate_issuer, is_demo)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
-    )
-    .bind(u.regency.to_string())
-    .bind(u.regency.province().to_string())
-    .bind(u.kind.as_str())
-    .bind(&u.name)
-    .bind(u.total_staff)
-    .bind(u.certified_staff)
-    .bind(u.latest_certificate_year.map(i64::from))
-    .bind(&u.certificate_issuer)
-    .bind(demo_flag(demo))
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    );
+    Ok(bind_unit(q, u).bind(demo_flag(demo)).fetch_one(&mut *conn).await?.try_get(0)?)
+}
+
+/// Binds a predicate record's 10 stored columns (all but `is_demo`), in the order the statements below list
+/// them (scores as text, cast in SQL: see [`opt_decimal`]).
+fn bind_predicate<'q>(q: AnyQuery<'q>, p: &'q PredicateRecord) -> AnyQuery<'q> {
+    q.bind(p.regency.to_string())
+        .bind(p.regency.province().to_string())
+        .bind(i64::from(p.award_year))
+        .bind(i64::from(p.data_year))
+        .bind(opt_decimal(p.score_self_assessment))
+        .bind(opt_decimal(p.score_administrative))
+        .bind(opt_decimal(p.score_field))
+        .bind(opt_decimal(p.score_final))
+        .bind(p.predicate.map(|x| x.as_str()))
+        .bind(&p.source_url)
+}
+
+/// Refuses a second record for the same regency and award year (other than record `except`), naming
+/// `award_year`.
+async fn check_predicate(conn: &mut AnyConnection, reg: &RegionRegistry, p: &PredicateRecord, except: Option<i64>) -> Result<(), WriteError> {
+    check_regency(reg, p.regency)?;
+    let other: Option<i64> = sqlx::query_scalar("select id from predicate_records where regency_code = $1 and award_year = $2 and id <> $3")
+        .bind(p.regency.to_string())
+        .bind(i64::from(p.award_year))
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&mut *conn)
+        .await?;
+    if other.is_some() { Err(duplicate_predicate(p)) } else { Ok(()) }
+}
+
+fn duplicate_predicate(p: &PredicateRecord) -> WriteError {
+    WriteError::Invalid(FieldErrors(vec![FieldError::with("award_year", "duplicate_predicate", format!("{} {}", p.regency, p.award_year))]))
 }
 
 /// Inserts a predicate record; a second record for the same regency and award year is refused, naming
@@ -140,48 +189,17 @@ pub async fn insert_predicate_record(
     p: &PredicateRecord,
     demo: bool,
 ) -> Result<i64, WriteError> {
-    let mut errs = FieldErrors::default();
-    known(reg, &mut errs, "regency_code", p.regency);
-    if !errs.is_empty() {
-        return Err(WriteError::Invalid(errs));
-    }
-    let duplicate = || {
-        WriteError::Invalid(FieldErrors(vec![FieldError::with(
-            "award_year",
-            "duplicate_predicate",
-            format!("{} {}", p.regency, p.award_year),
-        )]))
-    };
-    let exists: Option<i64> = sqlx::query_scalar("select id from predicate_records where regency_code = $1 and award_year = $2")
-        .bind(p.regency.to_string())
-        .bind(i64::from(p.award_year))
-        .fetch_optional(&mut *conn)
-        .await?;
-    if exists.is_some() {
-        return Err(duplicate());
-    }
-    let res = sqlx::query_scalar(
+    check_predicate(conn, reg, p, None).await?;
+    let q = sqlx::query(
         "insert into predicate_records (regency_code, province_code, award_year, data_year, score_self_assessment,
              score_administrative, score_field, score_final, predicate, source_url, is_demo)
          values ($1, $2, $3, $4, cast($5 as double precision), cast($6 as double precision),
                  cast($7 as double precision), cast($8 as double precision), $9, $10, $11) returning id",
-    )
-    .bind(p.regency.to_string())
-    .bind(p.regency.province().to_string())
-    .bind(i64::from(p.award_year))
-    .bind(i64::from(p.data_year))
-    .bind(opt_decimal(p.score_self_assessment))
-    .bind(opt_decimal(p.score_administrative))
-    .bind(opt_decimal(p.score_field))
-    .bind(opt_decimal(p.score_final))
-    .bind(p.predicate.map(|x| x.as_str()))
-    .bind(&p.source_url)
-    .bind(demo_flag(demo))
-    .fetch_one(&mut *conn)
-    .await;
-    match res {
-        Ok(id) => Ok(id),
-        Err(sqlx::Error::Database(db)) if db.kind() == ErrorKind::UniqueViolation => Err(duplicate()),
+    );
+    match bind_predicate(q, p).bind(demo_flag(demo)).fetch_one(&mut *conn).await {
+        Ok(row) => Ok(row.try_get(0)?),
+        // Another transaction wrote the same regency and year in between.
+        Err(sqlx::Error::Database(db)) if db.kind() == ErrorKind::UniqueViolation => Err(duplicate_predicate(p)),
         Err(e) => Err(e.into()),
     }
 }
@@ -283,14 +301,7 @@ pub async fn insert_training_events(
     demo: bool,
 ) -> Result<Vec<i64>, BatchError> {
     for (index, e) in events.iter().enumerate() {
-        let mut errs = FieldErrors::default();
-        known(reg, &mut errs, "organiser_code", e.organiser);
-        for b in &e.by_regency {
-            known(reg, &mut errs, "participants_by_regency", b.key);
-        }
-        if !errs.is_empty() {
-            return Err(BatchError { index, source: WriteError::Invalid(errs) });
-        }
+        check_event(reg, e).map_err(|source| BatchError { index, source })?;
     }
     let style = Placeholders::of(conn);
     let mut ids = vec![0_i64; events.len()];
@@ -396,11 +407,7 @@ pub async fn insert_service_units(
     demo: bool,
 ) -> Result<Vec<i64>, BatchError> {
     for (index, u) in units.iter().enumerate() {
-        let mut errs = FieldErrors::default();
-        known(reg, &mut errs, "regency_code", u.regency);
-        if !errs.is_empty() {
-            return Err(BatchError { index, source: WriteError::Invalid(errs) });
-        }
+        check_regency(reg, u.regency).map_err(|source| BatchError { index, source })?;
     }
     let style = Placeholders::of(conn);
     let mut ids = Vec::with_capacity(units.len());
@@ -484,7 +491,7 @@ pub async fn insert_predicate_records(
         let mut errs = FieldErrors::default();
         known(reg, &mut errs, "regency_code", p.regency);
         if errs.is_empty() && !seen.insert((p.regency.to_string(), i64::from(p.award_year))) {
-            errs.push(FieldError::with("award_year", "duplicate_predicate", format!("{} {}", p.regency, p.award_year)));
+            return Err(BatchError { index, source: duplicate_predicate(p) });
         }
         if !errs.is_empty() {
             return Err(BatchError { index, source: WriteError::Invalid(errs) });
@@ -545,131 +552,43 @@ mod batch_tests {
 
 /// Replaces a training event's values and its breakdowns; `Ok(false)` when there is no such event.
 pub async fn update_training_event(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, e: &TrainingEvent) -> Result<bool, WriteError> {
-    let mut errs = FieldErrors::default();
-    known(reg, &mut errs, "organiser_code", e.organiser);
-    for b in &e.by_regency {
-        known(reg, &mut errs, "participants_by_regency", b.key);
-    }
-    if !errs.is_empty() {
-        return Err(WriteError::Invalid(errs));
-    }
-    let done = sqlx::query(
+    check_event(reg, e)?;
+    let q = sqlx::query(
         "update training_events set organiser_code = $1, province_code = $2, organiser_level = $3, title = $4, kind = $5,
              start_date = $6, end_date = $7, year = $8, days = $9, venue = $10, mode = $11, participants_offline = $12,
              participants_online = $13, institutions = $14, pre_test_mean = cast($15 as double precision),
              post_test_mean = cast($16 as double precision), certificate_issuer = $17, source_url = $18
          where id = $19",
-    )
-    .bind(e.organiser.to_string())
-    .bind(e.organiser.province().to_string())
-    .bind(level_str(e.organiser))
-    .bind(&e.title)
-    .bind(e.kind.as_str())
-    .bind(e.start_date.to_string())
-    .bind(e.end_date.to_string())
-    .bind(i64::from(e.year()))
-    .bind(e.days())
-    .bind(&e.venue)
-    .bind(e.mode.as_str())
-    .bind(e.participants_offline)
-    .bind(e.participants_online)
-    .bind(e.institutions)
-    .bind(opt_decimal(e.pre_test_mean))
-    .bind(opt_decimal(e.post_test_mean))
-    .bind(&e.certificate_issuer)
-    .bind(&e.source_url)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
+    );
+    if bind_event(q, e).bind(id).execute(&mut *conn).await?.rows_affected() == 0 {
         return Ok(false);
     }
     sqlx::query("delete from training_participants_by_regency where event_id = $1").bind(id).execute(&mut *conn).await?;
     sqlx::query("delete from training_participants_by_kind where event_id = $1").bind(id).execute(&mut *conn).await?;
-    for b in &e.by_regency {
-        sqlx::query("insert into training_participants_by_regency (event_id, regency_code, participants) values ($1, $2, $3)")
-            .bind(id)
-            .bind(b.key.to_string())
-            .bind(b.participants)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for b in &e.by_kind {
-        sqlx::query("insert into training_participants_by_kind (event_id, provider_kind, participants) values ($1, $2, $3)")
-            .bind(id)
-            .bind(b.key.as_str())
-            .bind(b.participants)
-            .execute(&mut *conn)
-            .await?;
-    }
+    insert_breakdowns(conn, id, e).await?;
     Ok(true)
 }
 
 pub async fn update_service_unit(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, u: &ServiceUnit) -> Result<bool, WriteError> {
-    let mut errs = FieldErrors::default();
-    known(reg, &mut errs, "regency_code", u.regency);
-    if !errs.is_empty() {
-        return Err(WriteError::Invalid(errs));
-    }
-    let done = sqlx::query(
+    check_regency(reg, u.regency)?;
+    let q = sqlx::query(
         "update service_units set regency_code = $1, province_code = $2, kind = $3, name = $4, total_staff = $5,
              certified_staff = $6, latest_certificate_year = $7, certificate_issuer = $8
          where id = $9",
-    )
-    .bind(u.regency.to_string())
-    .bind(u.regency.province().to_string())
-    .bind(u.kind.as_str())
-    .bind(&u.name)
-    .bind(u.total_staff)
-    .bind(u.certified_staff)
-    .bind(u.latest_certificate_year.map(i64::from))
-    .bind(&u.certificate_issuer)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    );
+    Ok(bind_unit(q, u).bind(id).execute(&mut *conn).await?.rows_affected() > 0)
 }
 
 /// Replaces a predicate record's values; moving it onto a regency and award year that already has a record
 /// is refused naming `award_year`.
 pub async fn update_predicate_record(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, p: &PredicateRecord) -> Result<bool, WriteError> {
-    let mut errs = FieldErrors::default();
-    known(reg, &mut errs, "regency_code", p.regency);
-    if !errs.is_empty() {
-        return Err(WriteError::Invalid(errs));
-    }
-    let other: Option<i64> = sqlx::query_scalar("select id from predicate_records where regency_code = $1 and award_year = $2 and id <> $3")
-        .bind(p.regency.to_string())
-        .bind(i64::from(p.award_year))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if other.is_some() {
-        return Err(WriteError::Invalid(FieldErrors(vec![FieldError::with(
-            "award_year",
-            "duplicate_predicate",
-            format!("{} {}", p.regency, p.award_year),
-        )])));
-    }
-    let done = sqlx::query(
+    check_predicate(conn, reg, p, Some(id)).await?;
+    let q = sqlx::query(
         "update predicate_records set regency_code = $1, province_code = $2, award_year = $3, data_year = $4,
              score_self_assessment = cast($5 as double precision), score_administrative = cast($6 as double precision),
              score_field = cast($7 as double precision), score_final = cast($8 as double precision), predicate = $9,
              source_url = $10
          where id = $11",
-    )
-    .bind(p.regency.to_string())
-    .bind(p.regency.province().to_string())
-    .bind(i64::from(p.award_year))
-    .bind(i64::from(p.data_year))
-    .bind(opt_decimal(p.score_self_assessment))
-    .bind(opt_decimal(p.score_administrative))
-    .bind(opt_decimal(p.score_field))
-    .bind(opt_decimal(p.score_final))
-    .bind(p.predicate.map(|x| x.as_str()))
-    .bind(&p.source_url)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    );
+    Ok(bind_predicate(q, p).bind(id).execute(&mut *conn).await?.rows_affected() > 0)
 }
