@@ -222,11 +222,8 @@ pub async fn insert_user(conn: &mut AnyConnection, username: &str, display_name:
 pub async fn find_for_sign_in(pool: &AnyPool, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        id: i64,
-        username: String,
-        display_name: String,
-        role: String,
-        region_code: Option<String>,
+        #[sqlx(flatten)]
+        user: UserRow,
         password_hash: String,
     }
     let row: Option<Row> = sqlx::query_as(
@@ -235,12 +232,7 @@ pub async fn find_for_sign_in(pool: &AnyPool, username: &str) -> Result<Option<(
     .bind(username)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| {
-        let hash = r.password_hash;
-        UserRow { id: r.id, username: r.username, display_name: r.display_name, role: r.role, region_code: r.region_code }
-            .into_user()
-            .map(|u| (u, hash))
-    }))
+    Ok(row.and_then(|r| r.user.into_user().map(|u| (u, r.password_hash))))
 }
 
 pub async fn password_hash_of(pool: &AnyPool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
@@ -284,11 +276,8 @@ pub async fn create_session(pool: &AnyPool, user_id: i64) -> Result<(String, Str
 pub async fn find_session(pool: &AnyPool, token: &str) -> Result<Option<Session>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        id: i64,
-        username: String,
-        display_name: String,
-        role: String,
-        region_code: Option<String>,
+        #[sqlx(flatten)]
+        user: UserRow,
         csrf_token: String,
     }
     if token.len() != 64 {
@@ -303,12 +292,7 @@ pub async fn find_session(pool: &AnyPool, token: &str) -> Result<Option<Session>
     .bind(now())
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| {
-        let csrf = r.csrf_token;
-        UserRow { id: r.id, username: r.username, display_name: r.display_name, role: r.role, region_code: r.region_code }
-            .into_user()
-            .map(|user| Session { user, csrf })
-    }))
+    Ok(row.and_then(|r| r.user.into_user().map(|user| Session { user, csrf: r.csrf_token })))
 }
 
 pub async fn end_session(pool: &AnyPool, token: &str) -> Result<(), sqlx::Error> {

@@ -351,17 +351,16 @@ pub async fn write(
     mut progress: impl FnMut(usize),
 ) -> Result<usize, ImportError> {
     let mut tx = pool.begin().await.map_err(ImportError::Database)?;
-    let lines: Vec<usize> = parsed.regions().into_iter().map(|(l, _)| l).collect();
+    let regions = parsed.regions();
     let batch_err = |offset: usize, e: BatchError| match e.source {
         WriteError::Invalid(errs) => {
             let mut out = Vec::new();
-            push_field_errors(&mut out, lines[offset + e.index], &errs, lang);
+            push_field_errors(&mut out, regions[offset + e.index].0, &errs, lang);
             ImportError::Rows(out)
         }
         WriteError::Db(e) => ImportError::Database(e),
     };
     let entity = crate::records::Entity::of_kind(parsed.kind());
-    let regions = parsed.regions();
     let values = parsed.values();
     let mut n = 0;
     while n < parsed.len() {

@@ -441,21 +441,23 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return render(&state, parts, Submitted::default().error("file", tr(lang, "import.no_file")), Some(StatusCode::UNPROCESSABLE_ENTITY)).await;
     };
-    let outcome = match spreadsheet::to_csv_text(&bytes) {
-        Err(e) => Ok(PreviewOutcome::Refused(spreadsheet_message(&e, lang))),
-        Ok(text) => preview(&state, &s, &text, lang).await,
-    };
-    let outcome = match outcome {
-        Ok(PreviewOutcome::Ready { draft: text, entity, rows, columns, sample }) => {
-            // `draft` carries the text until it is stored; the page gets the draft's id.
-            match store_draft(&state, s.user.id, &file_name, &text).await {
-                Ok(id) => PreviewOutcome::Ready { draft: id, entity, rows, columns, sample },
-                Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
-            }
+    let text = match spreadsheet::to_csv_text(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let outcome = PreviewOutcome::Refused(spreadsheet_message(&e, lang));
+            return render(&state, parts, ImportPreview { file_name, outcome }, None).await;
         }
-        Ok(other) => other,
+    };
+    let mut outcome = match preview(&state, &s, &text, lang).await {
+        Ok((outcome, _)) => outcome,
         Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
     };
+    if let PreviewOutcome::Ready { draft, .. } = &mut outcome {
+        match store_draft(&state, s.user.id, &file_name, &text).await {
+            Ok(id) => *draft = id,
+            Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
+        }
+    }
     render(&state, parts, ImportPreview { file_name, outcome }, None).await
 }
 
@@ -465,11 +467,11 @@ async fn too_large(state: &AppState, parts: Parts, lang: Lang) -> Response {
 }
 
 /// Checks a file as the import would: every row's errors, and rows outside the user's region. A clean file
-/// comes back as `Ready` with its text in `draft` (the caller stores it).
-async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Result<PreviewOutcome, sqlx::Error> {
+/// comes back as `Ready` (its `draft` id left for the caller to fill in) with the validated rows.
+async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Result<(PreviewOutcome, Option<import::Parsed>), sqlx::Error> {
     let kind = match import::kind_of(text) {
         Ok(k) => k,
-        Err(e) => return Ok(PreviewOutcome::Refused(import_message(&e, lang))),
+        Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
     };
     let entity = Entity::of_kind(kind);
     let rows_in_file = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
@@ -481,28 +483,29 @@ async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
         Err(ImportError::Rows(mut errors)) => {
             errors.extend(outside);
             errors.sort_by_key(|e| e.row);
-            return Ok(PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors });
+            return Ok((PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors }, None));
         }
-        Err(e) => return Ok(PreviewOutcome::Refused(import_message(&e, lang))),
+        Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
     };
     if parsed.is_empty() {
-        return Ok(PreviewOutcome::Refused(tr(lang, "import.empty")));
+        return Ok((PreviewOutcome::Refused(tr(lang, "import.empty")), None));
     }
     let mut outside = outside;
     outside.extend(import::out_of_scope(&parsed, s.user.role, lang));
     outside.sort_by_key(|e| e.row);
     outside.dedup();
     if !outside.is_empty() {
-        return Ok(PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside });
+        return Ok((PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside }, None));
     }
     let columns: Vec<String> = entity.columns().iter().map(|c| c.to_string()).collect();
-    let sample = parsed
+    let sample: Vec<Vec<String>> = parsed
         .values()
         .into_iter()
         .take(PREVIEW_ROWS)
         .map(|v| columns.iter().map(|c| v.get(c).and_then(|x| x.as_str()).unwrap_or("").to_string()).collect())
         .collect();
-    Ok(PreviewOutcome::Ready { draft: text.to_string(), entity, rows: parsed.len(), columns, sample })
+    let ready = PreviewOutcome::Ready { draft: String::new(), entity, rows: parsed.len(), columns, sample };
+    Ok((ready, Some(parsed)))
 }
 
 fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String {
@@ -565,16 +568,10 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
         return render(&state, parts, Submitted::default().error("file", tr(lang, "import.draft_gone")), Some(StatusCode::GONE)).await;
     };
     // Checked again: the rules or the user's region may have changed since the preview.
-    let outcome = match preview(&state, &s, &text, lang).await {
-        Ok(o) => o,
+    let parsed = match preview(&state, &s, &text, lang).await {
+        Ok((_, Some(parsed))) => parsed,
+        Ok((outcome, None)) => return render(&state, parts, ImportPreview { file_name, outcome }, None).await,
         Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
-    };
-    if !matches!(outcome, PreviewOutcome::Ready { .. }) {
-        return render(&state, parts, ImportPreview { file_name, outcome }, None).await;
-    }
-    let parsed = match import::parse(&text, &state.regions, &state.bands, lang) {
-        Ok(p) => p,
-        Err(e) => return render(&state, parts, ImportPreview { file_name, outcome: PreviewOutcome::Refused(import_message(&e, lang)) }, None).await,
     };
     let first_region = parsed.regions().first().map(|(_, r)| *r);
     match import::write(&state.pool, &state.regions, &parsed, &Actor::user(&s.user), Via::Import, false, lang, |_| {}).await {

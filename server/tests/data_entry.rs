@@ -421,7 +421,6 @@ on_both_engines!(spreadsheet_imports_are_previewed_and_all_or_nothing, |app: Tes
     assert_eq!(app.count("service_units").await, 2);
     let n: i64 = sqlx::query_scalar("select count(*) from audit_log where via = 'import' and actor = 'rina'").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(n, 2);
-    // The same draft cannot be written twice.
     // XLSX: the template, filled in, round-trips; so does the export.
     let (status, xlsx) = {
         let res = app.client.get(format!("{}/kelola/templat/kegiatan.xlsx", app.base)).header("cookie", &rina.cookie).send().await.unwrap();

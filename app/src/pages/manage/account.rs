@@ -1,6 +1,6 @@
 //! Signing in (`/masuk`) and the account page (`/akun`: change the password, sign out).
 
-use super::{CsrfField, ErrorSummary, Notice, query_param, session, submitted};
+use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, session, submitted};
 use crate::components::{Crumb, Layout};
 use crate::i18n::{tr, use_lang};
 use leptos::prelude::*;
@@ -49,11 +49,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     let sub = submitted();
     let err = move |f: &str| sub.as_ref().and_then(|s| s.error_for(f));
-    let crumbs = vec![
-        Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) },
-        Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) },
-        Crumb { label: tr(lang, "account.title"), href: None },
-    ];
+    let crumbs = manage_crumbs(lang, Some(tr(lang, "account.title")));
     let role = tr(lang, &format!("role.{}", s.user.role.as_str()));
     let region = s.user.role.region().map(|r| format!(" · {r}")).unwrap_or_default();
     let field = move |name: &'static str, auto: &'static str| {

@@ -1,9 +1,9 @@
 //! The audit trail as people read it: `/kelola/{jenis}/{id}/riwayat` (one record, deleted ones included)
 //! and `/kelola/riwayat?wilayah=` (the latest changes in a region). Only for officers of that region.
 
-use super::{query_param, region_label, session};
+use super::{manage_crumbs, query_param, region_label, session};
 use crate::audit::{self, Entry};
-use crate::components::{Crumb, ErrorPage, Layout};
+use crate::components::{ErrorPage, Layout};
 use crate::domain::RegionCode;
 use crate::error::AppError;
 use crate::i18n::{Lang, tr, use_lang};
@@ -14,14 +14,6 @@ use leptos_router::hooks::use_params_map;
 
 /// Entries listed on the region page.
 pub const REGION_LIMIT: i64 = 200;
-
-fn crumbs(lang: Lang, title: String) -> Vec<Crumb> {
-    vec![
-        Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) },
-        Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) },
-        Crumb { label: title, href: None },
-    ]
-}
 
 fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView {
     if entries.is_empty() {
@@ -113,7 +105,7 @@ pub fn RecordHistoryPage() -> impl IntoView {
                     Ok((entity, id, entries)) => {
                         let title = format!("{} · {} #{id}", tr(lang, "history.title"), tr(lang, &format!("manage.entity_{}", entity.slug())));
                         view! {
-                            <Layout title=title.clone() crumbs=crumbs(lang, title) demo=false>
+                            <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=false>
                                 {entries_view(lang, entries, false)}
                             </Layout>
                         }
@@ -153,7 +145,7 @@ pub fn RegionHistoryPage() -> impl IntoView {
                     Ok((region, entries)) => {
                         let title = format!("{} · {}", tr(lang, "history.title"), region_label(&state, region));
                         view! {
-                            <Layout title=title.clone() crumbs=crumbs(lang, title) demo=false>
+                            <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=false>
                                 <p class="scope-note">{crate::i18n::trf(lang, "history.region_note", &[("n", REGION_LIMIT.to_string())])}</p>
                                 {entries_view(lang, entries, true)}
                             </Layout>

@@ -2,8 +2,8 @@
 //! then confirm. The preview is rendered by the upload handler with an [`ImportPreview`] in context; the file
 //! waits in `import_drafts` until it is confirmed.
 
-use super::{CsrfField, ErrorSummary, session, submitted};
-use crate::components::{Crumb, ErrorPage, Layout};
+use super::{CsrfField, ErrorSummary, manage_crumbs, session, submitted};
+use crate::components::{ErrorPage, Layout};
 use crate::i18n::{Lang, tr, trf, use_lang};
 use crate::import::RowError;
 use crate::records::Entity;
@@ -27,14 +27,6 @@ pub enum PreviewOutcome {
     RowErrors { entity: Entity, rows: usize, errors: Vec<RowError> },
     /// Every row is valid: the draft to confirm, and the first rows.
     Ready { draft: String, entity: Entity, rows: usize, columns: Vec<String>, sample: Vec<Vec<String>> },
-}
-
-fn crumbs(lang: Lang) -> Vec<Crumb> {
-    vec![
-        Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) },
-        Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) },
-        Crumb { label: tr(lang, "manage.import"), href: None },
-    ]
 }
 
 fn upload_form(lang: Lang) -> impl IntoView {
@@ -148,7 +140,7 @@ pub fn ImportPage() -> impl IntoView {
         },
     };
     view! {
-        <Layout title=tr(lang, "manage.import") crumbs=crumbs(lang) demo=false>
+        <Layout title=tr(lang, "manage.import") crumbs=manage_crumbs(lang, Some(tr(lang, "manage.import"))) demo=false>
             {body}
         </Layout>
     }

@@ -10,6 +10,7 @@ pub mod records;
 pub mod users;
 
 use crate::auth::{AnonCsrf, Role, Session};
+use crate::components::Crumb;
 use crate::db::Region;
 use crate::domain::{FieldErrors, RegionCode, RegionLevel};
 use crate::i18n::{Lang, tr};
@@ -94,6 +95,15 @@ pub fn regions_in_scope(state: &AppState, role: Role, level: Option<RegionLevel>
         .filter(|r| role.covers(r.code))
         .filter(|r| level.is_none_or(|l| r.level == l))
         .collect()
+}
+
+/// The breadcrumbs of a data-entry page: Beranda › Kelola data › `here` (or Beranda › Kelola data itself).
+pub fn manage_crumbs(lang: Lang, here: Option<String>) -> Vec<Crumb> {
+    let home = Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) };
+    match here {
+        Some(h) => vec![home, Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) }, Crumb { label: h, href: None }],
+        None => vec![home, Crumb { label: tr(lang, "manage.title"), href: None }],
+    }
 }
 
 /// The label of a region for lists: "63.10 Kabupaten Banjar".

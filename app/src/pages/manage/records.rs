@@ -1,9 +1,9 @@
 //! `/kelola`: the records of a region the officer may write for, with links to add, edit, delete, import,
 //! export and see the history; `/kelola/{jenis}/baru`, `/kelola/{jenis}/{id}/ubah` and `…/hapus`: the forms.
 
-use super::{CsrfField, ErrorSummary, Notice, query_param, region_label, regions_in_scope, session, submitted};
+use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, region_label, regions_in_scope, session, submitted};
 use crate::auth::{Role, Session};
-use crate::components::{Crumb, ErrorPage, Layout};
+use crate::components::{ErrorPage, Layout};
 use crate::domain::{Predicate, ProviderKind, RegionCode, RegionLevel, TrainingKind, TrainingMode};
 use crate::error::AppError;
 use crate::i18n::{Lang, tr, trf, use_lang};
@@ -130,18 +130,6 @@ fn field_view(state: &AppState, role: Role, lang: Lang, entity: Entity, column: 
         </div>
     }
     .into_any()
-}
-
-fn manage_crumbs(lang: Lang, here: Option<String>) -> Vec<Crumb> {
-    let mut c = vec![Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) }];
-    match here {
-        Some(h) => {
-            c.push(Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) });
-            c.push(Crumb { label: h, href: None });
-        }
-        None => c.push(Crumb { label: tr(lang, "manage.title"), href: None }),
-    }
-    c
 }
 
 /// The region `/kelola` shows: `?wilayah=` when the user may write for it, else the user's own region.

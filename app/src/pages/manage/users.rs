@@ -1,8 +1,8 @@
 //! `/kelola/pengguna` (administrators only): the accounts, and a form to add one.
 
-use super::{CsrfField, ErrorSummary, Notice, session, submitted};
+use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, session, submitted};
 use crate::auth::{self, Role};
-use crate::components::{Crumb, ErrorPage, Layout};
+use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
 use crate::i18n::{tr, use_lang};
 use crate::state::AppState;
@@ -23,11 +23,7 @@ pub fn UsersPage() -> impl IntoView {
         let sub = submitted();
         move |f: &str| sub.as_ref().and_then(|s| s.error_for(f))
     };
-    let crumbs = vec![
-        Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) },
-        Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) },
-        Crumb { label: tr(lang, "users.title"), href: None },
-    ];
+    let crumbs = manage_crumbs(lang, Some(tr(lang, "users.title")));
     let text_field = {
         let err = err.clone();
         let value = value.clone();
