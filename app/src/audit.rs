@@ -154,13 +154,23 @@ impl Entry {
     fn values(text: &Option<String>) -> Map<String, Value> {
         text.as_deref().and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok()).unwrap_or_default()
     }
-    /// The fields this entry changed: (field, old, new), in the order of `columns`.
+    /// The fields this entry changed: (field, old, new), in the order of `columns` (all fields when empty).
     pub fn changes(&self, columns: &[&str]) -> Vec<(String, String, String)> {
         let (old, new) = (Self::values(&self.old_values), Self::values(&self.new_values));
         let text = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        columns
-            .iter()
-            .map(|c| (c.to_string(), text(&old, c), text(&new, c)))
+        // Records of the evaluation have no fixed columns: their entries list every key they carry.
+        let keys: Vec<String> = if columns.is_empty() {
+            old.keys().chain(new.keys()).fold(Vec::new(), |mut v, k| {
+                if !v.contains(k) {
+                    v.push(k.clone());
+                }
+                v
+            })
+        } else {
+            columns.iter().map(|c| c.to_string()).collect()
+        };
+        keys.into_iter()
+            .map(|c| (c.clone(), text(&old, &c), text(&new, &c)))
             .filter(|(_, o, n)| o != n)
             .collect()
     }

@@ -7,7 +7,8 @@
 //! region and year) → [`charts`] (SVG) → [`pages`] (server-rendered routes), with [`i18n`] and [`format`]
 //! for every text and number a reader sees. Data entry runs the same line from the other end: [`auth`]
 //! (who may write where) → [`records`] and [`import`] (forms and spreadsheets, via [`spreadsheet`]) →
-//! [`db`], with every change in the [`audit`] trail.
+//! [`db`], with every change in the [`audit`] trail. Evaluation preparation ([`evaluation`]) adds the
+//! instrument, evidence, verification, the score ledger and the predicate simulator on the same foundations.
 
 rust_i18n::i18n!("locales", fallback = "id");
 
@@ -24,6 +25,7 @@ pub mod spreadsheet;
 pub mod auth;
 pub mod records;
 pub mod audit;
+pub mod evaluation;
 pub mod demo;
 pub mod pages;
 pub mod components;

@@ -24,6 +24,8 @@ pub struct AppState {
     /// Give cookies the `Secure` attribute on every response (`--secure-cookies`), not only when a proxy
     /// reports HTTPS.
     pub secure_cookies: bool,
+    /// Where evidence documents are kept (a local folder, or S3-compatible storage).
+    pub storage: crate::evaluation::files::Storage,
 }
 
 impl AppState {
@@ -32,6 +34,9 @@ impl AppState {
         let (pool, engine) = crate::db::connect(database_url, max_connections).await?;
         crate::db::regions::seed(&pool).await.map_err(crate::db::DbSetupError::Regions)?;
         let regions = RegionRegistry::load(&pool).await.map_err(crate::db::DbSetupError::Regions)?;
+        crate::evaluation::instrument::seed(&pool).await.map_err(|e| crate::db::DbSetupError::Instruments(e.to_string()))?;
+        let storage = crate::evaluation::files::Storage::open(&crate::evaluation::files::Storage::default_location(database_url))
+            .map_err(|e| crate::db::DbSetupError::Storage(e.to_string()))?;
         Ok(Self {
             pool,
             engine,
@@ -42,6 +47,7 @@ impl AppState {
             responses: Arc::new(crate::cache::ResponseCache::default()),
             leptos_options,
             secure_cookies: false,
+            storage,
         })
     }
 
@@ -51,6 +57,12 @@ impl AppState {
         // The scorecard reads the targets when it renders, not from the cache; still, start clean.
         self.cache = Arc::new(crate::cache::PageCache::default());
         self.responses = Arc::new(crate::cache::ResponseCache::default());
+        self
+    }
+
+    /// Keeps evidence documents elsewhere (from `--storage`).
+    pub fn with_storage(mut self, storage: crate::evaluation::files::Storage) -> Self {
+        self.storage = storage;
         self
     }
 

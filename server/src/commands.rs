@@ -1,7 +1,7 @@
 //! The commands: `serve`, `import`, `demo` and `user`. Each opens the database the same way (migrations and the region
 //! registry included) and reports errors in words, never as raw database text on a page.
 
-use crate::config::{DbArgs, DemoArgs, ImportArgs, ServeArgs, UserCommand};
+use crate::config::{DbArgs, DemoArgs, ImportArgs, InstrumentCommand, ServeArgs, UserCommand};
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
@@ -20,6 +20,11 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         state = state.with_targets(targets);
     }
     state.secure_cookies = args.secure_cookies;
+    if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
+        let storage = app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
+        state = state.with_storage(storage);
+    }
+    tracing::info!(storage = %state.storage.describe, "evidence storage ready");
     tracing::info!(
         database.engine = state.engine.name(),
         database.url = %app::db::redact(db.url()),
@@ -210,4 +215,35 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let again = rpassword::prompt_password("Password again: ")?;
     anyhow::ensure!(first == again, "the two passwords differ");
     Ok(first)
+}
+
+pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Result<()> {
+    use app::evaluation::instrument::{self, LoadError, Meta};
+    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    match command {
+        InstrumentCommand::List => {
+            for (_, code, name) in instrument::list(&state.pool).await? {
+                println!("{code}\t{name}");
+            }
+        }
+        InstrumentCommand::Add(a) => {
+            let text = std::fs::read_to_string(&a.file).with_context(|| format!("could not read {}", a.file.display()))?;
+            let parsed = match instrument::parse(&text) {
+                Ok(p) => p,
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", a.file.display());
+                    }
+                    anyhow::bail!("{} error(s) in {}; nothing was loaded", errors.len(), a.file.display());
+                }
+            };
+            let meta = Meta { code: a.code.trim().to_string(), name: a.name.clone(), source: a.source.clone(), weights_note: a.weights_note.clone(), weights_assumed: !a.weights_published };
+            match instrument::store(&state.pool, &meta, &parsed, &app::audit::Actor::cli()).await {
+                Ok(_) => println!("loaded instrument {} with {} indicators", meta.code, parsed.indicators.len()),
+                Err(LoadError::Exists(code)) => anyhow::bail!("an instrument with the code {code} is already loaded; nothing was changed"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
 }

@@ -54,6 +54,10 @@ pub enum Command {
     /// Manage accounts: `user add` (the first administrator is made this way), `user password`.
     #[command(subcommand)]
     User(UserCommand),
+    /// Evaluation instruments: `instrument add FILE` loads a new version (e.g. after the regulation is
+    /// revised) from a CSV in the format of app/data/instruments/README.md; `instrument list`.
+    #[command(subcommand)]
+    Instrument(InstrumentCommand),
     /// Fill the database with a synthetic demo dataset: training events, service units and predicate
     /// records for all 514 kabupaten/kota, the same for the same seed. Every row is marked as demo and the
     /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
@@ -76,11 +80,18 @@ pub struct ServeArgs {
     /// says the request came over HTTPS (`X-Forwarded-Proto: https`). Set it when serving over HTTPS.
     #[arg(long, env = "PANTAU_SECURE_COOKIES")]
     pub secure_cookies: bool,
+
+    /// Where evidence documents are kept: a folder, or `s3://BUCKET[/PREFIX]` for S3-compatible storage
+    /// (credentials, region and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ENDPOINT, AWS_ALLOW_HTTP). Several app servers must share it. Default: the folder `bukti` beside
+    /// the SQLite database file (`data/bukti`).
+    #[arg(long, env = "PANTAU_STORAGE")]
+    pub storage: Option<String>,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None, secure_cookies: false }
+        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None, secure_cookies: false, storage: None }
     }
 }
 
@@ -109,6 +120,35 @@ pub struct UserAddArgs {
     /// Read the password from the first line of standard input.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstrumentCommand {
+    /// Load a new instrument version. Every row is checked first; a file with any error loads nothing.
+    Add(InstrumentAddArgs),
+    /// List the loaded versions.
+    List,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InstrumentAddArgs {
+    /// The CSV file: one row per evidence item (columns in app/data/instruments/README.md).
+    pub file: PathBuf,
+    /// A short unique code, e.g. permen-pppa-2026.
+    #[arg(long)]
+    pub code: String,
+    /// The name shown on the pages.
+    #[arg(long)]
+    pub name: String,
+    /// The regulation or document the indicators follow.
+    #[arg(long)]
+    pub source: String,
+    /// Where the points per indicator come from, shown beside every simulated score.
+    #[arg(long)]
+    pub weights_note: String,
+    /// The weights are published by the ministry (without it they are labelled as assumed).
+    #[arg(long)]
+    pub weights_published: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -66,11 +66,11 @@ pub async fn render<C: Clone + Send + Sync + 'static>(state: &AppState, mut part
     res
 }
 
-fn lang_of(parts: &Parts) -> Lang {
+pub(crate) fn lang_of(parts: &Parts) -> Lang {
     Lang::from_request(&parts.uri, &parts.headers)
 }
 
-async fn read_form(req: Request) -> (Parts, HashMap<String, String>) {
+pub(crate) async fn read_form(req: Request) -> (Parts, HashMap<String, String>) {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, FORM_BYTES).await.unwrap_or_default();
     let form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default().into_iter().collect();
@@ -78,7 +78,7 @@ async fn read_form(req: Request) -> (Parts, HashMap<String, String>) {
 }
 
 /// Whether the form carries this request's CSRF token (the session's, or the signed-out visitor's cookie).
-fn csrf_ok(parts: &Parts, sent: Option<&String>) -> bool {
+pub(crate) fn csrf_ok(parts: &Parts, sent: Option<&String>) -> bool {
     let expected = parts
         .extensions
         .get::<Session>()
@@ -87,7 +87,7 @@ fn csrf_ok(parts: &Parts, sent: Option<&String>) -> bool {
     matches!((expected, sent), (Some(e), Some(s)) if auth::tokens_match(&e, s))
 }
 
-fn session_of(parts: &Parts) -> Option<Session> {
+pub(crate) fn session_of(parts: &Parts) -> Option<Session> {
     parts.extensions.get::<Session>().cloned()
 }
 
@@ -99,12 +99,12 @@ fn client_of(parts: &Parts) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
 /// A form refused for a stale or missing CSRF token: shown again, input kept, with a fresh token.
-async fn csrf_refused(state: &AppState, parts: Parts, form: HashMap<String, String>) -> Response {
+pub(crate) async fn csrf_refused(state: &AppState, parts: Parts, form: HashMap<String, String>) -> Response {
     let lang = lang_of(&parts);
     let sub = Submitted::new(without_secrets(form)).error("", tr(lang, "manage.csrf_expired"));
     render(state, parts, sub, Some(StatusCode::FORBIDDEN)).await
@@ -119,7 +119,7 @@ fn without_secrets(mut form: HashMap<String, String>) -> HashMap<String, String>
 }
 
 /// A database failure while saving: logged, and the form shown again with its input and a plain message.
-async fn save_failed(state: &AppState, parts: Parts, form: HashMap<String, String>, e: impl std::fmt::Display) -> Response {
+pub(crate) async fn save_failed(state: &AppState, parts: Parts, form: HashMap<String, String>, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, path = %parts.uri.path(), "saving a form failed");
     let lang = lang_of(&parts);
     let sub = Submitted::new(without_secrets(form)).error("", tr(lang, "error.internal_body"));

@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         Some(Command::Import(args)) => commands::import(&cli.db, args).await,
         Some(Command::Demo(args)) => commands::demo(&cli.db, args).await,
         Some(Command::User(cmd)) => commands::user(&cli.db, cmd).await,
+        Some(Command::Instrument(cmd)) => commands::instrument(&cli.db, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

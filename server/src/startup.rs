@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/style/main.css", get(stylesheet))
         .merge(crate::api::routes())
         .merge(crate::forms::routes())
+        .merge(crate::evaluation::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), move || shell(options.clone()))
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))

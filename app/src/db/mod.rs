@@ -31,6 +31,10 @@ pub enum DbSetupError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("could not load the region registry: {0}")]
     Regions(String),
+    #[error("could not load the evaluation instruments: {0}")]
+    Instruments(String),
+    #[error("could not open the evidence storage: {0}")]
+    Storage(String),
 }
 
 impl Engine {

@@ -59,6 +59,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kelola/impor") view=manage::import::ImportPage ssr=SsrMode::Async/>
                 <Route path=path!("/kelola/riwayat") view=manage::history::RegionHistoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/kelola/pengguna") view=manage::users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/evaluasi") view=manage::evaluation::EvaluationIndexPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/evaluasi/:tahun/:kode") view=manage::evaluation::EvaluationSheetPage ssr=SsrMode::Async/>
+                <Route path=path!("/kelola/evaluasi/:tahun/:kode/:no") view=manage::evaluation::EvaluationIndicatorPage ssr=SsrMode::Async/>
                 <Route path=path!("/kelola/:entity/baru") view=|| view! { <manage::records::RecordFormPage edit=false/> } ssr=SsrMode::Async/>
                 <Route path=path!("/kelola/:entity/:id/ubah") view=|| view! { <manage::records::RecordFormPage edit=true/> } ssr=SsrMode::Async/>
                 <Route path=path!("/kelola/:entity/:id/hapus") view=manage::records::DeletePage ssr=SsrMode::Async/>

@@ -38,6 +38,10 @@ pub struct RegencyData {
     pub predicates: Vec<PredicateRow>,
     pub events: Vec<EventRow>,
     pub demo: bool,
+    /// The regency's latest evaluation preparation, shown as completeness per cluster (documents only when
+    /// marked public, scores only when published).
+    #[serde(skip)]
+    pub evaluation: Option<crate::evaluation::Sheet>,
 }
 
 /// The page's aggregates, from the cache while the data version is unchanged.
@@ -58,6 +62,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         aggregate::predicate_history(pool, code),
         aggregate::events(pool, code, year, EVENT_LIST_LIMIT),
     )?;
+    let evaluation = crate::evaluation::sheet::latest_started(pool, code).await?;
     let province = code.province();
     let demo = trainings.demo || units.demo || predicates.iter().any(|p| p.is_demo != 0) || by_year.iter().any(|y| y.totals.demo);
     Ok(RegencyData {
@@ -74,6 +79,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         predicates,
         events,
         demo,
+        evaluation,
     })
 }
 
@@ -304,6 +310,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         Some(y) => format!("{} {y}", tr(lang, "filter.trainings_in")),
         None => tr(lang, "filter.trainings_all"),
     };
+    let evaluation = d.evaluation.as_ref().map(|sheet| evaluation_section(state, sheet, lang));
     Ok(view! {
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo>
             <p class="lead">{tr(lang, "page.regency_lead")}" "<span class="code">{d.code.clone()}</span></p>
@@ -315,6 +322,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
             <p class="scope-note">{scope_note}</p>
             <Stats stats=stats/>
             <div class="charts">{figs}</div>
+            {evaluation}
             <h2 id="kegiatan">{tr(lang, "page.events_heading")}</h2>
             {if has_events {
                 view! {
@@ -332,6 +340,69 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         </Layout>
     }
     .into_any())
+}
+
+/// Evaluation preparation for the public: evidence completeness per cluster, verified scores once the province
+/// published them, and the documents an officer marked public — never anything else of the sheet.
+fn evaluation_section(state: &AppState, sheet: &crate::evaluation::Sheet, lang: Lang) -> AnyView {
+    let year = sheet.cycle.award_year;
+    let published = sheet.submission.as_ref().is_some_and(|s| s.published);
+    let clusters = sheet.clusters();
+    let docs: Vec<_> = sheet.files.iter().filter(|f| f.public).cloned().collect();
+    let total = if published { sheet.verified_total() } else { None };
+    let band = total.and_then(|t| state.bands.classify(t));
+    view! {
+        <section class="evaluation" aria-labelledby="evaluasi">
+            <h2 id="evaluasi">{trf(lang, "eval.public_title", &[("year", year.to_string())])}</h2>
+            <p class="scope-note">{trf(lang, "eval.public_intro", &[("year", year.to_string()), ("data", sheet.cycle.data_year.to_string())])}</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "eval.public_complete")>
+                <table>
+                    <thead><tr>
+                        <th scope="col">{tr(lang, "eval.cluster")}</th>
+                        <th scope="col" class="num">{tr(lang, "eval.public_complete")}</th>
+                        <th scope="col" class="num">{tr(lang, "eval.item_verified")}</th>
+                        {published.then(|| view! { <th scope="col" class="num">{tr(lang, "eval.verified_score")}</th> })}
+                    </tr></thead>
+                    <tbody>
+                        {clusters.into_iter().map(|c| {
+                            let share = if c.items > 0 { Some(c.present as f64 / c.items as f64) } else { None };
+                            view! {
+                                <tr>
+                                    <th scope="row">{tr(lang, &format!("eval.cluster_{}", c.cluster.key()))}</th>
+                                    <td class="num">{format!("{} ({}/{})", format::percent(share, lang), c.present, c.items)}</td>
+                                    <td class="num">{format!("{}/{}", c.verified, c.items)}</td>
+                                    {published.then(|| view! { <td class="num">{format!("{} / {}", format::score(c.verified_score, lang), format::decimal(c.max_points, 2, lang))}</td> })}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {match (published, total) {
+                (true, Some(t)) => view! {
+                    <p>{tr(lang, "eval.verified_total")}": " <strong>{format::decimal(t, 2, lang)}</strong>" · "
+                        {band.map(|b| b.label().to_string()).unwrap_or_else(|| tr(lang, "eval.no_band"))}
+                    </p>
+                }.into_any(),
+                (true, None) => view! { <p class="scope-note">{tr(lang, "eval.public_verified_partial")}</p> }.into_any(),
+                (false, _) => view! { <p class="scope-note">{tr(lang, "eval.public_verified_pending")}</p> }.into_any(),
+            }}
+            <p class="scope-note">
+                {sheet.instrument.weights_assumed.then(|| view! { <strong>{tr(lang, "eval.weights_assumed")}</strong> " " })}
+                {sheet.instrument.weights_note.clone()}
+            </p>
+            {(!docs.is_empty()).then(|| view! {
+                <h3>{tr(lang, "eval.public_docs")}</h3>
+                <ul>
+                    {docs.into_iter().map(|f| {
+                        let item = sheet.instrument.item(f.item_id).map(|(_, it)| format!("{} {}", it.code, it.name(lang))).unwrap_or_default();
+                        view! { <li><a href=format!("/bukti/{}", f.id)>{f.file_name.clone()}</a>" · "{item}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

@@ -4,6 +4,8 @@
 //! there the PostgreSQL tests fail rather than skip when the server is missing.
 #![allow(dead_code)]
 
+pub mod officer;
+
 use app::AppState;
 use app::i18n::Lang;
 use app::import;
@@ -21,7 +23,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub database_url: String,
+    /// The evidence store of this app: a folder of its own.
+    pub storage_dir: std::path::PathBuf,
     _dir: Option<tempfile::TempDir>,
+    _storage: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -83,11 +88,13 @@ impl TestApp {
     async fn spawn_configured(url: String, dir: Option<tempfile::TempDir>, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().unwrap();
-        let state = configure(AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database"));
+        let storage = tempfile::tempdir().expect("temp dir");
+        let store = app::evaluation::files::Storage::open(&storage.path().display().to_string()).expect("evidence storage");
+        let state = configure(AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database").with_storage(store));
         let serve_state = state.clone();
         tokio::spawn(async move { pantau_kla::startup::serve(listener, serve_state).await });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), client, state, database_url: url, _dir: dir }
+        TestApp { base: format!("http://{addr}"), client, state, database_url: url, storage_dir: storage.path().to_path_buf(), _dir: dir, _storage: storage }
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {

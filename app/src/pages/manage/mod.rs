@@ -4,6 +4,7 @@
 //! next to its field and the user's input is kept.
 
 pub mod account;
+pub mod evaluation;
 pub mod history;
 pub mod import;
 pub mod records;
@@ -145,7 +146,7 @@ pub fn ErrorSummary(sub: Option<Submitted>) -> impl IntoView {
 #[component]
 pub fn Notice() -> impl IntoView {
     let lang = crate::i18n::use_lang();
-    query_param("pesan").filter(|k| matches!(k.as_str(), "disimpan" | "dihapus" | "diimpor" | "sandi" | "pengguna")).map(|key| {
+    query_param("pesan").filter(|k| matches!(k.as_str(), "disimpan" | "dihapus" | "diimpor" | "sandi" | "pengguna" | "diunggah" | "diajukan" | "diperiksa" | "selesai" | "siklus")).map(|key| {
         let n = query_param("n").unwrap_or_default();
         let text = crate::i18n::trf(lang, &format!("manage.notice_{key}"), &[("n", n)]);
         view! { <p class="notice" role="status">{text}</p> }

@@ -246,6 +246,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
     let demo = sections.iter().any(|(_, rows, _)| rows.iter().any(|r| r.is_demo));
     let tools = view! {
         <ul class="tools">
+            <li><a href="/kelola/evaluasi">{tr(lang, "manage.evaluation")}</a></li>
             <li><a href="/kelola/impor">{tr(lang, "manage.import")}</a></li>
             <li><a href=format!("/kelola/riwayat{scope_q}")>{tr(lang, "manage.region_history")}</a></li>
             <li><a href="/akun">{tr(lang, "account.title")}</a></li>

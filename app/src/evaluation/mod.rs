@@ -1,0 +1,17 @@
+//! Evaluation preparation: the instrument (indicators and their evidence items, as versioned data), evaluation
+//! cycles, each regency's submission with its evidence, the province's verification and follow-ups, the score
+//! ledger, the predicate simulator, the evidence files and the evidence pack.
+//!
+//! Reading order: [`instrument`] (what is asked) → [`sheet`] (what a regency has, read and written in
+//! transactions with the audit trail) → [`simulator`] (what it is worth) → [`files`] (where documents live)
+//! → [`pack`] (the ZIP for the ministry's app). Pages are in `pages/manage/evaluation.rs`, handlers in
+//! `server/src/evaluation.rs`.
+
+pub mod files;
+pub mod instrument;
+pub mod pack;
+pub mod sheet;
+pub mod simulator;
+
+pub use instrument::{Cluster, Indicator, Instrument, Item, Offer};
+pub use sheet::{Cycle, ItemStatus, Sheet, Status, Submission};

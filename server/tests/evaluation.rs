@@ -1,0 +1,384 @@
+//! Evaluation preparation through the real server, on SQLite and PostgreSQL: evidence uploads (good, too
+//! large, wrong type by content, cut off mid-way), the submit → verify/reject → follow-up → re-submit cycle
+//! with the score ledger and the audit trail, the public view, the evidence pack, role scoping of every
+//! evidence route, and a new instrument version loaded as data.
+
+mod common;
+
+use common::officer::{Officer, add_user, sign_in};
+use common::{Engine, TestApp};
+
+const SHEET: &str = "/kelola/evaluasi/2025/63.10";
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+/// Accounts on both sides of the exchange, the fixtures, and the 2025 cycle (data year 2024) made by the
+/// administrator through the form.
+async fn setup(app: &TestApp) {
+    app.import_all_fixtures().await;
+    add_user(app, "admin-kla", "admin", None).await;
+    add_user(app, "dp3a-tanahbumbu", "regency", Some("63.10")).await;
+    add_user(app, "dp3a-banjarbaru", "regency", Some("63.72")).await;
+    add_user(app, "prov-kalsel", "province", Some("63")).await;
+    add_user(app, "prov-kalteng", "province", Some("62")).await;
+    let admin = sign_in(app, "admin-kla").await;
+    let cycle = [("scope", "cycle"), ("award_year", "2025"), ("data_year", "2024"), ("instrument", "permen-pppa-12-2022"), ("self_deadline", "2025-03-31"), ("verify_deadline", "2025-04-30")];
+    let (status, location, _) = admin.post("/kelola/evaluasi/siklus", &cycle).await;
+    assert_eq!((status, location.as_str()), (303, "/kelola/evaluasi?tahun=2025&pesan=siklus"));
+    let (status, _, html) = admin.post("/kelola/evaluasi/siklus", &cycle).await;
+    assert_eq!(status, 422, "a second cycle for the same award year is refused");
+    assert!(html.contains("siklus untuk tahun penghargaan ini sudah ada"));
+}
+
+/// The id of an evidence item by its code.
+async fn item_id(app: &TestApp, code: &str) -> i64 {
+    sqlx::query_scalar("select id from evidence_items where code = $1").bind(code).fetch_one(&app.state.pool).await.unwrap()
+}
+
+async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: Vec<u8>, doc_year: &str) -> (u16, String, String) {
+    let csrf = o.csrf().await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("scope", item.to_string())
+        .text("item", item.to_string())
+        .text("doc_year", doc_year.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let res = o.app.client.post(format!("{}{SHEET}/{indicator}/unggah", o.app.base)).header("cookie", &o.cookie).multipart(form).send().await.unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (status, location, res.text().await.unwrap())
+}
+
+/// Files in the evidence store, at any depth (temporary ones included).
+fn stored_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+}
+
+async fn written(app: &TestApp) -> (i64, i64, usize) {
+    (app.count("evidence_files").await, app.count("audit_log where entity = 'evidence_file'").await, stored_files(&app.storage_dir))
+}
+
+on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_leaves_nothing, |app: TestApp| async move {
+    setup(&app).await;
+    let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
+    let item = item_id(&app, "2.a").await;
+
+    // A good PDF: stored, listed, downloadable as sent.
+    let body = pdf("SK Gugus Tugas KLA");
+    let (status, location, _) = upload(&dp3a, 2, item, "SK Gugus Tugas.pdf", body.clone(), "2024").await;
+    assert_eq!(status, 303);
+    assert_eq!(location, format!("{SHEET}/2?pesan=diunggah#butir-{item}"));
+    assert_eq!(written(&app).await, (1, 1, 1));
+    let (_, page) = dp3a.get(&format!("{SHEET}/2")).await;
+    let shown = &page[page.find(&format!("id=\"butir-{item}\"")).expect("the item")..];
+    assert!(shown.contains("SK Gugus Tugas.pdf") && shown.contains("terunggah") && shown.contains("2024"), "the item shows its file: {}", &shown[..1500]);
+    let file_id: i64 = sqlx::query_scalar("select id from evidence_files").fetch_one(&app.state.pool).await.unwrap();
+    let res = app.client.get(format!("{}/kelola/bukti/{file_id}", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(res.bytes().await.unwrap().to_vec(), body);
+
+    // A program named .pdf: refused by its bytes, nothing written.
+    let (status, _, html) = upload(&dp3a, 2, item, "laporan.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec(), "").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("jenis berkas tidak diterima") && html.contains("href=\"#f-file\"") && html.contains("id=\"f-file\""), "the error names the file field");
+    // A year outside the cycle: refused, nothing written.
+    let (status, _, html) = upload(&dp3a, 2, item, "b.pdf", pdf("b"), "1999").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("isi tahun antara 2000 dan tahun penghargaan"));
+    // Over the limit: refused with the limit named, nothing written.
+    let mut big = pdf("besar");
+    big.resize(app::evaluation::files::MAX_FILE_BYTES + 1, b' ');
+    let (status, _, html) = upload(&dp3a, 2, item, "besar.pdf", big, "").await;
+    assert_eq!(status, 413);
+    assert!(html.contains("berkas lebih dari 20 MB"), "the limit is named");
+    assert_eq!(written(&app).await, (1, 1, 1), "refused uploads store nothing");
+
+    // An upload cut off mid-way (a weak network): the connection closes after half the announced body.
+    use tokio::io::AsyncWriteExt;
+    let csrf = dp3a.csrf().await;
+    let boundary = "----kla-terputus";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"item\"\r\n\r\n{item}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"terputus.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    );
+    let mut sent = head.into_bytes();
+    sent.extend(pdf("terputus"));
+    sent.resize(200_000, b'x');
+    let addr = app.base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "POST {SHEET}/2/unggah HTTP/1.1\r\nHost: {addr}\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 1000000\r\n\r\n",
+        dp3a.cookie
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    tcp.write_all(&sent).await.unwrap();
+    tcp.flush().await.unwrap();
+    drop(tcp);
+    // Give the server time to notice the closed connection.
+    for _ in 0..20 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(written(&app).await, (1, 1, 1), "an interrupted upload leaves no row, no audit entry and no object");
+    let status: String = sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(status, "uploaded");
+});
+
+on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp| async move {
+    setup(&app).await;
+    let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
+    let prov = sign_in(&app, "prov-kalsel").await;
+    let (a, b, c) = (item_id(&app, "2.a").await, item_id(&app, "2.b").await, item_id(&app, "2.c").await);
+
+    // The regency prepares indicator 2: a document, a training event already in Pantau KLA, a self score;
+    // indicator 1 gets a self score without evidence.
+    assert_eq!(upload(&dp3a, 2, a, "SK Gugus Tugas.pdf", pdf("SK"), "2024").await.0, 303);
+    let (_, page) = dp3a.get(&format!("{SHEET}/2")).await;
+    assert!(page.contains("Pelatihan KHA bagi tenaga kesehatan"), "the regency's 2024 training event is offered for 2.c");
+    assert!(!page.contains("Sosialisasi KHA untuk guru PAUD"), "events of other years are not offered");
+    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'").fetch_one(&app.state.pool).await.unwrap();
+    let (status, _, _) = dp3a.post(&format!("{SHEET}/2/tautan"), &[("scope", &c.to_string()), ("item", &c.to_string()), ("record", &event.to_string())]).await;
+    assert_eq!(status, 303);
+    let (status, _, html) = dp3a.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "50")]).await;
+    assert_eq!(status, 422, "above the indicator's 41.67 points");
+    assert!(html.contains("isi angka dari 0 sampai nilai maksimal indikator") && html.contains("value=\"50\""));
+    assert_eq!(dp3a.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "40")]).await.0, 303);
+    assert_eq!(dp3a.post(&format!("{SHEET}/1/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "30")]).await.0, 303);
+
+    // The simulator: 70 points, none of them a band; at risk 30 (indicator 1, nothing uploaded) + 40 × 1/3
+    // (indicator 2, 2.b missing) = 43.33.
+    let (_, sheet) = dp3a.get(SHEET).await;
+    assert_eq!(common::stat(&sheet, "Proyeksi nilai mandiri"), "70,00");
+    assert_eq!(common::stat(&sheet, "Poin berisiko"), "43,33");
+    assert_eq!(common::stat(&sheet, "Menuju predikat berikutnya"), "430,00");
+    assert!(sheet.contains("Bobot asumsi."), "the simulator says its weights are assumed");
+
+    // Submitted: locked for the regency.
+    let (status, location, _) = dp3a.post(&format!("{SHEET}/ajukan"), &[]).await;
+    assert_eq!((status, location.as_str()), (303, "/kelola/evaluasi/2025/63.10?pesan=diajukan"));
+    let (status, _, html) = upload(&dp3a, 2, b, "x.pdf", pdf("x"), "").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Lembar sudah diajukan ke provinsi"));
+
+    // The province verifies 2.a and 2.c, rejects 2.b (a comment and a due date are required).
+    let review = |item: i64, decision: &'static str, comment: &'static str, due: String| {
+        let prov = &prov;
+        async move {
+            let id = item.to_string();
+            prov.post(&format!("{SHEET}/2/periksa"), &[("scope", &id), ("item", &id), ("decision", decision), ("comment", comment), ("due_date", &due)]).await
+        }
+    };
+    let due = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).format("%Y-%m-%d").to_string();
+    assert_eq!(review(a, "verify", "", String::new()).await.0, 303);
+    assert_eq!(review(c, "verify", "Daftar hadir sesuai", String::new()).await.0, 303);
+    let (status, _, html) = review(b, "reject", "", due.clone()).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("tulis apa yang kurang") && html.contains("id=\"f-comment\""));
+    let (status, _, html) = review(b, "reject", "RAD belum ditandatangani", "2020-01-01".into()).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("tenggat tidak boleh sebelum hari ini"));
+    assert_eq!(review(b, "reject", "RAD belum ditandatangani", due.clone()).await.0, 303);
+    assert_eq!(prov.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "administrative"), ("score", "30")]).await.0, 303);
+    let (status, _, _) = prov.post(&format!("{SHEET}/selesai"), &[]).await;
+    assert_eq!(status, 303);
+    let status: String = sqlx::query_scalar("select status from submissions").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(status, "returned");
+
+    // Both dashboards show the open follow-up.
+    let (_, dash) = prov.get("/kelola/evaluasi").await;
+    assert!(dash.contains("63.10 Kabupaten Tanah Bumbu · Butir 2.b"), "the province dashboard lists the follow-up: {}", &dash[dash.find("<main").unwrap_or(0)..]);
+    let (_, sheet) = dp3a.get(SHEET).await;
+    assert!(sheet.contains("RAD belum ditandatangani") && sheet.contains("dikembalikan untuk dilengkapi"));
+    let (_, own) = dp3a.get("/kelola/evaluasi").await;
+    assert!(own.contains("Butir 2.b"), "the regency's dashboard lists it too");
+
+    // The regency answers and submits again; the province verifies and the follow-up closes.
+    assert_eq!(upload(&dp3a, 2, b, "RAD KLA 2024.pdf", pdf("RAD"), "2024").await.0, 303);
+    assert_eq!(dp3a.post(&format!("{SHEET}/ajukan"), &[]).await.0, 303);
+    assert_eq!(review(b, "verify", "", String::new()).await.0, 303);
+    let open: i64 = app.count("follow_ups where closed_at is null").await;
+    assert_eq!(open, 0);
+    assert_eq!(prov.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "administrative"), ("score", "38,5")]).await.0, 303);
+    assert_eq!(prov.post(&format!("{SHEET}/selesai"), &[]).await.0, 303);
+    let status: String = sqlx::query_scalar("select status from submissions").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(status, "verified");
+
+    // The ledger keeps every score with who recorded it.
+    let ledger: Vec<(String, f64, String)> = sqlx::query_as("select stage, score, actor from score_ledger order by id").fetch_all(&app.state.pool).await.unwrap();
+    assert_eq!(
+        ledger,
+        vec![
+            ("self_assessment".into(), 40.0, "dp3a-tanahbumbu".into()),
+            ("self_assessment".into(), 30.0, "dp3a-tanahbumbu".into()),
+            ("administrative".into(), 30.0, "prov-kalsel".into()),
+            ("administrative".into(), 38.5, "prov-kalsel".into()),
+        ]
+    );
+    let (_, ind) = prov.get(&format!("{SHEET}/2")).await;
+    assert!(ind.contains("38,50") && ind.contains("30,00") && ind.contains("prov-kalsel") && ind.contains("Verifikasi administrasi"), "the ledger is shown");
+
+    // The whole exchange is in the audit trail.
+    let trail: Vec<(String, String, String)> = sqlx::query_as("select entity, action, actor from audit_log where region_code = '63.10' and entity <> 'training_event' and entity <> 'service_unit' and entity <> 'predicate_record' order by id")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
+    for expected in [
+        ("evidence_file", "create", "dp3a-tanahbumbu"),
+        ("evidence_link", "create", "dp3a-tanahbumbu"),
+        ("score", "create", "dp3a-tanahbumbu"),
+        ("submission", "update", "dp3a-tanahbumbu"),
+        ("evidence", "update", "prov-kalsel"),
+        ("score", "create", "prov-kalsel"),
+        ("submission", "update", "prov-kalsel"),
+    ] {
+        assert!(trail.iter().any(|(e, a, who)| (e.as_str(), a.as_str(), who.as_str()) == expected), "audit trail lacks {expected:?}: {trail:?}");
+    }
+    let (_, history) = dp3a.get("/kelola/riwayat?wilayah=63.10").await;
+    assert!(history.contains("RAD belum ditandatangani"), "the region history shows the verifier's comment");
+
+    // The public page: completeness per cluster, no documents, no scores until published.
+    let (_, public) = app.get("/kabkota/63.10").await;
+    assert!(public.contains("Persiapan evaluasi KLA 2025") && public.contains("42,9% (3/7)"), "Kelembagaan has evidence for 3 of its 7 items");
+    assert!(!public.contains("SK Gugus Tugas.pdf") && !public.contains("RAD KLA 2024.pdf"), "documents stay private");
+    assert!(public.contains("Skor terverifikasi tampil setelah provinsi menerbitkannya"));
+    assert_eq!(prov.post(&format!("{SHEET}/terbitkan"), &[("published", "1")]).await.0, 303);
+    let (_, public) = app.get("/kabkota/63.10").await;
+    assert!(public.contains("– / 125,00") && public.contains("belum lengkap"), "a cluster without a score for every indicator shows none");
+    for (no, score) in [(1, "0"), (3, "20")] {
+        assert_eq!(prov.post(&format!("{SHEET}/{no}/skor"), &[("scope", "score"), ("stage", "administrative"), ("score", score)]).await.0, 303);
+    }
+    let (_, public) = app.get("/kabkota/63.10").await;
+    assert!(public.contains("58,50 / 125,00"), "the published verified score of Kelembagaan (38.5 + 0 + 20)");
+    // An officer marks one document public: it is listed and downloadable; the other is not.
+    let (public_id, private_id): (i64, i64) = (
+        sqlx::query_scalar("select id from evidence_files where file_name = 'SK Gugus Tugas.pdf'").fetch_one(&app.state.pool).await.unwrap(),
+        sqlx::query_scalar("select id from evidence_files where file_name = 'RAD KLA 2024.pdf'").fetch_one(&app.state.pool).await.unwrap(),
+    );
+    assert_eq!(dp3a.post(&format!("/kelola/bukti/{public_id}/publik"), &[("public", "1")]).await.0, 303);
+    let (_, public) = app.get("/kabkota/63.10").await;
+    assert!(public.contains("SK Gugus Tugas.pdf") && !public.contains("RAD KLA 2024.pdf"));
+    assert_eq!(app.get(&format!("/bukti/{public_id}")).await.0, 200);
+    assert_eq!(app.get(&format!("/bukti/{private_id}")).await.0, 404);
+});
+
+on_both_engines!(every_evidence_route_is_scoped, |app: TestApp| async move {
+    setup(&app).await;
+    let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
+    let a = item_id(&app, "2.a").await;
+    assert_eq!(upload(&dp3a, 2, a, "SK.pdf", pdf("SK"), "").await.0, 303);
+    let file_id: i64 = sqlx::query_scalar("select id from evidence_files").fetch_one(&app.state.pool).await.unwrap();
+    let before = (app.count("evidence_files").await, app.count("audit_log").await, app.count("score_ledger").await, stored_files(&app.storage_dir));
+    let id = a.to_string();
+    let gets = [SHEET.to_string(), format!("{SHEET}/2"), format!("/kelola/bukti/{file_id}"), "/kelola/paket/2025/63.10".to_string()];
+    let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (format!("{SHEET}/ajukan"), vec![]),
+        (format!("{SHEET}/selesai"), vec![]),
+        (format!("{SHEET}/terbitkan"), vec![("published", "1")]),
+        (format!("{SHEET}/2/skor"), vec![("stage", "self_assessment"), ("score", "10")]),
+        (format!("{SHEET}/2/skor"), vec![("stage", "administrative"), ("score", "10")]),
+        (format!("{SHEET}/2/periksa"), vec![("item", &id), ("decision", "verify")]),
+        (format!("{SHEET}/2/tautan"), vec![("item", &id)]),
+        (format!("/kelola/bukti/{file_id}/hapus"), vec![]),
+        (format!("/kelola/bukti/{file_id}/publik"), vec![("public", "1")]),
+    ];
+    // Officers of a neighbouring regency and of another province reach nothing of 63.10.
+    for name in ["dp3a-banjarbaru", "prov-kalteng"] {
+        let o = sign_in(&app, name).await;
+        for path in &gets {
+            assert_eq!(o.get(path).await.0, 403, "{name} GET {path}");
+        }
+        for (path, fields) in &posts {
+            assert_eq!(o.post(path, fields).await.0, 403, "{name} POST {path}");
+        }
+        assert_eq!(upload(&o, 2, a, "x.pdf", pdf("x"), "").await.0, 403, "{name} uploads");
+    }
+    // The province may read and verify, never act for the regency; the regency never verifies.
+    let prov = sign_in(&app, "prov-kalsel").await;
+    for path in &gets {
+        assert_eq!(prov.get(path).await.0, 200, "province GET {path}");
+    }
+    assert_eq!(upload(&prov, 2, a, "x.pdf", pdf("x"), "").await.0, 403, "the province does not upload for the regency");
+    assert_eq!(prov.post(&format!("{SHEET}/ajukan"), &[]).await.0, 403);
+    assert_eq!(prov.post(&format!("{SHEET}/2/skor"), &[("stage", "self_assessment"), ("score", "10")]).await.0, 403);
+    assert_eq!(prov.post(&format!("/kelola/bukti/{file_id}/hapus"), &[]).await.0, 403);
+    for (path, fields) in [
+        (format!("{SHEET}/2/periksa"), vec![("item", id.as_str()), ("decision", "verify")]),
+        (format!("{SHEET}/selesai"), vec![]),
+        (format!("{SHEET}/2/skor"), vec![("stage", "final"), ("score", "10")]),
+        ("/kelola/evaluasi/siklus".to_string(), vec![("award_year", "2026")]),
+    ] {
+        assert_eq!(dp3a.post(&path, &fields).await.0, 403, "regency POST {path}");
+    }
+    assert_eq!(prov.post("/kelola/evaluasi/siklus", &[("award_year", "2026")]).await.0, 403, "only administrators make cycles");
+    assert_eq!(before, (app.count("evidence_files").await, app.count("audit_log").await, app.count("score_ledger").await, stored_files(&app.storage_dir)), "refusals change nothing");
+    // Signed out: sent to sign in, or 401 for a post; the document is not public.
+    assert_eq!(app.get(SHEET).await.0, 303);
+    assert_eq!(app.client.post(format!("{}{SHEET}/ajukan", app.base)).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(app.get(&format!("/bukti/{file_id}")).await.0, 404);
+    // Unknown cycles, regencies and indicators are 404.
+    for path in ["/kelola/evaluasi/2031/63.10", "/kelola/evaluasi/2025/63.99", "/kelola/evaluasi/2025/63.10/25"] {
+        assert_eq!(dp3a.get(path).await.0, 404, "{path}");
+    }
+});
+
+on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: TestApp| async move {
+    setup(&app).await;
+    let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
+    let (a, c) = (item_id(&app, "2.a").await, item_id(&app, "2.c").await);
+    let sk = pdf("SK Gugus Tugas");
+    assert_eq!(upload(&dp3a, 2, a, "SK Gugus Tugas.pdf", sk.clone(), "2024").await.0, 303);
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    assert_eq!(upload(&dp3a, 2, a, "foto.png", png.clone(), "").await.0, 303);
+    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event.to_string())]).await.0, 303);
+
+    let res = app.client.get(format!("{}/kelola/paket/2025/63.10", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("bukti-kla-2025-63.10.zip"));
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+        use std::io::Read;
+        let mut out = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut out).unwrap();
+        out
+    };
+    let sk_path = names.iter().find(|n| n.starts_with("bukti/02/2.a/") && n.ends_with("-SK Gugus Tugas.pdf")).expect("the PDF in its indicator's folder").clone();
+    let png_path = names.iter().find(|n| n.ends_with("-foto.png")).expect("the image").clone();
+    assert_eq!(read(&mut zip, &sk_path), sk);
+    assert_eq!(read(&mut zip, &png_path), png);
+    let index = String::from_utf8(read(&mut zip, "indeks.html")).unwrap();
+    assert!(index.contains("size: A4") && index.contains("page-break-after: always"));
+    assert_eq!(index.matches("<section>").count(), 25, "a cover page and one page per indicator");
+    assert!(index.contains(&sk_path) && index.contains("Pelatihan KHA bagi tenaga kesehatan"));
+    let data = String::from_utf8(read(&mut zip, "data-pantau-kla.csv")).unwrap();
+    assert!(data.contains("2.c,training_event") && data.contains("Pelatihan KHA bagi tenaga kesehatan"));
+});
+
+on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| async move {
+    use app::evaluation::instrument::{self, LoadError, Meta};
+    let text = "indicator,cluster,indicator_name_id,indicator_name_en,weight,item,item_name_id,item_name_en,offers\n\
+                1,kelembagaan,Perda KLA revisi,Revised KLA regulation,2,1.a,Perda revisi,Revised regulation,\n\
+                2,klaster_3,Puskesmas Ramah Anak,Child-friendly puskesmas,3,2.a,SK Puskesmas,Decree,unit:puskesmas_ramah_anak\n";
+    let parsed = instrument::parse(text).unwrap();
+    let meta = Meta { code: "uji-2027".into(), name: "Instrumen uji 2027".into(), source: "uji".into(), weights_note: "Bobot uji.".into(), weights_assumed: true };
+    instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await.unwrap();
+    assert!(matches!(instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await, Err(LoadError::Exists(_))), "a version is never replaced");
+    app.import_all_fixtures().await;
+    add_user(&app, "admin-kla", "admin", None).await;
+    add_user(&app, "dp3a-tanahbumbu", "regency", Some("63.10")).await;
+    let admin = sign_in(&app, "admin-kla").await;
+    let fields = [("award_year", "2027"), ("data_year", "2026"), ("instrument", "uji-2027"), ("self_deadline", "2027-03-31"), ("verify_deadline", "2027-04-30")];
+    assert_eq!(admin.post("/kelola/evaluasi/siklus", &fields).await.0, 303);
+    let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
+    let (status, sheet) = dp3a.get("/kelola/evaluasi/2027/63.10").await;
+    assert_eq!(status, 200);
+    assert!(sheet.contains("Perda KLA revisi") && sheet.contains("Puskesmas Ramah Anak") && !sheet.contains("Anak yang memiliki akta kelahiran"));
+    assert!(sheet.contains("400,00") && sheet.contains("600,00"), "points follow the weights 2:3");
+    let (_, ind) = dp3a.get("/kelola/evaluasi/2027/63.10/2").await;
+    assert!(ind.contains("Puskesmas Batulicin"), "the regency's puskesmas are offered as evidence");
+});
