@@ -48,22 +48,28 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   // The public pages first, on a desktop and a phone; then data entry, which writes records that change
-  // the figures the public-page specs check.
+  // the figures the public-page specs check; then evaluation preparation, which uses those records.
   projects: [
     {
       name: 'desktop',
-      testIgnore: '**/data-entry.spec.mjs',
+      testIgnore: ['**/data-entry.spec.mjs', '**/evaluation.spec.mjs'],
       use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
     {
       name: 'phone',
-      testIgnore: '**/data-entry.spec.mjs',
+      testIgnore: ['**/data-entry.spec.mjs', '**/evaluation.spec.mjs'],
       use: { ...chromium, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
     },
     {
       name: 'data-entry',
       testMatch: '**/data-entry.spec.mjs',
       dependencies: ['desktop', 'phone'],
+      use: { ...chromium, viewport: { width: 1280, height: 800 } },
+    },
+    {
+      name: 'evaluation',
+      testMatch: '**/evaluation.spec.mjs',
+      dependencies: ['data-entry'],
       use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
   ],

@@ -222,7 +222,7 @@ tier_cargo() {
 SERVER_PID=""
 start_server() { # DATABASE_URL LOGFILE -> sets PORT
   local url=$1 logfile=$2
-  DATABASE_URL=$url PANTAU_ADDR=127.0.0.1:0 NO_COLOR=1 RUST_LOG=${RUST_LOG:-info} "$BIN" serve >"$logfile" 2>&1 &
+  DATABASE_URL=$url PANTAU_ADDR=127.0.0.1:0 PANTAU_STORAGE=${PANTAU_STORAGE:-$WORK/bukti} NO_COLOR=1 RUST_LOG=${RUST_LOG:-info} "$BIN" serve >"$logfile" 2>&1 &
   SERVER_PID=$!
   echo "$SERVER_PID" >>"$PIDS_FILE"
   PORT=""
@@ -255,6 +255,8 @@ start_server() { # DATABASE_URL LOGFILE -> sets PORT
 
 # A fresh random password per run for the end-to-end account; it lives only in this script's memory.
 E2E_USER=e2e-dp3a-tanahbumbu
+E2E_PROVINCE_USER=e2e-prov-kalsel
+E2E_ADMIN_USER=e2e-admin
 E2E_PASSWORD="e2e-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 e2e_against() { # ENGINE DATABASE_URL
@@ -263,13 +265,16 @@ e2e_against() { # ENGINE DATABASE_URL
   for f in training_events service_units predicate_records; do
     DATABASE_URL=$url NO_COLOR=1 "$BIN" import "$FIXTURES/$f.csv" </dev/null
   done
-  # The regency officer of end2end/tests/data-entry.spec.mjs.
+  # The regency officer of end2end/tests/data-entry.spec.mjs, and the province officer and administrator of
+  # evaluation.spec.mjs.
   echo "$E2E_PASSWORD" | DATABASE_URL=$url NO_COLOR=1 "$BIN" user add "$E2E_USER" --role regency --region 63.10 --password-stdin
-  start_server "$url" "$dir/server.log"
+  echo "$E2E_PASSWORD" | DATABASE_URL=$url NO_COLOR=1 "$BIN" user add "$E2E_PROVINCE_USER" --role province --region 63 --password-stdin
+  echo "$E2E_PASSWORD" | DATABASE_URL=$url NO_COLOR=1 "$BIN" user add "$E2E_ADMIN_USER" --role admin --password-stdin
+  PANTAU_STORAGE="$dir/bukti" start_server "$url" "$dir/server.log"
   trap 'stop_pid "$SERVER_PID"' EXIT
   (
     cd "$E2E"
-    BASE_URL="http://127.0.0.1:$PORT" E2E_ENGINE=$engine E2E_USER=$E2E_USER E2E_PASSWORD=$E2E_PASSWORD ./node_modules/.bin/playwright test --output="test-results/$engine" </dev/null
+    BASE_URL="http://127.0.0.1:$PORT" E2E_ENGINE=$engine E2E_USER=$E2E_USER E2E_PROVINCE_USER=$E2E_PROVINCE_USER E2E_ADMIN_USER=$E2E_ADMIN_USER E2E_PASSWORD=$E2E_PASSWORD ./node_modules/.bin/playwright test --output="test-results/$engine" </dev/null
   ) 2>&1 | tee "$dir/playwright.log" || rc=$?
   stop_pid "$SERVER_PID"
   trap - EXIT

@@ -118,8 +118,8 @@ impl std::fmt::Debug for Storage {
 
 impl Storage {
     /// `s3://BUCKET[/PREFIX]` (credentials, region and endpoint from the usual `AWS_*` variables, e.g.
-    /// `AWS_ENDPOINT` and `AWS_ALLOW_HTTP=true` for a MinIO-like service), or a local folder, created if
-    /// missing.
+    /// `AWS_ENDPOINT` and `AWS_ALLOW_HTTP=true` for a MinIO-like service), or a local folder,
+    /// made when the first document is stored.
     pub fn open(location: &str) -> Result<Self, StorageError> {
         if let Some(rest) = location.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
@@ -134,9 +134,12 @@ impl Storage {
             };
             return Ok(Self { store, describe: location.to_string() });
         }
-        std::fs::create_dir_all(location).map_err(|e| StorageError::Config(location.into(), e.to_string()))?;
-        let fs = object_store::local::LocalFileSystem::new_with_prefix(location).map_err(|e| StorageError::Config(location.into(), e.to_string()))?;
-        Ok(Self { store: Arc::new(fs.with_automatic_cleanup(true)), describe: location.to_string() })
+        // The folder is made with the first document, not at start (a command that never stores one leaves
+        // no trace); `put` creates the folders it needs.
+        let absolute = std::path::absolute(location).map_err(|e| StorageError::Config(location.into(), e.to_string()))?;
+        let prefix = absolute.to_string_lossy().trim_start_matches('/').to_string();
+        let fs = object_store::local::LocalFileSystem::new();
+        Ok(Self { store: Arc::new(object_store::prefix::PrefixStore::new(fs, prefix)), describe: absolute.display().to_string() })
     }
 
     /// The default beside an SQLite database file (`data/pantau-kla.db` → `data/bukti`), else `data/bukti`.

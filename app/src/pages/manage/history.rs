@@ -31,7 +31,7 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
                 }
                 .into_any(),
                 (Some(x), false) => format!("{} #{}", tr(lang, &format!("manage.entity_{}", x.slug())), e.record_id).into_any(),
-                (None, _) => format!("{} #{}", e.entity, e.record_id).into_any(),
+                (None, _) => format!("{} #{}", tr(lang, &format!("history.entity_{}", e.entity)), e.record_id).into_any(),
             };
             view! {
                 <tr>
