@@ -356,11 +356,11 @@ fn evaluation_section(state: &AppState, sheet: &crate::evaluation::Sheet, lang: 
             <h2 id="evaluasi">{trf(lang, "eval.public_title", &[("year", year.to_string())])}</h2>
             <p class="scope-note">{trf(lang, "eval.public_intro", &[("year", year.to_string()), ("data", sheet.cycle.data_year.to_string())])}</p>
             <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "eval.public_complete")>
-                <table>
+                <table class="evaluation">
                     <thead><tr>
                         <th scope="col">{tr(lang, "eval.cluster")}</th>
                         <th scope="col" class="num">{tr(lang, "eval.public_complete")}</th>
-                        <th scope="col" class="num">{tr(lang, "eval.item_verified")}</th>
+                        <th scope="col" class="num">{tr(lang, "eval.public_verified_items")}</th>
                         {published.then(|| view! { <th scope="col" class="num">{tr(lang, "eval.verified_score")}</th> })}
                     </tr></thead>
                     <tbody>

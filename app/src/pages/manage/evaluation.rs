@@ -6,7 +6,7 @@
 
 use super::{CsrfField, ErrorSummary, Submitted, manage_crumbs, query_param, region_label, session, submitted};
 use crate::auth::Role;
-use crate::components::{Crumb, ErrorPage, Layout};
+use crate::components::{Crumb, ErrorPage, Layout, Stat, Stats};
 use crate::domain::{RegionCode, RegionLevel, Stage};
 use crate::error::AppError;
 use crate::evaluation::instrument::{self, Indicator};
@@ -216,7 +216,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                             let year = c.award_year;
                             view! {
                                 <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "eval.regencies")>
-                                    <table>
+                                    <table class="evaluation">
                                         <thead><tr>
                                             <th scope="col">{tr(lang, "table.regency")}</th>
                                             <th scope="col">{tr(lang, "eval.status")}</th>
@@ -338,15 +338,20 @@ fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> AnyView {
         Some((b, d)) => trf(lang, "eval.to_next", &[("points", pts(d, lang)), ("band", b.label().to_string())]),
         None => tr(lang, "eval.top_band"),
     };
+    let stats = vec![
+        Stat { label: tr(lang, "eval.self_total"), value: pts(p.total, lang), note: Some(band(p.band)) },
+        Stat { label: tr(lang, "eval.next_band"), value: p.next.map(|(_, d)| pts(d, lang)).unwrap_or_else(|| "–".into()), note: Some(next) },
+        Stat {
+            label: tr(lang, "eval.at_risk"),
+            value: pts(p.at_risk, lang),
+            note: Some(trf(lang, "eval.if_lost", &[("total", pts(p.total_if_lost, lang)), ("band", band(p.band_if_lost))])),
+        },
+        Stat { label: tr(lang, "eval.verified_total"), value: opt_pts(sheet.verified_total(), lang), note: sheet.verified_total().map(|t| band(state.bands.classify(t))) },
+    ];
     view! {
         <section class="simulator" aria-labelledby="simulator">
             <h2 id="simulator">{tr(lang, "eval.simulator")}</h2>
-            <dl class="stats">
-                <div><dt>{tr(lang, "eval.self_total")}</dt><dd><span class="value">{pts(p.total, lang)}</span><span class="note">{band(p.band)}</span></dd></div>
-                <div><dt>{tr(lang, "eval.next_band")}</dt><dd><span class="value">{p.next.map(|(_, d)| pts(d, lang)).unwrap_or_else(|| "–".into())}</span><span class="note">{next}</span></dd></div>
-                <div><dt>{tr(lang, "eval.at_risk")}</dt><dd><span class="value">{pts(p.at_risk, lang)}</span><span class="note">{trf(lang, "eval.if_lost", &[("total", pts(p.total_if_lost, lang)), ("band", band(p.band_if_lost))])}</span></dd></div>
-                <div><dt>{tr(lang, "eval.verified_total")}</dt><dd><span class="value">{opt_pts(sheet.verified_total(), lang)}</span><span class="note">{sheet.verified_total().map(|t| band(state.bands.classify(t))).unwrap_or_default()}</span></dd></div>
-            </dl>
+            <Stats stats=stats/>
             {(p.unscored > 0).then(|| view! { <p class="scope-note">{trf(lang, "eval.unscored", &[("n", p.unscored.to_string())])}</p> })}
             <p class="scope-note">{tr(lang, "eval.risk_rule")}</p>
             {weights_note(lang, sheet)}
@@ -429,7 +434,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                 <h2>{tr(lang, &format!("eval.cluster_{}", c.cluster.key()))}</h2>
                                 <p class="scope-note">{trf(lang, "eval.cluster_facts", &[("present", c.present.to_string()), ("items", c.items.to_string()), ("verified", c.verified.to_string())])}</p>
                                 <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, &format!("eval.cluster_{}", c.cluster.key()))>
-                                    <table>
+                                    <table class="evaluation">
                                         <thead><tr>
                                             <th scope="col">{tr(lang, "eval.indicator")}</th>
                                             <th scope="col">{tr(lang, "eval.evidence")}</th>
@@ -683,7 +688,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "eval.ledger")>
-                                    <table>
+                                    <table class="evaluation">
                                         <thead><tr>
                                             <th scope="col">{tr(lang, "history.when")}</th>
                                             <th scope="col">{tr(lang, "eval.stage")}</th>
