@@ -382,3 +382,77 @@ on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| asyn
     let (_, ind) = dp3a.get("/kelola/evaluasi/2027/63.10/2").await;
     assert!(ind.contains("Puskesmas Batulicin"), "the regency's puskesmas are offered as evidence");
 });
+
+/// An S3-compatible server on port 0 (s3s-fs: S3 over a temporary folder) with one bucket, `kla`.
+async fn s3_server() -> (String, tempfile::TempDir) {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("kla")).unwrap();
+    let fs = s3s_fs::FileSystem::new(dir.path()).unwrap();
+    let mut builder = s3s::service::S3ServiceBuilder::new(fs);
+    builder.set_auth(s3s::auth::SimpleAuth::from_single("kla-test", "kla-test-secret"));
+    let service = builder.build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        while let Ok((socket, _)) = listener.accept().await {
+            let conn = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+        }
+    });
+    (endpoint, dir)
+}
+
+fn s3_storage(endpoint: &str) -> app::evaluation::files::Storage {
+    let s3 = app::evaluation::files::AmazonS3Builder::new()
+        .with_endpoint(endpoint)
+        .with_allow_http(true)
+        .with_region("us-east-1")
+        .with_access_key_id("kla-test")
+        .with_secret_access_key("kla-test-secret");
+    app::evaluation::files::Storage::open_with("s3://kla/bukti", s3).unwrap()
+}
+
+async fn two_servers_share_evidence_through_s3(engine: Engine) {
+    let (endpoint, s3_dir) = s3_server().await;
+    let Some(a) = TestApp::spawn_with(engine, |s| s.with_storage(s3_storage(&endpoint))).await else { return };
+    let b = TestApp::spawn_on_with(a.database_url.clone(), |s| s.with_storage(s3_storage(&endpoint))).await;
+    setup(&a).await;
+    // The regency uploads through server A …
+    let dp3a_a = sign_in(&a, "dp3a-tanahbumbu").await;
+    let item = item_id(&a, "2.a").await;
+    let body = pdf("SK lewat S3");
+    assert_eq!(upload(&dp3a_a, 2, item, "SK.pdf", body.clone(), "").await.0, 303);
+    assert_eq!(stored_files(&a.storage_dir), 0, "nothing in the local folder");
+    assert_eq!(stored_files(&s3_dir.path().join("kla")), 1, "the object is in the bucket");
+    // … and the province reads it, and its pack, through server B.
+    let prov_b = sign_in(&b, "prov-kalsel").await;
+    let file_id: i64 = sqlx::query_scalar("select id from evidence_files").fetch_one(&a.state.pool).await.unwrap();
+    let res = b.client.get(format!("{}/kelola/bukti/{file_id}", b.base)).header("cookie", &prov_b.cookie).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), body);
+    let res = b.client.get(format!("{}/kelola/paket/2025/63.10", b.base)).header("cookie", &prov_b.cookie).send().await.unwrap();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+    assert!(zip.file_names().any(|n| n.unwrap().ends_with("-SK.pdf")));
+    // Removing it on B deletes the object from the bucket.
+    let dp3a_b = sign_in(&b, "dp3a-tanahbumbu").await;
+    assert_eq!(dp3a_b.post(&format!("/kelola/bukti/{file_id}/hapus"), &[]).await.0, 303);
+    assert_eq!(stored_files(&s3_dir.path().join("kla")), 0);
+    let status: String = sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&a.state.pool).await.unwrap();
+    assert_eq!(status, "missing", "an item with nothing left is missing again");
+}
+
+mod s3_storage_shared_by_two_servers {
+    use super::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        two_servers_share_evidence_through_s3(Engine::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        two_servers_share_evidence_through_s3(Engine::Postgres).await;
+    }
+}

@@ -4,6 +4,7 @@
 //! not at all (`put` is atomic), under a random key that is never reused.
 
 use bytes::Bytes;
+pub use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use sha2::{Digest, Sha256};
@@ -121,9 +122,14 @@ impl Storage {
     /// `AWS_ENDPOINT` and `AWS_ALLOW_HTTP=true` for a MinIO-like service), or a local folder,
     /// made when the first document is stored.
     pub fn open(location: &str) -> Result<Self, StorageError> {
+        Self::open_with(location, AmazonS3Builder::from_env())
+    }
+
+    /// As [`Storage::open`], with the S3 settings taken from `s3` rather than the environment.
+    pub fn open_with(location: &str, s3: AmazonS3Builder) -> Result<Self, StorageError> {
         if let Some(rest) = location.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            let s3 = object_store::aws::AmazonS3Builder::from_env()
+            let s3 = s3
                 .with_bucket_name(bucket)
                 .build()
                 .map_err(|e| StorageError::Config(location.into(), e.to_string()))?;

@@ -79,6 +79,11 @@ impl TestApp {
         Self::spawn_configured(url, dir, |s| s).await
     }
 
+    /// Starts the app on an existing database URL with its state adjusted first (a second server, say).
+    pub async fn spawn_on_with(url: String, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
+        Self::spawn_configured(url, None, configure).await
+    }
+
     /// Starts the app on a fresh database with its state adjusted first (other targets, say).
     pub async fn spawn_with(engine: Engine, configure: impl FnOnce(AppState) -> AppState) -> Option<TestApp> {
         let (url, dir) = fresh_database(engine).await?;
