@@ -5,7 +5,8 @@
 //! written before the database row and removed again if the transaction fails, so a failed or interrupted
 //! upload leaves nothing behind.
 
-use crate::forms::{csrf_ok, csrf_refused, lang_of, read_form, render, save_failed, see_other, session_of};
+use crate::forms::{csrf_ok, csrf_refused, error_page, lang_of, read_form, render, save_failed, see_other, session_of};
+use app::error::AppError;
 use app::AppState;
 use app::audit::Actor;
 use app::domain::{RegionCode, RegionLevel, Stage};
@@ -378,6 +379,14 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
     finish_with(&state, parts, &page, form, result, format!("{page}?pesan=diunggah#butir-{item}")).await
 }
 
+fn app_error(code: StatusCode) -> AppError {
+    match code {
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        StatusCode::FORBIDDEN => AppError::Forbidden,
+        _ => AppError::Internal,
+    }
+}
+
 /// The file and its sheet, when the user's role covers the regency.
 async fn file_in_scope(state: &AppState, parts: &Parts, id: i64) -> Result<(sheet::FileRow, sheet::Submission, Side), StatusCode> {
     let s = session_of(parts).ok_or(StatusCode::UNAUTHORIZED)?;
@@ -408,7 +417,7 @@ async fn file_action(state: AppState, id: i64, req: Request, public_toggle: bool
     let (f, sub, side) = match file_in_scope(&state, &parts, id).await {
         Ok(x) => x,
         Err(StatusCode::UNAUTHORIZED) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(code) => return refused_at(&state, parts, "/kelola/evaluasi", Submitted::default(), code).await,
+        Err(code) => return error_page(&state, parts, app_error(code)).await,
     };
     let year = match cycle_year(&state, sub.cycle_id).await {
         Ok(y) => y,
@@ -463,13 +472,13 @@ async fn download(State(state): State<AppState>, Path(id): Path<i64>, req: Reque
     let f = match file_in_scope(&state, &parts, id).await {
         Ok((f, _, _)) => f,
         Err(StatusCode::UNAUTHORIZED) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(code) => return refused_at(&state, parts, "/kelola/evaluasi", Submitted::default(), code).await,
+        Err(code) => return error_page(&state, parts, app_error(code)).await,
     };
     match state.storage.get(&f.object_key).await {
         Ok(bytes) => attachment(&f, bytes),
         Err(e) => {
             tracing::error!(error = %e, file = f.id, "reading an evidence file failed");
-            render(&state, parts, (), Some(StatusCode::INTERNAL_SERVER_ERROR)).await
+            error_page(&state, parts, AppError::Internal).await
         }
     }
 }
@@ -491,13 +500,13 @@ async fn public_download(State(state): State<AppState>, Path(id): Path<i64>, req
             }
             Err(e) => {
                 tracing::error!(error = %e, file = f.id, "reading a public evidence file failed");
-                render(&state, parts, (), Some(StatusCode::INTERNAL_SERVER_ERROR)).await
+                error_page(&state, parts, AppError::Internal).await
             }
         },
-        Ok(_) => render(&state, parts, (), Some(StatusCode::NOT_FOUND)).await,
+        Ok(_) => error_page(&state, parts, AppError::NotFound).await,
         Err(e) => {
             tracing::error!(error = %e, "looking up a public evidence file failed");
-            render(&state, parts, (), Some(StatusCode::INTERNAL_SERVER_ERROR)).await
+            error_page(&state, parts, AppError::Internal).await
         }
     }
 }
@@ -537,9 +546,7 @@ async fn pack(State(state): State<AppState>, Path((year, code)): Path<(String, S
         }
         Err(e) => {
             tracing::error!(error = %e, "building an evidence pack failed");
-            let mut parts = parts;
-            parts.uri = page.parse().expect("a valid path");
-            render(&state, parts, (), Some(StatusCode::INTERNAL_SERVER_ERROR)).await
+            error_page(&state, parts, AppError::Internal).await
         }
     }
 }

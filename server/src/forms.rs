@@ -647,10 +647,13 @@ async fn export(State(state): State<AppState>, Path(file): Path<String>, req: Re
 }
 
 async fn forbidden(state: &AppState, parts: Parts) -> Response {
-    let mut parts = parts;
-    // The 403 page is the one `/kelola` shows for a region outside the user's.
-    parts.uri = "/kelola/pengguna".parse().expect("a valid path");
-    render(state, parts, (), Some(StatusCode::FORBIDDEN)).await
+    error_page(state, parts, app::error::AppError::Forbidden).await
+}
+
+/// The error page (404, 403, 500 …) in place of whatever the request's path shows.
+pub(crate) async fn error_page(state: &AppState, parts: Parts, error: app::error::AppError) -> Response {
+    let status = error.status();
+    render(state, parts, app::pages::ShownError(error), Some(status)).await
 }
 
 async fn template(State(state): State<AppState>, Path(file): Path<String>, req: Request) -> Response {

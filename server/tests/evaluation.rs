@@ -287,7 +287,9 @@ on_both_engines!(every_evidence_route_is_scoped, |app: TestApp| async move {
     for name in ["dp3a-banjarbaru", "prov-kalteng"] {
         let o = sign_in(&app, name).await;
         for path in &gets {
-            assert_eq!(o.get(path).await.0, 403, "{name} GET {path}");
+            let (status, body) = o.get(path).await;
+            assert_eq!(status, 403, "{name} GET {path}");
+            assert!(body.contains("Tidak berwenang") && !body.contains("SK.pdf"), "{name} GET {path}: the error page, nothing of the sheet");
         }
         for (path, fields) in &posts {
             assert_eq!(o.post(path, fields).await.0, 403, "{name} POST {path}");

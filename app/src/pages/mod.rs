@@ -42,9 +42,21 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// An error a handler shows instead of the page at its path (a download outside the user's region, say):
+/// rendered as the error page with its status, in the shell every page has.
+#[derive(Debug, Clone)]
+pub struct ShownError(pub AppError);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    if let Some(ShownError(error)) = use_context::<ShownError>() {
+        return view! {
+            <Stylesheet href=STYLESHEET_PATH/>
+            <Router><ErrorPage error=error/></Router>
+        }
+        .into_any();
+    }
     view! {
         <Stylesheet href=STYLESHEET_PATH/>
         <Router>
@@ -69,6 +81,7 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+    .into_any()
 }
 
 /// The view's state from the request's query string (a 400 naming the parameter when it is not understood).
