@@ -46,3 +46,40 @@ fn an_unknown_database_scheme_is_a_clear_error() {
     assert!(err.contains("is neither sqlite:… nor postgres://…"), "{err}");
     assert!(!err.contains("secret"), "the password is not printed: {err}");
 }
+
+#[test]
+fn a_new_instrument_version_is_loaded_from_a_file_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("cli.db").display());
+    let header = "indicator,cluster,indicator_name_id,indicator_name_en,weight,item,item_name_id,item_name_en,offers\n";
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, format!("{header}1,kelembagaan,Perda,Regulation,1,1.a,Perda,Regulation,\n2,klaster_9,X,X,1,2.a,X,X,unit:kantor\n")).unwrap();
+    let add = |file: &std::path::Path| {
+        bin()
+            .args(["instrument", "add"])
+            .arg(file)
+            .args(["--code", "revisi-2027", "--name", "Instrumen revisi 2027", "--source", "rancangan Perpres", "--weights-note", "Bobot sama (asumsi)."])
+            .env("DATABASE_URL", &db)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = add(&bad);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("row 3, column cluster") && err.contains("row 3, column offers") && err.contains("nothing was loaded"), "{err}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, format!("{header}1,kelembagaan,Perda,Regulation,1,1.a,Perda,Regulation,\n2,klaster_3,Puskesmas,Health centre,1,2.a,SK,Decree,unit:puskesmas_ramah_anak\n")).unwrap();
+    let out = add(&good);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("loaded instrument revisi-2027 with 2 indicators"));
+    let out = add(&good);
+    assert!(!out.status.success(), "the same code twice is refused");
+    assert!(String::from_utf8(out.stderr).unwrap().contains("already loaded; nothing was changed"));
+
+    let out = bin().args(["instrument", "list"]).env("DATABASE_URL", &db).env("RUST_LOG", "warn").output().unwrap();
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(list.contains("permen-pppa-12-2022\t") && list.contains("revisi-2027\tInstrumen revisi 2027"), "{list}");
+    assert!(!dir.path().join("bukti").exists(), "commands that store no document make no evidence folder");
+}

@@ -154,6 +154,7 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     assert_eq!(common::stat(&sheet, "Poin berisiko"), "43,33");
     assert_eq!(common::stat(&sheet, "Menuju predikat berikutnya"), "430,00");
     assert!(sheet.contains("Bobot asumsi."), "the simulator says its weights are assumed");
+    assert!(sheet.contains("Batas evaluasi mandiri (31 Mar 2025) sudah lewat"), "a sheet still open after its deadline says so");
 
     // Submitted: locked for the regency.
     let (status, location, _) = dp3a.post(&format!("{SHEET}/ajukan"), &[]).await;

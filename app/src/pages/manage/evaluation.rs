@@ -409,6 +409,10 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                             }
                             _ => ().into_any(),
                         };
+                        // Past the self-assessment deadline the sheet can still be submitted; the province decides.
+                        let late_note = (status.open_to_regency() && today > sheet.cycle.self_deadline).then(|| view! {
+                            <p class="notice late">{trf(lang, "eval.deadline_passed", &[("date", crate::format::date(&sheet.cycle.self_deadline, lang))])}</p>
+                        });
                         let follow: Vec<_> = sheet.open_follow_ups().cloned().collect();
                         let follow_view = (!follow.is_empty()).then(|| view! {
                             <h2>{tr(lang, "eval.open_follow_ups")}</h2>
@@ -477,6 +481,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                         ("verify", crate::format::date(&sheet.cycle.verify_deadline, lang)),
                                     ])}
                                 </p>
+                                {late_note}
                                 {projection_view(lang, &state, &sheet)}
                                 {follow_view}
                                 {actions}

@@ -15,6 +15,17 @@ use leptos_router::hooks::use_params_map;
 /// Entries listed on the region page.
 pub const REGION_LIMIT: i64 = 200;
 
+/// A recorded value as people read it: statuses and stages in words, anything else as recorded.
+fn value_text(lang: Lang, field: &str, value: String) -> String {
+    let key = match field {
+        "status" if ["missing", "uploaded", "verified", "rejected"].contains(&value.as_str()) => format!("eval.item_{value}"),
+        "status" if ["preparing", "submitted", "returned"].contains(&value.as_str()) => format!("eval.status_{value}"),
+        "stage" if !value.is_empty() => format!("stage.{value}"),
+        _ => return value,
+    };
+    tr(lang, &key)
+}
+
 fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView {
     if entries.is_empty() {
         return view! { <p class="scope-note">{tr(lang, "history.none")}</p> }.into_any();
@@ -45,6 +56,7 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
                                 .into_iter()
                                 .map(|(field, old, new)| {
                                     let label = tr(lang, &format!("col.{field}"));
+                                    let (old, new) = (value_text(lang, &field, old), value_text(lang, &field, new));
                                     view! {
                                         <li>
                                             <span class="field-name">{label}</span>": "
