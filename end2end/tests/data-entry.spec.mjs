@@ -7,7 +7,7 @@
 // (`pantau-kla user add`) and passes it in E2E_USER / E2E_PASSWORD.
 import { test, expect } from '@playwright/test';
 import { REGENCY, PROVINCE } from './expected.mjs';
-import { figure } from './helpers.mjs';
+import { expectNoSeriousAxeViolations, figure } from './helpers.mjs';
 
 const USER = process.env.E2E_USER;
 const PASSWORD = process.env.E2E_PASSWORD;
@@ -122,17 +122,7 @@ test.describe('accessibility of the data-entry pages (axe-core; JavaScript on on
   test.use({ javaScriptEnabled: true });
   test('no critical or serious violations on sign-in, lists, a refused form, import and history', async ({ page }, testInfo) => {
     test.setTimeout(120_000);
-    const { default: AxeBuilder } = await import('@axe-core/playwright');
-    const audit = async (what) => {
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-      const bad = results.violations
-        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-        .map((v) => `${v.impact}: ${v.id} — ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      const others = results.violations.filter((v) => !(v.impact === 'critical' || v.impact === 'serious'));
-      if (others.length) console.log(`[axe ${what}] minor: ${others.map((v) => v.id).join(', ')}`);
-      await testInfo.attach(`axe-${what}.json`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
-      expect(bad, `axe on ${what}`).toEqual([]);
-    };
+    const audit = (what) => expectNoSeriousAxeViolations(page, testInfo, what);
     await page.goto('/masuk');
     await audit('sign-in');
     await signIn(page);

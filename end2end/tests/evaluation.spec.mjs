@@ -8,7 +8,7 @@
 // accounts: E2E_USER (regency 63.10), E2E_PROVINCE_USER (province 63) and E2E_ADMIN_USER, one password.
 import { test, expect } from '@playwright/test';
 import { REGENCY } from './expected.mjs';
-import { figure } from './helpers.mjs';
+import { expectNoSeriousAxeViolations, figure } from './helpers.mjs';
 
 const PASSWORD = process.env.E2E_PASSWORD;
 const SHEET = `/kelola/evaluasi/2026/${REGENCY.code}`;
@@ -86,6 +86,9 @@ test('the regency prepares indicator 2, sees what it is worth, and submits', asy
   await expect(figure(page, 'Proyeksi nilai mandiri').locator('.value')).toHaveText('35,00');
   await expect(figure(page, 'Poin berisiko').locator('.value')).toHaveText('11,67');
   await expect(figure(page, 'Menuju predikat berikutnya').locator('.value')).toHaveText('465,00');
+  // The evidence pack for the ministry's application.
+  const [pack] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Unduh paket bukti (ZIP)' }).click()]);
+  expect(pack.suggestedFilename()).toBe(`bukti-kla-2026-${REGENCY.code}.zip`);
   await page.getByRole('button', { name: 'Ajukan ke provinsi' }).click();
   await expect(page.getByRole('status')).toHaveText('Lembar diajukan ke provinsi.');
   await expect(page.locator('.lead')).toContainText('diajukan, menunggu verifikasi');
@@ -136,15 +139,7 @@ test.describe('accessibility of the evaluation pages (axe-core; JavaScript on on
   test.use({ javaScriptEnabled: true });
   test('no critical or serious violations on the dashboard, a sheet and an indicator', async ({ page }, testInfo) => {
     test.setTimeout(120_000);
-    const { default: AxeBuilder } = await import('@axe-core/playwright');
-    const audit = async (what) => {
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-      const bad = results.violations
-        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-        .map((v) => `${v.impact}: ${v.id} — ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      await testInfo.attach(`axe-${what}.json`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
-      expect(bad, `axe on ${what}`).toEqual([]);
-    };
+    const audit = (what) => expectNoSeriousAxeViolations(page, testInfo, what);
     await signIn(page, process.env.E2E_PROVINCE_USER);
     await page.goto('/kelola/evaluasi');
     await audit('evaluation-dashboard');

@@ -77,3 +77,21 @@ export async function openDataTable(page, caption, dataTableLabel) {
   await expect(table).toBeVisible();
   return table;
 }
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA, and best practice) on the page as it is, attaches the full result
+ * to the report, prints minor findings, and fails on any critical or serious violation. Needs JavaScript
+ * on for the page (axe runs in it); the pages themselves do not.
+ */
+export async function expectNoSeriousAxeViolations(page, testInfo, what) {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const serious = (v) => v.impact === 'critical' || v.impact === 'serious';
+  const bad = results.violations
+    .filter(serious)
+    .map((v) => `${v.impact}: ${v.id} — ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  const others = results.violations.filter((v) => !serious(v));
+  if (others.length) console.log(`[axe ${what}] minor: ${others.map((v) => v.id).join(', ')}`);
+  await testInfo.attach(`axe-${what}.json`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
+  expect(bad, `axe on ${what}`).toEqual([]);
+}

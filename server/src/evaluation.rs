@@ -100,9 +100,10 @@ async fn finish_with(state: &AppState, parts: Parts, page: &str, form: HashMap<S
             let sub = Submitted::new(form).error("", tr(lang, "eval.err_forbidden"));
             refused_at(state, parts, page, sub, StatusCode::FORBIDDEN).await
         }
+        Err(EvalError::NotFound) => error_page(state, parts, AppError::NotFound).await,
         Err(EvalError::Db(e)) => {
             let mut parts = parts;
-            parts.uri = page.parse().expect("a valid path");
+            parts.uri = page.parse().unwrap_or_else(|_| "/kelola/evaluasi".parse().expect("a valid path"));
             save_failed(state, parts, form, e).await
         }
     }
@@ -155,56 +156,74 @@ async fn create_cycle(State(state): State<AppState>, req: Request) -> Response {
     finish_with(&state, parts, page, form, result, format!("/kelola/evaluasi?tahun={}&pesan=siklus", new.award_year)).await
 }
 
+/// What the three buttons of a sheet do.
+#[derive(Clone, Copy)]
+enum SheetAction {
+    /// The regency hands the sheet to the province.
+    Submit,
+    /// The province ends a round of verification.
+    Finish,
+    /// The province publishes (or withdraws) the verified scores.
+    Publish,
+}
+
 async fn submit(State(state): State<AppState>, Path((year, code)): Path<(String, String)>, req: Request) -> Response {
-    let (parts, form, page, t) = sheet_form!(state, req, year, code, format!("/kelola/evaluasi/{year}/{code}"));
-    let result = async {
-        let mut tx = state.pool.begin().await?;
-        let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
-        sheet::submit(&mut tx, &t.actor, t.side, &sub).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    finish_with(&state, parts, &page, form, result, format!("{page}?pesan=diajukan")).await
+    sheet_action(state, year, code, req, SheetAction::Submit).await
 }
 
 async fn finish(State(state): State<AppState>, Path((year, code)): Path<(String, String)>, req: Request) -> Response {
-    let (parts, form, page, t) = sheet_form!(state, req, year, code, format!("/kelola/evaluasi/{year}/{code}"));
-    let result = async {
-        let mut tx = state.pool.begin().await?;
-        let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
-        sheet::finish_review(&mut tx, &t.actor, t.side, &sub).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    finish_with(&state, parts, &page, form, result, format!("{page}?pesan=selesai")).await
+    sheet_action(state, year, code, req, SheetAction::Finish).await
 }
 
 async fn publish(State(state): State<AppState>, Path((year, code)): Path<(String, String)>, req: Request) -> Response {
+    sheet_action(state, year, code, req, SheetAction::Publish).await
+}
+
+async fn sheet_action(state: AppState, year: String, code: String, req: Request, action: SheetAction) -> Response {
     let (parts, form, page, t) = sheet_form!(state, req, year, code, format!("/kelola/evaluasi/{year}/{code}"));
     let published = form.get("published").map(String::as_str) == Some("1");
     let result = async {
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
-        sheet::publish(&mut tx, &t.actor, t.side, &sub, published).await?;
+        match action {
+            SheetAction::Submit => sheet::submit(&mut tx, &t.actor, t.side, &sub).await?,
+            SheetAction::Finish => sheet::finish_review(&mut tx, &t.actor, t.side, &sub).await.map(|_| ())?,
+            SheetAction::Publish => sheet::publish(&mut tx, &t.actor, t.side, &sub, published).await?,
+        }
         tx.commit().await?;
         Ok(())
     }
     .await;
-    finish_with(&state, parts, &page, form, result, format!("{page}?pesan=disimpan")).await
+    let notice = match action {
+        SheetAction::Submit => "diajukan",
+        SheetAction::Finish => "selesai",
+        SheetAction::Publish => "disimpan",
+    };
+    finish_with(&state, parts, &page, form, result, format!("{page}?pesan={notice}")).await
 }
 
 fn item_of(form: &HashMap<String, String>) -> i64 {
     form.get("item").and_then(|i| i.parse().ok()).unwrap_or(0)
 }
 
+/// The indicator the path names (`…/{no}/…`) in the cycle's instrument, and whether `item` is one of its
+/// evidence items: a form can only act on the items of the page it was sent from.
+async fn indicator_on_page(state: &AppState, cycle: &Cycle, no: &str, item: Option<i64>) -> Result<app::evaluation::Indicator, EvalError> {
+    let mut conn = state.pool.acquire().await?;
+    let instrument = app::evaluation::instrument::fetch(&mut conn, cycle.instrument_id).await?.ok_or(EvalError::NotFound)?;
+    let ind = no.parse().ok().and_then(|n| instrument.indicator(n)).ok_or(EvalError::NotFound)?;
+    match item {
+        Some(id) if !ind.items.iter().any(|it| it.id == id) => Err(EvalError::NotFound),
+        _ => Ok(ind.clone()),
+    }
+}
+
 async fn score(State(state): State<AppState>, Path((year, code, no)): Path<(String, String, String)>, req: Request) -> Response {
     let (parts, form, page, t) = sheet_form!(state, req, year, code, format!("/kelola/evaluasi/{year}/{code}/{no}"));
     let result = async {
+        let ind = indicator_on_page(&state, &t.cycle, &no, None).await?;
+        let ind = &ind;
         let mut tx = state.pool.begin().await?;
-        let instrument = app::evaluation::instrument::fetch(&mut tx, t.cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-        let Some(ind) = no.parse().ok().and_then(|n| instrument.indicator(n)) else { return Err(EvalError::Forbidden) };
         let Some(stage) = Stage::ALL.into_iter().find(|s| Some(s.key()) == form.get("stage").map(String::as_str)) else {
             return Err(EvalError::Refused(Refusal { field: "stage", key: "eval.err_stage" }));
         };
@@ -222,6 +241,7 @@ async fn review(State(state): State<AppState>, Path((year, code, no)): Path<(Str
     let (parts, form, page, t) = sheet_form!(state, req, year, code, format!("/kelola/evaluasi/{year}/{code}/{no}"));
     let item = item_of(&form);
     let result = async {
+        indicator_on_page(&state, &t.cycle, &no, Some(item)).await?;
         let decision = match form.get("decision").map(String::as_str) {
             Some("verify") => Decision::Verify,
             Some("reject") => Decision::Reject,
@@ -251,6 +271,7 @@ async fn links(State(state): State<AppState>, Path((year, code, no)): Path<(Stri
     let (parts, form, page, t) = sheet_form!(state, req, year, code, format!("/kelola/evaluasi/{year}/{code}/{no}"));
     let item = item_of(&form);
     let result = async {
+        indicator_on_page(&state, &t.cycle, &no, Some(item)).await?;
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::set_links(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, &chosen).await?;
@@ -273,9 +294,18 @@ enum UploadProblem {
     Broken,
 }
 
-async fn read_upload(state: &AppState, parts: &Parts, body: Body) -> Result<Upload, UploadProblem> {
-    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|_| UploadProblem::Broken)?;
+/// Reads the whole upload, or says why it could not, with the text fields read until then (so a refusal is
+/// shown beside the right item's form).
+async fn read_upload(state: &AppState, parts: &Parts, body: Body) -> Result<Upload, (UploadProblem, HashMap<String, String>)> {
     let mut up = Upload::default();
+    match read_fields(state, parts, body, &mut up).await {
+        Ok(()) => Ok(up),
+        Err(p) => Err((p, up.form)),
+    }
+}
+
+async fn read_fields(state: &AppState, parts: &Parts, body: Body, up: &mut Upload) -> Result<(), UploadProblem> {
+    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|_| UploadProblem::Broken)?;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -308,7 +338,7 @@ async fn read_upload(state: &AppState, parts: &Parts, body: Body) -> Result<Uplo
             return Err(UploadProblem::Broken);
         }
     }
-    Ok(up)
+    Ok(())
 }
 
 async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(String, String, String)>, req: Request) -> Response {
@@ -320,7 +350,7 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
     }
     let up = match read_upload(&state, &parts, body).await {
         Ok(u) => u,
-        Err(problem) => {
+        Err((problem, form)) => {
             // Nothing was stored: the file is only written once it has arrived whole and been checked.
             let (key, status) = match problem {
                 UploadProblem::TooLarge => ("eval.err_too_large", StatusCode::PAYLOAD_TOO_LARGE),
@@ -328,7 +358,8 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
             };
             let msg = app::i18n::trf(lang, key, &[("mb", (MAX_FILE_BYTES / 1024 / 1024).to_string())]);
             tracing::info!(path = %parts.uri.path(), reason = key, "evidence upload refused");
-            return refused_at(&state, parts, &page, Submitted::default().error("file", msg), status).await;
+            let scope: HashMap<String, String> = form.into_iter().filter(|(k, _)| k == "scope").collect();
+            return refused_at(&state, parts, &page, Submitted::new(scope).error("file", msg), status).await;
         }
     };
     let form = up.form;
@@ -351,6 +382,9 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
         Err(r) => return finish_with(&state, parts, &page, form, Err(EvalError::Refused(r)), String::new()).await,
     };
     let item = item_of(&form);
+    if let Err(e) = indicator_on_page(&state, &t.cycle, &no, Some(item)).await {
+        return finish_with(&state, parts, &page, form, Err(e), String::new()).await;
+    }
     let key = Storage::new_key(t.cycle.award_year, t.regency);
     let file = NewFile {
         object_key: key.clone(),
@@ -495,7 +529,8 @@ async fn public_download(State(state): State<AppState>, Path(id): Path<i64>, req
         Ok(Some((f, _))) if f.public => match state.storage.get(&f.object_key).await {
             Ok(bytes) => {
                 let mut res = attachment(&f, bytes);
-                res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("public, max-age=300"));
+                // Revalidated every time: a document made private again must stop being served at once.
+                res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
                 res
             }
             Err(e) => {
@@ -528,7 +563,7 @@ async fn pack(State(state): State<AppState>, Path((year, code)): Path<(String, S
         }
         drop(conn);
         let name = state.regions.name(t.regency).to_string();
-        app::evaluation::pack::build(&state.storage, &sh, &name, &labels, lang).await.map_err(|e| e.to_string())
+        app::evaluation::pack::build(&state.storage, &sh, &state.bands, &name, &labels, lang).await.map_err(|e| e.to_string())
     }
     .await;
     match built {

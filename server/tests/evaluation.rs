@@ -96,6 +96,28 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     assert!(html.contains("berkas lebih dari 20 MB"), "the limit is named");
     assert_eq!(written(&app).await, (1, 1, 1), "refused uploads store nothing");
 
+    // A large scan (9 MB, over the response cache's limit) marked public downloads whole for anyone.
+    let mut scan = pdf("pindaian");
+    scan.resize(9 * 1024 * 1024, b'0');
+    assert_eq!(upload(&dp3a, 2, item, "pindaian.pdf", scan.clone(), "").await.0, 303);
+    let scan_id: i64 = sqlx::query_scalar("select id from evidence_files where file_name = 'pindaian.pdf'").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(dp3a.post(&format!("/kelola/bukti/{scan_id}/publik"), &[("public", "1")]).await.0, 303);
+    for _ in 0..2 {
+        let res = app.client.get(format!("{}/bukti/{scan_id}", app.base)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        assert_eq!(res.bytes().await.unwrap().len(), scan.len());
+    }
+    assert_eq!(dp3a.post(&format!("/kelola/bukti/{scan_id}/hapus"), &[]).await.0, 303);
+    assert_eq!(written(&app).await, (1, 4, 1), "the removed scan has no row and no object; its audit entries stay");
+
+    // An item of another indicator cannot be reached from this indicator's page, nor a page that is no indicator.
+    let other = item_id(&app, "15.a").await;
+    assert_eq!(upload(&dp3a, 2, other, "x.pdf", pdf("x"), "").await.0, 404);
+    let res = upload(&dp3a, 0, item, "x.pdf", pdf("x"), "").await;
+    assert_eq!(res.0, 404);
+    assert_eq!(written(&app).await, (1, 4, 1));
+
     // An upload cut off mid-way (a weak network): the connection closes after half the announced body.
     use tokio::io::AsyncWriteExt;
     let csrf = dp3a.csrf().await;
@@ -121,7 +143,7 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     for _ in 0..20 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(written(&app).await, (1, 1, 1), "an interrupted upload leaves no row, no audit entry and no object");
+    assert_eq!(written(&app).await, (1, 4, 1), "an interrupted upload leaves no row, no audit entry and no object");
     let status: String = sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(status, "uploaded");
 });
@@ -173,7 +195,7 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     };
     let due = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).format("%Y-%m-%d").to_string();
     assert_eq!(review(a, "verify", "", String::new()).await.0, 303);
-    assert_eq!(review(c, "verify", "Daftar hadir sesuai", String::new()).await.0, 303);
+    assert_eq!(review(c, "reject", "Daftar hadir peserta belum dilampirkan", due.clone()).await.0, 303);
     let (status, _, html) = review(b, "reject", "", due.clone()).await;
     assert_eq!(status, 422);
     assert!(html.contains("tulis apa yang kurang") && html.contains("id=\"f-comment\""));
@@ -195,10 +217,24 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     let (_, own) = dp3a.get("/kelola/evaluasi").await;
     assert!(own.contains("Butir 2.b"), "the regency's dashboard lists it too");
 
-    // The regency answers and submits again; the province verifies and the follow-up closes.
+    // Saving the same links again does not answer a rejection; adding the attendance list does.
+    let status_of = |item: i64| {
+        let pool = app.state.pool.clone();
+        async move { sqlx::query_scalar::<_, String>("select status from evidence where item_id = $1").bind(item).fetch_one(&pool).await.unwrap() }
+    };
+    let event_id = event.to_string();
+    assert_eq!(dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event_id), ("record", &event_id)]).await.0, 303);
+    assert_eq!(status_of(c).await, "rejected");
+    assert_eq!(upload(&dp3a, 2, c, "Daftar hadir.pdf", pdf("hadir"), "2024").await.0, 303);
+    assert_eq!(status_of(c).await, "uploaded");
+    // A review of an item from another indicator's page is not found.
+    assert_eq!(review(item_id(&app, "15.a").await, "verify", "", String::new()).await.0, 404);
+
+    // The regency answers and submits again; the province verifies and the follow-ups close.
     assert_eq!(upload(&dp3a, 2, b, "RAD KLA 2024.pdf", pdf("RAD"), "2024").await.0, 303);
     assert_eq!(dp3a.post(&format!("{SHEET}/ajukan"), &[]).await.0, 303);
     assert_eq!(review(b, "verify", "", String::new()).await.0, 303);
+    assert_eq!(review(c, "verify", "Daftar hadir sesuai", String::new()).await.0, 303);
     let open: i64 = app.count("follow_ups where closed_at is null").await;
     assert_eq!(open, 0);
     assert_eq!(prov.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "administrative"), ("score", "38,5")]).await.0, 303);
@@ -360,6 +396,17 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
     assert!(index.contains(&sk_path) && index.contains("Pelatihan KHA bagi tenaga kesehatan"));
     let data = String::from_utf8(read(&mut zip, "data-pantau-kla.csv")).unwrap();
     assert!(data.contains("2.c,training_event") && data.contains("Pelatihan KHA bagi tenaga kesehatan"));
+
+    // An object lost from the store leaves the rest of the pack intact and is named on the cover.
+    let key: String = sqlx::query_scalar("select object_key from evidence_files where file_name = 'foto.png'").fetch_one(&app.state.pool).await.unwrap();
+    std::fs::remove_file(app.storage_dir.join(&key)).unwrap();
+    let res = app.client.get(format!("{}/kelola/paket/2025/63.10", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(read(&mut zip, &sk_path), sk);
+    assert!(zip.by_name(&png_path).is_err());
+    let index = String::from_utf8(read(&mut zip, "indeks.html")).unwrap();
+    assert!(index.contains("tidak dapat dibaca dari penyimpanan") && index.contains(&png_path));
 });
 
 on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| async move {

@@ -19,7 +19,7 @@ pub fn zip_path(indicator: i64, item_code: &str, file_id: i64, file_name: &str) 
 }
 
 /// The printable index: one A4 page per indicator.
-pub fn index_html(sheet: &Sheet, regency_name: &str, record_labels: &[(String, i64, String)], lang: Lang) -> String {
+pub fn index_html(sheet: &Sheet, bands: &crate::domain::PredicateBands, regency_name: &str, record_labels: &[(String, i64, String)], missing: &[String], lang: Lang) -> String {
     let mut h = String::new();
     let title = format!("{} · {} {} · {}", tr(lang, "eval.pack_title"), tr(lang, "eval.award_year"), sheet.cycle.award_year, regency_name);
     h.push_str(&format!(
@@ -31,9 +31,9 @@ pub fn index_html(sheet: &Sheet, regency_name: &str, record_labels: &[(String, i
         lang.code(),
         esc(&title)
     ));
-    let p = sheet.projection(&crate::domain::PredicateBands::published());
+    let p = sheet.projection(bands);
     h.push_str(&format!(
-        "<section><h1>{}</h1><p>{}: {} · {}: {} · {}: {}</p><p>{}: {} · {}</p><p>{}</p></section>",
+        "<section><h1>{}</h1><p>{}: {} · {}: {} · {}: {}</p><p>{}: {} · {}</p><p>{}</p>{}</section>",
         esc(&title),
         tr(lang, "eval.data_year"),
         sheet.cycle.data_year,
@@ -45,6 +45,11 @@ pub fn index_html(sheet: &Sheet, regency_name: &str, record_labels: &[(String, i
         number(p.total, 2, lang),
         esc(&sheet.instrument.weights_note),
         esc(&sheet.instrument.source),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!("<p><strong>{}</strong></p><ul>{}</ul>", tr(lang, "eval.pack_missing"), missing.iter().map(|m| format!("<li>{}</li>", esc(m))).collect::<String>())
+        },
     ));
     for ind in &sheet.instrument.indicators {
         h.push_str(&format!(
@@ -89,8 +94,6 @@ pub fn index_html(sheet: &Sheet, regency_name: &str, record_labels: &[(String, i
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
     #[error(transparent)]
-    Storage(#[from] super::files::StorageError),
-    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Zip(#[from] zip::result::ZipError),
@@ -98,14 +101,15 @@ pub enum PackError {
 
 /// Writes the pack into a temporary file (documents can add up to more than a response should hold in
 /// memory) and returns it, rewound, for streaming.
-pub async fn build(storage: &Storage, sheet: &Sheet, regency_name: &str, record_labels: &[(String, i64, String)], lang: Lang) -> Result<std::fs::File, PackError> {
+/// A document whose object cannot be read is left out and named on the index's cover, rather than failing
+/// the whole pack.
+pub async fn build(storage: &Storage, sheet: &Sheet, bands: &crate::domain::PredicateBands, regency_name: &str, record_labels: &[(String, i64, String)], lang: Lang) -> Result<std::fs::File, PackError> {
     let mut file = tempfile::tempfile()?;
     {
         let mut zip = zip::ZipWriter::new(&mut file);
         let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        zip.start_file("indeks.html", deflated)?;
-        zip.write_all(index_html(sheet, regency_name, record_labels, lang).as_bytes())?;
+        let mut missing = Vec::new();
         if !sheet.links.is_empty() {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(["item", "entity", "record_id", "label"]).map_err(std::io::Error::other)?;
@@ -120,13 +124,22 @@ pub async fn build(storage: &Storage, sheet: &Sheet, regency_name: &str, record_
         for ind in &sheet.instrument.indicators {
             for it in &ind.items {
                 for f in sheet.files_of(it.id) {
-                    let bytes = storage.get(&f.object_key).await?;
+                    let bytes = match storage.get(&f.object_key).await {
+                        Ok(b) => b,
+                        Err(e) => {
+                            tracing::error!(error = %e, file = f.id, "an evidence file is missing from the store");
+                            missing.push(zip_path(ind.number, &it.code, f.id, &f.file_name));
+                            continue;
+                        }
+                    };
                     // PDFs, images and Office files are compressed already.
                     zip.start_file(zip_path(ind.number, &it.code, f.id, &f.file_name), if f.content_type.starts_with("text/") { deflated } else { stored })?;
                     zip.write_all(&bytes)?;
                 }
             }
         }
+        zip.start_file("indeks.html", deflated)?;
+        zip.write_all(index_html(sheet, bands, regency_name, record_labels, &missing, lang).as_bytes())?;
         zip.finish()?;
     }
     use std::io::Seek;

@@ -207,7 +207,8 @@ impl Sheet {
             .iter()
             .map(|ind| IndicatorState {
                 max_points: ind.max_points,
-                self_score: self.latest(ind.id, Stage::SelfAssessment).map(|e| e.score),
+                // A score entered as the rounded maximum (41.67) counts as the maximum (41.666…).
+                self_score: self.latest(ind.id, Stage::SelfAssessment).map(|e| e.score.min(ind.max_points)),
                 items: ind.items.len(),
                 items_at_risk: self.at_risk_items(ind),
             })
@@ -216,7 +217,7 @@ impl Sheet {
     }
     /// The total verified score, when every indicator has one.
     pub fn verified_total(&self) -> Option<f64> {
-        self.instrument.indicators.iter().map(|i| self.verified_score(i.id)).sum::<Option<f64>>().map(|t| (t * 100.0).round() / 100.0)
+        self.instrument.indicators.iter().map(|i| self.verified_score(i.id).map(|v| v.min(i.max_points))).sum::<Option<f64>>().map(|t| (t * 100.0).round() / 100.0)
     }
     pub fn clusters(&self) -> Vec<ClusterSummary> {
         Cluster::ALL
@@ -229,7 +230,7 @@ impl Sheet {
                     present: items.iter().filter(|id| self.item_status(**id).present()).count(),
                     verified: items.iter().filter(|id| self.item_status(**id) == ItemStatus::Verified).count(),
                     items: items.len(),
-                    verified_score: inds.iter().map(|i| self.verified_score(i.id)).sum::<Option<f64>>().map(|t| (t * 100.0).round() / 100.0),
+                    verified_score: inds.iter().map(|i| self.verified_score(i.id).map(|v| v.min(i.max_points))).sum::<Option<f64>>().map(|t| (t * 100.0).round() / 100.0),
                     max_points: inds.iter().map(|i| i.max_points).sum(),
                 }
             })
@@ -409,6 +410,9 @@ pub enum EvalError {
     /// The user's role does not cover the regency or the action.
     #[error("forbidden")]
     Forbidden,
+    /// No such indicator, item or file on this sheet.
+    #[error("not found")]
+    NotFound,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -450,17 +454,22 @@ async fn audit_change(
     audit::record(conn, actor, Via::Form, Change { action, entity, record_id: id, region: Some(region), old: old.as_ref(), new: new.as_ref() }).await
 }
 
-/// The regency's submission for the cycle, created (status `preparing`) on its first write.
+/// The regency's submission for the cycle, created (status `preparing`) on its first write, and locked for
+/// the rest of the caller's transaction: a no-op update takes the row's write lock (PostgreSQL) or the
+/// database's (SQLite) before the status is read, so two writes to one sheet — an upload and a submission,
+/// say — cannot both act on the status they saw.
 pub async fn submission_for(conn: &mut AnyConnection, cycle: &Cycle, regency: RegionCode) -> Result<Submission, sqlx::Error> {
-    if let Some(s) = find_submission(conn, cycle.id, regency).await? {
-        return Ok(s);
-    }
-    sqlx::query("insert into submissions (cycle_id, regency_code, status, published) values ($1, $2, 'preparing', 0)")
+    sqlx::query("insert into submissions (cycle_id, regency_code, status, published) values ($1, $2, 'preparing', 0) on conflict (cycle_id, regency_code) do nothing")
         .bind(cycle.id)
         .bind(regency.to_string())
         .execute(&mut *conn)
         .await?;
-    Ok(find_submission(conn, cycle.id, regency).await?.expect("just inserted"))
+    sqlx::query("update submissions set status = status where cycle_id = $1 and regency_code = $2")
+        .bind(cycle.id)
+        .bind(regency.to_string())
+        .execute(&mut *conn)
+        .await?;
+    find_submission(conn, cycle.id, regency).await?.ok_or(sqlx::Error::RowNotFound)
 }
 
 async fn evidence_for(conn: &mut AnyConnection, sub: &Submission, item_id: i64) -> Result<Evidence, sqlx::Error> {
@@ -538,7 +547,7 @@ pub fn parse_doc_year(text: &str, cycle: &Cycle) -> Result<Option<i64>, Refusal>
 pub async fn add_file(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, doc_year: Option<i64>, file: &NewFile, user_id: Option<i64>) -> Result<i64, EvalError> {
     check_regency_may_edit(side, sub)?;
     let instrument = super::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let Some((_, item)) = instrument.item(item_id) else { return refuse("item", "eval.err_item") };
+    let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
     let ev = evidence_for(conn, sub, item_id).await?;
     if ev.status == ItemStatus::Verified {
         return refuse("file", "eval.err_item_verified");
@@ -587,15 +596,16 @@ async fn item_code(conn: &mut AnyConnection, item_id: i64) -> Result<String, sql
     sqlx::query_scalar("select code from evidence_items where id = $1").bind(item_id).fetch_one(conn).await
 }
 
-/// After a file or link is removed: an item with nothing left is `missing` again.
-async fn recheck_item(conn: &mut AnyConnection, actor: &Actor, sub: &Submission, item_id: i64) -> Result<(), sqlx::Error> {
+/// After files or links changed: an item with nothing left is `missing` again (a rejected one stays rejected);
+/// an item given something new (`added`) is `uploaded`, answering a rejection.
+async fn recheck_item(conn: &mut AnyConnection, actor: &Actor, sub: &Submission, item_id: i64, added: bool) -> Result<(), sqlx::Error> {
     let ev = evidence_for(conn, sub, item_id).await?;
     let files: i64 = sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
     let links: i64 = sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
     let code = item_code(conn, item_id).await?;
     if files + links == 0 && ev.status == ItemStatus::Uploaded {
         set_item_status(conn, actor, sub, &ev, &code, ItemStatus::Missing, &ev.comment, ev.doc_year).await?;
-    } else if files + links > 0 && matches!(ev.status, ItemStatus::Missing | ItemStatus::Rejected) {
+    } else if added && files + links > 0 && matches!(ev.status, ItemStatus::Missing | ItemStatus::Rejected) {
         set_item_status(conn, actor, sub, &ev, &code, ItemStatus::Uploaded, &ev.comment, ev.doc_year).await?;
     }
     Ok(())
@@ -613,7 +623,7 @@ pub async fn remove_file(conn: &mut AnyConnection, actor: &Actor, side: Side, fi
     let code = item_code(conn, f.item_id).await?;
     let old = obj(&[("item", code), ("file_name", f.file_name.clone()), ("size_bytes", f.size_bytes.to_string())]);
     audit_change(conn, actor, Action::Delete, "evidence_file", f.id, sub.regency, Some(old), None).await?;
-    recheck_item(conn, actor, &sub, f.item_id).await?;
+    recheck_item(conn, actor, &sub, f.item_id, false).await?;
     Ok(f.object_key)
 }
 
@@ -631,9 +641,12 @@ pub async fn set_file_public(conn: &mut AnyConnection, actor: &Actor, file_id: i
 /// Sets which offered Pantau KLA records count as an item's evidence (the ticked boxes of the form).
 pub async fn set_links(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, chosen: &[i64]) -> Result<(), EvalError> {
     check_regency_may_edit(side, sub)?;
+    let mut chosen = chosen.to_vec();
+    chosen.sort_unstable();
+    chosen.dedup();
     let instrument = super::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let Some((_, item)) = instrument.item(item_id) else { return refuse("item", "eval.err_item") };
-    let Some(offer) = item.offers else { return refuse("item", "eval.err_item") };
+    let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
+    let Some(offer) = item.offers else { return Err(EvalError::NotFound) };
     let offered = offered(conn, offer, sub.regency, cycle.data_year).await?;
     if chosen.iter().any(|id| !offered.iter().any(|(_, o, _)| o == id)) {
         return refuse("records", "eval.err_record");
@@ -657,7 +670,8 @@ pub async fn set_links(conn: &mut AnyConnection, actor: &Actor, side: Side, cycl
         }
     }
     let entity = offered.first().map(|(e, _, _)| e.clone()).unwrap_or_default();
-    for record_id in chosen {
+    let mut added = false;
+    for record_id in &chosen {
         if current.iter().any(|(_, r, _)| r == record_id) {
             continue;
         }
@@ -670,8 +684,9 @@ pub async fn set_links(conn: &mut AnyConnection, actor: &Actor, side: Side, cycl
             .await?;
         let new = obj(&[("item", item.code.clone()), ("entity", entity.clone()), ("record_id", record_id.to_string())]);
         audit_change(conn, actor, Action::Create, "evidence_link", link_id, sub.regency, None, Some(new)).await?;
+        added = true;
     }
-    recheck_item(conn, actor, sub, item_id).await?;
+    recheck_item(conn, actor, sub, item_id, added).await?;
     Ok(())
 }
 
@@ -757,7 +772,7 @@ pub async fn review_item(conn: &mut AnyConnection, actor: &Actor, side: Side, cy
         return refuse("", "eval.err_not_submitted");
     }
     let instrument = super::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let Some((_, item)) = instrument.item(item_id) else { return refuse("item", "eval.err_item") };
+    let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
     let ev = evidence_for(conn, sub, item_id).await?;
     let comment = comment.trim();
     let now = crate::auth::now();

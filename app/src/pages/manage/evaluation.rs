@@ -486,7 +486,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                 {follow_view}
                                 {actions}
                                 <ul class="tools">
-                                    <li><a href=format!("{base}/paket.zip")>{tr(lang, "eval.pack")}</a></li>
+                                    <li><a href=format!("/kelola/paket/{year}/{}", sheet.regency)>{tr(lang, "eval.pack")}</a></li>
                                     <li><a href=format!("/kelola/riwayat?wilayah={}", sheet.regency)>{tr(lang, "manage.region_history")}</a></li>
                                 </ul>
                                 {clusters}
