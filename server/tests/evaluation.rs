@@ -274,6 +274,7 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     }
     let (_, history) = dp3a.get("/kelola/riwayat?wilayah=63.10").await;
     assert!(history.contains("RAD belum ditandatangani"), "the region history shows the verifier's comment");
+    assert!(history.contains("<del>terunggah</del> → <ins>ditolak</ins>") || history.contains("<del>belum ada</del> → <ins>ditolak</ins>"), "statuses in words");
 
     // The public page: completeness per cluster, no documents, no scores until published.
     let (_, public) = app.get("/kabkota/63.10").await;

@@ -653,6 +653,11 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                 let uid = id_for("due_date");
                                 let comment = value_here(&sub, &scope, "comment").unwrap_or_default();
                                 let due = value_here(&sub, &scope, "due_date").unwrap_or_else(|| default_due.clone());
+                                // Nothing to verify on a missing item: the form starts at "reject".
+                                let reject_first = match value_here(&sub, &scope, "decision") {
+                                    Some(d) => d == "reject",
+                                    None => st == ItemStatus::Missing,
+                                };
                                 view! {
                                     <form method="post" action=format!("{base}/periksa") class="entry review">
                                         <CsrfField/>
@@ -661,7 +666,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                         {field(lang, did.clone(), trf(lang, "eval.decision_for", &[("item", it.code.clone())]), None, error_here(&sub, &scope, "decision"), false, view! {
                                             <select id=did name="decision">
                                                 <option value="verify">{tr(lang, "eval.verify")}</option>
-                                                <option value="reject" selected=value_here(&sub, &scope, "decision").as_deref() == Some("reject")>{tr(lang, "eval.reject")}</option>
+                                                <option value="reject" selected=reject_first>{tr(lang, "eval.reject")}</option>
                                             </select>
                                         }.into_any())}
                                         {field(lang, cid.clone(), tr(lang, "eval.comment"), Some(tr(lang, "eval.comment_hint")), error_here(&sub, &scope, "comment"), true,
