@@ -1,7 +1,7 @@
 //! The commands: `serve`, `import`, `demo` and `user`. Each opens the database the same way (migrations and the region
 //! registry included) and reports errors in words, never as raw database text on a page.
 
-use crate::config::{DbArgs, DemoArgs, ImportArgs, InstrumentCommand, ServeArgs, UserCommand};
+use crate::config::{DbArgs, DemoArgs, ImportArgs, InstrumentCommand, ServeArgs, StorageCommand, UserCommand};
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
@@ -245,5 +245,27 @@ pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Res
             }
         }
     }
+    Ok(())
+}
+
+pub async fn storage(db: &DbArgs, command: &StorageCommand) -> anyhow::Result<()> {
+    let StorageCommand::Sweep(args) = command;
+    let mut state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
+        state = state.with_storage(app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?);
+    }
+    let sweep = state.storage.sweep(&state.pool, chrono::Duration::minutes(args.grace_minutes.max(0)), args.dry_run).await?;
+    for key in &sweep.orphans {
+        println!("{}{key}", if args.dry_run { "would remove " } else { "removed " });
+    }
+    println!(
+        "{}: {} object(s) kept, {} without a document {}, {} younger than {} min left alone",
+        state.storage.describe,
+        sweep.kept,
+        sweep.orphans.len(),
+        if args.dry_run { "(dry run: nothing removed)" } else { "removed" },
+        sweep.recent,
+        args.grace_minutes
+    );
     Ok(())
 }

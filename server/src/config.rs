@@ -58,6 +58,10 @@ pub enum Command {
     /// revised) from a CSV in the format of app/data/instruments/README.md; `instrument list`.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
+    /// Evidence storage: `storage sweep` removes objects no document refers to (left when a server stopped
+    /// between storing a file and recording it).
+    #[command(subcommand)]
+    Storage(StorageCommand),
     /// Fill the database with a synthetic demo dataset: training events, service units and predicate
     /// records for all 514 kabupaten/kota, the same for the same seed. Every row is marked as demo and the
     /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
@@ -120,6 +124,25 @@ pub struct UserAddArgs {
     /// Read the password from the first line of standard input.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// List the objects without a document and remove those older than the grace period.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SweepArgs {
+    /// The store: as `serve --storage` (default: `bukti/` beside the SQLite file).
+    #[arg(long, env = "PANTAU_STORAGE")]
+    pub storage: Option<String>,
+    /// Leave objects younger than this alone (an upload may be between storing and recording).
+    #[arg(long, default_value_t = 60)]
+    pub grace_minutes: i64,
+    /// Only list what would be removed.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
         Some(Command::Demo(args)) => commands::demo(&cli.db, args).await,
         Some(Command::User(cmd)) => commands::user(&cli.db, cmd).await,
         Some(Command::Instrument(cmd)) => commands::instrument(&cli.db, cmd).await,
+        Some(Command::Storage(cmd)) => commands::storage(&cli.db, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -83,3 +83,23 @@ fn a_new_instrument_version_is_loaded_from_a_file_all_or_nothing() {
     assert!(list.contains("permen-pppa-12-2022\t") && list.contains("revisi-2027\tInstrumen revisi 2027"), "{list}");
     assert!(!dir.path().join("bukti").exists(), "commands that store no document make no evidence folder");
 }
+
+#[test]
+fn storage_sweep_removes_objects_without_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("cli.db").display());
+    let store = dir.path().join("bukti");
+    std::fs::create_dir_all(store.join("2025/63.10")).unwrap();
+    std::fs::write(store.join("2025/63.10/yatim"), b"%PDF-1.4").unwrap();
+    let sweep = |extra: &[&str]| {
+        bin().args(["storage", "sweep", "--grace-minutes", "0"]).args(extra).env("DATABASE_URL", &db).env("PANTAU_STORAGE", &store).env("RUST_LOG", "warn").output().unwrap()
+    };
+    let out = sweep(&["--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("would remove 2025/63.10/yatim") && text.contains("0 object(s) kept, 1 without a document (dry run: nothing removed)"), "{text}");
+    assert!(store.join("2025/63.10/yatim").exists());
+    let out = sweep(&[]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("removed 2025/63.10/yatim"));
+    assert!(!store.join("2025/63.10/yatim").exists());
+}

@@ -507,3 +507,26 @@ mod s3_storage_shared_by_two_servers {
         two_servers_share_evidence_through_s3(Engine::Postgres).await;
     }
 }
+
+on_both_engines!(a_sweep_removes_only_objects_no_document_refers_to, |app: TestApp| async move {
+    setup(&app).await;
+    let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
+    let item = item_id(&app, "2.a").await;
+    let body = pdf("SK");
+    assert_eq!(upload(&dp3a, 2, item, "SK.pdf", body.clone(), "").await.0, 303);
+    // An object whose row was never committed (a server stopped in between).
+    app.state.storage.put("2025/63.10/yatim", bytes::Bytes::from_static(b"%PDF-1.4 yatim")).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let s = &app.state.storage;
+    let young = s.sweep(&app.state.pool, chrono::Duration::minutes(60), false).await.unwrap();
+    assert_eq!((young.kept, young.orphans.len(), young.recent), (1, 0, 1), "a recent object may still be committing");
+    let dry = s.sweep(&app.state.pool, chrono::Duration::zero(), true).await.unwrap();
+    assert_eq!((dry.kept, dry.orphans.clone()), (1, vec!["2025/63.10/yatim".to_string()]));
+    assert_eq!(stored_files(&app.storage_dir), 2, "a dry run removes nothing");
+    let done = s.sweep(&app.state.pool, chrono::Duration::zero(), false).await.unwrap();
+    assert_eq!(done.orphans, vec!["2025/63.10/yatim".to_string()]);
+    assert_eq!(stored_files(&app.storage_dir), 1);
+    let file_id: i64 = sqlx::query_scalar("select id from evidence_files").fetch_one(&app.state.pool).await.unwrap();
+    let res = app.client.get(format!("{}/kelola/bukti/{file_id}", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
+    assert_eq!(res.bytes().await.unwrap().to_vec(), body, "the document with a row is untouched");
+});

@@ -179,6 +179,56 @@ impl Storage {
     }
 }
 
+/// What a sweep of the store found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sweep {
+    /// Objects that belong to a stored document.
+    pub kept: usize,
+    /// Objects without a document, old enough to be removed (removed unless it was a dry run).
+    pub orphans: Vec<String>,
+    /// Objects without a document that are younger than the grace period (an upload may be committing).
+    pub recent: usize,
+}
+
+impl Storage {
+    /// Finds objects no document row refers to — left when a server stopped between writing an object and
+    /// committing its row — and removes those older than `grace` (unless `dry_run`).
+    pub async fn sweep(&self, pool: &sqlx::AnyPool, grace: chrono::Duration, dry_run: bool) -> Result<Sweep, StorageError> {
+        use futures_util::StreamExt;
+        let known: std::collections::HashSet<String> = sqlx::query_scalar::<_, String>("select object_key from evidence_files")
+            .fetch_all(pool)
+            .await
+            .map_err(|e| StorageError::Config(self.describe.clone(), e.to_string()))?
+            .into_iter()
+            .collect();
+        let cutoff = chrono::Utc::now() - grace;
+        let mut sweep = Sweep::default();
+        let mut listing = self.store.list(None);
+        while let Some(meta) = listing.next().await {
+            let meta = match meta {
+                Ok(m) => m,
+                // A local store that has never held a document has no folder yet.
+                Err(object_store::Error::NotFound { .. }) => break,
+                Err(e) => return Err(e.into()),
+            };
+            let key = meta.location.to_string();
+            if known.contains(&key) {
+                sweep.kept += 1;
+            } else if meta.last_modified < cutoff {
+                sweep.orphans.push(key);
+            } else {
+                sweep.recent += 1;
+            }
+        }
+        if !dry_run {
+            for key in &sweep.orphans {
+                self.delete(key).await?;
+            }
+        }
+        Ok(sweep)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
