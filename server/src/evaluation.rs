@@ -557,8 +557,15 @@ async fn pack(State(state): State<AppState>, Path((year, code)): Path<(String, S
     let built = async {
         let mut conn = state.pool.acquire().await.map_err(|e| e.to_string())?;
         let sh = sheet::load(&mut conn, &t.cycle, t.regency).await.map_err(|e| e.to_string())?;
+        // Labels only for the kinds of record the sheet actually links.
+        let mut offers: Vec<app::evaluation::Offer> = Vec::new();
+        for it in sh.instrument.indicators.iter().flat_map(|i| &i.items).filter(|it| sh.links_of(it.id).next().is_some()) {
+            if let Some(o) = it.offers.filter(|o| !offers.contains(o)) {
+                offers.push(o);
+            }
+        }
         let mut labels = Vec::new();
-        for offer in [app::evaluation::Offer::Events].into_iter().chain(app::domain::ProviderKind::ALL.iter().map(|k| app::evaluation::Offer::Units(*k))) {
+        for offer in offers {
             labels.extend(sheet::offered(&mut conn, offer, t.regency, t.cycle.data_year).await.map_err(|e| e.to_string())?);
         }
         drop(conn);

@@ -261,6 +261,11 @@ pub async fn cycle(conn: &mut AnyConnection, award_year: i64) -> Result<Option<C
     Ok(row.as_ref().map(cycle_of))
 }
 
+/// An `evidence` row read as `id, item_id, status, doc_year, comment`.
+fn evidence_of(r: &sqlx::any::AnyRow) -> Evidence {
+    Evidence { id: r.get(0), item_id: r.get(1), status: ItemStatus::parse(&r.get::<String, _>(2)), doc_year: r.get(3), comment: r.get(4) }
+}
+
 fn submission_of(r: &sqlx::any::AnyRow) -> Submission {
     Submission {
         id: r.get(0),
@@ -301,7 +306,7 @@ pub async fn load(conn: &mut AnyConnection, cycle: &Cycle, regency: RegionCode) 
     let mut sheet = Sheet { cycle: cycle.clone(), instrument, regency, submission, evidence: HashMap::new(), files: vec![], links: vec![], follow_ups: vec![], ledger: vec![] };
     let Some(sub_id) = sheet.submission.as_ref().map(|s| s.id) else { return Ok(sheet) };
     for r in sqlx::query("select id, item_id, status, doc_year, comment from evidence where submission_id = $1").bind(sub_id).fetch_all(&mut *conn).await? {
-        let e = Evidence { id: r.get(0), item_id: r.get(1), status: ItemStatus::parse(&r.get::<String, _>(2)), doc_year: r.get(3), comment: r.get(4) };
+        let e = evidence_of(&r);
         sheet.evidence.insert(e.item_id, e);
     }
     sheet.files = sqlx::query(
@@ -475,7 +480,7 @@ pub async fn submission_for(conn: &mut AnyConnection, cycle: &Cycle, regency: Re
 async fn evidence_for(conn: &mut AnyConnection, sub: &Submission, item_id: i64) -> Result<Evidence, sqlx::Error> {
     let q = "select id, item_id, status, doc_year, comment from evidence where submission_id = $1 and item_id = $2";
     if let Some(r) = sqlx::query(q).bind(sub.id).bind(item_id).fetch_optional(&mut *conn).await? {
-        return Ok(Evidence { id: r.get(0), item_id: r.get(1), status: ItemStatus::parse(&r.get::<String, _>(2)), doc_year: r.get(3), comment: r.get(4) });
+        return Ok(evidence_of(&r));
     }
     sqlx::query("insert into evidence (submission_id, item_id, status, comment, updated_at) values ($1, $2, 'missing', '', $3)")
         .bind(sub.id)
@@ -484,7 +489,7 @@ async fn evidence_for(conn: &mut AnyConnection, sub: &Submission, item_id: i64) 
         .execute(&mut *conn)
         .await?;
     let r = sqlx::query(q).bind(sub.id).bind(item_id).fetch_one(&mut *conn).await?;
-    Ok(Evidence { id: r.get(0), item_id: r.get(1), status: ItemStatus::parse(&r.get::<String, _>(2)), doc_year: r.get(3), comment: r.get(4) })
+    Ok(evidence_of(&r))
 }
 
 async fn set_item_status(

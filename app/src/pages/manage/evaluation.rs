@@ -30,14 +30,12 @@ pub fn sheet_path(award_year: i64, regency: RegionCode) -> String {
     format!("/kelola/evaluasi/{award_year}/{regency}")
 }
 
-fn eval_crumbs(lang: Lang, award: Option<(i64, Option<(RegionCode, String)>)>, here: String) -> Vec<Crumb> {
+/// Beranda › Kelola data › Persiapan evaluasi KLA [› the regency's sheet] › `here`.
+fn eval_crumbs(lang: Lang, sheet: Option<(i64, RegionCode, String)>, here: String) -> Vec<Crumb> {
     let mut c = manage_crumbs(lang, Some(tr(lang, "eval.title")));
     c[2].href = Some("/kelola/evaluasi".into());
-    if let Some((year, regency)) = award {
-        if let Some((code, label)) = regency {
-            c.push(Crumb { label, href: Some(sheet_path(year, code)) });
-        }
-        let _ = year;
+    if let Some((year, code, label)) = sheet {
+        c.push(Crumb { label, href: Some(sheet_path(year, code)) });
     }
     c.push(Crumb { label: here, href: None });
     c
@@ -535,7 +533,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                         let regency_open = side == Side::Regency && status.open_to_regency();
                         let verifying = side == Side::Verifier && status == Status::Submitted;
                         let title = format!("{} {}. {}", tr(lang, "eval.indicator"), ind.number, ind.name(lang));
-                        let crumbs = eval_crumbs(lang, Some((year, Some((sheet.regency, format!("{} {year} · {label}", tr(lang, "eval.title_short")))))), format!("{} {}", tr(lang, "eval.indicator"), ind.number));
+                        let crumbs = eval_crumbs(lang, Some((year, sheet.regency, format!("{} {year} · {label}", tr(lang, "eval.title_short")))), format!("{} {}", tr(lang, "eval.indicator"), ind.number));
                         let today = chrono::Utc::now().date_naive();
                         let default_due = (today + chrono::Days::new(14)).format("%Y-%m-%d").to_string();
                         let ledger: Vec<_> = sheet.ledger.iter().filter(|e| e.indicator_id == ind.id).rev().cloned().collect();
