@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod evaluation;
 pub mod forms;
+pub mod headers;
 pub mod response_cache;
 pub mod session;
 pub mod startup;

@@ -14,16 +14,10 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The stylesheet, compiled into the binary so a deployed server needs no files beside it.
 const STYLESHEET: &str = include_str!("../../style/main.css");
-
-/// Only our own resources, no plug-ins, no framing; inline script stays allowed for Leptos' two tiny SSR
-/// scripts (the pages need no JavaScript at all).
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; \
-object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
@@ -38,6 +32,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/style/main.css", get(stylesheet))
+        .route("/favicon.ico", get(crate::headers::favicon_ico))
+        .route("/favicon.svg", get(crate::headers::favicon_svg))
         .merge(crate::api::routes())
         .merge(crate::forms::routes())
         .merge(crate::evaluation::routes())
@@ -45,12 +41,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))
         .layer(middleware::from_fn(remember_language))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(middleware::from_fn(crate::headers::layer))
         .layer(CompressionLayer::new())
         // Outside compression, so a hit sends the compressed bytes as they are.
         .layer(middleware::from_fn_with_state(state.clone(), crate::response_cache::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::headers::hsts))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -191,3 +191,39 @@ on_both_engines!(restarting_on_the_same_database_keeps_the_data, |app: TestApp| 
     let (_, html) = again.get("/").await;
     assert_eq!(stat(&html, "Peserta"), "715");
 });
+
+on_both_engines!(pages_carry_no_script_and_the_browser_defences, |app: TestApp| async move {
+    app.import_all_fixtures().await;
+    common::officer::add_user(&app, "rina", "regency", Some("63.10")).await;
+    let officer = common::officer::sign_in(&app, "rina").await;
+    let anonymous = ["/", "/provinsi/63", "/kabkota/63.10", "/cari?q=banjar", "/masuk", "/halaman-yang-tidak-ada"];
+    for path in anonymous {
+        let res = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let h = res.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        let script = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap_or("");
+        assert_eq!(script, "script-src 'none'", "{path}: {csp}");
+        assert!(h["permissions-policy"].to_str().unwrap().contains("camera=()"), "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(!h.contains_key("strict-transport-security"), "{path}: no HSTS over plain HTTP");
+        let html = res.text().await.unwrap();
+        assert!(!html.contains("<script"), "{path} carries an inline script");
+        assert!(html.trim_end().ends_with("</html>"), "{path} ends with its document");
+        assert!(html.contains("rel=\"icon\" href=\"/favicon.svg\""), "{path} names its icon");
+    }
+    for path in ["/kelola", "/akun", "/kelola/impor"] {
+        let (status, html) = officer.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("<script"), "{path} carries an inline script");
+    }
+    // Behind a proxy that terminated HTTPS, every response — a kept one too — gets HSTS.
+    for _ in 0..2 {
+        let res = app.client.get(format!("{}/provinsi/63", app.base)).header("x-forwarded-proto", "https").send().await.unwrap();
+        assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000");
+    }
+    let res = app.client.get(format!("{}/favicon.ico", app.base)).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (200, "image/x-icon"));
+    assert!(res.bytes().await.unwrap().starts_with(&[0, 0, 1, 0]));
+    let res = app.client.get(format!("{}/favicon.svg", app.base)).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (200, "image/svg+xml"));
+});

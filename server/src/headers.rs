@@ -1,0 +1,133 @@
+//! The headers every response carries for the browser's own defences — a Content-Security-Policy that allows
+//! no script at all, `nosniff`, the referrer and permissions policies, and HSTS when the request came over
+//! HTTPS — and the icon browsers ask for. The renderer's leftover inline scripts are cut from every page here,
+//! so the policy can forbid script outright (a nonce would be replayed by the whole-response cache).
+
+use app::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+
+/// Only our own resources and no script of any kind: every page works without JavaScript. Inline `style`
+/// attributes stay allowed (chart legends colour their swatches with them).
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'none'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Powerful browser features the dashboard never uses, switched off for it and anything it could embed.
+pub const PERMISSIONS_POLICY: &str =
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
+
+/// A year, without `includeSubDomains`: other services may share the parent domain and must choose for
+/// themselves.
+pub const HSTS: &str = "max-age=31536000";
+
+/// The largest page body read to cut the trailing scripts; anything larger is sent on as it is.
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The SVG icon, and the same mark as a 32×32 ICO for browsers that ask for `/favicon.ico` regardless.
+const FAVICON_SVG: &[u8] = include_bytes!("../assets/favicon.svg");
+const FAVICON_ICO: &[u8] = include_bytes!("../assets/favicon.ico");
+
+/// Static security headers on every response, and HTML pages cut at `</html>`. Runs inside compression, so
+/// it sees the page as rendered.
+pub async fn layer(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::HeaderName::from_static("permissions-policy"), PERMISSIONS_POLICY),
+    ] {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    let html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut read: Vec<Bytes> = Vec::new();
+    let mut size = 0;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(c) => {
+                size += c.len();
+                read.push(c);
+                if size > MAX_PAGE_BYTES {
+                    let rest = futures_util::stream::iter(read.into_iter().map(Ok::<_, axum::Error>)).chain(stream);
+                    return Response::from_parts(parts, Body::from_stream(rest));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "a page could not be read to finish it");
+                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    }
+    let page = cut_after_document(read.concat());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(page))
+}
+
+/// The page without whatever follows its closing `</html>`: the renderer appends two inline scripts there
+/// for a hydration this site never runs.
+pub fn cut_after_document(mut page: Vec<u8>) -> Vec<u8> {
+    const END: &[u8] = b"</html>";
+    if let Some(at) = page.windows(END.len()).rposition(|w| w.eq_ignore_ascii_case(END)) {
+        page.truncate(at + END.len());
+    }
+    page
+}
+
+/// Whether the request reached us over HTTPS: configured so (`--secure-cookies`), or a proxy says so.
+fn https(state: &AppState, headers: &HeaderMap) -> bool {
+    crate::session::secure(state, headers)
+}
+
+/// `Strict-Transport-Security` on responses to HTTPS requests. Outside the response cache, so a page kept
+/// from a plain-HTTP request still gets it when served over HTTPS.
+pub async fn hsts(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let over_https = https(&state, req.headers());
+    let mut res = next.run(req).await;
+    if over_https {
+        res.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    res
+}
+
+/// `GET /favicon.svg`.
+pub async fn favicon_svg() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=604800")], FAVICON_SVG).into_response()
+}
+
+/// `GET /favicon.ico`.
+pub async fn favicon_ico() -> Response {
+    ([(header::CONTENT_TYPE, "image/x-icon"), (header::CACHE_CONTROL, "public, max-age=604800")], FAVICON_ICO).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_end_at_their_closing_tag() {
+        let page = b"<!DOCTYPE html><html><body><p>x</p></body></html><script nonce=\"a\">__RESOLVED_RESOURCES=[];</script><script>__INCOMPLETE_CHUNKS=[];</script>".to_vec();
+        assert_eq!(cut_after_document(page), b"<!DOCTYPE html><html><body><p>x</p></body></html>".to_vec());
+        // A page with text mentioning the tag earlier keeps everything up to the last one.
+        let page = b"<html><p>&lt;/html&gt; </html> in text</p></html>".to_vec();
+        assert_eq!(cut_after_document(page.clone()), page);
+        assert_eq!(cut_after_document(b"no document".to_vec()), b"no document".to_vec());
+    }
+
+    #[test]
+    fn the_policy_allows_no_script() {
+        let script: Vec<&str> = CSP.split(';').map(str::trim).filter(|d| d.starts_with("script-src") || d.starts_with("default-src")).collect();
+        assert_eq!(script, ["default-src 'self'", "script-src 'none'"]);
+        assert!(FAVICON_ICO.starts_with(&[0, 0, 1, 0]), "an ICO file");
+        assert!(FAVICON_SVG.starts_with(b"<svg"));
+    }
+}
