@@ -103,9 +103,9 @@ impl Dataset {
     /// CSV with the columns' machine names as the header.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
+        crate::spreadsheet::write_csv_record(&mut w, self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::raw)).expect("in-memory CSV");
+            crate::spreadsheet::write_csv_record(&mut w, row.iter().map(Cell::raw)).expect("in-memory CSV");
         }
         String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV is UTF-8")
     }
