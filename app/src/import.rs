@@ -270,24 +270,30 @@ fn push_field_errors(out: &mut RowErrors, row: usize, errs: &FieldErrors, lang: 
     }
 }
 
-fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut RowErrors) -> Vec<(usize, I, Values)> {
-    let headers = rdr.headers().cloned().unwrap_or_default();
-    let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let parsed = rec.map_err(|e| e.to_string()).and_then(|rec| {
-            // The apostrophe an export puts before a formula-like text is not part of the value.
-            let rec: csv::StringRecord = rec.iter().map(crate::spreadsheet::restore_cell).collect();
-            let values: Values =
-                headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), serde_json::Value::String(v.to_string()))).collect();
-            rec.deserialize::<I>(Some(&headers)).map(|input| (input, values)).map_err(|e| e.to_string())
-        });
-        match parsed {
-            Ok((input, values)) => out.push((row, input, values)),
-            Err(message) => errors.push(RowError { row, column: "-".into(), message }),
-        }
+/// Keeps a valid row only while the file has no error: a file with one is refused whole, so its rows
+/// would be memory spent for nothing.
+fn keep<T>(ok: &mut Vec<Row<T>>, errors: &RowErrors, row: Row<T>) {
+    if errors.total() == 0 {
+        ok.push(row);
     }
-    out
+}
+
+/// Each record of the file, read as it is needed (a file is never held as rows twice): its line, the input,
+/// and its values; or the row's error.
+fn rows<'r, I: DeserializeOwned>(rdr: &'r mut csv::Reader<&[u8]>) -> impl Iterator<Item = Result<(usize, I, Values), RowError>> + 'r {
+    let headers = rdr.headers().cloned().unwrap_or_default();
+    rdr.records().enumerate().map(move |(i, rec)| {
+        let row = i + 2;
+        rec.map_err(|e| e.to_string())
+            .and_then(|rec| {
+                // The apostrophe an export puts before a formula-like text is not part of the value.
+                let rec: csv::StringRecord = rec.iter().map(crate::spreadsheet::restore_cell).collect();
+                let values: Values =
+                    headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), serde_json::Value::String(v.to_string()))).collect();
+                rec.deserialize::<I>(Some(&headers)).map(|input| (row, input, values)).map_err(|e| e.to_string())
+            })
+            .map_err(|message| RowError { row, column: "-".into(), message })
+    })
 }
 
 /// The rows of a file whose region lies outside what `role` may write, read from the region column even
@@ -362,7 +368,14 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::TrainingEvents => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input, values) in rows::<TrainingEventInput>(&mut rdr, &mut errors) {
+            for item in rows::<TrainingEventInput>(&mut rdr) {
+                let (row, input, values) = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match input.parse() {
                     Ok(e) => {
                         let mut errs = FieldErrors::default();
@@ -373,7 +386,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((e.organiser, e.title.to_lowercase(), e.start_date)) {
                             errs.push(crate::domain::FieldError::new("title", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push(Row { line: row, record: e, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: e, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -383,7 +396,14 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::ServiceUnits => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input, values) in rows::<ServiceUnitInput>(&mut rdr, &mut errors) {
+            for item in rows::<ServiceUnitInput>(&mut rdr) {
+                let (row, input, values) = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match input.parse() {
                     Ok(u) => {
                         let mut errs = FieldErrors::default();
@@ -391,7 +411,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((u.regency, u.kind, u.name.to_lowercase())) {
                             errs.push(crate::domain::FieldError::new("name", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push(Row { line: row, record: u, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: u, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -401,7 +421,14 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::PredicateRecords => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input, values) in rows::<PredicateRecordInput>(&mut rdr, &mut errors) {
+            for item in rows::<PredicateRecordInput>(&mut rdr) {
+                let (row, input, values) = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match input.parse(bands) {
                     Ok(p) => {
                         let mut errs = FieldErrors::default();
@@ -409,7 +436,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((p.regency, p.award_year)) {
                             errs.push(crate::domain::FieldError::new("award_year", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push(Row { line: row, record: p, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: p, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -525,6 +552,31 @@ mod tests {
                 assert_eq!((parsed.kind(), parsed.len()), (kind, 1));
             }
         }
+    }
+
+    #[test]
+    fn the_apostrophe_of_an_export_is_removed_on_import() {
+        let csv = "regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n\
+                   63.10,paud,'=1+1,4,2,2024,'-DP3A\n\
+                   63.10,paud,'Apostrof,4,2,2024,DP3A\n";
+        let Parsed::ServiceUnits(rows) = parse(csv, &registry(), &PredicateBands::published(), Lang::En).unwrap() else { panic!("units") };
+        let names: Vec<&str> = rows.iter().map(|r| r.values["name"].as_str().unwrap()).collect();
+        assert_eq!(names, vec!["=1+1", "'Apostrof"]);
+        assert_eq!(rows[0].values["certificate_issuer"], "-DP3A");
+    }
+
+    #[test]
+    fn row_errors_keep_the_first_and_count_the_rest() {
+        let mut csv = String::from("regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n");
+        for _ in 0..1_000 {
+            csv.push_str("63.10,paud,PAUD,x,2,2024,DP3A\n");
+        }
+        let Err(ImportError::Rows(errs)) = parse(&csv, &registry(), &PredicateBands::published(), Lang::En) else { panic!("row errors") };
+        assert_eq!((errs.len(), errs.total(), errs.more()), (MAX_ROW_ERRORS, 1_000, 1_000 - MAX_ROW_ERRORS));
+        assert_eq!((errs[0].row, errs[MAX_ROW_ERRORS - 1].row), (2, MAX_ROW_ERRORS + 1), "the first rows, in order");
+        let other: RowErrors = [RowError { row: 1_000, column: "x".into(), message: "y".into() }].into_iter().collect();
+        let merged = errs.merge(other);
+        assert_eq!((merged.len(), merged.total()), (MAX_ROW_ERRORS, 1_001));
     }
 
     #[test]
