@@ -451,6 +451,13 @@ mod tests {
     }
 
     #[test]
+    fn csv_neutralises_formula_text_and_keeps_negative_numbers() {
+        let mut d = sample();
+        d.rows = vec![vec![Cell::Text("=HYPERLINK(\"http://x.example\")".into()), Cell::Num(Some(-3.25), 2), Cell::Int(-5)]];
+        assert_eq!(d.to_csv(), "name,share,n\n\"'=HYPERLINK(\"\"http://x.example\"\")\",-3.25,-5\n");
+    }
+
+    #[test]
     fn json_rows_are_keyed_by_column() {
         let j = sample().to_json();
         assert_eq!(j["rows"][0]["share"], 0.5);

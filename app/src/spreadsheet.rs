@@ -302,7 +302,7 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
             return Err(too_large());
         }
         let xml = name.ends_with(".xml") || name.ends_with(".rels");
-        let mut meter = XmlMeter::new(if part == Part::SharedStrings { b"si" } else { b"" });
+        let mut meter = XmlMeter::new(part == Part::SharedStrings);
         let mut kept = Vec::new();
         let mut size = 0u64;
         loop {
@@ -327,15 +327,17 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
                     return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
                 }
             }
-            if matches!(part, Part::PackageRels | Part::SharedStrings) && kept.len() < 4096 {
+            if part == Part::PackageRels && kept.len() < 4096 {
                 kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
             }
         }
         match part {
             Part::PackageRels => workbook_found |= office_document(&String::from_utf8_lossy(&kept)).as_deref() == Some("xl/workbook.xml"),
             Part::SharedStrings => {
+                // The reader reserves room for the count the first `sst` element declares, wherever it is.
+                let tag = String::from_utf8_lossy(meter.sst.as_deref().unwrap_or_default()).into_owned();
                 for attr in ["uniqueCount", "count"] {
-                    if declared_count(&String::from_utf8_lossy(&kept), attr).is_some_and(|n| n > MAX_SHARED_STRINGS) {
+                    if declared_count(&tag, attr).is_some_and(|n| n > MAX_SHARED_STRINGS) {
                         return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
                     }
                 }
@@ -373,10 +375,9 @@ fn attr_value<'a>(xml: &'a str, tag_start: usize, attr: &str) -> Option<&'a str>
     None
 }
 
-/// The count the shared strings part declares in `attr`; a value that is not a number counts as too many.
-fn declared_count(xml: &str, attr: &str) -> Option<u64> {
-    let start = xml.find("<sst").or_else(|| xml.find(":sst"))?;
-    attr_value(xml, start, attr).map(|v| v.trim().parse().unwrap_or(u64::MAX))
+/// The count an `sst` tag declares in `attr`; a value that is not a number counts as too many.
+fn declared_count(tag: &str, attr: &str) -> Option<u64> {
+    attr_value(tag, 0, attr).map(|v| v.trim().parse().unwrap_or(u64::MAX))
 }
 
 /// Where the package relationships put the workbook (`xl/workbook.xml` as Excel writes it).
@@ -415,11 +416,14 @@ enum MeterState {
 
 /// Follows an XML part as it is unpacked, byte by byte, as the XML reader will split it: the length of
 /// each token it would hold at once (text, a tag with its quoted attributes, a comment, a CDATA section, a
-/// processing instruction), and how often the element `counted` opens. A document type declaration is
-/// refused: no XLSX part has one.
+/// processing instruction); in the shared strings part, how often `si` opens and the first `sst` tag. A
+/// document type declaration is refused: no XLSX part has one.
 struct XmlMeter {
-    counted: &'static [u8],
+    shared_strings: bool,
     count: u64,
+    /// The first `sst` tag, whole (at most one token long).
+    sst: Option<Vec<u8>>,
+    capturing: bool,
     state: MeterState,
     token: usize,
     name: Vec<u8>,
@@ -428,8 +432,8 @@ struct XmlMeter {
 }
 
 impl XmlMeter {
-    fn new(counted: &'static [u8]) -> Self {
-        Self { counted, count: 0, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
+    fn new(shared_strings: bool) -> Self {
+        Self { shared_strings, count: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
     }
 
     fn feed(&mut self, bytes: &[u8]) -> Result<(), MeterError> {
@@ -438,6 +442,11 @@ impl XmlMeter {
             self.token += 1;
             if self.token > MAX_XML_TOKEN_BYTES {
                 return Err(MeterError::LongToken);
+            }
+            if self.capturing
+                && let Some(tag) = &mut self.sst
+            {
+                tag.push(b);
             }
             match self.state {
                 Text => {
@@ -497,8 +506,15 @@ impl XmlMeter {
             if b.is_ascii_whitespace() || b == b'>' || b == b'/' {
                 self.naming = false;
                 let local = self.name.rsplit(|&c| c == b':').next().unwrap_or(&[]);
-                if !self.counted.is_empty() && local == self.counted {
+                if self.shared_strings && local == b"si" {
                     self.count += 1;
+                }
+                if self.shared_strings && local == b"sst" && self.sst.is_none() {
+                    let mut tag = vec![b'<'];
+                    tag.extend_from_slice(&self.name);
+                    tag.push(b);
+                    self.sst = Some(tag);
+                    self.capturing = true;
                 }
             } else if self.name.len() < 64 {
                 self.name.push(b);
@@ -512,6 +528,7 @@ impl XmlMeter {
     }
 
     fn end_token(&mut self) {
+        self.capturing = false;
         self.state = MeterState::Text;
         self.token = 0;
     }
@@ -792,16 +809,19 @@ mod tests {
 
     #[test]
     fn xml_tokens_are_measured_as_the_reader_splits_them() {
-        let mut m = XmlMeter::new(b"si");
-        m.feed(b"<?xml version=\"1.0\"?><sst count=\"2\"><si><t>a>b</t></si><x:si/><!-- > --><![CDATA[ <> ]]></sst>").unwrap();
+        let mut m = XmlMeter::new(true);
+        m.feed(b"<?xml version=\"1.0\"?><!-- <sst uniqueCount=\"1\"> --><x:sst count=\"2\"\n uniqueCount='9000000000'><si><t>a>b</t></si><x:si/><!-- > --><![CDATA[ <> ]]></x:sst>").unwrap();
         assert_eq!(m.count, 2);
-        let mut m = XmlMeter::new(b"");
+        let tag = String::from_utf8(m.sst.unwrap()).unwrap();
+        assert_eq!(tag, "<x:sst count=\"2\"\n uniqueCount='9000000000'>", "the first sst tag, not one in a comment");
+        assert_eq!(declared_count(&tag, "uniqueCount"), Some(9_000_000_000));
+        let mut m = XmlMeter::new(false);
         assert_eq!(m.feed(b"<!DOCTYPE x [<!ENTITY a \"b\">]>"), Err(MeterError::Declaration));
         // A '>' inside a quoted attribute or a CDATA section does not end the token.
         let long = format!("<c a=\"{}\">", ">".repeat(MAX_XML_TOKEN_BYTES));
-        assert_eq!(XmlMeter::new(b"").feed(long.as_bytes()), Err(MeterError::LongToken));
+        assert_eq!(XmlMeter::new(false).feed(long.as_bytes()), Err(MeterError::LongToken));
         let long = format!("<![CDATA[{}]]>", "<>".repeat(MAX_XML_TOKEN_BYTES / 2));
-        assert_eq!(XmlMeter::new(b"").feed(long.as_bytes()), Err(MeterError::LongToken));
+        assert_eq!(XmlMeter::new(false).feed(long.as_bytes()), Err(MeterError::LongToken));
     }
 
     #[test]
@@ -810,6 +830,7 @@ mod tests {
         assert_eq!(office_document(rels).as_deref(), Some("xl/worksheets/wb.xml"));
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "uniqueCount"), Some(3));
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "count"), Some(5));
+        assert_eq!(declared_count("<sst xmlns=\"x\" count=\"&#53;\">", "count"), Some(u64::MAX), "not a plain number: refused");
         assert_eq!(column_name(0), "A");
         assert_eq!(column_name(16_383), "XFD");
     }

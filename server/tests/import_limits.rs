@@ -51,6 +51,7 @@ on_both_engines!(a_formula_typed_by_a_regency_is_neutralised_in_the_export_and_i
 on_both_engines!(a_preview_of_many_bad_rows_lists_the_first_and_counts_the_rest, |app: TestApp| async move {
     add_user(&app, "rina", "regency", Some("63.10")).await;
     let rina = sign_in(&app, "rina").await;
+    assert!(rina.get("/kelola/impor").await.1.contains("dan 100.000 baris data"), "the form names the limits");
     let (status, html) = rina.upload("buruk.csv", hostile::bad_rows_csv(50_000)).await;
     assert_eq!(status, 422);
     let listed = html.matches("<th scope=\"row\">").count();

@@ -31,12 +31,13 @@ pub enum PreviewOutcome {
 }
 
 fn upload_form(lang: Lang) -> impl IntoView {
+    let max_rows = use_context::<crate::AppState>().map(|s| s.import.max_rows).unwrap_or(crate::spreadsheet::DEFAULT_MAX_ROWS);
     view! {
         <form class="entry" method="post" action="/kelola/impor" enctype="multipart/form-data">
             <CsrfField/>
             <div class="field">
                 <label for="f-file">{tr(lang, "import.file")}</label>
-                <p class="hint" id="h-file">{trf(lang, "import.file_hint", &[("mb", (crate::import::MAX_UPLOAD_BYTES / 1_000_000).to_string())])}</p>
+                <p class="hint" id="h-file">{trf(lang, "import.file_hint", &[("mb", (crate::import::MAX_UPLOAD_BYTES / 1_000_000).to_string()), ("rows", crate::format::int(max_rows as i64, lang))])}</p>
                 <input id="f-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-describedby="h-file"/>
             </div>
             <button type="submit">{tr(lang, "import.check")}</button>
