@@ -103,9 +103,9 @@ impl Dataset {
     /// CSV with the columns' machine names as the header.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
+        crate::spreadsheet::write_csv_record(&mut w, self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::raw)).expect("in-memory CSV");
+            crate::spreadsheet::write_csv_record(&mut w, row.iter().map(Cell::raw)).expect("in-memory CSV");
         }
         String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV is UTF-8")
     }
@@ -448,6 +448,13 @@ mod tests {
     #[test]
     fn csv_keeps_raw_values_and_quotes_text() {
         assert_eq!(sample().to_csv(), "name,share,n\n\"Kota \"\"A\"\", B\",0.5,1234\nC,,0\n");
+    }
+
+    #[test]
+    fn csv_neutralises_formula_text_and_keeps_negative_numbers() {
+        let mut d = sample();
+        d.rows = vec![vec![Cell::Text("=HYPERLINK(\"http://x.example\")".into()), Cell::Num(Some(-3.25), 2), Cell::Int(-5)]];
+        assert_eq!(d.to_csv(), "name,share,n\n\"'=HYPERLINK(\"\"http://x.example\"\")\",-3.25,-5\n");
     }
 
     #[test]

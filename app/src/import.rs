@@ -50,6 +50,91 @@ impl RecordKind {
 /// The largest file the upload form accepts (a 50,000-row CSV of training events is about 8 MB).
 pub const MAX_UPLOAD_BYTES: usize = 25_000_000;
 
+/// Errors kept for a file, in row order; the rest are only counted, so a file of bad rows costs a bounded
+/// amount of memory and the preview page stays small.
+pub const MAX_ROW_ERRORS: usize = 200;
+
+/// Live drafts (checked files waiting for confirmation) a user may have unless configured otherwise
+/// (`--import-max-drafts`).
+pub const DEFAULT_MAX_DRAFTS: usize = 5;
+
+/// The configurable limits of imports (`--import-max-rows`, `--import-max-drafts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// Data rows per file.
+    pub max_rows: usize,
+    /// Drafts per user waiting for confirmation.
+    pub max_drafts: usize,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self { max_rows: crate::spreadsheet::DEFAULT_MAX_ROWS, max_drafts: DEFAULT_MAX_DRAFTS }
+    }
+}
+
+impl ImportLimits {
+    pub fn spreadsheet(self) -> crate::spreadsheet::Limits {
+        crate::spreadsheet::Limits { max_rows: self.max_rows }
+    }
+}
+
+/// A file's row errors: the first [`MAX_ROW_ERRORS`] in row order, and how many there are in all. Reads as
+/// the slice of the kept ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowErrors {
+    kept: Vec<RowError>,
+    total: usize,
+}
+
+impl RowErrors {
+    pub fn push(&mut self, e: RowError) {
+        self.total += 1;
+        if self.kept.len() < MAX_ROW_ERRORS {
+            self.kept.push(e);
+        }
+    }
+    /// Every error, the ones not kept included.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+    /// The errors counted but not kept.
+    pub fn more(&self) -> usize {
+        self.total - self.kept.len()
+    }
+    /// Both lists in row order, the first [`MAX_ROW_ERRORS`] kept (each list holds the first of its own).
+    pub fn merge(self, other: RowErrors) -> RowErrors {
+        let total = self.total + other.total;
+        let mut kept = self.kept;
+        kept.extend(other.kept);
+        kept.sort_by_key(|e| e.row);
+        kept.dedup();
+        kept.truncate(MAX_ROW_ERRORS);
+        // A row may be listed twice (out of scope and invalid): the count stays an upper bound.
+        RowErrors { kept, total }
+    }
+    pub fn into_vec(self) -> Vec<RowError> {
+        self.kept
+    }
+}
+
+impl std::ops::Deref for RowErrors {
+    type Target = [RowError];
+    fn deref(&self) -> &[RowError] {
+        &self.kept
+    }
+}
+
+impl FromIterator<RowError> for RowErrors {
+    fn from_iter<I: IntoIterator<Item = RowError>>(iter: I) -> Self {
+        let mut out = RowErrors::default();
+        for e in iter {
+            out.push(e);
+        }
+        out
+    }
+}
+
 /// One refused row: its line number in the file (the header is line 1), the column, and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
@@ -74,8 +159,8 @@ pub enum ImportError {
     UnknownColumn(String),
     #[error("missing column {0:?}")]
     MissingColumn(String),
-    #[error("{} row(s) refused; nothing was written", .0.len())]
-    Rows(Vec<RowError>),
+    #[error("{} row(s) refused; nothing was written", .0.total())]
+    Rows(RowErrors),
     #[error("the database refused the import; nothing was written")]
     Database(#[source] sqlx::Error),
 }
@@ -135,7 +220,7 @@ impl Parsed {
 
 /// The rows a role may not write (outside its region), each named with its row and region column. An
 /// administrator and the command line may write everywhere.
-pub fn out_of_scope(parsed: &Parsed, role: Role, lang: Lang) -> Vec<RowError> {
+pub fn out_of_scope(parsed: &Parsed, role: Role, lang: Lang) -> RowErrors {
     let column = crate::records::Entity::of_kind(parsed.kind()).region_column();
     parsed
         .regions()
@@ -177,7 +262,7 @@ pub fn detect(headers: &[String]) -> Result<RecordKind, ImportError> {
     Ok(kind)
 }
 
-fn push_field_errors(out: &mut Vec<RowError>, row: usize, errs: &FieldErrors, lang: Lang) {
+fn push_field_errors(out: &mut RowErrors, row: usize, errs: &FieldErrors, lang: Lang) {
     for e in &errs.0 {
         let msg = e.message(lang.code());
         let message = msg.split_once(": ").map(|(_, m)| m.to_string()).unwrap_or(msg);
@@ -185,31 +270,39 @@ fn push_field_errors(out: &mut Vec<RowError>, row: usize, errs: &FieldErrors, la
     }
 }
 
-fn rows<I: DeserializeOwned>(rdr: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> Vec<(usize, I, Values)> {
-    let headers = rdr.headers().cloned().unwrap_or_default();
-    let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let parsed = rec.map_err(|e| e.to_string()).and_then(|rec| {
-            let values: Values =
-                headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), serde_json::Value::String(v.to_string()))).collect();
-            rec.deserialize::<I>(Some(&headers)).map(|input| (input, values)).map_err(|e| e.to_string())
-        });
-        match parsed {
-            Ok((input, values)) => out.push((row, input, values)),
-            Err(message) => errors.push(RowError { row, column: "-".into(), message }),
-        }
+/// Keeps a valid row only while the file has no error: a file with one is refused whole, so its rows
+/// would be memory spent for nothing.
+fn keep<T>(ok: &mut Vec<Row<T>>, errors: &RowErrors, row: Row<T>) {
+    if errors.total() == 0 {
+        ok.push(row);
     }
-    out
+}
+
+/// Each record of the file, read as it is needed (a file is never held as rows twice): its line, the input,
+/// and its values; or the row's error.
+fn rows<'r, I: DeserializeOwned>(rdr: &'r mut csv::Reader<&[u8]>) -> impl Iterator<Item = Result<(usize, I, Values), RowError>> + 'r {
+    let headers = rdr.headers().cloned().unwrap_or_default();
+    rdr.records().enumerate().map(move |(i, rec)| {
+        let row = i + 2;
+        rec.map_err(|e| e.to_string())
+            .and_then(|rec| {
+                // The apostrophe an export puts before a formula-like text is not part of the value.
+                let rec: csv::StringRecord = rec.iter().map(crate::spreadsheet::restore_cell).collect();
+                let values: Values =
+                    headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), serde_json::Value::String(v.to_string()))).collect();
+                rec.deserialize::<I>(Some(&headers)).map(|input| (row, input, values)).map_err(|e| e.to_string())
+            })
+            .map_err(|message| RowError { row, column: "-".into(), message })
+    })
 }
 
 /// The rows of a file whose region lies outside what `role` may write, read from the region column even
 /// when other columns of the row are wrong, so one preview lists every problem.
-pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> Vec<RowError> {
-    let Ok(kind) = kind_of(text) else { return Vec::new() };
+pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> RowErrors {
+    let Ok(kind) = kind_of(text) else { return RowErrors::default() };
     let column = crate::records::Entity::of_kind(kind).region_column();
     let mut rdr = reader(text);
-    let Some(at) = rdr.headers().ok().and_then(|h| h.iter().position(|c| c.eq_ignore_ascii_case(column))) else { return Vec::new() };
+    let Some(at) = rdr.headers().ok().and_then(|h| h.iter().position(|c| c.eq_ignore_ascii_case(column))) else { return RowErrors::default() };
     rdr.records()
         .enumerate()
         .filter_map(|(i, rec)| {
@@ -265,7 +358,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
     let kind = detect(&headers)?;
     rdr.set_headers(csv::StringRecord::from(headers));
-    let mut errors = Vec::new();
+    let mut errors = RowErrors::default();
     let unknown = |errs: &mut FieldErrors, field: &'static str, code: crate::domain::RegionCode| {
         if !registry.contains(code) {
             errs.push(crate::domain::FieldError::with(field, "unknown_region", code.to_string()));
@@ -275,7 +368,14 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::TrainingEvents => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input, values) in rows::<TrainingEventInput>(&mut rdr, &mut errors) {
+            for item in rows::<TrainingEventInput>(&mut rdr) {
+                let (row, input, values) = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match input.parse() {
                     Ok(e) => {
                         let mut errs = FieldErrors::default();
@@ -286,7 +386,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((e.organiser, e.title.to_lowercase(), e.start_date)) {
                             errs.push(crate::domain::FieldError::new("title", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push(Row { line: row, record: e, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: e, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -296,7 +396,14 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::ServiceUnits => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input, values) in rows::<ServiceUnitInput>(&mut rdr, &mut errors) {
+            for item in rows::<ServiceUnitInput>(&mut rdr) {
+                let (row, input, values) = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match input.parse() {
                     Ok(u) => {
                         let mut errs = FieldErrors::default();
@@ -304,7 +411,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((u.regency, u.kind, u.name.to_lowercase())) {
                             errs.push(crate::domain::FieldError::new("name", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push(Row { line: row, record: u, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: u, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -314,7 +421,14 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
         RecordKind::PredicateRecords => {
             let mut seen = HashSet::new();
             let mut ok = Vec::new();
-            for (row, input, values) in rows::<PredicateRecordInput>(&mut rdr, &mut errors) {
+            for item in rows::<PredicateRecordInput>(&mut rdr) {
+                let (row, input, values) = match item {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match input.parse(bands) {
                     Ok(p) => {
                         let mut errs = FieldErrors::default();
@@ -322,7 +436,7 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((p.regency, p.award_year)) {
                             errs.push(crate::domain::FieldError::new("award_year", "duplicate_row"));
                         }
-                        if errs.is_empty() { ok.push(Row { line: row, record: p, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: p, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -354,7 +468,7 @@ pub async fn write(
     let regions = parsed.regions();
     let batch_err = |offset: usize, e: BatchError| match e.source {
         WriteError::Invalid(errs) => {
-            let mut out = Vec::new();
+            let mut out = RowErrors::default();
             push_field_errors(&mut out, regions[offset + e.index].0, &errs, lang);
             ImportError::Rows(out)
         }
@@ -438,6 +552,31 @@ mod tests {
                 assert_eq!((parsed.kind(), parsed.len()), (kind, 1));
             }
         }
+    }
+
+    #[test]
+    fn the_apostrophe_of_an_export_is_removed_on_import() {
+        let csv = "regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n\
+                   63.10,paud,'=1+1,4,2,2024,'-DP3A\n\
+                   63.10,paud,'Apostrof,4,2,2024,DP3A\n";
+        let Parsed::ServiceUnits(rows) = parse(csv, &registry(), &PredicateBands::published(), Lang::En).unwrap() else { panic!("units") };
+        let names: Vec<&str> = rows.iter().map(|r| r.values["name"].as_str().unwrap()).collect();
+        assert_eq!(names, vec!["=1+1", "'Apostrof"]);
+        assert_eq!(rows[0].values["certificate_issuer"], "-DP3A");
+    }
+
+    #[test]
+    fn row_errors_keep_the_first_and_count_the_rest() {
+        let mut csv = String::from("regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n");
+        for _ in 0..1_000 {
+            csv.push_str("63.10,paud,PAUD,x,2,2024,DP3A\n");
+        }
+        let Err(ImportError::Rows(errs)) = parse(&csv, &registry(), &PredicateBands::published(), Lang::En) else { panic!("row errors") };
+        assert_eq!((errs.len(), errs.total(), errs.more()), (MAX_ROW_ERRORS, 1_000, 1_000 - MAX_ROW_ERRORS));
+        assert_eq!((errs[0].row, errs[MAX_ROW_ERRORS - 1].row), (2, MAX_ROW_ERRORS + 1), "the first rows, in order");
+        let other: RowErrors = [RowError { row: 1_000, column: "x".into(), message: "y".into() }].into_iter().collect();
+        let merged = errs.merge(other);
+        assert_eq!((merged.len(), merged.total()), (MAX_ROW_ERRORS, 1_001));
     }
 
     #[test]

@@ -1,8 +1,48 @@
-//! Spreadsheet files in and out: an uploaded CSV or XLSX becomes CSV text for [`crate::import`]; records
-//! become CSV or XLSX downloads (templates with an example row, and exports). XLSX cells are written as
-//! text so that codes such as `63.10` survive Excel unchanged.
+//! Spreadsheet files in and out: an uploaded CSV or XLSX becomes CSV text for [`crate::import`] within
+//! documented limits (rows, columns, unpacked size); records become CSV or XLSX downloads (templates with an
+//! example row, and exports). XLSX cells are written as text so that codes such as `63.10` survive Excel
+//! unchanged; CSV text cells that a spreadsheet would run as a formula are neutralised ([`csv_cell`]).
 
 use calamine::{Data, Reader};
+use std::borrow::Cow;
+use std::io::Read;
+
+/// Data rows a file may hold unless configured otherwise (`--import-max-rows`): the benchmark imports
+/// 100,000 training events in one file.
+pub const DEFAULT_MAX_ROWS: usize = 100_000;
+/// Columns a sheet may use: the widest record (training events) has 16.
+pub const MAX_COLUMNS: usize = 64;
+/// The largest CSV text a file may become: the same as the largest upload, so a workbook holds no more
+/// than a CSV file may.
+pub const MAX_TEXT_BYTES: usize = crate::import::MAX_UPLOAD_BYTES;
+/// Parts (files) inside an XLSX archive; Excel writes about a dozen.
+pub const MAX_ZIP_ENTRIES: usize = 1_000;
+/// All parts of a workbook together, unpacked. A 100,000-row sheet of training events is about 80 MB of
+/// XML; this bounds the work of reading a zip bomb.
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// The shared strings part, unpacked: it is held in memory whole while the sheet is read.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+/// Shared strings, declared (`uniqueCount`, `count`) or present: the reader reserves memory for the
+/// declared number before reading any.
+pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
+/// Every other part (workbook, styles, relationships, pictures …), unpacked: these are read whole.
+pub const MAX_OTHER_PART_BYTES: u64 = 8 * 1024 * 1024;
+/// The longest XML token (a tag with its attributes, a text run, a CDATA section) the XML reader may have
+/// to hold at once. Excel's own limit for a cell is 32,767 characters.
+pub const MAX_XML_TOKEN_BYTES: usize = 1024 * 1024;
+
+/// What one file may hold: the configurable part of the limits above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Data rows, the header row not counted.
+    pub max_rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_rows: DEFAULT_MAX_ROWS }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -42,20 +82,52 @@ pub enum SpreadsheetError {
     Workbook(String),
     #[error("the workbook has no worksheet")]
     NoSheet,
+    #[error("the file has more than {limit} data rows")]
+    TooManyRows { limit: usize },
+    #[error("the sheet uses more than {limit} columns")]
+    TooManyColumns { limit: usize },
+    #[error("the sheet declares the size {declared}, beyond {rows} data rows and {columns} columns")]
+    DeclaredSize { declared: String, rows: usize, columns: usize },
+    #[error("the data of the file, as text, is larger than {mb} MB")]
+    TextTooLarge { mb: usize },
+    #[error("the workbook holds more than {limit} parts")]
+    TooManyParts { limit: usize },
+    #[error("the part {part} of the workbook unpacks to more than {mb} MB")]
+    PartTooLarge { part: String, mb: u64 },
+    #[error("the workbook unpacks to more than {mb} MB")]
+    UnpackedTooLarge { mb: u64 },
+    #[error("the workbook has more than {limit} shared strings")]
+    TooManyStrings { limit: u64 },
+    #[error("the part {part} of the workbook holds a value longer than {kb} KB")]
+    LongValue { part: String, kb: usize },
 }
 
-/// The file as CSV text: an XLSX workbook (told by its bytes, a ZIP archive) gives its first worksheet;
-/// anything else must be UTF-8 text.
-pub fn to_csv_text(bytes: &[u8]) -> Result<String, SpreadsheetError> {
+/// The file as CSV text, within `limits`: an XLSX workbook (told by its bytes, a ZIP archive) gives its
+/// first worksheet; anything else must be UTF-8 text. Nothing is allocated for what a file declares before
+/// what it holds has been checked, so a hostile file is refused with a clear error, not read.
+pub fn to_csv_text(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError> {
     if bytes.is_empty() {
         return Err(SpreadsheetError::Empty);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return xlsx_to_csv(bytes);
+        return xlsx_to_csv(bytes, limits);
+    }
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Err(SpreadsheetError::TextTooLarge { mb: MAX_TEXT_BYTES / 1_000_000 });
     }
     let text = std::str::from_utf8(bytes).map_err(|_| SpreadsheetError::NotASpreadsheet)?;
     if text.contains('\0') {
         return Err(SpreadsheetError::NotASpreadsheet);
+    }
+    // Records, not lines (a quoted cell may span lines); the delimiter does not change where records end.
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0usize;
+    while let Ok(true) = rdr.read_byte_record(&mut record) {
+        rows += 1;
+        if rows > limits.max_rows {
+            return Err(SpreadsheetError::TooManyRows { limit: limits.max_rows });
+        }
     }
     Ok(text.to_string())
 }
@@ -79,22 +151,435 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-fn xlsx_to_csv(bytes: &[u8]) -> Result<String, SpreadsheetError> {
-    let mut book =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| SpreadsheetError::Workbook(e.to_string()))?;
+fn workbook_error(e: impl std::fmt::Display) -> SpreadsheetError {
+    SpreadsheetError::Workbook(e.to_string())
+}
+
+/// Reads the first sheet cell by cell (never as a dense range, which is allocated from the positions the
+/// file names), after [`check_archive`] has bounded every part.
+fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError> {
+    check_archive(bytes)?;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(workbook_error)?;
     let first = book.sheet_names().first().cloned().ok_or(SpreadsheetError::NoSheet)?;
-    let range = book.worksheet_range(&first).map_err(|e| SpreadsheetError::Workbook(e.to_string()))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in range.rows() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
+    let mut cells = book.worksheet_cells_reader(&first).map_err(workbook_error)?;
+    let declared = cells.dimensions();
+    if declared.end.0 as usize > limits.max_rows || declared.end.1 as usize >= MAX_COLUMNS {
+        let name = |(r, c): (u32, u32)| format!("{}{}", column_name(c), r as u64 + 1);
+        return Err(SpreadsheetError::DeclaredSize {
+            declared: format!("{}:{}", name(declared.start), name(declared.end)),
+            rows: limits.max_rows,
+            columns: MAX_COLUMNS,
+        });
+    }
+    // Rows longer than the header are written as they are, for the import to name.
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut row: Vec<String> = Vec::new();
+    let mut width = 0usize;
+    let mut at: Option<u32> = None;
+    // The first row with data is the header; its first used column is where records start, as it was
+    // for a dense range.
+    let mut first_column: Option<u32> = None;
+    let flush = |w: &mut csv::Writer<Vec<u8>>, row: &mut Vec<String>, width: &mut usize| -> Result<(), SpreadsheetError> {
         // Rows left empty (formatting only) are not records.
-        if cells.iter().all(String::is_empty) {
+        if !row.iter().all(String::is_empty) {
+            // As wide as the header (a dense range was): empty cells at the end are not stored.
+            if *width == 0 {
+                *width = row.len();
+            }
+            if row.len() < *width {
+                row.resize(*width, String::new());
+            }
+            // Neutralised as an export is, so that the import's restoring gives back exactly the cell.
+            write_csv_record(w, row.iter()).map_err(workbook_error)?;
+            if w.get_ref().len() > MAX_TEXT_BYTES {
+                return Err(SpreadsheetError::TextTooLarge { mb: MAX_TEXT_BYTES / 1_000_000 });
+            }
+        }
+        row.clear();
+        Ok(())
+    };
+    while let Some(cell) = cells.next_cell().map_err(workbook_error)? {
+        let (r, c) = cell.get_position();
+        if r as usize > limits.max_rows {
+            return Err(SpreadsheetError::TooManyRows { limit: limits.max_rows });
+        }
+        if c as usize >= MAX_COLUMNS {
+            return Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS });
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
             continue;
         }
-        w.write_record(&cells).map_err(|e| SpreadsheetError::Workbook(e.to_string()))?;
+        match at {
+            Some(a) if a == r => {}
+            Some(a) if a > r => return Err(SpreadsheetError::Workbook(format!("row {} comes after row {}", r + 1, a + 1))),
+            _ => {
+                flush(&mut w, &mut row, &mut width)?;
+                at = Some(r);
+            }
+        }
+        let start = *first_column.get_or_insert(c);
+        let Some(i) = c.checked_sub(start) else {
+            return Err(SpreadsheetError::Workbook(format!("cell {}{} lies left of the header row", column_name(c), r + 1)));
+        };
+        let i = i as usize;
+        if row.len() <= i {
+            row.resize(i + 1, String::new());
+        }
+        row[i] = text;
     }
-    let out = w.into_inner().map_err(|e| SpreadsheetError::Workbook(e.to_string()))?;
-    String::from_utf8(out).map_err(|e| SpreadsheetError::Workbook(e.to_string()))
+    flush(&mut w, &mut row, &mut width)?;
+    let out = w.into_inner().map_err(workbook_error)?;
+    if out.len() > MAX_TEXT_BYTES {
+        return Err(SpreadsheetError::TextTooLarge { mb: MAX_TEXT_BYTES / 1_000_000 });
+    }
+    String::from_utf8(out).map_err(workbook_error)
+}
+
+/// `0` → `A`, `26` → `AA`: a column as a spreadsheet names it.
+fn column_name(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII letters")
+}
+
+/// What a part of the archive is, by the name the XLSX reader looks it up by (lower-case, `/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// A worksheet: read as a stream, bounded only by the whole archive's limit.
+    Sheet,
+    /// The shared strings: held in memory whole.
+    SharedStrings,
+    /// The package relationships, which say where the workbook is.
+    PackageRels,
+    Other,
+}
+
+impl Part {
+    fn of(name: &str) -> Part {
+        match name {
+            "_rels/.rels" => Part::PackageRels,
+            "xl/sharedstrings.xml" => Part::SharedStrings,
+            n if n.starts_with("xl/worksheets/") && !n[14..].contains('/') => Part::Sheet,
+            _ => Part::Other,
+        }
+    }
+    fn limit(self) -> u64 {
+        match self {
+            Part::Sheet => MAX_UNPACKED_BYTES,
+            Part::SharedStrings => MAX_SHARED_STRINGS_BYTES,
+            Part::PackageRels | Part::Other => MAX_OTHER_PART_BYTES,
+        }
+    }
+}
+
+/// Checks an XLSX archive before the XLSX reader opens it: the number of parts, each part's and the whole
+/// archive's unpacked size (measured by unpacking, not taken from the headers), every XML part's longest
+/// token, and the shared strings, declared and present. The workbook must be where Excel puts it
+/// (`xl/workbook.xml`), so that only worksheets get the worksheet limit.
+pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(workbook_error)?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES });
+    }
+    let mut total = 0u64;
+    let mut workbook_found = false;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(workbook_error)?;
+        let name = entry.name().map_err(workbook_error)?.replace('\\', "/").to_ascii_lowercase();
+        let shown: String = name.chars().filter(|c| !c.is_control()).take(100).collect();
+        let part = Part::of(&name);
+        let too_large = || SpreadsheetError::PartTooLarge { part: shown.clone(), mb: part.limit() / (1024 * 1024) };
+        if entry.size() > part.limit() {
+            return Err(too_large());
+        }
+        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let mut meter = XmlMeter::new(part == Part::SharedStrings);
+        let mut kept = Vec::new();
+        let mut size = 0u64;
+        loop {
+            let n = entry.read(&mut buf).map_err(workbook_error)?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            total += n as u64;
+            if size > part.limit() {
+                return Err(too_large());
+            }
+            if total > MAX_UNPACKED_BYTES {
+                return Err(SpreadsheetError::UnpackedTooLarge { mb: MAX_UNPACKED_BYTES / (1024 * 1024) });
+            }
+            if xml {
+                meter.feed(&buf[..n]).map_err(|e| match e {
+                    MeterError::LongToken => SpreadsheetError::LongValue { part: shown.clone(), kb: MAX_XML_TOKEN_BYTES / 1024 },
+                    MeterError::Declaration => SpreadsheetError::Workbook(format!("{shown}: a document type declaration")),
+                })?;
+                if part == Part::SharedStrings && meter.count > MAX_SHARED_STRINGS {
+                    return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
+                }
+            }
+            if part == Part::PackageRels && kept.len() < 4096 {
+                kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
+            }
+        }
+        match part {
+            Part::PackageRels => workbook_found |= office_document(&String::from_utf8_lossy(&kept)).as_deref() == Some("xl/workbook.xml"),
+            Part::SharedStrings => {
+                // The reader reserves room for the count the first `sst` element declares, wherever it is.
+                let tag = String::from_utf8_lossy(meter.sst.as_deref().unwrap_or_default()).into_owned();
+                for attr in ["uniqueCount", "count"] {
+                    if declared_count(&tag, attr).is_some_and(|n| n > MAX_SHARED_STRINGS) {
+                        return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !workbook_found {
+        return Err(SpreadsheetError::Workbook("the workbook is not at xl/workbook.xml".into()));
+    }
+    Ok(())
+}
+
+/// An attribute's value in the first tag that has it (`<sst … uniqueCount="3">`).
+fn attr_value<'a>(xml: &'a str, tag_start: usize, attr: &str) -> Option<&'a str> {
+    let tag = &xml[tag_start..];
+    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+    let mut from = 0;
+    while let Some(at) = tag[from..].find(attr) {
+        let at = from + at;
+        let before = tag[..at].chars().last();
+        let rest = tag[at + attr.len()..].trim_start();
+        if before.is_some_and(char::is_whitespace)
+            && let Some(rest) = rest.strip_prefix('=')
+        {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next()?;
+            if quote == '"' || quote == '\'' {
+                let value = &rest[1..];
+                return value.find(quote).map(|end| &value[..end]);
+            }
+        }
+        from = at + attr.len();
+    }
+    None
+}
+
+/// The count an `sst` tag declares in `attr`; a value that is not a number counts as too many.
+fn declared_count(tag: &str, attr: &str) -> Option<u64> {
+    attr_value(tag, 0, attr).map(|v| v.trim().parse().unwrap_or(u64::MAX))
+}
+
+/// Where the package relationships put the workbook (`xl/workbook.xml` as Excel writes it).
+fn office_document(xml: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = xml[from..].find("<Relationship ") {
+        let start = from + at;
+        if attr_value(xml, start, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
+            let target = attr_value(xml, start, "Target")?;
+            return Some(target.trim_start_matches('/').replace('\\', "/").to_ascii_lowercase());
+        }
+        from = start + 1;
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MeterError {
+    LongToken,
+    Declaration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MeterState {
+    Text,
+    /// Just after `<`: an element, `<?…?>`, or `<!…`.
+    Open,
+    Tag,
+    Quoted(u8),
+    /// After `<!`: a comment or CDATA section, told by their first bytes.
+    Bang,
+    Comment,
+    Cdata,
+    Instruction,
+}
+
+/// Follows an XML part as it is unpacked, byte by byte, as the XML reader will split it: the length of
+/// each token it would hold at once (text, a tag with its quoted attributes, a comment, a CDATA section, a
+/// processing instruction); in the shared strings part, how often `si` opens and the first `sst` tag. A
+/// document type declaration is refused: no XLSX part has one.
+struct XmlMeter {
+    shared_strings: bool,
+    count: u64,
+    /// The first `sst` tag, whole (at most one token long).
+    sst: Option<Vec<u8>>,
+    capturing: bool,
+    state: MeterState,
+    token: usize,
+    name: Vec<u8>,
+    naming: bool,
+    last: [u8; 2],
+}
+
+impl XmlMeter {
+    fn new(shared_strings: bool) -> Self {
+        Self { shared_strings, count: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), MeterError> {
+        use MeterState::*;
+        for &b in bytes {
+            self.token += 1;
+            if self.token > MAX_XML_TOKEN_BYTES {
+                return Err(MeterError::LongToken);
+            }
+            if self.capturing
+                && let Some(tag) = &mut self.sst
+            {
+                tag.push(b);
+            }
+            match self.state {
+                Text => {
+                    if b == b'<' {
+                        self.token = 1;
+                        self.state = Open;
+                    }
+                }
+                Open => match b {
+                    b'!' => {
+                        self.name.clear();
+                        self.state = Bang;
+                    }
+                    b'?' => self.state = Instruction,
+                    _ => {
+                        self.name.clear();
+                        self.naming = true;
+                        self.state = Tag;
+                        self.tag_byte(b);
+                    }
+                },
+                Tag => self.tag_byte(b),
+                Quoted(q) => {
+                    if b == q {
+                        self.state = Tag;
+                    }
+                }
+                Bang => {
+                    self.name.push(b);
+                    if self.name == b"--" {
+                        self.state = Comment;
+                    } else if self.name == b"[CDATA[" {
+                        self.state = Cdata;
+                    } else if !b"--".starts_with(&self.name) && !b"[CDATA[".starts_with(&self.name) {
+                        return Err(MeterError::Declaration);
+                    }
+                }
+                Comment | Cdata | Instruction => {
+                    let end: &[u8; 2] = match self.state {
+                        Comment => b"--",
+                        Cdata => b"]]",
+                        _ => b"??",
+                    };
+                    let closed = if self.state == Instruction { self.last[1] == b'?' } else { &self.last == end };
+                    if b == b'>' && closed {
+                        self.end_token();
+                    }
+                }
+            }
+            self.last = [self.last[1], b];
+        }
+        Ok(())
+    }
+
+    fn tag_byte(&mut self, b: u8) {
+        if self.naming {
+            if b.is_ascii_whitespace() || b == b'>' || b == b'/' {
+                self.naming = false;
+                let local = self.name.rsplit(|&c| c == b':').next().unwrap_or(&[]);
+                if self.shared_strings && local == b"si" {
+                    self.count += 1;
+                }
+                if self.shared_strings && local == b"sst" && self.sst.is_none() {
+                    let mut tag = vec![b'<'];
+                    tag.extend_from_slice(&self.name);
+                    tag.push(b);
+                    self.sst = Some(tag);
+                    self.capturing = true;
+                }
+            } else if self.name.len() < 64 {
+                self.name.push(b);
+            }
+        }
+        match b {
+            b'"' | b'\'' => self.state = MeterState::Quoted(b),
+            b'>' => self.end_token(),
+            _ => {}
+        }
+    }
+
+    fn end_token(&mut self) {
+        self.capturing = false;
+        self.state = MeterState::Text;
+        self.token = 0;
+    }
+}
+
+/// Whether a spreadsheet would read `s` as the start of a formula: it begins with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return (OWASP's list) and is not simply a number such as `-5` or `-3.25`; or it
+/// begins with an apostrophe before such a text, so that one apostrophe more keeps it apart from a
+/// neutralised cell.
+fn needs_quote(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => !is_plain_number(s),
+        Some(b'\'') => needs_quote(&s[1..]),
+        _ => false,
+    }
+}
+
+/// Digits with an optional sign, decimal separators and exponent: nothing a formula could call.
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let digits = mantissa.bytes().any(|b| b.is_ascii_digit()) && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    digits && exponent_ok
+}
+
+/// A cell as it goes into a CSV file: text a spreadsheet would run as a formula gets a leading apostrophe
+/// (shown as text, not run); numbers, negative ones included, stay numbers. Every CSV the product writes
+/// goes through this ([`write_csv_record`]).
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    if needs_quote(s) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
+}
+
+/// A cell as it comes back from a CSV file: the apostrophe [`csv_cell`] added is removed again, so an
+/// export edited in a spreadsheet imports unchanged. Any other leading apostrophe stays.
+pub fn restore_cell(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => s,
+    }
+}
+
+/// Writes one CSV record with every cell neutralised by [`csv_cell`].
+pub fn write_csv_record<W: std::io::Write, S: AsRef<str>>(w: &mut csv::Writer<W>, cells: impl IntoIterator<Item = S>) -> csv::Result<()> {
+    w.write_record(cells.into_iter().map(|c| csv_cell(c.as_ref()).into_owned()))
 }
 
 /// A table as a file: a header row of `columns`, then `rows`.
@@ -102,9 +587,9 @@ pub fn write(format: Format, sheet: &str, columns: &[&str], rows: &[Vec<String>]
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(columns).expect("writing to memory");
+            write_csv_record(&mut w, columns).expect("writing to memory");
             for r in rows {
-                w.write_record(r).expect("writing to memory");
+                write_csv_record(&mut w, r).expect("writing to memory");
             }
             w.into_inner().expect("writing to memory")
         }
@@ -134,6 +619,89 @@ fn xlsx(sheet: &str, columns: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     book.save_to_buffer().expect("an XLSX workbook in memory")
 }
 
+/// Hostile files built in code, for the tests of this crate and of the server (which runs the real binary
+/// on them): each breaks one limit above. Not used by the product itself.
+#[doc(hidden)]
+pub mod hostile {
+    use std::io::Write;
+
+    const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
+    const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    pub const SHEET_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
+
+    /// A workbook whose sheet XML is `sheet` (written in pieces, so a huge sheet is never in memory) and
+    /// whose shared strings part is `strings`.
+    pub fn workbook(sheet: &mut dyn Iterator<Item = Vec<u8>>, strings: &str) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1)).large_file(true);
+        for (name, body) in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS), ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/sharedStrings.xml", strings)] {
+            zip.start_file(name, opts).expect("zip in memory");
+            zip.write_all(body.as_bytes()).expect("zip in memory");
+        }
+        zip.start_file("xl/worksheets/sheet1.xml", opts).expect("zip in memory");
+        for piece in sheet {
+            zip.write_all(&piece).expect("zip in memory");
+        }
+        zip.finish().expect("zip in memory").into_inner()
+    }
+
+    fn sheet_of(xml: String) -> Vec<u8> {
+        workbook(&mut std::iter::once(xml.into_bytes()), r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
+    }
+
+    /// One cell, A1, in a sheet declaring A1:XFD1048576 (a dense range of it is 512 GB).
+    pub fn dimension_bomb() -> Vec<u8> {
+        sheet_of(format!(r#"{SHEET_START}<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#))
+    }
+
+    /// Cells at A1 and XFD1048576, no declared size.
+    pub fn far_cell() -> Vec<u8> {
+        sheet_of(format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#))
+    }
+
+    /// A sheet whose XML unpacks to `bytes` (padding between rows), packed to about a thousandth of that.
+    pub fn zip_bomb(bytes: u64) -> Vec<u8> {
+        const PIECE: usize = 1024 * 1024;
+        let head = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row>"#);
+        let pad = std::iter::repeat_n("<row/>".repeat(PIECE / 6).into_bytes(), (bytes as usize).div_ceil(PIECE));
+        let mut pieces = std::iter::once(head.into_bytes()).chain(pad).chain(std::iter::once(b"</sheetData></worksheet>".to_vec()));
+        workbook(&mut pieces, r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
+    }
+
+    /// A shared strings part declaring four billion strings, holding one.
+    pub fn huge_unique_count() -> Vec<u8> {
+        let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#);
+        workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>regency_code</t></si></sst>"#)
+    }
+
+    /// A cell of `bytes` characters in one text run.
+    pub fn long_cell(bytes: usize) -> Vec<u8> {
+        sheet_of(format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row></sheetData></worksheet>"#, "x".repeat(bytes)))
+    }
+
+    /// A header of service units and `rows` rows of one number each: Excel's largest sheet is 1,048,576
+    /// rows.
+    pub fn many_rows(rows: usize) -> Vec<u8> {
+        let head = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row>"#);
+        let body = (0..rows).step_by(10_000).map(move |from| {
+            (from..(from + 10_000).min(rows)).map(|i| format!(r#"<row r="{r}"><c r="A{r}"><v>1</v></c></row>"#, r = i + 2)).collect::<String>().into_bytes()
+        });
+        let mut pieces = std::iter::once(head.into_bytes()).chain(body).chain(std::iter::once(b"</sheetData></worksheet>".to_vec()));
+        workbook(&mut pieces, r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
+    }
+
+    /// A CSV of service units whose every row is wrong in three columns.
+    pub fn bad_rows_csv(rows: usize) -> Vec<u8> {
+        let mut out = b"regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n".to_vec();
+        for _ in 0..rows {
+            out.extend_from_slice(b"99.99,nothing,PAUD,x,y,1800,DP3A\n");
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,7 +711,7 @@ mod tests {
         let rows = vec![vec!["63.10".to_string(), "PAUD \"Melati\", Banjar".to_string(), "4".to_string(), "".to_string()]];
         let bytes = write(Format::Xlsx, "unit", &["regency_code", "name", "total_staff", "latest_certificate_year"], &rows);
         assert!(bytes.starts_with(b"PK\x03\x04"));
-        let text = to_csv_text(&bytes).unwrap();
+        let text = to_csv_text(&bytes, Limits::default()).unwrap();
         let mut r = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), vec!["regency_code", "name", "total_staff", "latest_certificate_year"]);
         let rec = r.records().next().unwrap().unwrap();
@@ -158,10 +726,120 @@ mod tests {
     }
 
     #[test]
+    fn formula_cells_are_neutralised_and_numbers_stay_numbers() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x.example\")", "'=HYPERLINK(\"http://x.example\")"),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("-5", "-5"),
+            ("-3.25", "-3.25"),
+            ("+7", "+7"),
+            ("-1e5", "-1e5"),
+            ("-", "'-"),
+            ("-inf", "'-inf"),
+            ("63.10", "63.10"),
+            ("PAUD Melati", "PAUD Melati"),
+            ("'quoted", "'quoted"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(cell), written, "{cell:?}");
+            assert_eq!(restore_cell(&csv_cell(cell)), cell, "{cell:?} comes back");
+        }
+        let csv = write(Format::Csv, "kegiatan", &["title", "n"], &[vec!["=1+1".into(), "-4".into()]]);
+        assert_eq!(String::from_utf8(csv).unwrap(), "title,n\n'=1+1,-4\n");
+    }
+
+    #[test]
+    fn xlsx_stays_typed_and_a_formula_like_text_comes_back_as_typed() {
+        let bytes = write(Format::Xlsx, "unit", &["name"], &[vec!["=1+1".into()]]);
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&bytes)).unwrap();
+        let range = book.worksheet_range("unit").unwrap();
+        assert_eq!(range.get((1, 0)), Some(&Data::String("=1+1".into())), "a string, not a formula");
+        let text = to_csv_text(&bytes, Limits::default()).unwrap();
+        let rec = csv::Reader::from_reader(text.as_bytes()).records().next().unwrap().unwrap();
+        assert_eq!(restore_cell(&rec[0]), "=1+1");
+    }
+
+    #[test]
+    fn a_declared_size_beyond_the_limits_is_refused_before_reading() {
+        let err = to_csv_text(&hostile::dimension_bomb(), Limits::default()).unwrap_err();
+        assert_eq!(err, SpreadsheetError::DeclaredSize { declared: "A1:XFD1048576".into(), rows: DEFAULT_MAX_ROWS, columns: MAX_COLUMNS });
+    }
+
+    #[test]
+    fn a_cell_beyond_the_limits_is_refused_not_allocated_for() {
+        assert_eq!(to_csv_text(&hostile::far_cell(), Limits::default()), Err(SpreadsheetError::TooManyRows { limit: DEFAULT_MAX_ROWS }));
+        assert_eq!(to_csv_text(&hostile::far_cell(), Limits { max_rows: 2_000_000 }), Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS }));
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_what_it_unpacks_to() {
+        let bomb = hostile::zip_bomb(MAX_UNPACKED_BYTES + 1024 * 1024);
+        assert!(bomb.len() < 5_000_000, "{} bytes packed", bomb.len());
+        let refused = SpreadsheetError::PartTooLarge { part: "xl/worksheets/sheet1.xml".into(), mb: MAX_UNPACKED_BYTES / (1024 * 1024) };
+        assert_eq!(to_csv_text(&bomb, Limits::default()), Err(refused));
+    }
+
+    #[test]
+    fn declared_shared_strings_beyond_the_limit_are_refused() {
+        assert_eq!(to_csv_text(&hostile::huge_unique_count(), Limits::default()), Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS }));
+    }
+
+    #[test]
+    fn a_value_longer_than_the_token_limit_is_refused() {
+        assert!(matches!(to_csv_text(&hostile::long_cell(MAX_XML_TOKEN_BYTES + 1), Limits::default()), Err(SpreadsheetError::LongValue { .. })));
+        assert_eq!(to_csv_text(&hostile::long_cell(10_000), Limits::default()).unwrap().trim_end().len(), 10_000);
+    }
+
+    #[test]
+    fn rows_beyond_the_row_limit_are_refused_in_xlsx_and_csv() {
+        let limits = Limits { max_rows: 3 };
+        assert_eq!(to_csv_text(&hostile::many_rows(3), limits).unwrap().lines().count(), 4);
+        assert_eq!(to_csv_text(&hostile::many_rows(4), limits), Err(SpreadsheetError::TooManyRows { limit: 3 }));
+        assert!(to_csv_text(&hostile::bad_rows_csv(3), limits).is_ok());
+        assert_eq!(to_csv_text(&hostile::bad_rows_csv(4), limits), Err(SpreadsheetError::TooManyRows { limit: 3 }));
+        // A quoted cell spanning lines is one row.
+        assert!(to_csv_text(b"a,b\n\"1\n2\n3\n4\",x\n", limits).is_ok());
+        assert_eq!(to_csv_text(&hostile::many_rows(1_048_575), Limits::default()), Err(SpreadsheetError::TooManyRows { limit: DEFAULT_MAX_ROWS }));
+    }
+
+    #[test]
+    fn xml_tokens_are_measured_as_the_reader_splits_them() {
+        let mut m = XmlMeter::new(true);
+        m.feed(b"<?xml version=\"1.0\"?><!-- <sst uniqueCount=\"1\"> --><x:sst count=\"2\"\n uniqueCount='9000000000'><si><t>a>b</t></si><x:si/><!-- > --><![CDATA[ <> ]]></x:sst>").unwrap();
+        assert_eq!(m.count, 2);
+        let tag = String::from_utf8(m.sst.unwrap()).unwrap();
+        assert_eq!(tag, "<x:sst count=\"2\"\n uniqueCount='9000000000'>", "the first sst tag, not one in a comment");
+        assert_eq!(declared_count(&tag, "uniqueCount"), Some(9_000_000_000));
+        let mut m = XmlMeter::new(false);
+        assert_eq!(m.feed(b"<!DOCTYPE x [<!ENTITY a \"b\">]>"), Err(MeterError::Declaration));
+        // A '>' inside a quoted attribute or a CDATA section does not end the token.
+        let long = format!("<c a=\"{}\">", ">".repeat(MAX_XML_TOKEN_BYTES));
+        assert_eq!(XmlMeter::new(false).feed(long.as_bytes()), Err(MeterError::LongToken));
+        let long = format!("<![CDATA[{}]]>", "<>".repeat(MAX_XML_TOKEN_BYTES / 2));
+        assert_eq!(XmlMeter::new(false).feed(long.as_bytes()), Err(MeterError::LongToken));
+    }
+
+    #[test]
+    fn the_workbook_must_be_where_excel_puts_it() {
+        let rels = "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"/xl/worksheets/wb.xml\"/></Relationships>";
+        assert_eq!(office_document(rels).as_deref(), Some("xl/worksheets/wb.xml"));
+        assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "uniqueCount"), Some(3));
+        assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "count"), Some(5));
+        assert_eq!(declared_count("<sst xmlns=\"x\" count=\"&#53;\">", "count"), Some(u64::MAX), "not a plain number: refused");
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(16_383), "XFD");
+    }
+
+    #[test]
     fn binary_that_is_not_a_workbook_is_refused() {
-        assert_eq!(to_csv_text(b""), Err(SpreadsheetError::Empty));
-        assert_eq!(to_csv_text(&[0xff, 0xfe, 0x00, 0x41]), Err(SpreadsheetError::NotASpreadsheet));
-        assert!(matches!(to_csv_text(b"PK\x03\x04garbage"), Err(SpreadsheetError::Workbook(_))));
-        assert_eq!(to_csv_text(b"a,b\n1,2\n").unwrap(), "a,b\n1,2\n");
+        assert_eq!(to_csv_text(b"", Limits::default()), Err(SpreadsheetError::Empty));
+        assert_eq!(to_csv_text(&[0xff, 0xfe, 0x00, 0x41], Limits::default()), Err(SpreadsheetError::NotASpreadsheet));
+        assert!(matches!(to_csv_text(b"PK\x03\x04garbage", Limits::default()), Err(SpreadsheetError::Workbook(_))));
+        assert_eq!(to_csv_text(b"a,b\n1,2\n", Limits::default()).unwrap(), "a,b\n1,2\n");
     }
 }

@@ -26,6 +26,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where evidence documents are kept (a local folder, or S3-compatible storage).
     pub storage: crate::evaluation::files::Storage,
+    /// Rows per imported file and drafts per user (`--import-max-rows`, `--import-max-drafts`).
+    pub import: crate::import::ImportLimits,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             leptos_options,
             secure_cookies: false,
             storage,
+            import: crate::import::ImportLimits::default(),
         })
     }
 

@@ -20,6 +20,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         state = state.with_targets(targets);
     }
     state.secure_cookies = args.secure_cookies;
+    state.import = args.import_limits.into();
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
         let storage = app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
         state = state.with_storage(storage);
@@ -39,17 +40,24 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
 
 pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let lang = Lang::parse(&args.lang).context("--lang must be id or en")?;
-    let bytes = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
-    let text = app::spreadsheet::to_csv_text(&bytes).with_context(|| format!("could not read {}", args.file.display()))?;
+    // Read no more than an upload may hold: the same limits as the web form.
+    let mut bytes = Vec::new();
+    std::fs::File::open(&args.file)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, import::MAX_UPLOAD_BYTES as u64 + 1), &mut bytes))
+        .with_context(|| format!("could not read {}", args.file.display()))?;
+    if bytes.len() > import::MAX_UPLOAD_BYTES {
+        anyhow::bail!("{}: the file is larger than {} MB; nothing was imported", args.file.display(), import::MAX_UPLOAD_BYTES / 1_000_000);
+    }
+    let limits = app::spreadsheet::Limits { max_rows: args.import_max_rows };
+    let text = app::spreadsheet::to_csv_text(&bytes, limits).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
+    drop(bytes);
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     let checking = std::time::Instant::now();
     let parsed = match import::parse(&text, &state.regions, &state.bands, lang) {
         Ok(p) => p,
         Err(ImportError::Rows(errors)) => {
-            for e in &errors {
-                eprintln!("{}: {e}", args.file.display());
-            }
-            anyhow::bail!("{} error(s) in {}; nothing was imported", errors.len(), args.file.display());
+            print_row_errors(&args.file, &errors);
+            anyhow::bail!("{} error(s) in {}; nothing was imported", errors.total(), args.file.display());
         }
         Err(e) => anyhow::bail!("{}: {e}; nothing was imported", args.file.display()),
     };
@@ -70,15 +78,23 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
             Ok(())
         }
         Err(ImportError::Rows(errors)) => {
-            for e in &errors {
-                eprintln!("{}: {e}", args.file.display());
-            }
-            anyhow::bail!("{} error(s); nothing was imported", errors.len())
+            print_row_errors(&args.file, &errors);
+            anyhow::bail!("{} error(s); nothing was imported", errors.total())
         }
         Err(e) => {
             tracing::error!(error = ?e, "import failed");
             anyhow::bail!("{e}")
         }
+    }
+}
+
+/// The first errors of a file, one a line, and how many more there are.
+fn print_row_errors(file: &std::path::Path, errors: &import::RowErrors) {
+    for e in errors.iter() {
+        eprintln!("{}: {e}", file.display());
+    }
+    if errors.more() > 0 {
+        eprintln!("{}: … and {} more error(s)", file.display(), errors.more());
     }
 }
 

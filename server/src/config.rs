@@ -91,11 +91,49 @@ pub struct ServeArgs {
     /// the SQLite database file (`data/bukti`).
     #[arg(long, env = "PANTAU_STORAGE")]
     pub storage: Option<String>,
+
+    #[command(flatten)]
+    pub import_limits: ImportLimitArgs,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None, secure_cookies: false, storage: None }
+        Self {
+            addr: "127.0.0.1:3000".parse().expect("valid default address"),
+            targets: None,
+            secure_cookies: false,
+            storage: None,
+            import_limits: ImportLimitArgs::default(),
+        }
+    }
+}
+
+// Limits of spreadsheet imports (issue 11, slice A).
+
+/// How much one import may ask of the server: rows per file (web and `pantau-kla import`) and drafts per
+/// user (checked files waiting for confirmation, kept an hour).
+#[derive(Debug, Args, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimitArgs {
+    /// Most data rows in one imported file (CSV or XLSX); a larger file is refused with a message naming
+    /// the limit. The benchmark imports 100,000.
+    #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = app::spreadsheet::DEFAULT_MAX_ROWS)]
+    pub import_max_rows: usize,
+
+    /// Most checked files one user may leave waiting for confirmation; the upload page says so when hit.
+    #[arg(long, env = "PANTAU_IMPORT_MAX_DRAFTS", default_value_t = app::import::DEFAULT_MAX_DRAFTS)]
+    pub import_max_drafts: usize,
+}
+
+impl Default for ImportLimitArgs {
+    fn default() -> Self {
+        let d = app::import::ImportLimits::default();
+        Self { import_max_rows: d.max_rows, import_max_drafts: d.max_drafts }
+    }
+}
+
+impl From<ImportLimitArgs> for app::import::ImportLimits {
+    fn from(a: ImportLimitArgs) -> Self {
+        Self { max_rows: a.import_max_rows, max_drafts: a.import_max_drafts }
     }
 }
 
@@ -190,6 +228,9 @@ pub struct ImportArgs {
     /// Language of the error messages: id or en.
     #[arg(long, default_value = "id")]
     pub lang: String,
+    /// Most data rows in the file (as `serve --import-max-rows`).
+    #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = app::spreadsheet::DEFAULT_MAX_ROWS)]
+    pub import_max_rows: usize,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -262,6 +303,19 @@ mod tests {
         let Some(Command::User(UserCommand::Add(a))) = cli.command else { panic!("user add") };
         assert_eq!((a.username.as_str(), a.role.as_str(), a.region.as_deref(), a.password_stdin), ("rina", "regency", Some("63.10"), true));
         assert!(Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "admin", "--password", "x"]).is_err());
+    }
+
+    #[test]
+    fn import_limits_default_and_parse_for_serve_and_import() {
+        let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!(args.import_limits, ImportLimitArgs { import_max_rows: 100_000, import_max_drafts: 5 });
+        let cli = Cli::try_parse_from(["pantau-kla", "serve", "--import-max-rows", "500", "--import-max-drafts", "2"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!(app::import::ImportLimits::from(args.import_limits), app::import::ImportLimits { max_rows: 500, max_drafts: 2 });
+        let cli = Cli::try_parse_from(["pantau-kla", "import", "f.csv", "--import-max-rows", "7"]).unwrap();
+        let Some(Command::Import(args)) = cli.command else { panic!("import") };
+        assert_eq!(args.import_max_rows, 7);
     }
 
     #[test]

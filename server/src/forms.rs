@@ -441,7 +441,7 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return render(&state, parts, Submitted::default().error("file", tr(lang, "import.no_file")), Some(StatusCode::UNPROCESSABLE_ENTITY)).await;
     };
-    let text = match spreadsheet::to_csv_text(&bytes) {
+    let text = match spreadsheet::to_csv_text(&bytes, spreadsheet::Limits { max_rows: state.import.max_rows }) {
         Ok(text) => text,
         Err(e) => {
             let outcome = PreviewOutcome::Refused(spreadsheet_message(&e, lang));
@@ -454,7 +454,11 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
     };
     if let PreviewOutcome::Ready { draft, .. } = &mut outcome {
         match store_draft(&state, s.user.id, &file_name, &text).await {
-            Ok(id) => *draft = id,
+            Ok(Some(id)) => *draft = id,
+            Ok(None) => {
+                let msg = trf(lang, "limits_import.too_many_drafts", &[("n", state.import.max_drafts.to_string()), ("minutes", (DRAFT_SECONDS / 60).to_string())]);
+                return render(&state, parts, Submitted::default().error("file", msg), Some(StatusCode::TOO_MANY_REQUESTS)).await;
+            }
             Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
         }
     }
@@ -480,20 +484,16 @@ async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
     let outside = import::out_of_scope_rows(text, s.user.role, lang);
     let parsed = match parsed {
         Ok(p) => p,
-        Err(ImportError::Rows(mut errors)) => {
-            errors.extend(outside);
-            errors.sort_by_key(|e| e.row);
-            return Ok((PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors }, None));
+        Err(ImportError::Rows(errors)) => {
+            return Ok((PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors: errors.merge(outside) }, None));
         }
         Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
     };
     if parsed.is_empty() {
         return Ok((PreviewOutcome::Refused(tr(lang, "import.empty")), None));
     }
-    let mut outside = outside;
-    outside.extend(import::out_of_scope(&parsed, s.user.role, lang));
-    outside.sort_by_key(|e| e.row);
-    outside.dedup();
+    // Both lists name the same rows here (every row parsed): one of them is enough.
+    let outside = if outside.is_empty() { import::out_of_scope(&parsed, s.user.role, lang) } else { outside };
     if !outside.is_empty() {
         return Ok((PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside }, None));
     }
@@ -515,6 +515,19 @@ fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String 
         E::NotASpreadsheet => tr(lang, "import.not_spreadsheet"),
         E::Workbook(detail) => trf(lang, "import.bad_workbook", &[("detail", detail.clone())]),
         E::NoSheet => trf(lang, "import.bad_workbook", &[("detail", String::new())]),
+        E::TooManyRows { limit } => trf(lang, "limits_import.too_many_rows", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::TooManyColumns { limit } => trf(lang, "limits_import.too_many_columns", &[("limit", limit.to_string())]),
+        E::DeclaredSize { declared, rows, columns } => trf(
+            lang,
+            "limits_import.declared_size",
+            &[("declared", declared.clone()), ("rows", app::format::int(*rows as i64, lang)), ("columns", columns.to_string())],
+        ),
+        E::TextTooLarge { mb } => trf(lang, "limits_import.text_too_large", &[("mb", mb.to_string())]),
+        E::TooManyParts { limit } => trf(lang, "limits_import.too_many_parts", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::PartTooLarge { part, mb } => trf(lang, "limits_import.part_too_large", &[("part", part.clone()), ("mb", mb.to_string())]),
+        E::UnpackedTooLarge { mb } => trf(lang, "limits_import.unpacked_too_large", &[("mb", mb.to_string())]),
+        E::TooManyStrings { limit } => trf(lang, "limits_import.too_many_strings", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::LongValue { part, kb } => trf(lang, "limits_import.long_value", &[("part", part.clone()), ("kb", app::format::int(*kb as i64, lang))]),
     }
 }
 
@@ -528,19 +541,27 @@ fn import_message(e: &ImportError, lang: Lang) -> String {
     }
 }
 
-async fn store_draft(state: &AppState, user_id: i64, file_name: &str, text: &str) -> Result<String, sqlx::Error> {
+/// Keeps a checked file until it is confirmed, after sweeping expired drafts; `None` when the user already
+/// has as many live drafts as allowed (`--import-max-drafts`), so one user cannot fill the database.
+async fn store_draft(state: &AppState, user_id: i64, file_name: &str, text: &str) -> Result<Option<String>, sqlx::Error> {
     let id = auth::random_token();
     let now = auth::now();
     sqlx::query("delete from import_drafts where created_at < $1").bind(now - DRAFT_SECONDS).execute(&state.pool).await?;
-    sqlx::query("insert into import_drafts (id, user_id, created_at, file_name, content) values ($1, $2, $3, $4, $5)")
-        .bind(&id)
-        .bind(user_id)
-        .bind(now)
-        .bind(file_name)
-        .bind(text)
-        .execute(&state.pool)
-        .await?;
-    Ok(id)
+    // One statement, so the count and the insert see the same drafts.
+    let stored = sqlx::query(
+        "insert into import_drafts (id, user_id, created_at, file_name, content) \
+         select $1, $2, $3, $4, $5 where (select count(*) from import_drafts where user_id = $2 and created_at >= $6) < $7",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(now)
+    .bind(file_name)
+    .bind(text)
+    .bind(now - DRAFT_SECONDS)
+    .bind(i64::try_from(state.import.max_drafts).unwrap_or(i64::MAX))
+    .execute(&state.pool)
+    .await?;
+    Ok((stored.rows_affected() == 1).then_some(id))
 }
 
 async fn import_confirm(State(state): State<AppState>, req: Request) -> Response {

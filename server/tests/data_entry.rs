@@ -339,7 +339,7 @@ on_both_engines!(spreadsheet_imports_are_previewed_and_all_or_nothing, |app: Tes
         let res = app.client.get(format!("{}/kelola/ekspor/unit.xlsx", app.base)).header("cookie", &rina.cookie).send().await.unwrap();
         res.bytes().await.unwrap().to_vec()
     };
-    let text = app::spreadsheet::to_csv_text(&export).unwrap();
+    let text = app::spreadsheet::to_csv_text(&export, app::spreadsheet::Limits::default()).unwrap();
     assert!(text.contains("63.10,paud,PAUD Melati,4,2,2025,DP3A"), "{text}");
     // A duplicate of a stored predicate record rolls back the whole file.
     let preds = |rows: &[&str]| {

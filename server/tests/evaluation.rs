@@ -373,6 +373,8 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
     assert_eq!(upload(&dp3a, 2, a, "foto.png", png.clone(), "").await.0, 303);
     let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event.to_string())]).await.0, 303);
+    // A title typed as a formula must not run in the spreadsheet of whoever opens the pack's CSV.
+    sqlx::query("update training_events set title = '=' || title where id = $1").bind(event).execute(&app.state.pool).await.unwrap();
 
     let res = app.client.get(format!("{}/kelola/paket/2025/63.10", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
@@ -396,7 +398,7 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
     assert_eq!(index.matches("<section>").count(), 25, "a cover page and one page per indicator");
     assert!(index.contains(&sk_path) && index.contains("Pelatihan KHA bagi tenaga kesehatan"));
     let data = String::from_utf8(read(&mut zip, "data-pantau-kla.csv")).unwrap();
-    assert!(data.contains("2.c,training_event") && data.contains("Pelatihan KHA bagi tenaga kesehatan"));
+    assert!(data.contains("2.c,training_event") && data.contains("'=Pelatihan KHA bagi tenaga kesehatan"), "{data}");
 
     // An object lost from the store leaves the rest of the pack intact and is named on the cover.
     let key: String = sqlx::query_scalar("select object_key from evidence_files where file_name = 'foto.png'").fetch_one(&app.state.pool).await.unwrap();

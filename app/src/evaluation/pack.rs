@@ -112,11 +112,12 @@ pub async fn build(storage: &Storage, sheet: &Sheet, bands: &crate::domain::Pred
         let mut missing = Vec::new();
         if !sheet.links.is_empty() {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["item", "entity", "record_id", "label"]).map_err(std::io::Error::other)?;
+            crate::spreadsheet::write_csv_record(&mut w, ["item", "entity", "record_id", "label"]).map_err(std::io::Error::other)?;
             for l in &sheet.links {
                 let code = sheet.instrument.item(l.item_id).map(|(_, it)| it.code.clone()).unwrap_or_default();
                 let label = record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map(|(_, _, s)| s.clone()).unwrap_or_default();
-                w.write_record([code, l.entity.clone(), l.record_id.to_string(), label]).map_err(std::io::Error::other)?;
+                // The label is a record's title, typed by a regency: neutralised like every CSV cell.
+                crate::spreadsheet::write_csv_record(&mut w, [code, l.entity.clone(), l.record_id.to_string(), label]).map_err(std::io::Error::other)?;
             }
             zip.start_file("data-pantau-kla.csv", deflated)?;
             zip.write_all(&w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?)?;

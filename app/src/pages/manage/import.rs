@@ -5,7 +5,7 @@
 use super::{CsrfField, ErrorSummary, manage_crumbs, session, submitted};
 use crate::components::{ErrorPage, Layout};
 use crate::i18n::{Lang, tr, trf, use_lang};
-use crate::import::RowError;
+use crate::import::RowErrors;
 use crate::records::Entity;
 use leptos::prelude::*;
 
@@ -23,19 +23,21 @@ pub struct ImportPreview {
 pub enum PreviewOutcome {
     /// The file is refused as a whole (unreadable, unknown header); the message says why.
     Refused(String),
-    /// Some rows are wrong: each with row, column and reason. Nothing is written.
-    RowErrors { entity: Entity, rows: usize, errors: Vec<RowError> },
+    /// Some rows are wrong: each with row, column and reason (the first
+    /// [`crate::import::MAX_ROW_ERRORS`], and the count of the rest). Nothing is written.
+    RowErrors { entity: Entity, rows: usize, errors: RowErrors },
     /// Every row is valid: the draft to confirm, and the first rows.
     Ready { draft: String, entity: Entity, rows: usize, columns: Vec<String>, sample: Vec<Vec<String>> },
 }
 
 fn upload_form(lang: Lang) -> impl IntoView {
+    let max_rows = use_context::<crate::AppState>().map(|s| s.import.max_rows).unwrap_or(crate::spreadsheet::DEFAULT_MAX_ROWS);
     view! {
         <form class="entry" method="post" action="/kelola/impor" enctype="multipart/form-data">
             <CsrfField/>
             <div class="field">
                 <label for="f-file">{tr(lang, "import.file")}</label>
-                <p class="hint" id="h-file">{trf(lang, "import.file_hint", &[("mb", (crate::import::MAX_UPLOAD_BYTES / 1_000_000).to_string())])}</p>
+                <p class="hint" id="h-file">{trf(lang, "import.file_hint", &[("mb", (crate::import::MAX_UPLOAD_BYTES / 1_000_000).to_string()), ("rows", crate::format::int(max_rows as i64, lang))])}</p>
                 <input id="f-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-describedby="h-file"/>
             </div>
             <button type="submit">{tr(lang, "import.check")}</button>
@@ -93,7 +95,7 @@ pub fn ImportPage() -> impl IntoView {
             }
             .into_any(),
             PreviewOutcome::RowErrors { entity, rows, errors } => {
-                let n = errors.len();
+                let (n, more) = (errors.total(), errors.more());
                 view! {
                     <div class="error-summary" role="alert" id="kesalahan">
                         <h2>{trf(lang, "import.row_errors", &[("file", p.file_name.clone()), ("n", n.to_string()), ("rows", rows.to_string())])}</h2>
@@ -108,12 +110,13 @@ pub fn ImportPage() -> impl IntoView {
                                 <th scope="col">{tr(lang, "import.reason")}</th>
                             </tr></thead>
                             <tbody>
-                                {errors.into_iter().map(|e| view! {
+                                {errors.into_vec().into_iter().map(|e| view! {
                                     <tr><th scope="row">{e.row}</th><td><code>{e.column}</code></td><td>{e.message}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                     </div>
+                    {(more > 0).then(|| view! { <p class="more-errors">{trf(lang, "limits_import.more_errors", &[("n", more.to_string())])}</p> })}
                     {upload_form(lang)}
                 }
                 .into_any()
