@@ -264,7 +264,15 @@ async fn review(State(state): State<AppState>, Path((year, code, no)): Path<(Str
 async fn links(State(state): State<AppState>, Path((year, code, no)): Path<(String, String, String)>, req: Request) -> Response {
     // Checkboxes repeat their name: read the raw pairs as well as the map.
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 256 * 1024).await.unwrap_or_default();
+    let bytes = match axum::body::to_bytes(body, crate::forms::FORM_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            if crate::forms::over_limit(e) {
+                return crate::forms::form_too_large(&state, parts).await;
+            }
+            Default::default()
+        }
+    };
     let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
     let chosen: Vec<i64> = pairs.iter().filter(|(k, _)| k == "record").filter_map(|(_, v)| v.parse().ok()).collect();
     let req = Request::from_parts(parts, Body::from(bytes));
@@ -457,11 +465,14 @@ async fn file_action(state: AppState, id: i64, req: Request, public_toggle: bool
         Ok(y) => y,
         Err(e) => return save_failed(&state, parts, form, e).await,
     };
-    let number = sqlx::query_scalar::<_, i64>("select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1")
+    let number = match sqlx::query_scalar::<_, i64>("select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1")
         .bind(f.item_id)
         .fetch_one(&state.pool)
         .await
-        .unwrap_or(1);
+    {
+        Ok(n) => n,
+        Err(e) => return save_failed(&state, parts, form, e).await,
+    };
     let page = format!("{}/{number}", sheet_path(year, sub.regency));
     let actor = Actor::user(&session_of(&parts).expect("checked above").user);
     let mut removed = None;
