@@ -26,6 +26,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where evidence documents are kept (a local folder, or S3-compatible storage).
     pub storage: crate::evaluation::files::Storage,
+    /// The most bytes of evidence documents one regency may keep, all cycles together
+    /// (`--evidence-quota-bytes`).
+    pub evidence_quota_bytes: i64,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             leptos_options,
             secure_cookies: false,
             storage,
+            evidence_quota_bytes: crate::evaluation::files::DEFAULT_QUOTA_BYTES,
         })
     }
 

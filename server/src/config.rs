@@ -91,11 +91,22 @@ pub struct ServeArgs {
     /// the SQLite database file (`data/bukti`).
     #[arg(long, env = "PANTAU_STORAGE")]
     pub storage: Option<String>,
+
+    /// The most bytes of evidence documents one regency may keep, all evaluation cycles together; an
+    /// upload beyond it is refused with a message and nothing stored. Default 2 GiB (2147483648).
+    #[arg(long, env = "PANTAU_EVIDENCE_QUOTA_BYTES", default_value_t = app::evaluation::files::DEFAULT_QUOTA_BYTES, value_parser = clap::value_parser!(i64).range(0..))]
+    pub evidence_quota_bytes: i64,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None, secure_cookies: false, storage: None }
+        Self {
+            addr: "127.0.0.1:3000".parse().expect("valid default address"),
+            targets: None,
+            secure_cookies: false,
+            storage: None,
+            evidence_quota_bytes: app::evaluation::files::DEFAULT_QUOTA_BYTES,
+        }
     }
 }
 

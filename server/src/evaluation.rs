@@ -405,18 +405,36 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
         tracing::error!(error = %e, "storing an evidence file failed");
         return finish_with(&state, parts, &page, form, refuse("file", "eval.err_storage"), String::new()).await;
     }
+    // The quota is checked inside the write, the new file counted, with the sheet locked by
+    // `submission_for`; over it, the transaction is dropped (rolled back) and the object removed below.
+    let mut over_quota = None;
     let result = async {
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::add_file(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, doc_year, &file, Some(t.user_id)).await?;
+        let used = sheet::evidence_bytes(&mut tx, t.regency).await?;
+        if used > state.evidence_quota_bytes {
+            over_quota = Some(used - file.size_bytes);
+            return Ok(());
+        }
         tx.commit().await?;
         Ok(())
     }
     .await;
-    if result.is_err()
+    if (result.is_err() || over_quota.is_some())
         && let Err(e) = state.storage.delete(&key).await
     {
         tracing::error!(error = %e, key = %key, "could not remove the object of a refused upload");
+    }
+    if let Some(used) = over_quota {
+        tracing::info!(regency = %t.regency, used, quota = state.evidence_quota_bytes, "evidence upload refused: quota reached");
+        let h = files::human_bytes;
+        let msg = app::i18n::trf(
+            lang,
+            "limits_rules.evidence_quota",
+            &[("quota", h(state.evidence_quota_bytes)), ("used", h(used)), ("size", h(file.size_bytes))],
+        );
+        return refused_at(&state, parts, &page, Submitted::new(form).error("file", msg), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     finish_with(&state, parts, &page, form, result, format!("{page}?pesan=diunggah#butir-{item}")).await
 }

@@ -12,6 +12,22 @@ use std::sync::Arc;
 
 /// The largest evidence document accepted.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// The default evidence quota of a regency, all cycles together: 2 GiB, about a hundred documents at the
+/// largest size for each of the instrument's items, far beyond a real self-assessment, while one regency
+/// cannot fill the store that every regency shares.
+pub const DEFAULT_QUOTA_BYTES: i64 = 2 * 1024 * 1024 * 1024;
+
+/// Bytes in binary units for messages: `512 B`, `20 MB`, `1.5 GB`.
+pub fn human_bytes(n: i64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || v >= 10.0 || v.fract() == 0.0 { format!("{} {}", v.round() as i64, UNITS[unit]) } else { format!("{:.1} {}", v, UNITS[unit]) }
+}
 
 /// The kinds of document accepted as evidence: PDF, images, spreadsheets and Word documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,6 +279,14 @@ mod tests {
         assert_eq!(clean_name("../../etc/SK Gugus Tugas.pdf", Kind::Pdf), "SK Gugus Tugas.pdf");
         assert_eq!(clean_name("C:\\x\\foto.exe", Kind::Jpeg), "foto.jpg");
         assert_eq!(clean_name("", Kind::Png), "dokumen.png");
+    }
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(20 * 1024 * 1024), "20 MB");
+        assert_eq!(human_bytes(DEFAULT_QUOTA_BYTES), "2 GB");
+        assert_eq!(human_bytes(1536 * 1024), "1.5 MB");
     }
 
     #[test]

@@ -548,6 +548,18 @@ pub fn parse_doc_year(text: &str, cycle: &Cycle) -> Result<Option<i64>, Refusal>
     }
 }
 
+/// The bytes of evidence documents a regency keeps, all cycles together (what its quota counts).
+pub async fn evidence_bytes(conn: &mut AnyConnection, regency: RegionCode) -> Result<i64, sqlx::Error> {
+    // Cast: PostgreSQL's sum of a bigint is a numeric, which the `Any` driver cannot read.
+    sqlx::query_scalar(
+        "select cast(coalesce(sum(f.size_bytes), 0) as bigint) from evidence_files f join evidence e on e.id = f.evidence_id
+         join submissions s on s.id = e.submission_id where s.regency_code = $1",
+    )
+    .bind(regency.to_string())
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// Records an uploaded document (already in the store) for an item; the item becomes `uploaded`.
 pub async fn add_file(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, doc_year: Option<i64>, file: &NewFile, user_id: Option<i64>) -> Result<i64, EvalError> {
     check_regency_may_edit(side, sub)?;
