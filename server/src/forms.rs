@@ -634,7 +634,10 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
     let first_region = parsed.regions().first().map(|(_, r)| *r);
     match import::write(&state.pool, &state.regions, &parsed, &Actor::user(&s.user), Via::Import, false, lang, |_| {}).await {
         Ok(n) => {
-            let _ = sqlx::query("delete from import_drafts where id = $1").bind(&draft_id).execute(&state.pool).await;
+            // The import is committed; a draft left behind could be confirmed twice, so a failure is logged.
+            if let Err(e) = sqlx::query("delete from import_drafts where id = $1").bind(&draft_id).execute(&state.pool).await {
+                tracing::error!(error = %e, "removing a confirmed import draft failed");
+            }
             let region = first_region.or(s.user.role.region()).map(|r| r.to_string()).unwrap_or_default();
             see_other(&format!("/kelola?wilayah={region}&pesan=diimpor&n={n}"))
         }

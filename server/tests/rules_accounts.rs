@@ -262,6 +262,7 @@ async fn quota_is_enforced(app: TestApp) {
     let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
     let a = item_id(&app, "2.a").await;
     assert_eq!(upload(&dp3a, 2, a, "satu.pdf", pdf("satu", 600)).await.0, 303);
+    assert!(dp3a.get(&format!("{SHEET}/2")).await.1.contains("Kuota dokumen bukti terpakai: 600 B dari 1000 B."), "the form shows the quota in use");
     let (status, html) = upload(&dp3a, 2, a, "dua.pdf", pdf("dua", 600)).await;
     assert_eq!(status, 422);
     assert!(html.contains("Kuota dokumen bukti kabupaten/kota ini (1000 B) sudah terpakai 600 B; berkas ini (600 B) tidak muat"), "the quota is named");
