@@ -29,6 +29,9 @@ pub struct AppState {
     /// The most bytes of evidence documents one regency may keep, all cycles together
     /// (`--evidence-quota-bytes`).
     pub evidence_quota_bytes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`); empty: the peer
+    /// address is the client.
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
             secure_cookies: false,
             storage,
             evidence_quota_bytes: crate::evaluation::files::DEFAULT_QUOTA_BYTES,
+            trusted_proxies: Arc::new(Vec::new()),
         })
     }
 

@@ -129,6 +129,52 @@ on_both_engines!(a_guesser_is_slowed_without_locking_the_officer_out, |app: Test
     assert_eq!(sign_in_from(&app, &officer, "rina", PASSWORD, "/kelola").await.status().as_u16(), 303);
 });
 
+async fn sign_in_via_proxy(app: &TestApp, forwarded_for: &str, password: &str) -> u16 {
+    let res = app.client.get(format!("{}/masuk", app.base)).send().await.unwrap();
+    let anon = cookie_value(&set_cookie(&res, "kla_csrf").unwrap());
+    let csrf = csrf_in(&res.text().await.unwrap());
+    let form = [("csrf", csrf.as_str()), ("username", "rina"), ("password", password), ("kembali", "/kelola")];
+    let res = app.client.post(format!("{}/masuk", app.base)).header("cookie", anon).header("x-forwarded-for", forwarded_for).form(&form).send().await.unwrap();
+    res.status().as_u16()
+}
+
+/// Behind a trusted proxy the throttle counts each client apart; without one, a made-up `X-Forwarded-For`
+/// does not let a guesser pass for someone new.
+async fn throttling_behind_a_proxy(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |mut s| {
+        s.trusted_proxies = std::sync::Arc::new(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+        s
+    })
+    .await
+    else {
+        return;
+    };
+    add_user(&app, "rina", "regency", Some("63.10")).await;
+    for _ in 0..app::auth::FREE_FAILURES_PER_PAIR {
+        assert_eq!(sign_in_via_proxy(&app, "203.0.113.9", "bukan-kata-sandi").await, 401);
+    }
+    assert_eq!(sign_in_via_proxy(&app, "203.0.113.9", PASSWORD).await, 429);
+    assert_eq!(sign_in_via_proxy(&app, "1.2.3.4, 203.0.113.9", PASSWORD).await, 429, "a made-up hop further left changes nothing");
+    assert_eq!(sign_in_via_proxy(&app, "198.51.100.7", PASSWORD).await, 303, "the officer behind the same proxy signs in");
+
+    let Some(direct) = TestApp::spawn(engine).await else { return };
+    add_user(&direct, "rina", "regency", Some("63.10")).await;
+    for i in 0..app::auth::FREE_FAILURES_PER_PAIR {
+        assert_eq!(sign_in_via_proxy(&direct, &format!("203.0.113.{i}"), "bukan-kata-sandi").await, 401);
+    }
+    assert_eq!(sign_in_via_proxy(&direct, "198.51.100.99", PASSWORD).await, 429, "no proxy trusted: the header is ignored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_behind_a_proxy_sqlite() {
+    throttling_behind_a_proxy(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_behind_a_proxy_postgres() {
+    throttling_behind_a_proxy(Engine::Postgres).await;
+}
+
 on_both_engines!(current_password_guesses_are_throttled, |app: TestApp| async move {
     add_user(&app, "rina", "regency", Some("63.10")).await;
     let rina = sign_in(&app, "rina").await;
