@@ -383,6 +383,22 @@ mod tests {
     }
 
     #[test]
+    fn imports_apply_the_same_area_rule() {
+        use crate::import::{ImportError, TRAINING_COLUMNS, parse};
+        let reg = crate::db::RegionRegistry::from_regions(crate::db::regions::bundled().unwrap());
+        let header = TRAINING_COLUMNS.join(",");
+        let row = |by_regency: &str| format!("63,Bimtek KHA,bimtek,2025-03-11,2025-03-13,Banjarbaru,luring,600,0,10,{by_regency},,,,,");
+        let ok = format!("{header}\n{}\n", row("63.10:100; 63.72:50"));
+        assert!(parse(&ok, &reg, &crate::domain::PredicateBands::published(), crate::i18n::Lang::Id).is_ok());
+        let bad = format!("{header}\n{}\n", row("63.10:100; 35.07:500"));
+        let Err(ImportError::Rows(errs)) = parse(&bad, &reg, &crate::domain::PredicateBands::published(), crate::i18n::Lang::Id) else {
+            panic!("the row is refused")
+        };
+        assert_eq!((errs[0].row, errs[0].column.as_str()), (2, "participants_by_regency"));
+        assert!(errs[0].message.contains("35.07 di luar wilayah penyelenggara"), "{}", errs[0].message);
+    }
+
+    #[test]
     fn test_scores_stay_within_0_to_100() {
         let mut i = bimtek();
         i.post_test_mean = "120".into();
