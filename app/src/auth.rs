@@ -14,10 +14,26 @@ pub const SESSION_COOKIE: &str = "kla_sesi";
 pub const ANON_CSRF_COOKIE: &str = "kla_csrf";
 /// How long a session lasts from sign-in.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// The rate-limit window and how many failed sign-ins it allows per user name and per client address.
+/// The window of the per-address cap: at most [`MAX_FAILURES_PER_CLIENT`] failures from one address, whatever
+/// the user names, within it.
 pub const ATTEMPT_WINDOW_SECONDS: i64 = 15 * 60;
-pub const MAX_FAILURES_PER_USER: i64 = 5;
 pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+/// Failures one (user name, address) pair may make before each further try must wait; counted since the
+/// pair's last success, over [`ATTEMPT_RETENTION_SECONDS`]. Another address is not slowed by them, so a
+/// guesser cannot lock the officer out.
+pub const FREE_FAILURES_PER_PAIR: i64 = 5;
+/// The wait after the free failures, doubled by each further failure, up to [`MAX_DELAY_SECONDS`].
+pub const FIRST_DELAY_SECONDS: i64 = 60;
+pub const MAX_DELAY_SECONDS: i64 = 60 * 60;
+/// Failures for one user name from all addresses together within [`ATTEMPT_WINDOW_SECONDS`] after which only
+/// an address that user signed in from within [`ATTEMPT_RETENTION_SECONDS`] may still try: stops a guesser
+/// spread over many addresses without locking the officer out of a known one.
+pub const MAX_FAILURES_PER_USER_ALL_CLIENTS: i64 = 100;
+/// How long attempts are kept.
+pub const ATTEMPT_RETENTION_SECONDS: i64 = 24 * 60 * 60;
+/// Current-password guesses on the password page are throttled as sign-ins are, under this prefix to the
+/// user name (`:` never occurs in a user name).
+pub const PASSWORD_PAGE_SCOPE: &str = "sandi:";
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -111,10 +127,33 @@ pub struct AnonCsrf(pub String);
 // Passwords and tokens
 
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes) into a PHC string. Slow on
-/// purpose: call it from a blocking task.
+/// purpose: call it from a blocking task ([`hash_in_background`]).
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default parameters").to_string()
+}
+
+/// The hashing or checking task failed (it panicked or was cancelled): an error, never an empty hash.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing task failed: {0}")]
+pub struct HashTaskFailed(String);
+
+/// [`hash_password`] on a blocking thread.
+pub async fn hash_in_background(password: String) -> Result<String, HashTaskFailed> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| HashTaskFailed(e.to_string()))
+}
+
+/// [`verify_password`] on a blocking thread.
+pub async fn verify_in_background(password: String, phc: String) -> Result<bool, HashTaskFailed> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await.map_err(|e| HashTaskFailed(e.to_string()))
+}
+
+/// Refuses to store anything but a PHC string (an empty hash, say, from a failed task).
+fn check_phc(phc: &str) -> Result<(), sqlx::Error> {
+    match PasswordHash::new(phc) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(sqlx::Error::InvalidArgument("refusing to store a password hash that is not a PHC string".into())),
+    }
 }
 
 /// Whether `password` matches the stored PHC string (a malformed hash never matches).
@@ -199,6 +238,7 @@ pub fn normalise_username(name: &str) -> Result<String, UserError> {
 
 /// Creates an account (the password already checked and hashed) and returns its id.
 pub async fn insert_user(conn: &mut AnyConnection, username: &str, display_name: &str, password_hash: &str, role: Role) -> Result<i64, UserError> {
+    check_phc(password_hash)?;
     let taken: Option<i64> = sqlx::query_scalar("select id from users where username = $1").bind(username).fetch_optional(&mut *conn).await?;
     if taken.is_some() {
         return Err(UserError::Taken(username.to_string()));
@@ -240,6 +280,7 @@ pub async fn password_hash_of(pool: &AnyPool, user_id: i64) -> Result<Option<Str
 }
 
 pub async fn set_password(conn: &mut AnyConnection, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    check_phc(password_hash)?;
     sqlx::query("update users set password_hash = $1 where id = $2").bind(password_hash).bind(user_id).execute(&mut *conn).await?;
     Ok(())
 }
@@ -313,26 +354,88 @@ pub async fn end_other_sessions(conn: &mut AnyConnection, user_id: i64, keep_tok
 // ---------------------------------------------------------------------------------------------------------
 // Sign-in rate limit
 
-/// Whether sign-in is refused for now: too many failures for this user name or from this client within the
-/// window. Kept in the database, so the limit holds across app servers.
-pub async fn sign_in_blocked(pool: &AnyPool, username: &str, client: &str) -> Result<bool, sqlx::Error> {
-    let since = now() - ATTEMPT_WINDOW_SECONDS;
+/// Whether an attempt may go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    Allowed,
+    /// Refused: try again after this many seconds.
+    Wait(i64),
+}
+
+impl Throttle {
+    /// The wait in whole minutes, rounded up, for the message.
+    pub fn minutes(self) -> i64 {
+        match self {
+            Throttle::Allowed => 0,
+            Throttle::Wait(s) => (s + 59) / 60,
+        }
+    }
+}
+
+/// The wait a pair owes after `failures` failures since its last success: none for the first
+/// [`FREE_FAILURES_PER_PAIR`], then [`FIRST_DELAY_SECONDS`] doubled per further failure, at most
+/// [`MAX_DELAY_SECONDS`].
+pub fn pair_delay(failures: i64) -> i64 {
+    if failures < FREE_FAILURES_PER_PAIR {
+        return 0;
+    }
+    let doublings = (failures - FREE_FAILURES_PER_PAIR).min(20) as u32;
+    (FIRST_DELAY_SECONDS << doublings).min(MAX_DELAY_SECONDS)
+}
+
+/// Whether a sign-in (or a current-password check, `scope` = [`PASSWORD_PAGE_SCOPE`] + user name) by
+/// `username` from `client` may go ahead. Kept in the database, so the limit holds across app servers.
+pub async fn throttle(pool: &AnyPool, username: &str, client: &str) -> Result<Throttle, sqlx::Error> {
+    let t = now();
+    // The pair: failures since its last success (within the retention period), and when the last one was.
+    let last_success: Option<i64> =
+        sqlx::query_scalar("select max(at) from sign_in_attempts where username = $1 and client = $2 and succeeded = 1 and at > $3")
+            .bind(username)
+            .bind(client)
+            .bind(t - ATTEMPT_RETENTION_SECONDS)
+            .fetch_one(pool)
+            .await?;
+    let since = last_success.unwrap_or(t - ATTEMPT_RETENTION_SECONDS);
+    let (failures, last_failure): (i64, Option<i64>) =
+        sqlx::query_as("select count(*), max(at) from sign_in_attempts where username = $1 and client = $2 and succeeded = 0 and at > $3")
+            .bind(username)
+            .bind(client)
+            .bind(since)
+            .fetch_one(pool)
+            .await?;
+    let delay = pair_delay(failures);
+    if let Some(last) = last_failure
+        && delay > 0
+        && last + delay > t
+    {
+        return Ok(Throttle::Wait(last + delay - t));
+    }
+    // The address, whatever the user names.
+    let window = t - ATTEMPT_WINDOW_SECONDS;
+    let (by_client, oldest): (i64, Option<i64>) =
+        sqlx::query_as("select count(*), min(at) from sign_in_attempts where client = $1 and at > $2 and succeeded = 0")
+            .bind(client)
+            .bind(window)
+            .fetch_one(pool)
+            .await?;
+    if by_client >= MAX_FAILURES_PER_CLIENT {
+        return Ok(Throttle::Wait(oldest.map_or(ATTEMPT_WINDOW_SECONDS, |o| o + ATTEMPT_WINDOW_SECONDS - t).max(1)));
+    }
+    // The user name from everywhere: only addresses it signed in from lately may go on.
     let by_user: i64 = sqlx::query_scalar("select count(*) from sign_in_attempts where username = $1 and at > $2 and succeeded = 0")
         .bind(username)
-        .bind(since)
+        .bind(window)
         .fetch_one(pool)
         .await?;
-    let by_client: i64 = sqlx::query_scalar("select count(*) from sign_in_attempts where client = $1 and at > $2 and succeeded = 0")
-        .bind(client)
-        .bind(since)
-        .fetch_one(pool)
-        .await?;
-    Ok(by_user >= MAX_FAILURES_PER_USER || by_client >= MAX_FAILURES_PER_CLIENT)
+    if by_user >= MAX_FAILURES_PER_USER_ALL_CLIENTS && last_success.is_none() {
+        return Ok(Throttle::Wait(ATTEMPT_WINDOW_SECONDS));
+    }
+    Ok(Throttle::Allowed)
 }
 
 pub async fn record_attempt(pool: &AnyPool, username: &str, client: &str, succeeded: bool) -> Result<(), sqlx::Error> {
     let t = now();
-    sqlx::query("delete from sign_in_attempts where at < $1").bind(t - 24 * 60 * 60).execute(pool).await?;
+    sqlx::query("delete from sign_in_attempts where at < $1").bind(t - ATTEMPT_RETENTION_SECONDS).execute(pool).await?;
     sqlx::query("insert into sign_in_attempts (username, client, at, succeeded) values ($1, $2, $3, $4)")
         .bind(username)
         .bind(client)
@@ -383,6 +486,29 @@ mod tests {
         assert_eq!(check_new_password("pendek", "rina"), Err("password_too_short"));
         assert_eq!(check_new_password("rina-2026-banjar", "rina"), Err("password_contains_username"));
         assert!(check_new_password("Kalimantan-Selatan-2026", "rina").is_ok());
+    }
+
+    #[test]
+    fn the_wait_grows_after_the_free_failures_and_is_capped() {
+        assert_eq!((0..FREE_FAILURES_PER_PAIR).map(pair_delay).max(), Some(0));
+        assert_eq!(pair_delay(FREE_FAILURES_PER_PAIR), FIRST_DELAY_SECONDS);
+        assert_eq!(pair_delay(FREE_FAILURES_PER_PAIR + 1), 2 * FIRST_DELAY_SECONDS);
+        assert_eq!(pair_delay(FREE_FAILURES_PER_PAIR + 2), 4 * FIRST_DELAY_SECONDS);
+        assert_eq!(pair_delay(10_000), MAX_DELAY_SECONDS);
+        assert_eq!(Throttle::Wait(61).minutes(), 2);
+        assert_eq!(Throttle::Wait(60).minutes(), 1);
+    }
+
+    #[test]
+    fn only_phc_strings_are_stored() {
+        assert!(check_phc("").is_err() && check_phc("x").is_err());
+        assert!(check_phc(&hash_password("kata sandi panjang")).is_ok());
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_in_the_background() {
+        let h = hash_in_background("kata sandi panjang".into()).await.unwrap();
+        assert!(verify_in_background("kata sandi panjang".into(), h).await.unwrap());
     }
 
     #[test]

@@ -1070,6 +1070,21 @@ async fn delete_demo(conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
         .execute(&mut *conn)
         .await?;
     }
+    // Demo records linked as evidence stop counting as evidence (as a deleted record does): the links go,
+    // and an item left with nothing is missing again.
+    sqlx::query(
+        "delete from evidence_links where (entity = 'training_event' and record_id in (select id from training_events where is_demo = 1))
+         or (entity = 'service_unit' and record_id in (select id from service_units where is_demo = 1))",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update evidence set status = 'missing' where status in ('uploaded', 'verified')
+         and not exists (select 1 from evidence_links l where l.evidence_id = evidence.id)
+         and not exists (select 1 from evidence_files f where f.evidence_id = evidence.id)",
+    )
+    .execute(&mut *conn)
+    .await?;
     let mut deleted = 0;
     for table in FACT_TABLES {
         deleted += sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table} where is_demo = 1")))

@@ -407,7 +407,8 @@ pub async fn update(conn: &mut AnyConnection, reg: &RegionRegistry, actor: &Acto
     Ok(())
 }
 
-/// Deletes a stored record (breakdowns go with it) and leaves an audit entry holding its last values.
+/// Deletes a stored record (breakdowns and evidence links to it go with it) and leaves an audit entry holding
+/// its last values.
 pub async fn delete(conn: &mut AnyConnection, actor: &Actor, entity: Entity, old: &Stored) -> Result<(), sqlx::Error> {
     let table = match entity {
         Entity::TrainingEvent => "training_events",
@@ -418,6 +419,9 @@ pub async fn delete(conn: &mut AnyConnection, actor: &Actor, entity: Entity, old
         // Foreign keys cascade on both engines, but saying it keeps SQLite without `foreign_keys` right too.
         sqlx::query("delete from training_participants_by_regency where event_id = $1").bind(old.id).execute(&mut *conn).await?;
         sqlx::query("delete from training_participants_by_kind where event_id = $1").bind(old.id).execute(&mut *conn).await?;
+    }
+    if matches!(entity, Entity::TrainingEvent | Entity::ServiceUnit) {
+        crate::evaluation::sheet::unlink_record(conn, actor, entity.audit_name(), old.id).await?;
     }
     sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table} where id = $1"))).bind(old.id).execute(&mut *conn).await?;
     audit::record(

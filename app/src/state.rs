@@ -28,6 +28,12 @@ pub struct AppState {
     pub storage: crate::evaluation::files::Storage,
     /// Rows per imported file and drafts per user (`--import-max-rows`, `--import-max-drafts`).
     pub import: crate::import::ImportLimits,
+    /// The most bytes of evidence documents one regency may keep, all cycles together
+    /// (`--evidence-quota-bytes`).
+    pub evidence_quota_bytes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`); empty: the peer
+    /// address is the client.
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -51,6 +57,8 @@ impl AppState {
             secure_cookies: false,
             storage,
             import: crate::import::ImportLimits::default(),
+            evidence_quota_bytes: crate::evaluation::files::DEFAULT_QUOTA_BYTES,
+            trusted_proxies: Arc::new(Vec::new()),
         })
     }
 

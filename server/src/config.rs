@@ -94,6 +94,18 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub import_limits: ImportLimitArgs,
+
+    /// The most bytes of evidence documents one regency may keep, all evaluation cycles together; an
+    /// upload beyond it is refused with a message and nothing stored. Default 2 GiB (2147483648).
+    #[arg(long, env = "PANTAU_EVIDENCE_QUOTA_BYTES", default_value_t = app::evaluation::files::DEFAULT_QUOTA_BYTES, value_parser = clap::value_parser!(i64).range(0..))]
+    pub evidence_quota_bytes: i64,
+
+    /// Addresses of reverse proxies in front of the server, comma-separated (e.g. `127.0.0.1`). For a request
+    /// from one of them the client is the nearest untrusted address in `X-Forwarded-For`, so sign-in
+    /// throttling counts real clients, not the proxy. Default: none (the connection's address is the client,
+    /// and `X-Forwarded-For` is ignored, since any client can send it).
+    #[arg(long, env = "PANTAU_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServeArgs {
@@ -104,6 +116,8 @@ impl Default for ServeArgs {
             secure_cookies: false,
             storage: None,
             import_limits: ImportLimitArgs::default(),
+            evidence_quota_bytes: app::evaluation::files::DEFAULT_QUOTA_BYTES,
+            trusted_proxies: Vec::new(),
         }
     }
 }

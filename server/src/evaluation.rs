@@ -264,7 +264,15 @@ async fn review(State(state): State<AppState>, Path((year, code, no)): Path<(Str
 async fn links(State(state): State<AppState>, Path((year, code, no)): Path<(String, String, String)>, req: Request) -> Response {
     // Checkboxes repeat their name: read the raw pairs as well as the map.
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 256 * 1024).await.unwrap_or_default();
+    let bytes = match axum::body::to_bytes(body, crate::forms::FORM_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            if crate::forms::over_limit(e) {
+                return crate::forms::form_too_large(&state, parts).await;
+            }
+            Default::default()
+        }
+    };
     let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
     let chosen: Vec<i64> = pairs.iter().filter(|(k, _)| k == "record").filter_map(|(_, v)| v.parse().ok()).collect();
     let req = Request::from_parts(parts, Body::from(bytes));
@@ -397,18 +405,36 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
         tracing::error!(error = %e, "storing an evidence file failed");
         return finish_with(&state, parts, &page, form, refuse("file", "eval.err_storage"), String::new()).await;
     }
+    // The quota is checked inside the write, the new file counted, with the sheet locked by
+    // `submission_for`; over it, the transaction is dropped (rolled back) and the object removed below.
+    let mut over_quota = None;
     let result = async {
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::add_file(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, doc_year, &file, Some(t.user_id)).await?;
+        let used = sheet::evidence_bytes(&mut tx, t.regency).await?;
+        if used > state.evidence_quota_bytes {
+            over_quota = Some(used - file.size_bytes);
+            return Ok(());
+        }
         tx.commit().await?;
         Ok(())
     }
     .await;
-    if result.is_err()
+    if (result.is_err() || over_quota.is_some())
         && let Err(e) = state.storage.delete(&key).await
     {
         tracing::error!(error = %e, key = %key, "could not remove the object of a refused upload");
+    }
+    if let Some(used) = over_quota {
+        tracing::info!(regency = %t.regency, used, quota = state.evidence_quota_bytes, "evidence upload refused: quota reached");
+        let h = files::human_bytes;
+        let msg = app::i18n::trf(
+            lang,
+            "limits_rules.evidence_quota",
+            &[("quota", h(state.evidence_quota_bytes)), ("used", h(used)), ("size", h(file.size_bytes))],
+        );
+        return refused_at(&state, parts, &page, Submitted::new(form).error("file", msg), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     finish_with(&state, parts, &page, form, result, format!("{page}?pesan=diunggah#butir-{item}")).await
 }
@@ -457,11 +483,14 @@ async fn file_action(state: AppState, id: i64, req: Request, public_toggle: bool
         Ok(y) => y,
         Err(e) => return save_failed(&state, parts, form, e).await,
     };
-    let number = sqlx::query_scalar::<_, i64>("select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1")
+    let number = match sqlx::query_scalar::<_, i64>("select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1")
         .bind(f.item_id)
         .fetch_one(&state.pool)
         .await
-        .unwrap_or(1);
+    {
+        Ok(n) => n,
+        Err(e) => return save_failed(&state, parts, form, e).await,
+    };
     let page = format!("{}/{number}", sheet_path(year, sub.regency));
     let actor = Actor::user(&session_of(&parts).expect("checked above").user);
     let mut removed = None;

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 /// How long an uploaded file waits for its confirmation.
 const DRAFT_SECONDS: i64 = 60 * 60;
 /// The largest urlencoded form accepted.
-const FORM_BYTES: usize = 256 * 1024;
+pub(crate) const FORM_BYTES: usize = 256 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -70,9 +70,27 @@ pub(crate) fn lang_of(parts: &Parts) -> Lang {
     Lang::from_request(&parts.uri, &parts.headers)
 }
 
+/// Set on a request whose form was over [`FORM_BYTES`]: the form reads as empty, so the handler's CSRF check
+/// fails, and [`csrf_refused`] answers 413 naming the limit instead of calling the token expired.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FormTooLarge;
+
+/// Whether reading a body failed because it was over the limit given to `to_bytes`.
+pub(crate) fn over_limit(e: axum::Error) -> bool {
+    e.into_inner().downcast_ref::<http_body_util::LengthLimitError>().is_some()
+}
+
 pub(crate) async fn read_form(req: Request) -> (Parts, HashMap<String, String>) {
-    let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_BYTES).await.unwrap_or_default();
+    let (mut parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, FORM_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            if over_limit(e) {
+                parts.extensions.insert(FormTooLarge);
+            }
+            Default::default()
+        }
+    };
     let form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default().into_iter().collect();
     (parts, form)
 }
@@ -91,12 +109,30 @@ pub(crate) fn session_of(parts: &Parts) -> Option<Session> {
     parts.extensions.get::<Session>().cloned()
 }
 
-fn client_of(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address, for throttling: the connection's, or behind a trusted proxy the nearest address in
+/// `X-Forwarded-For` that is not a trusted proxy (the ones further left could be made up by the client).
+fn client_of(state: &AppState, parts: &Parts) -> String {
+    let Some(peer) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()) else {
+        return "unknown".into();
+    };
+    forwarded_client(peer, &state.trusted_proxies, parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok())).to_string()
+}
+
+fn forwarded_client<'a>(peer: std::net::IpAddr, trusted: &[std::net::IpAddr], headers: impl Iterator<Item = &'a str>) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers.flat_map(|h| h.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => client = ip,
+            Ok(ip) => return ip,
+            // Unreadable: stop at the last address known good rather than trust what lies beyond.
+            Err(_) => return client,
+        }
+    }
+    client
 }
 
 pub(crate) fn see_other(to: &str) -> Response {
@@ -106,8 +142,18 @@ pub(crate) fn see_other(to: &str) -> Response {
 /// A form refused for a stale or missing CSRF token: shown again, input kept, with a fresh token.
 pub(crate) async fn csrf_refused(state: &AppState, parts: Parts, form: HashMap<String, String>) -> Response {
     let lang = lang_of(&parts);
+    if parts.extensions.get::<FormTooLarge>().is_some() {
+        return form_too_large(state, parts).await;
+    }
     let sub = Submitted::new(without_secrets(form)).error("", tr(lang, "manage.csrf_expired"));
     render(state, parts, sub, Some(StatusCode::FORBIDDEN)).await
+}
+
+/// A form over [`FORM_BYTES`]: 413, saying so and naming the limit.
+pub(crate) async fn form_too_large(state: &AppState, parts: Parts) -> Response {
+    let lang = lang_of(&parts);
+    let sub = Submitted::default().error("", trf(lang, "limits_rules.form_too_large", &[("kb", (FORM_BYTES / 1024).to_string())]));
+    render(state, parts, sub, Some(StatusCode::PAYLOAD_TOO_LARGE)).await
 }
 
 /// The form's values minus passwords and the token, for showing again.
@@ -137,14 +183,16 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let lang = lang_of(&parts);
     let username = auth::normalise_username(form.get("username").map(String::as_str).unwrap_or("")).unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
-    let client = client_of(&parts);
+    let client = client_of(&state, &parts);
     let back = app::pages::manage::account::safe_return(form.get("kembali").cloned());
     let refuse = |key: &str| Submitted::new(without_secrets(form.clone())).error("", tr(lang, key));
-    match auth::sign_in_blocked(&state.pool, &username, &client).await {
-        Ok(false) => {}
-        Ok(true) => {
+    match auth::throttle(&state.pool, &username, &client).await {
+        Ok(auth::Throttle::Allowed) => {}
+        Ok(wait) => {
             tracing::warn!(client = %client, "sign-in refused: too many failed attempts");
-            return render(&state, parts, refuse("account.too_many_attempts"), Some(StatusCode::TOO_MANY_REQUESTS)).await;
+            let sub = Submitted::new(without_secrets(form.clone()))
+                .error("", trf(lang, "limits_rules.too_many_attempts", &[("minutes", wait.minutes().to_string())]));
+            return render(&state, parts, sub, Some(StatusCode::TOO_MANY_REQUESTS)).await;
         }
         Err(e) => return save_failed(&state, parts, form, e).await,
     }
@@ -153,7 +201,10 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         Err(e) => return save_failed(&state, parts, form, e).await,
     };
     let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| auth::dummy_hash().to_string());
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false) && found.is_some();
+    let ok = match auth::verify_in_background(password, hash).await {
+        Ok(matches) => matches && found.is_some(),
+        Err(e) => return save_failed(&state, parts, form, e).await,
+    };
     if let Err(e) = auth::record_attempt(&state.pool, &username, &client, ok).await {
         return save_failed(&state, parts, form, e).await;
     }
@@ -205,7 +256,26 @@ async fn change_password(State(state): State<AppState>, req: Request) -> Respons
         Err(e) => return save_failed(&state, parts, form, e).await,
     };
     let mut sub = Submitted::new(HashMap::new());
-    if !tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored)).await.unwrap_or(false) {
+    // Current-password guesses (from a session left open, say) are throttled as sign-ins are.
+    let scope = format!("{}{}", auth::PASSWORD_PAGE_SCOPE, s.user.username);
+    let client = client_of(&state, &parts);
+    match auth::throttle(&state.pool, &scope, &client).await {
+        Ok(auth::Throttle::Allowed) => {}
+        Ok(wait) => {
+            tracing::warn!(client = %client, user.id = s.user.id, "password change refused: too many wrong current passwords");
+            let msg = trf(lang, "limits_rules.too_many_password_attempts", &[("minutes", wait.minutes().to_string())]);
+            return render(&state, parts, sub.error("current_password", msg), Some(StatusCode::TOO_MANY_REQUESTS)).await;
+        }
+        Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
+    }
+    let current_ok = match auth::verify_in_background(current, stored).await {
+        Ok(ok) => ok,
+        Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
+    };
+    if let Err(e) = auth::record_attempt(&state.pool, &scope, &client, current_ok).await {
+        return save_failed(&state, parts, HashMap::new(), e).await;
+    }
+    if !current_ok {
         sub = sub.error("current_password", tr(lang, "account.wrong_password"));
     }
     if let Err(key) = auth::check_new_password(&new, &s.user.username) {
@@ -216,7 +286,10 @@ async fn change_password(State(state): State<AppState>, req: Request) -> Respons
     if !sub.errors.is_empty() {
         return render(&state, parts, sub, None).await;
     }
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new)).await.unwrap_or_default();
+    let hash = match auth::hash_in_background(new).await {
+        Ok(h) => h,
+        Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
+    };
     let token = app::i18n::cookie(&parts.headers, auth::SESSION_COOKIE).unwrap_or_default();
     let result = async {
         let mut tx = state.pool.begin().await?;
@@ -270,7 +343,10 @@ async fn add_user(State(state): State<AppState>, req: Request) -> Response {
         return render(&state, parts, sub, None).await;
     };
     let display = get("display_name");
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.unwrap_or_default();
+    let hash = match auth::hash_in_background(password).await {
+        Ok(h) => h,
+        Err(e) => return save_failed(&state, parts, form, e).await,
+    };
     let result = create_user(&state, &Actor::user(&s.user), Via::Account, &username, &display, &hash, role).await;
     match result {
         Ok(_) => see_other("/kelola/pengguna?pesan=pengguna"),
@@ -413,7 +489,7 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
             Ok(Some(mut field)) => match field.name() {
                 Some("csrf") => csrf = field.text().await.ok(),
                 Some("file") => {
-                    let name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect::<String>();
+                    let name = app::evaluation::files::plain_text(field.file_name().unwrap_or(""), 200);
                     let mut bytes = Vec::new();
                     loop {
                         match field.chunk().await {
@@ -597,7 +673,10 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
     let first_region = parsed.regions().first().map(|(_, r)| *r);
     match import::write(&state.pool, &state.regions, &parsed, &Actor::user(&s.user), Via::Import, false, lang, |_| {}).await {
         Ok(n) => {
-            let _ = sqlx::query("delete from import_drafts where id = $1").bind(&draft_id).execute(&state.pool).await;
+            // The import is committed; a draft left behind could be confirmed twice, so a failure is logged.
+            if let Err(e) = sqlx::query("delete from import_drafts where id = $1").bind(&draft_id).execute(&state.pool).await {
+                tracing::error!(error = %e, "removing a confirmed import draft failed");
+            }
             let region = first_region.or(s.user.role.region()).map(|r| r.to_string()).unwrap_or_default();
             see_other(&format!("/kelola?wilayah={region}&pesan=diimpor&n={n}"))
         }
@@ -696,6 +775,19 @@ mod tests {
         assert_eq!(file_parts("unit.csv"), Some((Entity::ServiceUnit, Format::Csv)));
         assert_eq!(file_parts("predikat.pdf"), None);
         assert_eq!(file_parts("x.csv"), None);
+    }
+
+    #[test]
+    fn the_client_behind_a_trusted_proxy_is_the_nearest_untrusted_hop() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // Not from a proxy: the header is the client's own word, ignored.
+        assert_eq!(forwarded_client(ip("203.0.113.9"), &proxy, ["198.51.100.1"].into_iter()), ip("203.0.113.9"));
+        // From a proxy: the nearest hop that is no proxy, whatever the client put further left.
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxy, ["1.2.3.4, 198.51.100.7, 10.0.0.2"].into_iter()), ip("198.51.100.7"));
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxy, ["1.2.3.4", "198.51.100.7"].into_iter()), ip("198.51.100.7"));
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxy, ["bukan-alamat"].into_iter()), ip("10.0.0.1"));
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxy, std::iter::empty()), ip("10.0.0.1"));
     }
 
     #[test]

@@ -23,7 +23,8 @@ impl FieldError {
 
     /// The message in the given language, e.g. "participants_offline: must be a whole number ≥ 0".
     pub fn message(&self, locale: &str) -> String {
-        let key = format!("error.{}", self.code);
+        // A code with a dot is a whole message key (new groups such as `limits_rules.`), else under `error.`.
+        let key = if self.code.contains('.') { self.code.to_string() } else { format!("error.{}", self.code) };
         let text = rust_i18n::t!(&key, locale = locale, detail = self.detail.as_deref().unwrap_or(""));
         format!("{}: {}", self.field, text)
     }

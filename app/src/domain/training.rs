@@ -178,6 +178,19 @@ where
     out
 }
 
+/// The message key for a regency outside the organiser's own area in `participants_by_regency`.
+const BREAKDOWN_OUTSIDE_AREA: &str = "limits_rules.breakdown_outside_area";
+
+/// Whether an event of `organiser` may credit participants to `regency`: a province only to its own
+/// kab/kota, a regency only to itself. Without this a province officer could move another province's
+/// public figures through the breakdown of an event the officer may edit.
+pub fn credits_within(organiser: RegionCode, regency: RegionCode) -> bool {
+    match organiser {
+        RegionCode::Province(_) => regency.province() == organiser,
+        RegionCode::Regency(..) => regency == organiser,
+    }
+}
+
 impl TrainingEventInput {
     pub fn parse(&self) -> Result<TrainingEvent, FieldErrors> {
         let mut errs = FieldErrors::default();
@@ -226,6 +239,11 @@ impl TrainingEventInput {
         let by_regency = parse_breakdown(&mut errs, "participants_by_regency", &self.participants_by_regency, |k| {
             RegionCode::parse(k).ok().filter(|c| c.level() == super::RegionLevel::Regency)
         });
+        if let Some(org) = organiser
+            && let Some(b) = by_regency.iter().find(|b| !credits_within(org, b.key))
+        {
+            errs.push(FieldError::with("participants_by_regency", BREAKDOWN_OUTSIDE_AREA, b.key.to_string()));
+        }
         let by_kind = parse_breakdown(&mut errs, "participants_by_kind", &self.participants_by_kind, ProviderKind::parse);
         if let (Some(off), Some(on)) = (offline, online) {
             let total = off + on;
@@ -344,6 +362,40 @@ mod tests {
         let mut i = bimtek();
         i.participants_by_regency = "63.10:1;63.10:2".into();
         assert_eq!(i.parse().unwrap_err().for_field("participants_by_regency").unwrap().code, "breakdown_duplicate");
+    }
+
+    #[test]
+    fn breakdowns_stay_within_the_organisers_area() {
+        let mut i = bimtek();
+        i.participants_by_regency = "63.10:25; 35.07:15".into();
+        let e = i.parse().unwrap_err();
+        let err = e.for_field("participants_by_regency").unwrap();
+        assert_eq!((err.code, err.detail.as_deref()), (BREAKDOWN_OUTSIDE_AREA, Some("35.07")));
+        assert!(e.to_string().contains("35.07"), "{e}");
+        let mut i = bimtek();
+        i.organiser_code = "63.10".into();
+        i.participants_by_regency = "63.10:20".into();
+        assert!(i.parse().is_ok(), "a regency may credit itself");
+        i.participants_by_regency = "63.10:20; 63.72:5".into();
+        assert_eq!(i.parse().unwrap_err().for_field("participants_by_regency").unwrap().detail.as_deref(), Some("63.72"));
+        assert!(credits_within(RegionCode::parse("63").unwrap(), RegionCode::parse("63.72").unwrap()));
+        assert!(!credits_within(RegionCode::parse("63").unwrap(), RegionCode::parse("64.01").unwrap()));
+    }
+
+    #[test]
+    fn imports_apply_the_same_area_rule() {
+        use crate::import::{ImportError, TRAINING_COLUMNS, parse};
+        let reg = crate::db::RegionRegistry::from_regions(crate::db::regions::bundled().unwrap());
+        let header = TRAINING_COLUMNS.join(",");
+        let row = |by_regency: &str| format!("63,Bimtek KHA,bimtek,2025-03-11,2025-03-13,Banjarbaru,luring,600,0,10,{by_regency},,,,,");
+        let ok = format!("{header}\n{}\n", row("63.10:100; 63.72:50"));
+        assert!(parse(&ok, &reg, &crate::domain::PredicateBands::published(), crate::i18n::Lang::Id).is_ok());
+        let bad = format!("{header}\n{}\n", row("63.10:100; 35.07:500"));
+        let Err(ImportError::Rows(errs)) = parse(&bad, &reg, &crate::domain::PredicateBands::published(), crate::i18n::Lang::Id) else {
+            panic!("the row is refused")
+        };
+        assert_eq!((errs[0].row, errs[0].column.as_str()), (2, "participants_by_regency"));
+        assert!(errs[0].message.contains("35.07 di luar wilayah penyelenggara"), "{}", errs[0].message);
     }
 
     #[test]

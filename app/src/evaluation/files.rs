@@ -12,6 +12,22 @@ use std::sync::Arc;
 
 /// The largest evidence document accepted.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// The default evidence quota of a regency, all cycles together: 2 GiB, about a hundred documents at the
+/// largest size for each of the instrument's items, far beyond a real self-assessment, while one regency
+/// cannot fill the store that every regency shares.
+pub const DEFAULT_QUOTA_BYTES: i64 = 2 * 1024 * 1024 * 1024;
+
+/// Bytes in binary units for messages: `512 B`, `20 MB`, `1.5 GB`.
+pub fn human_bytes(n: i64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || v >= 10.0 || v.fract() == 0.0 { format!("{} {}", v.round() as i64, UNITS[unit]) } else { format!("{:.1} {}", v, UNITS[unit]) }
+}
 
 /// The kinds of document accepted as evidence: PDF, images, spreadsheets and Word documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,12 +97,24 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     (plain && text.lines().next().is_some_and(|l| l.contains(',') || l.contains(';'))).then_some(Kind::Csv)
 }
 
-/// A file name safe to show and to put in a ZIP: no folders, no control characters, at most 120 characters,
-/// with the extension of its real kind.
+/// Whether `c` is a bidirectional control character (embeddings, overrides, isolates, directional marks):
+/// in a file name they make `gpj.exe` read as `exe.jpg`, so names lose them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// A name as typed, minus control and bidirectional control characters, at most `max` characters: for file
+/// names shown back (uploads, import files).
+pub fn plain_text(name: &str, max: usize) -> String {
+    name.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).take(max).collect()
+}
+
+/// A file name safe to show and to put in a ZIP: no folders, no control or bidirectional control characters,
+/// at most 120 characters, with the extension of its real kind.
 pub fn clean_name(name: &str, kind: Kind) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let stem = base.rsplit_once('.').map(|(s, _)| s).unwrap_or(base);
-    let stem: String = stem.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')).take(120).collect();
+    let stem: String = plain_text(stem, usize::MAX).chars().filter(|c| !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')).take(120).collect();
     let stem = stem.trim();
     format!("{}.{}", if stem.is_empty() { "dokumen" } else { stem }, kind.extension())
 }
@@ -251,6 +279,25 @@ mod tests {
         assert_eq!(clean_name("../../etc/SK Gugus Tugas.pdf", Kind::Pdf), "SK Gugus Tugas.pdf");
         assert_eq!(clean_name("C:\\x\\foto.exe", Kind::Jpeg), "foto.jpg");
         assert_eq!(clean_name("", Kind::Png), "dokumen.png");
+    }
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(20 * 1024 * 1024), "20 MB");
+        assert_eq!(human_bytes(DEFAULT_QUOTA_BYTES), "2 GB");
+        assert_eq!(human_bytes(1536 * 1024), "1.5 MB");
+    }
+
+    #[test]
+    fn names_lose_bidi_controls() {
+        assert_eq!(clean_name("laporan\u{202E}fdp.exe", Kind::Pdf), "laporanfdp.pdf");
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}'] {
+            assert_eq!(clean_name(&format!("a{c}b.pdf"), Kind::Pdf), "ab.pdf", "{:04X}", c as u32);
+            assert_eq!(plain_text(&format!("impor{c}.csv"), 200), "impor.csv");
+        }
+        assert_eq!(plain_text("kegiatan 2025 – Tanah Bumbu.xlsx", 200), "kegiatan 2025 – Tanah Bumbu.xlsx");
+        assert_eq!(plain_text("ab\tc", 2), "ab");
     }
 
     #[test]

@@ -548,6 +548,18 @@ pub fn parse_doc_year(text: &str, cycle: &Cycle) -> Result<Option<i64>, Refusal>
     }
 }
 
+/// The bytes of evidence documents a regency keeps, all cycles together (what its quota counts).
+pub async fn evidence_bytes(conn: &mut AnyConnection, regency: RegionCode) -> Result<i64, sqlx::Error> {
+    // Cast: PostgreSQL's sum of a bigint is a numeric, which the `Any` driver cannot read.
+    sqlx::query_scalar(
+        "select cast(coalesce(sum(f.size_bytes), 0) as bigint) from evidence_files f join evidence e on e.id = f.evidence_id
+         join submissions s on s.id = e.submission_id where s.regency_code = $1",
+    )
+    .bind(regency.to_string())
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// Records an uploaded document (already in the store) for an item; the item becomes `uploaded`.
 pub async fn add_file(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, doc_year: Option<i64>, file: &NewFile, user_id: Option<i64>) -> Result<i64, EvalError> {
     check_regency_may_edit(side, sub)?;
@@ -614,6 +626,39 @@ async fn recheck_item(conn: &mut AnyConnection, actor: &Actor, sub: &Submission,
         set_item_status(conn, actor, sub, &ev, &code, ItemStatus::Uploaded, &ev.comment, ev.doc_year).await?;
     }
     Ok(())
+}
+
+/// Removes the evidence links to a training event or service unit being deleted (`entity` is its audit
+/// name), in the caller's transaction, each removal audited; returns how many. An item left with neither
+/// files nor links is `missing` again, even a verified one, since what was verified is gone (a rejected one
+/// keeps its rejection): a deleted record never keeps counting as evidence.
+pub async fn unlink_record(conn: &mut AnyConnection, actor: &Actor, entity: &str, record_id: i64) -> Result<usize, sqlx::Error> {
+    let links: Vec<(i64, i64, i64)> = sqlx::query(
+        "select l.id, e.item_id, e.submission_id from evidence_links l join evidence e on e.id = l.evidence_id
+         where l.entity = $1 and l.record_id = $2 order by l.id",
+    )
+    .bind(entity)
+    .bind(record_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect();
+    for (link_id, item_id, sub_id) in &links {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where id = $1"))).bind(sub_id).fetch_one(&mut *conn).await?;
+        let sub = submission_of(&row);
+        sqlx::query("delete from evidence_links where id = $1").bind(link_id).execute(&mut *conn).await?;
+        let code = item_code(conn, *item_id).await?;
+        let old = obj(&[("item", code.clone()), ("entity", entity.to_string()), ("record_id", record_id.to_string()), ("reason", "record_deleted".into())]);
+        audit_change(conn, actor, Action::Delete, "evidence_link", *link_id, sub.regency, Some(old), None).await?;
+        let ev = evidence_for(conn, &sub, *item_id).await?;
+        let files: i64 = sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
+        let left: i64 = sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
+        if files + left == 0 && matches!(ev.status, ItemStatus::Uploaded | ItemStatus::Verified) {
+            set_item_status(conn, actor, &sub, &ev, &code, ItemStatus::Missing, &ev.comment, ev.doc_year).await?;
+        }
+    }
+    Ok(links.len())
 }
 
 /// Removes a document (the caller deletes the object after the commit). Returns its object key.

@@ -5,9 +5,72 @@ use crate::components::{Crumb, Layout};
 use crate::i18n::{tr, use_lang};
 use leptos::prelude::*;
 
-/// Where to go after signing in: a path on this site only (never `//host` or a full URL).
+/// Where to go after signing in when `kembali` is missing or refused.
+pub const DEFAULT_RETURN: &str = "/kelola";
+
+/// Where to go after signing in: a path on this site only (never `//host`, `/\\host` or a full URL), else
+/// [`DEFAULT_RETURN`].
 pub fn safe_return(path: Option<String>) -> String {
-    path.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\')).unwrap_or_else(|| "/kelola".into())
+    path.as_deref().and_then(strict_return).unwrap_or_else(|| DEFAULT_RETURN.into())
+}
+
+/// `raw` when it is a same-site path that every browser reads the same way, else `None`. Browsers drop tabs
+/// and newlines from a URL and read `\\` as `/`, so `/%09/x.example` would become `//x.example`: checked on
+/// the percent-decoded text too. Only printable ASCII passes, so the answer is always a valid `Location`
+/// header (a newline used to panic there, after the session cookie was made).
+fn strict_return(raw: &str) -> Option<String> {
+    if !raw.starts_with('/') || !raw.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return None;
+    }
+    let decoded = percent_decode(raw)?;
+    if decoded.chars().any(|c| c.is_control() || c == '\\' || crate::evaluation::files::is_bidi_control(c)) {
+        return None;
+    }
+    let path = decoded.split(['?', '#']).next().unwrap_or("");
+    let normalised = remove_dot_segments(path);
+    if !normalised.starts_with('/') || normalised.starts_with("//") || path.starts_with("//") {
+        return None;
+    }
+    Some(raw.to_string())
+}
+
+/// `%XX` sequences decoded (once) into UTF-8 text; `None` for a malformed escape or invalid UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The path with `.` and `..` segments resolved as a browser resolves them (RFC 3986, 5.2.4).
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *seg {
+            "." | ".." => {
+                if *seg == ".." && !out.is_empty() {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
 }
 
 #[component]
@@ -86,4 +149,33 @@ pub fn AccountPage() -> impl IntoView {
         </Layout>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn back(p: &str) -> String {
+        safe_return(Some(p.to_string()))
+    }
+
+    #[test]
+    fn same_site_paths_come_back_unchanged() {
+        for p in ["/kelola", "/kelola/kegiatan/3/ubah?wilayah=63.10&lang=en", "/kabkota/63.10#peta", "/cari?q=Tanah%20Bumbu", "/a/../kelola"] {
+            assert_eq!(back(p), p);
+        }
+        assert_eq!(safe_return(None), DEFAULT_RETURN);
+    }
+
+    #[test]
+    fn other_sites_and_control_characters_fall_back() {
+        for p in [
+            "", "kelola", "https://x.example", "//x.example", "/\\x.example", "/%5Cx.example", "/%5cx.example", "/%09/x.example",
+            "/\t/x.example", "/%0A/x.example", "/kelola\nSet-Cookie: a=b", "/kelola%0d%0aSet-Cookie:%20a=b", "/%2F/x.example",
+            "/%2f%2fx.example", "/.//x.example", "/./%2F/x.example", "/%2E%2E//x.example", "/%E2%80%AEx", "/ruang kosong", "/é",
+            "/%", "/%zz", "/%ff",
+        ] {
+            assert_eq!(back(p), DEFAULT_RETURN, "{p:?}");
+        }
+    }
 }

@@ -522,11 +522,15 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                             offered.push((it.id, sheet::offered(&mut conn, o, l.sheet.regency, l.sheet.cycle.data_year).await?));
                         }
                     }
-                    Ok::<_, AppError>((l, ind, offered))
+                    let used = sheet::evidence_bytes(&mut conn, l.sheet.regency).await?;
+                    Ok::<_, AppError>((l, ind, offered, used))
                 };
                 match loaded.await {
                     Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    Ok((Loaded { sheet, side, label }, ind, offered)) => {
+                    Ok((Loaded { sheet, side, label }, ind, offered, used)) => {
+                        // The upload hint says how much of the regency's evidence quota is used.
+                        let h = crate::evaluation::files::human_bytes;
+                        let quota_note = trf(lang, "limits_rules.evidence_quota_usage", &[("used", h(used)), ("quota", h(state.evidence_quota_bytes))]);
                         let year = sheet.cycle.award_year;
                         let base = format!("{}/{}", sheet_path(year, sheet.regency), ind.number);
                         let status = sheet.status();
@@ -637,7 +641,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                         <CsrfField/>
                                         <input type="hidden" name="scope" value=scope.clone()/>
                                         <input type="hidden" name="item" value=scope.clone()/>
-                                        {field(lang, fid.clone(), trf(lang, "eval.upload_for", &[("item", it.code.clone())]), Some(trf(lang, "eval.upload_hint", &[("mb", (crate::evaluation::files::MAX_FILE_BYTES / 1024 / 1024).to_string())])), error_here(&sub, &scope, "file"), false,
+                                        {field(lang, fid.clone(), trf(lang, "eval.upload_for", &[("item", it.code.clone())]), Some(format!("{} {}", trf(lang, "eval.upload_hint", &[("mb", (crate::evaluation::files::MAX_FILE_BYTES / 1024 / 1024).to_string())]), quota_note)), error_here(&sub, &scope, "file"), false,
                                             view! { <input id=fid name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.webp,.xlsx,.xls,.ods,.csv,.docx"/> }.into_any())}
                                         {field(lang, yid.clone(), tr(lang, "eval.doc_year"), Some(tr(lang, "eval.doc_year_hint")), error_here(&sub, &scope, "doc_year"), true,
                                             view! { <input id=yid name="doc_year" type="text" inputmode="numeric" class="short" value=year_value/> }.into_any())}
