@@ -31,8 +31,18 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         regions.count = state.regions.regencies().count() + state.regions.provinces().count(),
         "database ready"
     );
+    let limits = args.connections.limits();
+    tracing::info!(
+        header_timeout_s = limits.header_timeout.as_secs(),
+        body_grace_s = limits.body_grace.as_secs(),
+        body_min_rate = limits.body_min_rate,
+        request_timeout_s = limits.request_timeout.as_secs(),
+        max_connections = limits.max_connections,
+        max_connections_per_client = limits.max_connections_per_client,
+        "connection limits"
+    );
     tracing::info!(address = %addr, "listening on http://{addr}");
-    startup::serve(listener, state).await.context("server stopped with an error")?;
+    startup::serve_with(listener, state, limits).await.context("server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod commands;
 pub mod config;
+pub mod connections;
 pub mod evaluation;
 pub mod forms;
 pub mod response_cache;
