@@ -62,6 +62,11 @@ pub enum Command {
     /// between storing a file and recording it).
     #[command(subcommand)]
     Storage(StorageCommand),
+    /// Copy an SQLite database and the evidence documents its rows refer to into a new folder, while the
+    /// server runs (a consistent snapshot). The folder can be served as it is:
+    /// `DATABASE_URL=sqlite:DEST/pantau-kla.db` (documents in DEST/bukti). PostgreSQL and S3 are backed up
+    /// with their own tools: see docs/backup.md.
+    Backup(BackupArgs),
     /// Fill the database with a synthetic demo dataset: training events, service units and predicate
     /// records for all 514 kabupaten/kota, the same for the same seed. Every row is marked as demo and the
     /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
@@ -214,6 +219,15 @@ pub struct SweepArgs {
     /// Only list what would be removed.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BackupArgs {
+    /// The folder to create (it must not exist, or be empty).
+    pub dest: PathBuf,
+    /// The evidence store: as `serve --storage` (default: `bukti/` beside the SQLite file).
+    #[arg(long, env = "PANTAU_STORAGE")]
+    pub storage: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

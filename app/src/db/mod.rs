@@ -70,7 +70,7 @@ pub fn redact(url: &str) -> String {
 }
 
 /// The SQLite file a `sqlite:` URL names, if it names one (not `sqlite::memory:`).
-fn sqlite_file(url: &str) -> Option<&str> {
+pub fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or("");
     (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
