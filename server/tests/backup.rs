@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::officer::{Officer, add_user, cookie_value, csrf_in, set_cookie, sign_in, PASSWORD};
-use common::process::{Server, bin};
+use common::officer::{Officer, add_user, sign_in};
+use common::process::{Server, bin, sign_in_at};
 use common::{Engine, TestApp};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -51,22 +51,6 @@ async fn create_event(o: &Officer<'_>, title: &str) -> bool {
     let fields = event(title);
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     o.post("/kelola/kegiatan/baru", &refs).await.0 == 303
-}
-
-/// A session on a server given by its base URL (the restored one runs as a separate process).
-async fn session_at(client: &reqwest::Client, base: &str, name: &str) -> String {
-    let res = client.get(format!("{base}/masuk")).send().await.unwrap();
-    let anon = cookie_value(&set_cookie(&res, "kla_csrf").unwrap());
-    let csrf = csrf_in(&res.text().await.unwrap());
-    let res = client
-        .post(format!("{base}/masuk"))
-        .header("cookie", anon)
-        .form(&[("csrf", csrf.as_str()), ("username", name), ("password", PASSWORD), ("kembali", "/kelola")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303, "{name} signs in on {base}");
-    cookie_value(&set_cookie(&res, "kla_sesi").unwrap())
 }
 
 async fn body(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> (u16, Vec<u8>) {
@@ -179,7 +163,7 @@ async fn a_backup_taken_while_writing_serves_the_same_pages_and_documents() {
     }
     let (status, public) = body(&client, &format!("{}/bukti/{public_id}", restored.base), None).await;
     assert_eq!((status, public), (200, pdf("SK 0", 100)));
-    let cookie = session_at(&client, &restored.base, "dp3a-tanahbumbu").await;
+    let cookie = sign_in_at(&client, &restored.base, "dp3a-tanahbumbu").await;
     let ids: Vec<i64> = {
         use sqlx::Connection;
         let mut copy = sqlx::AnyConnection::connect(&copy_url).await.unwrap();

@@ -77,3 +77,40 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A session cookie (`kla_sesi=…`) for `name` on the server at `base`, through the real sign-in form.
+pub async fn sign_in_at(client: &reqwest::Client, base: &str, name: &str) -> String {
+    use super::officer::{PASSWORD, cookie_value, csrf_in, set_cookie};
+    let res = client.get(format!("{base}/masuk")).send().await.unwrap();
+    let anon = cookie_value(&set_cookie(&res, "kla_csrf").unwrap());
+    let csrf = csrf_in(&res.text().await.unwrap());
+    let res = client
+        .post(format!("{base}/masuk"))
+        .header("cookie", anon)
+        .form(&[("csrf", csrf.as_str()), ("username", name), ("password", PASSWORD), ("kembali", "/kelola")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303, "{name} signs in on {base}");
+    cookie_value(&set_cookie(&res, "kla_sesi").unwrap())
+}
+
+/// The CSRF token of a signed-in session (from its account page).
+pub async fn csrf_of(client: &reqwest::Client, base: &str, cookie: &str) -> String {
+    let html = client.get(format!("{base}/akun")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
+    super::officer::csrf_in(&html)
+}
+
+/// An account made with the real `pantau-kla user add`, password [`super::officer::PASSWORD`].
+pub fn add_user(database_url: &str, name: &str, role: &str, region: Option<&str>) {
+    use std::io::Write;
+    let mut cmd = bin();
+    cmd.args(["user", "add", name, "--role", role, "--password-stdin"]).env("DATABASE_URL", database_url).env("RUST_LOG", "warn");
+    if let Some(r) = region {
+        cmd.args(["--region", r]);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "{}", super::officer::PASSWORD).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "user add: {}", String::from_utf8_lossy(&out.stderr));
+}
