@@ -49,33 +49,31 @@ async fn scalar(url: &str, sql: &str) -> i64 {
     v
 }
 
-/// Whether a large write transaction is under way: on SQLite the write-ahead log grows past `wal_from`
-/// bytes (uncommitted pages spill into it); on PostgreSQL a server connection holds a transaction that
-/// has written rows and is inserting.
-async fn writing(engine: Engine, url: &str, wal_from: u64) -> bool {
+/// Bytes written into the database while the import runs before the kill: a fifth or so of the import,
+/// well after its first batch (a write committed batch by batch would be caught half-way).
+const WRITTEN_BEFORE_KILL: u64 = 4_000_000;
+
+/// How much the database holds on disk, committed or not: on SQLite the file and its write-ahead log
+/// (uncommitted pages spill into the log), on PostgreSQL the training-events table with its indexes
+/// (uncommitted rows are written to its pages too).
+async fn stored_bytes(engine: Engine, url: &str) -> u64 {
     match engine {
-        Engine::Sqlite => std::fs::metadata(format!("{}-wal", sqlite_path(url))).map(|m| m.len() > wal_from + 4_000_000).unwrap_or(false),
-        Engine::Postgres => {
-            scalar(
-                url,
-                "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() \
-                 and backend_xid is not null and query ilike 'insert%' and query not ilike '%sessions%'",
-            )
-            .await
-                > 0
+        Engine::Sqlite => {
+            let path = sqlite_path(url);
+            let size = |p: String| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            size(path.to_string()) + size(format!("{path}-wal"))
         }
+        Engine::Postgres => scalar(url, "select pg_total_relation_size('training_events')::bigint").await as u64,
     }
+}
+
+/// Whether the import's write is well under way.
+async fn writing(engine: Engine, url: &str, from: u64) -> bool {
+    stored_bytes(engine, url).await > from + WRITTEN_BEFORE_KILL
 }
 
 fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite:").unwrap().split('?').next().unwrap()
-}
-
-fn wal_size(engine: Engine, url: &str) -> u64 {
-    match engine {
-        Engine::Sqlite => std::fs::metadata(format!("{}-wal", sqlite_path(url))).map(|m| m.len()).unwrap_or(0),
-        Engine::Postgres => 0,
-    }
 }
 
 /// The database is sound after the crash: SQLite's own checks, and on both engines no training event
@@ -129,13 +127,13 @@ async fn killed_mid_import(engine: Engine) {
     let draft = html[at..at + 64].to_string();
 
     // Confirm, and kill the server while the import's transaction is being written.
-    let wal_from = wal_size(engine, &url);
+    let from = stored_bytes(engine, &url).await;
     let csrf = csrf_of(&client, &server.base, &cookie).await;
     let confirm = {
         let (client, base, cookie) = (client.clone(), server.base.clone(), cookie.clone());
         tokio::spawn(async move { client.post(format!("{base}/kelola/impor/simpan")).header("cookie", cookie).form(&[("csrf", csrf), ("draft", draft)]).send().await.map(|r| r.status().as_u16()) })
     };
-    until("the import's write", async || writing(engine, &url, wal_from).await).await;
+    until("the import's write", async || writing(engine, &url, from).await).await;
     server.kill();
     let answer = confirm.await.unwrap();
     assert!(answer.is_err(), "the import was not acknowledged (killed mid-write), got {answer:?}");
@@ -210,11 +208,11 @@ async fn cli_import_killed_mid_write(engine: Engine) {
     let files = tempfile::tempdir().unwrap();
     let file = files.path().join("kegiatan.csv");
     std::fs::write(&file, events_csv(IMPORT_ROWS, "cli")).unwrap();
-    // Migrations first, so the WAL baseline is taken after them.
+    // Migrations first, so the baseline is taken after them.
     assert!(bin().args(["instrument", "list"]).env("DATABASE_URL", &url).env("RUST_LOG", "warn").output().unwrap().status.success());
-    let wal_from = wal_size(engine, &url);
+    let from = stored_bytes(engine, &url).await;
     let mut import = bin().arg("import").arg(&file).env("DATABASE_URL", &url).env("RUST_LOG", "warn").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
-    until("the CLI import's write", async || writing(engine, &url, wal_from).await).await;
+    until("the CLI import's write", async || writing(engine, &url, from).await).await;
     import.kill().unwrap();
     let status = import.wait().unwrap();
     assert!(!status.success(), "killed before it finished");
