@@ -41,9 +41,9 @@ pub const DEFAULT_BODY_MIN_RATE: u64 = 2048;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
 /// Open connections overall: below the usual open-file limit of 1,024 less the database pool and files.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
-/// Open connections from one address: a browser opens at most 6 per site, an office behind one NAT a few
-/// browsers more.
-pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 32;
+/// Open connections from one address: a browser opens at most 6 per site and an office behind one NAT has
+/// some ten browsers, while one address still gets at most an eighth of [`DEFAULT_MAX_CONNECTIONS`].
+pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 64;
 /// What a refused connection is told to wait, in seconds.
 const RETRY_AFTER_SECS: u64 = 10;
 
@@ -505,6 +505,33 @@ mod tests {
         drop(first);
         assert_eq!(admission.open(a), (2, 1));
         assert!(admission.admit(a).is_ok(), "a closed connection frees its place");
+    }
+
+    #[test]
+    fn the_limits_are_flags_with_documented_defaults() {
+        use crate::config::{Cli, Command};
+        use clap::Parser;
+        let serve = |args: &[&str]| match Cli::try_parse_from(["pantau-kla", "serve"].iter().chain(args)).unwrap().command {
+            Some(Command::Serve(s)) => s.connections.limits(),
+            _ => unreachable!(),
+        };
+        assert_eq!(serve(&[]), Limits::default());
+        let l = serve(&["--header-timeout", "5", "--body-timeout", "60", "--body-min-rate", "512", "--request-timeout", "30", "--max-connections", "100", "--max-connections-per-client", "0"]);
+        assert_eq!(
+            l,
+            Limits {
+                header_timeout: Duration::from_secs(5),
+                body_grace: Duration::from_secs(60),
+                body_min_rate: 512,
+                request_timeout: Duration::from_secs(30),
+                max_connections: 100,
+                max_connections_per_client: 0
+            }
+        );
+        let help = <Cli as clap::CommandFactory>::command().find_subcommand_mut("serve").unwrap().render_long_help().to_string();
+        for var in ["PANTAU_HEADER_TIMEOUT", "PANTAU_BODY_TIMEOUT", "PANTAU_BODY_MIN_RATE", "PANTAU_REQUEST_TIMEOUT", "PANTAU_MAX_CONNECTIONS", "PANTAU_MAX_CONNECTIONS_PER_CLIENT"] {
+            assert!(help.contains(var), "serve --help names {var}");
+        }
     }
 
     #[test]

@@ -74,7 +74,7 @@ async fn a_dripped_body_is_answered_408_and_nothing_waits_for_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_holding_many_slow_connections_leaves_room_for_others() {
     const SHARE: usize = 8;
-    const SLOW: usize = 100;
+    const SLOW: usize = 500;
     let limits = Limits { header_timeout: Duration::from_secs(600), max_connections: 64, max_connections_per_client: SHARE, ..Limits::default() };
     let (addr, _db) = spawn(limits).await;
     let mut held = Vec::new();
@@ -153,4 +153,23 @@ async fn sigterm_finishes_the_request_in_flight() {
     assert!(answer.starts_with("HTTP/1.1 403 "), "the form in flight is answered (its CSRF token is wrong): {answer}");
     let status = server.wait();
     assert!(status.success(), "exit status {status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_slow_clients_from_as_many_addresses_leave_the_server_answering() {
+    let limits = Limits { header_timeout: Duration::from_secs(600), ..Limits::default() };
+    let (addr, _db) = spawn(limits).await;
+    let mut held = Vec::new();
+    for i in 0..500u32 {
+        held.push(connect_from(&format!("127.1.{}.{}", i / 250, 1 + i % 250), addr, b"GET / HTTP/1.1\r\nx-slow: ").await);
+    }
+    assert_eq!(get_from("127.0.0.9", addr, "/healthz").await, "HTTP/1.1 200 OK");
+    assert_eq!(get_from("127.0.0.9", addr, "/").await, "HTTP/1.1 200 OK");
+    // Past the overall cap (512 by default) a connection is refused rather than queued.
+    for i in 0..12u32 {
+        held.push(connect_from(&format!("127.2.0.{}", 1 + i), addr, b"GET / HTTP/1.1\r\nx-slow: ").await);
+    }
+    let mut over = connect_from("127.3.0.1", addr, format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes()).await;
+    let answer = until_closed(&mut over).await;
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 503 "), "{answer}");
 }
