@@ -1,7 +1,7 @@
 //! The commands: `serve`, `import`, `demo` and `user`. Each opens the database the same way (migrations and the region
 //! registry included) and reports errors in words, never as raw database text on a page.
 
-use crate::config::{DbArgs, DemoArgs, ImportArgs, InstrumentCommand, ServeArgs, StorageCommand, UserCommand};
+use crate::config::{BackupArgs, DbArgs, DemoArgs, ImportArgs, InstrumentCommand, ServeArgs, StorageCommand, UserCommand};
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
@@ -34,8 +34,18 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         regions.count = state.regions.regencies().count() + state.regions.provinces().count(),
         "database ready"
     );
+    let limits = args.connections.limits();
+    tracing::info!(
+        header_timeout_s = limits.header_timeout.as_secs(),
+        body_grace_s = limits.body_grace.as_secs(),
+        body_min_rate = limits.body_min_rate,
+        request_timeout_s = limits.request_timeout.as_secs(),
+        max_connections = limits.max_connections,
+        max_connections_per_client = limits.max_connections_per_client,
+        "connection limits"
+    );
     tracing::info!(address = %addr, "listening on http://{addr}");
-    startup::serve(listener, state).await.context("server stopped with an error")?;
+    startup::serve_with(listener, state, limits).await.context("server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -285,5 +295,26 @@ pub async fn storage(db: &DbArgs, command: &StorageCommand) -> anyhow::Result<()
         sweep.recent,
         args.grace_minutes
     );
+    Ok(())
+}
+
+/// `pantau-kla backup DEST`: see [`crate::backup`].
+pub async fn backup(db: &DbArgs, args: &BackupArgs) -> anyhow::Result<()> {
+    let s = crate::backup::run(db.url(), args.storage.as_deref(), &args.dest).await?;
+    let dest = args.dest.display();
+    println!(
+        "backed up {} to {dest}: database {:.1} MB, {} evidence document(s), {:.1} MB",
+        app::db::redact(db.url()),
+        s.database_bytes as f64 / 1e6,
+        s.documents,
+        s.document_bytes as f64 / 1e6
+    );
+    if !s.missing.is_empty() {
+        eprintln!("{} document(s) were removed from the store after the snapshot and are not in the backup:", s.missing.len());
+        for key in &s.missing {
+            eprintln!("  {key}");
+        }
+    }
+    println!("serve it with DATABASE_URL=sqlite:{dest}/{} (documents in {dest}/{})", crate::backup::DATABASE_FILE, crate::backup::STORAGE_DIR);
     Ok(())
 }

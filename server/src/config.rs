@@ -62,6 +62,11 @@ pub enum Command {
     /// between storing a file and recording it).
     #[command(subcommand)]
     Storage(StorageCommand),
+    /// Copy an SQLite database and the evidence documents its rows refer to into a new folder, while the
+    /// server runs (a consistent snapshot). The folder can be served as it is:
+    /// `DATABASE_URL=sqlite:DEST/pantau-kla.db` (documents in DEST/bukti). PostgreSQL and S3 are backed up
+    /// with their own tools: see docs/backup.md.
+    Backup(BackupArgs),
     /// Fill the database with a synthetic demo dataset: training events, service units and predicate
     /// records for all 514 kabupaten/kota, the same for the same seed. Every row is marked as demo and the
     /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
@@ -106,6 +111,9 @@ pub struct ServeArgs {
     /// and `X-Forwarded-For` is ignored, since any client can send it).
     #[arg(long, env = "PANTAU_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
 }
 
 impl Default for ServeArgs {
@@ -118,6 +126,7 @@ impl Default for ServeArgs {
             import_limits: ImportLimitArgs::default(),
             evidence_quota_bytes: app::evaluation::files::DEFAULT_QUOTA_BYTES,
             trusted_proxies: Vec::new(),
+            connections: ConnectionArgs::default(),
         }
     }
 }
@@ -148,6 +157,68 @@ impl Default for ImportLimitArgs {
 impl From<ImportLimitArgs> for app::import::ImportLimits {
     fn from(a: ImportLimitArgs) -> Self {
         Self { max_rows: a.import_max_rows, max_drafts: a.import_max_drafts }
+    }
+}
+
+/// Timeouts and connection limits (issue 11): what a slow or greedy client may hold. Defaults in
+/// [`crate::connections::Limits::default`].
+#[derive(Debug, Args, Clone)]
+pub struct ConnectionArgs {
+    /// Seconds a client has to send a request's headers (also how long an idle keep-alive connection is
+    /// kept); slower connections are closed.
+    #[arg(long, env = "PANTAU_HEADER_TIMEOUT", default_value_t = crate::connections::DEFAULT_HEADER_TIMEOUT_SECS)]
+    pub header_timeout: u64,
+
+    /// Seconds a request body may take before it must keep up --body-min-rate on average (so a 20 MB
+    /// upload over a weak phone network succeeds, and a client dripping bytes is cut off with 408).
+    #[arg(long, env = "PANTAU_BODY_TIMEOUT", default_value_t = crate::connections::DEFAULT_BODY_GRACE_SECS)]
+    pub body_timeout: u64,
+
+    /// The slowest average upload accepted after --body-timeout, in bytes per second.
+    #[arg(long, env = "PANTAU_BODY_MIN_RATE", default_value_t = crate::connections::DEFAULT_BODY_MIN_RATE)]
+    pub body_min_rate: u64,
+
+    /// Seconds the server may work on a request once its body has arrived; longer work is stopped (its
+    /// transaction rolled back) and answered 503.
+    #[arg(long, env = "PANTAU_REQUEST_TIMEOUT", default_value_t = crate::connections::DEFAULT_REQUEST_TIMEOUT_SECS)]
+    pub request_timeout: u64,
+
+    /// Most connections open at once; further ones are answered 503 and closed. Keep it below the
+    /// process's open-file limit (`ulimit -n`) less the database connections.
+    #[arg(long, env = "PANTAU_MAX_CONNECTIONS", default_value_t = crate::connections::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+
+    /// Most connections open at once from one client address (IPv6: one /64). 0 = no per-client limit:
+    /// set 0 behind a reverse proxy, where every connection comes from the proxy, and limit there.
+    #[arg(long, env = "PANTAU_MAX_CONNECTIONS_PER_CLIENT", default_value_t = crate::connections::DEFAULT_MAX_CONNECTIONS_PER_CLIENT)]
+    pub max_connections_per_client: usize,
+}
+
+impl Default for ConnectionArgs {
+    fn default() -> Self {
+        let l = crate::connections::Limits::default();
+        Self {
+            header_timeout: l.header_timeout.as_secs(),
+            body_timeout: l.body_grace.as_secs(),
+            body_min_rate: l.body_min_rate,
+            request_timeout: l.request_timeout.as_secs(),
+            max_connections: l.max_connections,
+            max_connections_per_client: l.max_connections_per_client,
+        }
+    }
+}
+
+impl ConnectionArgs {
+    pub fn limits(&self) -> crate::connections::Limits {
+        use std::time::Duration;
+        crate::connections::Limits {
+            header_timeout: Duration::from_secs(self.header_timeout.max(1)),
+            body_grace: Duration::from_secs(self.body_timeout.max(1)),
+            body_min_rate: self.body_min_rate,
+            request_timeout: Duration::from_secs(self.request_timeout.max(1)),
+            max_connections: self.max_connections.max(1),
+            max_connections_per_client: self.max_connections_per_client,
+        }
     }
 }
 
@@ -195,6 +266,15 @@ pub struct SweepArgs {
     /// Only list what would be removed.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BackupArgs {
+    /// The folder to create (it must not exist, or be empty).
+    pub dest: PathBuf,
+    /// The evidence store: as `serve --storage` (default: `bukti/` beside the SQLite file).
+    #[arg(long, env = "PANTAU_STORAGE")]
+    pub storage: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

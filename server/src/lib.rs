@@ -3,8 +3,10 @@
 //! commands ([`commands`]). `main.rs` only dispatches.
 
 pub mod api;
+pub mod backup;
 pub mod commands;
 pub mod config;
+pub mod connections;
 pub mod evaluation;
 pub mod forms;
 pub mod headers;

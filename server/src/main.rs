@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         Some(Command::User(cmd)) => commands::user(&cli.db, cmd).await,
         Some(Command::Instrument(cmd)) => commands::instrument(&cli.db, cmd).await,
         Some(Command::Storage(cmd)) => commands::storage(&cli.db, cmd).await,
+        Some(Command::Backup(args)) => commands::backup(&cli.db, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

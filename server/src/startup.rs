@@ -92,12 +92,15 @@ pub fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
     LeptosOptions::builder().output_name("pantau-kla").site_addr(addr).build()
 }
 
-/// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+/// Serves with the default timeouts and connection limits until Ctrl-C or SIGTERM, then lets requests in
+/// flight finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    // The peer address reaches handlers for the sign-in rate limit.
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_with(listener, state, crate::connections::Limits::default()).await
+}
+
+/// As [`serve`], within the given timeouts and connection limits (`pantau-kla serve --help`).
+pub async fn serve_with(listener: TcpListener, state: AppState, limits: crate::connections::Limits) -> std::io::Result<()> {
+    crate::connections::serve(listener, router(state), limits, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -131,6 +131,13 @@ pub enum StorageError {
     Config(String, String),
 }
 
+impl StorageError {
+    /// The object is not in the store (removed, or never stored).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, StorageError::Store(object_store::Error::NotFound { .. }))
+    }
+}
+
 /// The evidence store: a local folder or an S3-compatible bucket.
 #[derive(Clone)]
 pub struct Storage {
@@ -183,6 +190,11 @@ impl Storage {
             Some(f) => std::path::Path::new(f).parent().map(|p| p.join("bukti")).unwrap_or_else(|| "bukti".into()).display().to_string(),
             None => "data/bukti".into(),
         }
+    }
+
+    /// Whether this is an S3-compatible store rather than a local folder.
+    pub fn is_remote(location: &str) -> bool {
+        location.trim().starts_with("s3://")
     }
 
     /// A new random key for a file of a regency's sheet in a cycle.

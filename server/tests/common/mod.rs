@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod officer;
+pub mod process;
 
 use app::AppState;
 use app::i18n::Lang;
