@@ -20,6 +20,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         state = state.with_targets(targets);
     }
     state.secure_cookies = args.secure_cookies;
+    state = state.with_render_limits(args.renders.limiter());
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
         let storage = app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
         state = state.with_storage(storage);

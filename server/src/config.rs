@@ -91,11 +91,47 @@ pub struct ServeArgs {
     /// the SQLite database file (`data/bukti`).
     #[arg(long, env = "PANTAU_STORAGE")]
     pub storage: Option<String>,
+
+    #[command(flatten)]
+    pub renders: RenderLimitArgs,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:3000".parse().expect("valid default address"), targets: None, secure_cookies: false, storage: None }
+        Self {
+            addr: "127.0.0.1:3000".parse().expect("valid default address"),
+            targets: None,
+            secure_cookies: false,
+            storage: None,
+            renders: RenderLimitArgs::default(),
+        }
+    }
+}
+
+/// Bounds on fresh renders (requests the response cache cannot answer), so that one client asking for
+/// uncached page after page cannot take the machine from other readers. Cached pages never wait.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RenderLimitArgs {
+    /// Fresh renders at once, over all clients. 0 (the default): twice the processor cores, at least 4.
+    #[arg(long, env = "PANTAU_RENDER_CONCURRENCY", default_value_t = 0)]
+    pub render_concurrency: usize,
+
+    /// Fresh renders at once from one client address (IPv6: one /64). Signed-in officers count only
+    /// against the overall bound. 0 turns the per-client bound off — needed behind a reverse proxy, where
+    /// every request comes from the proxy's address. Default: 2.
+    #[arg(long, env = "PANTAU_RENDER_PER_CLIENT", default_value_t = app::render_limit::DEFAULT_PER_CLIENT)]
+    pub render_per_client: usize,
+
+    /// How long a request over a bound waits for a slot before it is answered 503 with Retry-After, in
+    /// milliseconds. Default: 1000.
+    #[arg(long, env = "PANTAU_RENDER_WAIT_MS", default_value_t = app::render_limit::DEFAULT_WAIT_MS)]
+    pub render_wait_ms: u64,
+}
+
+impl RenderLimitArgs {
+    pub fn limiter(&self) -> app::render_limit::RenderLimiter {
+        let overall = if self.render_concurrency == 0 { app::render_limit::default_overall() } else { self.render_concurrency };
+        app::render_limit::RenderLimiter::new(overall, self.render_per_client, std::time::Duration::from_millis(self.render_wait_ms))
     }
 }
 
@@ -262,6 +298,17 @@ mod tests {
         let Some(Command::User(UserCommand::Add(a))) = cli.command else { panic!("user add") };
         assert_eq!((a.username.as_str(), a.role.as_str(), a.region.as_deref(), a.password_stdin), ("rina", "regency", Some("63.10"), true));
         assert!(Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "admin", "--password", "x"]).is_err());
+    }
+
+    #[test]
+    fn render_limits_have_documented_defaults() {
+        let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 2, 1000));
+        let cli = Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!(args.renders.limiter().retry_after_seconds(), 1);
+        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client), (8, 0));
     }
 
     #[test]

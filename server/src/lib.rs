@@ -3,6 +3,7 @@
 //! commands ([`commands`]). `main.rs` only dispatches.
 
 pub mod api;
+pub mod canonical;
 pub mod commands;
 pub mod config;
 pub mod evaluation;

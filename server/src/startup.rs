@@ -44,13 +44,14 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), move || shell(options.clone()))
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))
-        .layer(middleware::from_fn(remember_language))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(CompressionLayer::new())
         // Outside compression, so a hit sends the compressed bytes as they are.
         .layer(middleware::from_fn_with_state(state.clone(), crate::response_cache::layer))
+        // Outside the response cache, so `?lang=` pages are kept like any other and the cookie still set.
+        .layer(middleware::from_fn(remember_language))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
