@@ -8,14 +8,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Fresh renders at once from one client address by default: a reader's browser needs one page at a time.
-pub const DEFAULT_PER_CLIENT: usize = 2;
+/// Fresh renders at once from one client address by default: a reader's browser needs one page at a time
+/// (the stylesheet is not counted), and a second concurrent render per client doubled the flood's share of
+/// the processor in the flood measurement (scripts/bench/flood.sh).
+pub const DEFAULT_PER_CLIENT: usize = 1;
 /// How long a request over a limit waits for a slot by default, in milliseconds.
 pub const DEFAULT_WAIT_MS: u64 = 1000;
-/// Fresh renders at once overall by default: twice the processor cores (a render also waits on the
-/// database), at least 4.
+/// Fresh renders at once overall by default: one per processor core, at least 2. Renders run on the same
+/// worker threads as cache hits, so more renders at once than cores makes every cached page wait behind
+/// them; a render waiting on the database is the price (it holds its slot meanwhile).
 pub fn default_overall() -> usize {
-    std::thread::available_parallelism().map_or(4, |n| (n.get() * 2).max(4))
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
 }
 
 /// The client a request is counted against: its address, IPv6 by its /64 (one subscriber's block).

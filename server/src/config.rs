@@ -112,13 +112,13 @@ impl Default for ServeArgs {
 /// uncached page after page cannot take the machine from other readers. Cached pages never wait.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RenderLimitArgs {
-    /// Fresh renders at once, over all clients. 0 (the default): twice the processor cores, at least 4.
+    /// Fresh renders at once, over all clients. 0 (the default): one per processor core, at least 2.
     #[arg(long, env = "PANTAU_RENDER_CONCURRENCY", default_value_t = 0)]
     pub render_concurrency: usize,
 
     /// Fresh renders at once from one client address (IPv6: one /64). Signed-in officers count only
     /// against the overall bound. 0 turns the per-client bound off — needed behind a reverse proxy, where
-    /// every request comes from the proxy's address. Default: 2.
+    /// every request comes from the proxy's address. Default: 1.
     #[arg(long, env = "PANTAU_RENDER_PER_CLIENT", default_value_t = app::render_limit::DEFAULT_PER_CLIENT)]
     pub render_per_client: usize,
 
@@ -304,7 +304,7 @@ mod tests {
     fn render_limits_have_documented_defaults() {
         let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
-        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 2, 1000));
+        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 1, 1000));
         let cli = Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"]).unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
         assert_eq!(args.renders.limiter().retry_after_seconds(), 1);
