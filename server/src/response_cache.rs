@@ -83,7 +83,12 @@ pub fn negotiate(headers: &HeaderMap) -> &'static str {
     best.map_or("identity", |(_, _, e)| e)
 }
 
+/// The cache key: the language, the canonical target and the negotiated encoding. A `lang` parameter (last
+/// in a canonical URL) is left out of the target: it only chooses the language, as the cookie does, and
+/// the page is the same either way.
 fn key(lang: Lang, target: &str, encoding: &str) -> String {
+    let param = format!("lang={}", lang.code());
+    let target = target.strip_suffix(&param).and_then(|t| t.strip_suffix(['?', '&'])).unwrap_or(target);
     format!("{}|{target}|{encoding}", lang.code())
 }
 
@@ -253,6 +258,8 @@ mod tests {
         let keys: std::collections::BTreeSet<String> =
             (0..100).map(|i| key(Lang::Id, "/", negotiate(&accept(&format!("gzip;q=0.{i:02}, x-{i}, deflate"))))).collect();
         assert_eq!(keys.len(), 2, "{keys:?}"); // gzip, and identity for q=0.00
+        assert_eq!(key(Lang::En, "/?tahun=2025&lang=en", "br"), key(Lang::En, "/?tahun=2025", "br"));
+        assert_eq!(key(Lang::En, "/?lang=en", "br"), "en|/|br");
     }
 
     #[test]

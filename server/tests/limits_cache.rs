@@ -197,3 +197,17 @@ on_both_engines_with!(the_per_client_render_limit_refuses_the_excess_while_anoth
     drop(busy);
     assert_eq!(app.get("/provinsi/64").await.0, 200, "the slot given back is free again");
 });
+
+on_both_engines_with!(a_language_link_is_served_from_the_cache_and_still_remembered, limits(1), |app: TestApp| async move {
+    app.import_all_fixtures().await;
+    assert_eq!(app.get("/provinsi/63?lang=en").await.0, 200);
+    let _held = hold_all_slots(&app).await;
+    let res = get(&app, "/provinsi/63?lang=en", &[]).await;
+    assert_eq!(res.status().as_u16(), 200, "served from the cache");
+    let cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(cookie.starts_with("lang=en;"), "the choice is still remembered: {cookie}");
+    assert!(res.text().await.unwrap().contains("lang=\"en\""), "in English");
+    // The cookie chooses the language as `lang` does: the same page, the same entry.
+    assert_eq!(get(&app, "/provinsi/63", &[("cookie", "lang=en")]).await.status().as_u16(), 200);
+    assert_eq!(get(&app, "/provinsi/63", &[]).await.status().as_u16(), 503, "Indonesian is another page, not yet kept");
+});
