@@ -218,11 +218,43 @@ pub struct CachedResponse {
 /// `server/src/response_cache.rs`), for the current data version only.
 pub struct ResponseCache {
     inner: Mutex<Slru<CachedResponse>>,
+    // Renders in progress by key: requests for a key being rendered wait for that render instead of
+    // starting their own (after a write, every reader of a popular page would otherwise render it).
+    in_flight: Mutex<HashMap<String, tokio::sync::watch::Sender<()>>>,
 }
 
 impl Default for ResponseCache {
     fn default() -> Self {
-        ResponseCache { inner: Mutex::new(Slru::new(MAX_RESPONSES, MAX_BYTES)) }
+        ResponseCache { inner: Mutex::new(Slru::new(MAX_RESPONSES, MAX_BYTES)), in_flight: Mutex::new(HashMap::new()) }
+    }
+}
+
+/// A request's part in rendering a key: the one that renders it, or one that waits for that render.
+pub enum Flight {
+    /// Render, store, then drop the guard: that wakes the followers.
+    Leader(FlightGuard),
+    /// Wait for [`FlightFollower::wait`], then look in the cache again.
+    Follower(FlightFollower),
+}
+
+pub struct FlightGuard {
+    cache: Arc<ResponseCache>,
+    key: String,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        // Dropping the sender wakes every follower, whether the render succeeded, failed or was abandoned.
+        self.cache.in_flight.lock().expect("cache lock").remove(&self.key);
+    }
+}
+
+pub struct FlightFollower(tokio::sync::watch::Receiver<()>);
+
+impl FlightFollower {
+    /// Until the leader is done, or `limit` has passed.
+    pub async fn wait(mut self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, self.0.changed()).await;
     }
 }
 
@@ -245,6 +277,23 @@ impl ResponseCache {
     pub fn get(&self, key: &str, version: i64) -> Option<CachedResponse> {
         let mut guard = self.inner.lock().expect("cache lock");
         guard.get(key).filter(|e| e.version == version).cloned()
+    }
+
+    /// Joins the render of `key` in progress, or becomes the request that renders it.
+    pub fn join(self: &Arc<Self>, key: &str) -> Flight {
+        let mut in_flight = self.in_flight.lock().expect("cache lock");
+        match in_flight.get(key) {
+            Some(tx) => Flight::Follower(FlightFollower(tx.subscribe())),
+            None => {
+                in_flight.insert(key.to_string(), tokio::sync::watch::channel(()).0);
+                Flight::Leader(FlightGuard { cache: self.clone(), key: key.to_string() })
+            }
+        }
+    }
+
+    /// Requests waiting for the render of `key` in progress (for tests).
+    pub fn waiting_for(&self, key: &str) -> usize {
+        self.in_flight.lock().expect("cache lock").get(key).map_or(0, |tx| tx.receiver_count())
     }
 
     pub fn put(&self, key: String, entry: CachedResponse) {
@@ -271,6 +320,21 @@ mod tests {
         assert!(c.get("a", 2).is_some() && c.get("a", 1).is_none());
         assert!(c.is_protected("a"), "a popular page keeps its place across a write");
         assert_eq!(c.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn requests_for_a_key_being_rendered_wait_for_that_render() {
+        let c = Arc::new(ResponseCache::default());
+        let Flight::Leader(guard) = c.join("k") else { panic!("the first request renders") };
+        let Flight::Follower(follower) = c.join("k") else { panic!("the second waits") };
+        assert!(matches!(c.join("other"), Flight::Leader(_)), "other keys are independent");
+        assert_eq!(c.waiting_for("k"), 1);
+        let waiter = tokio::spawn(follower.wait(std::time::Duration::from_secs(60)));
+        c.put("k".into(), resp(1, 1));
+        drop(guard);
+        waiter.await.unwrap();
+        assert!(c.get("k", 1).is_some());
+        assert!(matches!(c.join("k"), Flight::Leader(_)), "done: the next miss renders again");
     }
 
     #[test]

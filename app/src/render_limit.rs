@@ -45,6 +45,7 @@ pub struct RenderLimiter {
     // Only clients with a render in progress or waiting are listed, so the map stays as small as the
     // number of requests in flight.
     clients: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+    granted: std::sync::atomic::AtomicU64,
 }
 
 impl Default for RenderLimiter {
@@ -86,12 +87,23 @@ impl RenderLimiter {
     /// At most `overall` renders at once, `per_client` of them from one client (0: no per-client limit,
     /// e.g. behind a reverse proxy where every request comes from its address); `wait` before giving up.
     pub fn new(overall: usize, per_client: usize, wait: Duration) -> Self {
-        RenderLimiter { overall: Arc::new(Semaphore::new(overall.max(1))), per_client, wait, clients: Mutex::new(HashMap::new()) }
+        RenderLimiter {
+            overall: Arc::new(Semaphore::new(overall.max(1))),
+            per_client,
+            wait,
+            clients: Mutex::new(HashMap::new()),
+            granted: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     /// How long a request may wait for a slot: the `Retry-After` hint, rounded up to whole seconds.
     pub fn retry_after_seconds(&self) -> u64 {
         self.wait.as_millis().div_ceil(1000).max(1) as u64
+    }
+
+    /// Slots given out since the start: the fresh renders begun.
+    pub fn granted(&self) -> u64 {
+        self.granted.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Clients with a render in progress or waiting (for tests: the map does not grow without bound).
@@ -128,6 +140,7 @@ impl RenderLimiter {
             Ok(p) => p,
             Err(_) => tokio::time::timeout_at(deadline, self.overall.clone().acquire_owned()).await.ok().and_then(Result::ok).ok_or(Busy)?,
         };
+        self.granted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(RenderPermit { _overall: overall, client: client_permit })
     }
 }

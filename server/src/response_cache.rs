@@ -8,7 +8,7 @@
 //! a fresh render: non-canonical URLs are redirected to their canonical form (`canonical.rs`), the key uses
 //! the encoding the compression layer will pick (the request is rewritten to ask for just that), a session
 //! cookie that names no live session counts as no cookie, the cache admits one-off URLs only into its
-//! probation segment (`app::cache::Slru`), and fresh renders wait for a slot of `app::render_limit`
+//! probation segment (`app::cache::Slru`), concurrent misses of one key render it once, and fresh renders wait for a slot of `app::render_limit`
 //! (overall and per client) — 503 with `Retry-After` when none comes free in time. Hits never wait.
 //!
 //! Never cached: requests with a live session (the header shows the user), anything under `/kelola`,
@@ -19,7 +19,7 @@
 use crate::canonical::{self, Canonical, MAX_SEARCH_CHARS};
 use crate::session::SessionLookup;
 use app::AppState;
-use app::cache::CachedResponse;
+use app::cache::{CachedResponse, Flight};
 use app::i18n::{Lang, tr, trf};
 use app::render_limit::{RenderPermit, client_of};
 use axum::body::Body;
@@ -32,6 +32,10 @@ use std::net::SocketAddr;
 
 /// The largest response kept (a page or a download, compressed).
 const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// How long a request for a page that is being rendered waits for that render before rendering it itself:
+/// long enough for the slowest page at national scale (about 0.3 s alone) under load.
+const FOLLOW_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long browsers may remember a redirect to a canonical URL, in seconds: not forever, so that a
 /// parameter added to a route later is not stripped by a redirect a browser kept.
@@ -119,6 +123,12 @@ async fn render_slot(state: &AppState, client: Option<std::net::IpAddr>, lang: L
     })
 }
 
+fn from_cache(hit: CachedResponse) -> Response {
+    let mut res = Response::new(Body::from(hit.body));
+    *res.headers_mut() = hit.headers;
+    res
+}
+
 /// Whether a response says no shared cache may keep it.
 fn marked_private(headers: &HeaderMap) -> bool {
     headers.get_all(header::CACHE_CONTROL).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains("private") || v.contains("no-store"))
@@ -176,10 +186,20 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     };
     let key = key(lang, &target, encoding);
     if let Some(hit) = state.responses.get(&key, version) {
-        let mut res = Response::new(Body::from(hit.body));
-        *res.headers_mut() = hit.headers;
-        return res;
+        return from_cache(hit);
     }
+    // Concurrent misses of one key render it once: the others wait, then take the stored answer.
+    let _flight = match state.responses.join(&key) {
+        Flight::Leader(guard) => Some(guard),
+        Flight::Follower(follower) => {
+            follower.wait(FOLLOW_WAIT).await;
+            if let Some(hit) = state.responses.get(&key, version) {
+                return from_cache(hit);
+            }
+            // That render gave nothing to keep (an error page, a large body): render as usual.
+            None
+        }
+    };
     let _slot = match render_slot(&state, client(&req, true), lang).await {
         Ok(s) => s,
         Err(busy) => return busy,

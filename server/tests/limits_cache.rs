@@ -211,3 +211,28 @@ on_both_engines_with!(a_language_link_is_served_from_the_cache_and_still_remembe
     assert_eq!(get(&app, "/provinsi/63", &[("cookie", "lang=en")]).await.status().as_u16(), 200);
     assert_eq!(get(&app, "/provinsi/63", &[]).await.status().as_u16(), 503, "Indonesian is another page, not yet kept");
 });
+
+on_both_engines_with!(concurrent_requests_for_one_uncached_page_render_it_once, |s: app::AppState| s.with_render_limits(RenderLimiter::new(1, 0, Duration::from_secs(60))), |app: TestApp| async move {
+    app.import_all_fixtures().await;
+    let app = Arc::new(app);
+    let held = app.state.renders.acquire(None).await.unwrap();
+    let before = app.state.renders.granted();
+    let requests: Vec<_> = (0..5)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { app.get("/provinsi/63").await.0 })
+        })
+        .collect();
+    // One request leads (and waits for the slot the test holds); wait until the four others follow it.
+    // (Polled, with a deadline only for the failure: without coalescing nobody ever waits.)
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while app.state.responses.waiting_for("id|/provinsi/63|identity") < 4 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(app.state.responses.waiting_for("id|/provinsi/63|identity"), 4, "the others wait for the first render");
+    drop(held);
+    for r in requests {
+        assert_eq!(r.await.unwrap(), 200);
+    }
+    assert_eq!(app.state.renders.granted() - before, 1, "five requests, one render");
+});
