@@ -14,11 +14,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 pub const DEFAULT_PER_CLIENT: usize = 1;
 /// How long a request over a limit waits for a slot by default, in milliseconds.
 pub const DEFAULT_WAIT_MS: u64 = 1000;
-/// Fresh renders at once overall by default: one per processor core, at least 2. Renders run on the same
-/// worker threads as cache hits, so more renders at once than cores makes every cached page wait behind
-/// them; a render waiting on the database is the price (it holds its slot meanwhile).
+/// Fresh renders at once overall by default: one per processor core but one, at least 1 — a core is left
+/// for cache hits. Renders run on the same worker threads as hits, so as many renders as cores make every
+/// cached page wait behind them: on 2 cores, flooded from many addresses, another visitor's p99 was 97 ms
+/// with 2 renders at once and 43 ms with 1 (scripts/bench/flood.sh, debug build). Concurrent requests for
+/// one page share a render (`app::cache::ResponseCache::join`), so a burst after a write costs one.
 pub fn default_overall() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
 /// The client a request is counted against: its address, IPv6 by its /64 (one subscriber's block).

@@ -112,7 +112,8 @@ impl Default for ServeArgs {
 /// uncached page after page cannot take the machine from other readers. Cached pages never wait.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RenderLimitArgs {
-    /// Fresh renders at once, over all clients. 0 (the default): one per processor core, at least 2.
+    /// Fresh renders at once, over all clients. 0 (the default): the processor cores less one (a core is
+    /// left for answers from the cache), at least 1.
     #[arg(long, env = "PANTAU_RENDER_CONCURRENCY", default_value_t = 0)]
     pub render_concurrency: usize,
 
