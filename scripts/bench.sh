@@ -12,6 +12,11 @@
 #              seconds each, Accept-Encoding: gzip) against the national, province and regency pages, three
 #              downloads and the static stylesheet: p50/p95/p99 latency and requests/s
 #   4. rss     the server's peak resident memory (VmHWM) after the load
+#   4b. flood  another visitor's latency on the cached /provinsi/35 (wrk, 4 connections), alone and while one
+#              client floods the server with URLs the cache cannot answer (scripts/bench/flood.sh: unknown
+#              parameters, random searches, valid combinations of year/kind/measure/order, varying
+#              Accept-Encoding, made-up session cookies); once with the default render limits, once without
+#              the per-client one (as behind a proxy, or a flood from many addresses)
 #   5. fresh   one new training event for 35.07 through `pantau-kla import`, then the very next request to
 #              /api/v1/kabkota/35.07 must count it (on PostgreSQL, on two app servers sharing the database)
 #
@@ -26,6 +31,7 @@
 #   --duration S         seconds of measured load per target (default 15)
 #   --warmup S           seconds of unmeasured load per target before it (default 3; 0: a few requests only)
 #   --connections N      wrk connections (default 32)
+#   --flood-connections N  connections of the flooding client in step 4b (default 64)
 #   --threads N          wrk threads (default 2)
 #   --seed N             seed of the demo dataset and of the import CSV (default 2025)
 #   --import-rows N      rows of the import CSV (default 100000)
@@ -43,6 +49,7 @@ COMMAND_LINE="./scripts/bench.sh${*:+ $*}"
 DURATION=15
 WARMUP=3
 CONNECTIONS=32
+FLOOD_CONNECTIONS=64
 THREADS=2
 SEED=2025
 IMPORT_ROWS=100000
@@ -59,6 +66,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=${2:?}; shift 2 ;;
     --warmup) WARMUP=${2:?}; shift 2 ;;
     --connections) CONNECTIONS=${2:?}; shift 2 ;;
+    --flood-connections) FLOOD_CONNECTIONS=${2:?}; shift 2 ;;
     --threads) THREADS=${2:?}; shift 2 ;;
     --seed) SEED=${2:?}; shift 2 ;;
     --import-rows) IMPORT_ROWS=${2:?}; shift 2 ;;
@@ -69,7 +77,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in DURATION WARMUP CONNECTIONS THREADS SEED IMPORT_ROWS IMPORT_TIMEOUT; do
+for v in DURATION WARMUP CONNECTIONS FLOOD_CONNECTIONS THREADS SEED IMPORT_ROWS IMPORT_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "--$(echo "$v" | tr 'A-Z_' 'a-z-') must be a whole number" >&2; exit 2; }
 done
 [ "$DURATION" -ge 1 ] || { echo "--duration must be at least 1" >&2; exit 2; }
@@ -341,6 +349,32 @@ bench() {
   row "$engine" "$label" "$p50" "$p95" "$p99" "$(calc '"%.0f"', "$rps")" "$notes"
 }
 
+# flood ENGINE KEY LABEL PORT: scripts/bench/flood.sh against the server on PORT; rows for the visitor alone
+# and under the flood, and what the flooding client got.
+flood() {
+  local engine=$1 key=$2 label=$3 port=$4 out phase line
+  out="$WORK/flood-$engine-$key.txt"
+  run_bg "$ROOT/scripts/bench/flood.sh" "http://127.0.0.1:$port" "$DURATION" "$FLOOD_CONNECTIONS" /provinsi/35 4 >"$out" 2>&1 ||
+    { cat "$out" >&2; die "$engine: the flood measurement failed"; }
+  for phase in ALONE WITH; do
+    line=$(grep "^$phase " "$out") || { cat "$out" >&2; die "$engine: no $phase line from flood.sh"; }
+    local p50_ms p95_ms p99_ms rps requests non2xx
+    eval "$(sed "s/^$phase //" <<<"$line")" # numbers only, from our Lua
+    M[$engine.$key.$phase]=$(calc '"%.2f"', "$p99_ms")
+    row "$engine" "$label: visitor on cached /provinsi/35, $([ "$phase" = ALONE ] && echo alone || echo "under the flood")" \
+      "$(calc '"%.2f"', "$p50_ms")" "$(calc '"%.2f"', "$p95_ms")" "${M[$engine.$key.$phase]}" "$(calc '"%.0f"', "$rps")" \
+      "$requests requests, 4 connections$([ "$non2xx" -gt 0 ] && echo "; $non2xx non-2xx!")"
+  done
+  line=$(grep '^FLOOD ' "$out" | sed 's/^FLOOD //')
+  local answers
+  answers=$(tr ' ' '\n' <<<"$line" | grep '^s[0-9]*=' | sed 's/^s//; s/=/: /' | paste -sd ',' - | sed 's/,/, /g')
+  local p99_ms rps requests
+  eval "$(tr ' ' '\n' <<<"$line" | grep -E '^(p99_ms|rps|requests)=')"
+  row "$engine" "$label: the flooding client ($FLOOD_CONNECTIONS connections)" "" "" "$(calc '"%.0f"', "$p99_ms")" "$(calc '"%.0f"', "$rps")" \
+    "$requests requests; answers by status: $answers (308: redirected to the canonical URL; 503: over its render share)"
+  say "$label: visitor p99 ${M[$engine.$key.ALONE]} ms alone, ${M[$engine.$key.WITH]} ms under the flood; flood answers: $answers"
+}
+
 events_of() { # PORT -> COUNT (the all-years event count of 35.07) and LAT_MS (the request's latency)
   local port=$1 t
   t=$(curl -s -o "$WORK/fresh.json" -w '%{time_total}' "http://127.0.0.1:$port/api/v1/kabkota/35.07")
@@ -409,6 +443,16 @@ run_engine() {
   M[$engine.rss]=$(calc '"%.1f"', "$hwm / 1024")
   say "VmHWM ${M[$engine.rss]} MiB (VmRSS now $(calc '"%.1f"', "$rss / 1024") MiB)"
   row "$engine" "server peak RSS (VmHWM after the load)" "" "" "" "" "${M[$engine.rss]} MiB (VmRSS now $(calc '"%.1f"', "$rss / 1024") MiB)"
+
+  log "$engine: 4b. flood: one client asking for uncached URLs while another visitor reads a cached page"
+  flood "$engine" flood "flood, default limits" "$port_a"
+  local pid_keep=$SERVER_PID port_keep=$PORT
+  PANTAU_RENDER_PER_CLIENT=0 start_server "$nurl" "$WORK/server-$engine-flood.log"
+  local pid_f=$SERVER_PID
+  flood "$engine" flood_overall "flood, overall limit only" "$PORT"
+  stop_pid "$pid_f"
+  forget_pid "$pid_f"
+  SERVER_PID=$pid_keep PORT=$port_keep
 
   log "$engine: 5. freshness: one event for 35.07 through pantau-kla import, then the next request"
   local before_a before_b="" after_a after_b lat_a lat_b="" pid_b="" port_b="" visible=yes notes
@@ -492,6 +536,8 @@ run_engine() {
   else
     check "$engine" "regency req/s ≥ ½ static req/s" "$(calc '"%.0f / %.0f = %.2f"', "${M[$engine.regency.rps]}, ${M[$engine.static.rps]}, $ratio")" MISS "$(calc '"%.2f× the bar (needs %.0f req/s)"', "$ratio / 0.5, ${M[$engine.static.rps]} / 2")"
   fi
+  under "$engine" "p99 < 50 ms: another visitor on a cached page while one client floods uncached URLs" "${M[$engine.flood.WITH]}" 50 ms
+  under "$engine" "(no per-client limit) p99 < 50 ms: the same, with only the overall render limit" "${M[$engine.flood_overall.WITH]}" 50 ms
   under "$engine" "$IMPORT_ROWS imported rows < 10 s" "${M[$engine.import.secs]}" 10 s
   under "$engine" "server RSS < 300 MB" "$(calc '"%.1f"', "${M[$engine.rss]} * 1.048576")" 300 MB
 }

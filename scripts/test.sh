@@ -222,7 +222,10 @@ tier_cargo() {
 SERVER_PID=""
 start_server() { # DATABASE_URL LOGFILE -> sets PORT
   local url=$1 logfile=$2
-  DATABASE_URL=$url PANTAU_ADDR=127.0.0.1:0 PANTAU_STORAGE=${PANTAU_STORAGE:-$WORK/bukti} NO_COLOR=1 RUST_LOG=${RUST_LOG:-info} "$BIN" serve >"$logfile" 2>&1 &
+  # Every Playwright worker connects from 127.0.0.1, as clients behind one proxy do: no per-client render
+  # limit (the overall one stays), or parallel workers would queue behind each other's fresh renders.
+  DATABASE_URL=$url PANTAU_ADDR=127.0.0.1:0 PANTAU_STORAGE=${PANTAU_STORAGE:-$WORK/bukti} PANTAU_RENDER_PER_CLIENT=${PANTAU_RENDER_PER_CLIENT:-0} \
+    NO_COLOR=1 RUST_LOG=${RUST_LOG:-info} "$BIN" serve >"$logfile" 2>&1 &
   SERVER_PID=$!
   echo "$SERVER_PID" >>"$PIDS_FILE"
   PORT=""

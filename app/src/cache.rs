@@ -3,22 +3,159 @@
 //! Each request reads that version — one tiny query — so a write is visible on the very next request, on
 //! every app server sharing the database. Beside it, the response cache keeps whole rendered responses of
 //! public pages under the same rule.
+//!
+//! Both are segmented LRU caches ([`Slru`]): a key seen once waits in a small probation segment, and only a
+//! second request moves it to the protected segment, so a flood of one-off URLs (random searches, every
+//! combination of the URL state) churns probation and never pushes out the pages people actually read.
 
 use crate::error::AppError;
 use sqlx::AnyPool;
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-/// Entries kept at most; past it the cache starts afresh (pages are cheap to reload, memory stays bounded).
+/// Page aggregates kept at most (both segments); memory stays bounded because each is a page's figures.
 pub const MAX_ENTRIES: usize = 4096;
+
+/// The share of a cache (entries and bytes) kept for keys asked for more than once, in percent. The rest
+/// is probation, the only part a flood of one-off requests can churn.
+pub const PROTECTED_PERCENT: usize = 80;
+
+/// Limits of one segment: entries and the sum of their weights (bytes, or 1 per entry).
+#[derive(Debug, Clone, Copy)]
+struct Limit {
+    entries: usize,
+    weight: usize,
+}
+
+struct Slot<V> {
+    value: V,
+    weight: usize,
+    tick: u64,
+    protected: bool,
+}
+
+/// A segmented LRU map with a weight bound. New keys enter probation; a hit there promotes the key to
+/// protected; protected overflows back into probation (its least recently used first), and probation
+/// overflows out of the cache. Re-inserting a known key keeps its segment, so a page that was popular
+/// before a write stays protected when it is rendered afresh.
+pub struct Slru<V> {
+    map: HashMap<String, Slot<V>>,
+    // Least recently used first, per segment: 0 = probation, 1 = protected.
+    order: [BTreeMap<u64, String>; 2],
+    used: [Limit; 2],
+    limits: [Limit; 2],
+    tick: u64,
+}
+
+impl<V> Slru<V> {
+    /// A cache of at most `entries` entries and `weight` total weight, [`PROTECTED_PERCENT`] of each for
+    /// the protected segment.
+    pub fn new(entries: usize, weight: usize) -> Self {
+        let protected = Limit { entries: entries * PROTECTED_PERCENT / 100, weight: weight * PROTECTED_PERCENT / 100 };
+        let probation = Limit { entries: entries - protected.entries, weight: weight - protected.weight };
+        Slru {
+            map: HashMap::new(),
+            order: [BTreeMap::new(), BTreeMap::new()],
+            used: [Limit { entries: 0, weight: 0 }; 2],
+            limits: [probation, protected],
+            tick: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Whether `key` is in the protected segment.
+    pub fn is_protected(&self, key: &str) -> bool {
+        self.map.get(key).is_some_and(|s| s.protected)
+    }
+
+    /// The total weight held (bytes for the response cache).
+    pub fn weight(&self) -> usize {
+        self.used[0].weight + self.used[1].weight
+    }
+
+    fn next_tick(&mut self) -> u64 {
+        self.tick += 1;
+        self.tick
+    }
+
+    fn unlink(&mut self, key: &str) -> Option<Slot<V>> {
+        let slot = self.map.remove(key)?;
+        let seg = slot.protected as usize;
+        self.order[seg].remove(&slot.tick);
+        self.used[seg].entries -= 1;
+        self.used[seg].weight -= slot.weight;
+        Some(slot)
+    }
+
+    fn link(&mut self, key: String, mut slot: Slot<V>) {
+        let seg = slot.protected as usize;
+        slot.tick = self.next_tick();
+        self.order[seg].insert(slot.tick, key.clone());
+        self.used[seg].entries += 1;
+        self.used[seg].weight += slot.weight;
+        self.map.insert(key, slot);
+    }
+
+    fn over(&self, seg: usize) -> bool {
+        self.used[seg].entries > self.limits[seg].entries || self.used[seg].weight > self.limits[seg].weight
+    }
+
+    /// Demotes protected overflow to probation, then drops probation overflow.
+    fn rebalance(&mut self) {
+        while self.over(1) {
+            let Some(key) = self.order[1].first_key_value().map(|(_, k)| k.clone()) else { break };
+            if let Some(mut slot) = self.unlink(&key) {
+                slot.protected = false;
+                self.link(key, slot);
+            }
+        }
+        while self.over(0) {
+            let Some(key) = self.order[0].first_key_value().map(|(_, k)| k.clone()) else { break };
+            self.unlink(&key);
+        }
+    }
+
+    /// The value for `key`, counting as a use: a key found in probation moves to protected.
+    pub fn get(&mut self, key: &str) -> Option<&V> {
+        let mut slot = self.unlink(key)?;
+        slot.protected = true;
+        self.link(key.to_string(), slot);
+        self.rebalance();
+        self.map.get(key).map(|s| &s.value)
+    }
+
+    /// Stores `value`: a new key enters probation, a known one keeps its segment. A value heavier than the
+    /// probation segment can hold is not kept.
+    pub fn insert(&mut self, key: String, value: V, weight: usize) {
+        let protected = self.unlink(&key).is_some_and(|s| s.protected);
+        let seg = protected as usize;
+        if weight > self.limits[seg].weight || self.limits[seg].entries == 0 {
+            return;
+        }
+        self.link(key, Slot { value, weight, tick: 0, protected });
+        self.rebalance();
+    }
+}
 
 type Entry = (i64, Arc<dyn Any + Send + Sync>);
 
-#[derive(Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Slru<Entry>>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache { entries: Mutex::new(Slru::new(MAX_ENTRIES, MAX_ENTRIES)) }
+    }
 }
 
 impl std::fmt::Debug for PageCache {
@@ -41,6 +178,11 @@ impl PageCache {
         self.len() == 0
     }
 
+    /// Whether `key` has been asked for often enough to be protected from floods (for tests).
+    pub fn is_protected(&self, key: &str) -> bool {
+        self.entries.lock().expect("cache lock").is_protected(key)
+    }
+
     /// The value for `key` at the current data version, loaded by `load` when missing or stale.
     pub async fn get_or_load<T, F, Fut>(&self, pool: &AnyPool, key: String, load: F) -> Result<T, AppError>
     where
@@ -56,18 +198,14 @@ impl PageCache {
             return Ok(t.clone());
         }
         let value = load().await?;
-        let mut entries = self.entries.lock().expect("cache lock");
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(key, (version, Arc::new(value.clone())));
+        self.entries.lock().expect("cache lock").insert(key, (version, Arc::new(value.clone())), 1);
         Ok(value)
     }
 }
 
-/// Entries kept at most, and their total size; past either the cache starts afresh.
-const MAX_RESPONSES: usize = 2_000;
-const MAX_BYTES: usize = 128 * 1024 * 1024;
+/// Responses kept at most, and their total (compressed) size, over both segments.
+pub const MAX_RESPONSES: usize = 2_000;
+pub const MAX_BYTES: usize = 128 * 1024 * 1024;
 /// A response as sent: its headers and (compressed) body, and the data version it shows.
 #[derive(Clone)]
 pub struct CachedResponse {
@@ -76,55 +214,173 @@ pub struct CachedResponse {
     pub body: axum::body::Bytes,
 }
 
-/// Whole responses of public pages and downloads, per URL, language and encoding (see
+/// Whole responses of public pages and downloads, per canonical URL, language and negotiated encoding (see
 /// `server/src/response_cache.rs`), for the current data version only.
-#[derive(Default)]
 pub struct ResponseCache {
-    inner: Mutex<(HashMap<String, CachedResponse>, usize)>,
+    inner: Mutex<Slru<CachedResponse>>,
+    // Renders in progress by key: requests for a key being rendered wait for that render instead of
+    // starting their own (after a write, every reader of a popular page would otherwise render it).
+    in_flight: Mutex<HashMap<String, tokio::sync::watch::Sender<()>>>,
+}
+
+impl Default for ResponseCache {
+    fn default() -> Self {
+        ResponseCache { inner: Mutex::new(Slru::new(MAX_RESPONSES, MAX_BYTES)), in_flight: Mutex::new(HashMap::new()) }
+    }
+}
+
+/// A request's part in rendering a key: the one that renders it, or one that waits for that render.
+pub enum Flight {
+    /// Render, store, then drop the guard: that wakes the followers.
+    Leader(FlightGuard),
+    /// Wait for [`FlightFollower::wait`], then look in the cache again.
+    Follower(FlightFollower),
+}
+
+pub struct FlightGuard {
+    cache: Arc<ResponseCache>,
+    key: String,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        // Dropping the sender wakes every follower, whether the render succeeded, failed or was abandoned.
+        self.cache.in_flight.lock().expect("cache lock").remove(&self.key);
+    }
+}
+
+pub struct FlightFollower(tokio::sync::watch::Receiver<()>);
+
+impl FlightFollower {
+    /// Until the leader is done, or `limit` has passed.
+    pub async fn wait(mut self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, self.0.changed()).await;
+    }
 }
 
 impl ResponseCache {
     pub fn len(&self) -> usize {
-        self.inner.lock().expect("cache lock").0.len()
+        self.inner.lock().expect("cache lock").len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Whether `key` has been asked for often enough to be protected from floods (for tests).
+    pub fn is_protected(&self, key: &str) -> bool {
+        self.inner.lock().expect("cache lock").is_protected(key)
+    }
+
+    /// The response for `key` if it shows data version `version`. A stale entry still counts as a use, so
+    /// a popular page keeps its place while it is rendered afresh.
     pub fn get(&self, key: &str, version: i64) -> Option<CachedResponse> {
-        let guard = self.inner.lock().expect("cache lock");
-        guard.0.get(key).filter(|e| e.version == version).cloned()
+        let mut guard = self.inner.lock().expect("cache lock");
+        guard.get(key).filter(|e| e.version == version).cloned()
+    }
+
+    /// Joins the render of `key` in progress, or becomes the request that renders it.
+    pub fn join(self: &Arc<Self>, key: &str) -> Flight {
+        let mut in_flight = self.in_flight.lock().expect("cache lock");
+        match in_flight.get(key) {
+            Some(tx) => Flight::Follower(FlightFollower(tx.subscribe())),
+            None => {
+                in_flight.insert(key.to_string(), tokio::sync::watch::channel(()).0);
+                Flight::Leader(FlightGuard { cache: self.clone(), key: key.to_string() })
+            }
+        }
+    }
+
+    /// Requests waiting for the render of `key` in progress (for tests).
+    pub fn waiting_for(&self, key: &str) -> usize {
+        self.in_flight.lock().expect("cache lock").get(key).map_or(0, |tx| tx.receiver_count())
     }
 
     pub fn put(&self, key: String, entry: CachedResponse) {
-        let mut guard = self.inner.lock().expect("cache lock");
-        let (map, bytes) = &mut *guard;
-        // Older versions are dead: drop them; and start afresh when the bounds are reached.
-        if map.values().next().is_some_and(|e| e.version != entry.version) || map.len() >= MAX_RESPONSES || *bytes + entry.body.len() > MAX_BYTES {
-            map.clear();
-            *bytes = 0;
-        }
-        *bytes += entry.body.len();
-        if let Some(old) = map.insert(key, entry) {
-            *bytes -= old.body.len();
-        }
+        let weight = entry.body.len() + key.len();
+        self.inner.lock().expect("cache lock").insert(key, entry, weight);
     }
 }
-
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn resp(v: i64, size: usize) -> CachedResponse {
+        CachedResponse { version: v, headers: http::HeaderMap::new(), body: axum::body::Bytes::from(vec![b'x'; size]) }
+    }
+
     #[test]
-    fn a_new_version_empties_the_response_cache() {
+    fn an_older_version_is_a_miss_and_is_replaced_in_place() {
         let c = ResponseCache::default();
-        let e = |v| CachedResponse { version: v, headers: http::HeaderMap::new(), body: axum::body::Bytes::from_static(b"x") };
-        c.put("a".into(), e(1));
+        c.put("a".into(), resp(1, 1));
         assert!(c.get("a", 1).is_some() && c.get("a", 2).is_none());
-        c.put("b".into(), e(2));
-        assert!(c.get("a", 1).is_none(), "entries of an older version are dropped");
-        assert_eq!(c.inner.lock().unwrap().1, 1);
+        assert!(c.is_protected("a"), "asked for twice");
+        c.put("a".into(), resp(2, 1));
+        assert!(c.get("a", 2).is_some() && c.get("a", 1).is_none());
+        assert!(c.is_protected("a"), "a popular page keeps its place across a write");
+        assert_eq!(c.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn requests_for_a_key_being_rendered_wait_for_that_render() {
+        let c = Arc::new(ResponseCache::default());
+        let Flight::Leader(guard) = c.join("k") else { panic!("the first request renders") };
+        let Flight::Follower(follower) = c.join("k") else { panic!("the second waits") };
+        assert!(matches!(c.join("other"), Flight::Leader(_)), "other keys are independent");
+        assert_eq!(c.waiting_for("k"), 1);
+        let waiter = tokio::spawn(follower.wait(std::time::Duration::from_secs(60)));
+        c.put("k".into(), resp(1, 1));
+        drop(guard);
+        waiter.await.unwrap();
+        assert!(c.get("k", 1).is_some());
+        assert!(matches!(c.join("k"), Flight::Leader(_)), "done: the next miss renders again");
+    }
+
+    #[test]
+    fn a_flood_of_one_off_keys_does_not_evict_a_popular_one() {
+        let mut c: Slru<u32> = Slru::new(100, 100);
+        c.insert("popular".into(), 1, 1);
+        assert!(!c.is_protected("popular"), "seen once: probation");
+        assert!(c.get("popular").is_some());
+        assert!(c.is_protected("popular"));
+        for i in 0..10_000 {
+            c.insert(format!("flood-{i}"), i, 1);
+        }
+        assert_eq!(c.get("popular"), Some(&1));
+        assert!(c.len() <= 100 && c.weight() <= 100, "bounded: {} entries", c.len());
+        // The flood only churned probation: the oldest one-off keys are gone, the newest kept.
+        assert!(c.get("flood-0").is_none() && c.get("flood-9999").is_some());
+    }
+
+    #[test]
+    fn protected_overflow_is_demoted_then_evicted_least_recently_used_first() {
+        let mut c: Slru<u32> = Slru::new(10, 10); // 8 protected, 2 probation
+        for i in 0..9 {
+            c.insert(format!("k{i}"), i, 1);
+            c.get(&format!("k{i}"));
+        }
+        // k0 was the least recently used protected key: demoted to probation, not dropped.
+        assert!(!c.is_protected("k0") && c.is_protected("k8") && c.len() == 9);
+        c.insert("x".into(), 0, 1);
+        c.insert("y".into(), 0, 1);
+        assert!(c.get("k0").is_none(), "then dropped from probation by newer keys");
+        assert!((1..9).all(|i| c.is_protected(&format!("k{i}"))));
+    }
+
+    #[test]
+    fn weight_is_bounded_and_an_oversized_value_is_not_kept() {
+        let mut c: Slru<u32> = Slru::new(1000, 100); // probation holds 20
+        c.insert("big".into(), 0, 21);
+        assert!(c.is_empty());
+        for i in 0..50 {
+            c.insert(format!("k{i}"), i, 10);
+        }
+        assert!(c.weight() <= 20 && c.len() == 2);
+        let r = ResponseCache::default();
+        for i in 0..(MAX_RESPONSES * 3) {
+            r.put(format!("k{i}"), resp(1, 64 * 1024));
+        }
+        assert!(r.inner.lock().unwrap().weight() <= MAX_BYTES && r.len() <= MAX_RESPONSES);
     }
 }

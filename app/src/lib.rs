@@ -16,6 +16,7 @@ pub mod domain;
 pub mod db;
 pub mod aggregate;
 pub mod cache;
+pub mod render_limit;
 pub mod charts;
 pub mod geo;
 pub mod figures;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub cache: Arc<crate::cache::PageCache>,
     /// Rendered public responses, reused while the data version is unchanged.
     pub responses: Arc<crate::cache::ResponseCache>,
+    /// Bounds the fresh renders in progress, overall and per client (cache hits are not counted).
+    pub renders: Arc<crate::render_limit::RenderLimiter>,
     pub leptos_options: LeptosOptions,
     /// Give cookies the `Secure` attribute on every response (`--secure-cookies`), not only when a proxy
     /// reports HTTPS.
@@ -53,6 +55,7 @@ impl AppState {
             targets: Arc::new(Targets::bundled()),
             cache: Arc::new(crate::cache::PageCache::default()),
             responses: Arc::new(crate::cache::ResponseCache::default()),
+            renders: Arc::new(crate::render_limit::RenderLimiter::default()),
             leptos_options,
             secure_cookies: false,
             storage,
@@ -68,6 +71,12 @@ impl AppState {
         // The scorecard reads the targets when it renders, not from the cache; still, start clean.
         self.cache = Arc::new(crate::cache::PageCache::default());
         self.responses = Arc::new(crate::cache::ResponseCache::default());
+        self
+    }
+
+    /// Bounds fresh renders as configured (`--render-concurrency`, `--render-per-client`, `--render-wait-ms`).
+    pub fn with_render_limits(mut self, limiter: crate::render_limit::RenderLimiter) -> Self {
+        self.renders = Arc::new(limiter);
         self
     }
 

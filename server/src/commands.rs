@@ -23,6 +23,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     state.import = args.import_limits.into();
     state.evidence_quota_bytes = args.evidence_quota_bytes;
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
+    state = state.with_render_limits(args.renders.limiter());
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
         let storage = app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
         state = state.with_storage(storage);

@@ -114,6 +114,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub connections: ConnectionArgs,
+
+    #[command(flatten)]
+    pub renders: RenderLimitArgs,
 }
 
 impl Default for ServeArgs {
@@ -127,6 +130,7 @@ impl Default for ServeArgs {
             evidence_quota_bytes: app::evaluation::files::DEFAULT_QUOTA_BYTES,
             trusted_proxies: Vec::new(),
             connections: ConnectionArgs::default(),
+            renders: RenderLimitArgs::default(),
         }
     }
 }
@@ -219,6 +223,34 @@ impl ConnectionArgs {
             max_connections: self.max_connections.max(1),
             max_connections_per_client: self.max_connections_per_client,
         }
+    }
+}
+
+/// Bounds on fresh renders (requests the response cache cannot answer), so that one client asking for
+/// uncached page after page cannot take the machine from other readers. Cached pages never wait.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RenderLimitArgs {
+    /// Fresh renders at once, over all clients. 0 (the default): the processor cores less one (a core is
+    /// left for answers from the cache), at least 1.
+    #[arg(long, env = "PANTAU_RENDER_CONCURRENCY", default_value_t = 0)]
+    pub render_concurrency: usize,
+
+    /// Fresh renders at once from one client address (IPv6: one /64). Signed-in officers count only
+    /// against the overall bound. 0 turns the per-client bound off — needed behind a reverse proxy, where
+    /// every request comes from the proxy's address. Default: 1.
+    #[arg(long, env = "PANTAU_RENDER_PER_CLIENT", default_value_t = app::render_limit::DEFAULT_PER_CLIENT)]
+    pub render_per_client: usize,
+
+    /// How long a request over a bound waits for a slot before it is answered 503 with Retry-After, in
+    /// milliseconds. Default: 1000.
+    #[arg(long, env = "PANTAU_RENDER_WAIT_MS", default_value_t = app::render_limit::DEFAULT_WAIT_MS)]
+    pub render_wait_ms: u64,
+}
+
+impl RenderLimitArgs {
+    pub fn limiter(&self) -> app::render_limit::RenderLimiter {
+        let overall = if self.render_concurrency == 0 { app::render_limit::default_overall() } else { self.render_concurrency };
+        app::render_limit::RenderLimiter::new(overall, self.render_per_client, std::time::Duration::from_millis(self.render_wait_ms))
     }
 }
 
@@ -410,6 +442,17 @@ mod tests {
         let cli = Cli::try_parse_from(["pantau-kla", "import", "f.csv", "--import-max-rows", "7"]).unwrap();
         let Some(Command::Import(args)) = cli.command else { panic!("import") };
         assert_eq!(args.import_max_rows, 7);
+    }
+
+    #[test]
+    fn render_limits_have_documented_defaults() {
+        let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 1, 1000));
+        let cli = Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!(args.renders.limiter().retry_after_seconds(), 1);
+        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client), (8, 0));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod backup;
+pub mod canonical;
 pub mod commands;
 pub mod config;
 pub mod connections;

@@ -1,40 +1,182 @@
-//! The response cache: public pages and API downloads, as sent (compressed), kept per URL, language and
-//! `Accept-Encoding` while the database's data version is unchanged. A hit costs one tiny query (the data
-//! version) and a copy of bytes, so a page is served about as fast as the stylesheet; a write bumps the
-//! version (triggers, migration 0002), so the next request renders afresh — on every app server.
+//! The response cache: public pages and API downloads, as sent (compressed), kept per canonical URL,
+//! language and negotiated encoding while the database's data version is unchanged. A hit costs one tiny
+//! query (the data version) and a copy of bytes, so a page is served about as fast as the stylesheet; a
+//! write bumps the version (triggers, migration 0002), so the next request renders afresh — on every app
+//! server.
 //!
-//! Never cached: requests with a session cookie (the header shows the user), anything under `/kelola`,
+//! This layer also defends the cache and the renderer against a client that tries to make every request
+//! a fresh render: non-canonical URLs are redirected to their canonical form (`canonical.rs`), the key uses
+//! the encoding the compression layer will pick (the request is rewritten to ask for just that), a session
+//! cookie that names no live session counts as no cookie, the cache admits one-off URLs only into its
+//! probation segment (`app::cache::Slru`), concurrent misses of one key render it once, and fresh renders wait for a slot of `app::render_limit`
+//! (overall and per client) — 503 with `Retry-After` when none comes free in time. Hits never wait.
+//!
+//! Never cached: requests with a live session (the header shows the user), anything under `/kelola`,
 //! `/akun`, `/masuk`, evidence documents (`/bukti/`, served from their store), non-GET requests, responses
-//! other than 200, responses that set a cookie, and responses larger than [`MAX_BODY`] (sent on as they are).
+//! other than 200, responses that set a cookie or are marked private or no-store, and responses larger
+//! than [`MAX_BODY`] (sent on as they are).
 
+use crate::canonical::{self, Canonical, MAX_SEARCH_CHARS};
+use crate::session::SessionLookup;
 use app::AppState;
-use app::i18n::Lang;
+use app::cache::{CachedResponse, Flight};
+use app::i18n::{Lang, tr, trf};
+use app::render_limit::{RenderPermit, client_of};
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
-use app::cache::CachedResponse;
+use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
+use std::net::SocketAddr;
 
 /// The largest response kept (a page or a download, compressed).
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
-/// Whether a request may be answered from (and stored in) the cache.
-pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
-    let private = ["/kelola", "/akun", "/masuk", "/keluar", "/healthz", "/style/", "/bukti/"].iter().any(|p| path.starts_with(p));
-    method == Method::GET && !private && app::i18n::cookie(headers, app::auth::SESSION_COOKIE).is_none()
+/// How long a request for a page that is being rendered waits for that render before rendering it itself:
+/// long enough for the slowest page at national scale (about 0.3 s alone) under load.
+const FOLLOW_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long browsers may remember a redirect to a canonical URL, in seconds: not forever, so that a
+/// parameter added to a route later is not stripped by a redirect a browser kept.
+const REDIRECT_MAX_AGE: u32 = 3600;
+
+/// Paths whose responses are never kept: they depend on the user, or are served from elsewhere.
+fn private_path(path: &str) -> bool {
+    ["/kelola", "/akun", "/masuk", "/keluar", "/healthz", "/style/", "/bukti/"].iter().any(|p| path.starts_with(p))
 }
 
-fn key(req: &Request<Body>) -> String {
-    let lang = Lang::from_request(req.uri(), req.headers());
-    let encoding = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+/// Whether a request may be answered from (and stored in) the cache, before its session cookie is checked.
+pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+    method == Method::GET && !private_path(path) && app::i18n::cookie(headers, app::auth::SESSION_COOKIE).is_none()
+}
+
+/// Requests that cost next to nothing and are never counted against the render limits.
+fn exempt_from_limits(method: &Method, path: &str) -> bool {
+    (method != Method::GET && method != Method::HEAD) || path == "/healthz" || path.starts_with("/style/")
+}
+
+/// The encoding the compression layer will use for these request headers: the accepted one of br and gzip
+/// with the highest q-value (br on a tie), else identity. Unreadable items are ignored, as tower-http does.
+pub fn negotiate(headers: &HeaderMap) -> &'static str {
+    let mut best: Option<(u32, u8, &'static str)> = None;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let (encoding, preference) = if name.eq_ignore_ascii_case("br") {
+                ("br", 2)
+            } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+                ("gzip", 1)
+            } else {
+                continue;
+            };
+            let q = match parts.next().map(str::trim) {
+                None => 1000,
+                Some(p) => match p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")).and_then(|v| v.parse::<f32>().ok()) {
+                    Some(q) if (0.0..=1.0).contains(&q) => (q * 1000.0).round() as u32,
+                    _ => continue,
+                },
+            };
+            if q > 0 && best.is_none_or(|(bq, bp, _)| (q, preference) > (bq, bp)) {
+                best = Some((q, preference, encoding));
+            }
+        }
+    }
+    best.map_or("identity", |(_, _, e)| e)
+}
+
+/// The cache key: the language, the canonical target and the negotiated encoding. A `lang` parameter (last
+/// in a canonical URL) is left out of the target: it only chooses the language, as the cookie does, and
+/// the page is the same either way.
+fn key(lang: Lang, target: &str, encoding: &str) -> String {
+    let param = format!("lang={}", lang.code());
+    let target = target.strip_suffix(&param).and_then(|t| t.strip_suffix(['?', '&'])).unwrap_or(target);
     format!("{}|{target}|{encoding}", lang.code())
 }
 
-pub async fn layer(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    if !cacheable(req.method(), req.uri().path(), req.headers()) {
+fn plain(status: StatusCode, message: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], message).into_response()
+}
+
+fn redirect(to: &str) -> Response {
+    let mut res = StatusCode::PERMANENT_REDIRECT.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_str(&format!("max-age={REDIRECT_MAX_AGE}")).expect("a plain header"));
+    res
+}
+
+/// The client a request counts against (its peer address), or `None` when it counts only overall.
+fn client(req: &Request<Body>, per_client: bool) -> Option<std::net::IpAddr> {
+    per_client.then(|| client_of(req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+}
+
+/// A slot for a fresh render, or the 503 that tells the client to come back.
+async fn render_slot(state: &AppState, client: Option<std::net::IpAddr>, lang: Lang) -> Result<RenderPermit, Response> {
+    state.renders.acquire(client).await.map_err(|_| {
+        let mut res = plain(StatusCode::SERVICE_UNAVAILABLE, tr(lang, "limits_cache.busy"));
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(state.renders.retry_after_seconds()));
+        res
+    })
+}
+
+fn from_cache(hit: CachedResponse) -> Response {
+    let mut res = Response::new(Body::from(hit.body));
+    *res.headers_mut() = hit.headers;
+    res
+}
+
+/// Whether a response says no shared cache may keep it.
+fn marked_private(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CACHE_CONTROL).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains("private") || v.contains("no-store"))
+}
+
+pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let lang = Lang::from_request(req.uri(), req.headers());
+    let target = if method == Method::GET || method == Method::HEAD {
+        match canonical::canonical(&path, req.uri().query()) {
+            Canonical::Keep(target) => target,
+            Canonical::Redirect(to) => return redirect(&to),
+            Canonical::SearchTooLong => {
+                return plain(StatusCode::BAD_REQUEST, trf(lang, "limits_cache.search_too_long", &[("max", MAX_SEARCH_CHARS.to_string())]));
+            }
+        }
+    } else {
+        req.uri().path_and_query().map_or_else(|| path.clone(), |p| p.as_str().to_string())
+    };
+    // The compression layer then picks exactly this, so the key and the bytes kept under it agree.
+    let encoding = negotiate(req.headers());
+    req.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static(encoding));
+
+    // Whether the request comes from a live session; looked up once, here, and handed to the session layer.
+    let mut signed_in = false;
+    let mut lookup_failed = false;
+    if let Some(token) = app::i18n::cookie(req.headers(), app::auth::SESSION_COOKIE) {
+        match app::auth::find_session(&state.pool, &token).await {
+            Ok(found) => {
+                signed_in = found.is_some();
+                req.extensions_mut().insert(SessionLookup(found));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                lookup_failed = true;
+            }
+        }
+    }
+    let exempt = exempt_from_limits(&method, &path);
+    if method != Method::GET || private_path(&path) || signed_in || lookup_failed {
+        if exempt {
+            return next.run(req).await;
+        }
+        let _slot = match render_slot(&state, client(&req, !signed_in), lang).await {
+            Ok(s) => s,
+            Err(busy) => return busy,
+        };
         return next.run(req).await;
     }
     let version = match app::cache::data_version(&state.pool).await {
@@ -42,14 +184,28 @@ pub async fn layer(State(state): State<AppState>, req: Request<Body>, next: Next
         // The page itself will fail and say so; nothing to cache.
         Err(_) => return next.run(req).await,
     };
-    let key = key(&req);
+    let key = key(lang, &target, encoding);
     if let Some(hit) = state.responses.get(&key, version) {
-        let mut res = Response::new(Body::from(hit.body));
-        *res.headers_mut() = hit.headers;
-        return res;
+        return from_cache(hit);
     }
+    // Concurrent misses of one key render it once: the others wait, then take the stored answer.
+    let _flight = match state.responses.join(&key) {
+        Flight::Leader(guard) => Some(guard),
+        Flight::Follower(follower) => {
+            follower.wait(FOLLOW_WAIT).await;
+            if let Some(hit) = state.responses.get(&key, version) {
+                return from_cache(hit);
+            }
+            // That render gave nothing to keep (an error page, a large body): render as usual.
+            None
+        }
+    };
+    let _slot = match render_slot(&state, client(&req, true), lang).await {
+        Ok(s) => s,
+        Err(busy) => return busy,
+    };
     let res = next.run(req).await;
-    if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {
+    if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) || marked_private(res.headers()) {
         return res;
     }
     let (parts, body) = res.into_parts();
@@ -93,5 +249,43 @@ mod tests {
         let mut signed_in = HeaderMap::new();
         signed_in.insert(header::COOKIE, "lang=id; kla_sesi=abc".parse().unwrap());
         assert!(!cacheable(&Method::GET, "/kabkota/63.10", &signed_in));
+    }
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, v.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_key_uses_the_negotiated_encoding_not_the_header() {
+        assert_eq!(negotiate(&HeaderMap::new()), "identity");
+        for (header, expected) in [
+            ("gzip, deflate, br, zstd", "br"),
+            ("br;q=1.0, gzip;q=0.8, *;q=0.1", "br"),
+            ("gzip", "gzip"),
+            ("x-gzip", "gzip"),
+            ("GZIP;q=0.5, br;q=0.4", "gzip"),
+            ("br;q=0, gzip;q=0", "identity"),
+            ("deflate", "identity"),
+            ("zstd, x-random-7, x-random-8", "identity"),
+            ("gzip;q=abc", "identity"),
+            ("identity", "identity"),
+        ] {
+            assert_eq!(negotiate(&accept(header)), expected, "{header}");
+        }
+        // However the header is spelled, the keys are the few encodings there are.
+        let keys: std::collections::BTreeSet<String> =
+            (0..100).map(|i| key(Lang::Id, "/", negotiate(&accept(&format!("gzip;q=0.{i:02}, x-{i}, deflate"))))).collect();
+        assert_eq!(keys.len(), 2, "{keys:?}"); // gzip, and identity for q=0.00
+        assert_eq!(key(Lang::En, "/?tahun=2025&lang=en", "br"), key(Lang::En, "/?tahun=2025", "br"));
+        assert_eq!(key(Lang::En, "/?lang=en", "br"), "en|/|br");
+    }
+
+    #[test]
+    fn only_gets_and_heads_of_rendered_pages_count_against_the_limits() {
+        assert!(exempt_from_limits(&Method::POST, "/kelola/impor"));
+        assert!(exempt_from_limits(&Method::GET, "/healthz") && exempt_from_limits(&Method::GET, "/style/main.css"));
+        assert!(!exempt_from_limits(&Method::GET, "/") && !exempt_from_limits(&Method::HEAD, "/kelola"));
     }
 }

@@ -12,6 +12,11 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+/// The session found for the request's cookie by the response-cache layer (which must know before it
+/// answers from the cache), so this layer does not look it up again.
+#[derive(Debug, Clone)]
+pub struct SessionLookup(pub Option<Session>);
+
 /// Paths that need a signed-in user.
 pub fn needs_session(path: &str) -> bool {
     path == "/kelola" || path.starts_with("/kelola/") || path == "/akun" || path.starts_with("/akun/")
@@ -50,12 +55,15 @@ fn cross_site(headers: &HeaderMap) -> bool {
 pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut session: Option<Session> = None;
-    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+    if let Some(SessionLookup(found)) = req.extensions_mut().remove::<SessionLookup>() {
+        session = found;
+    } else if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
         match auth::find_session(&state.pool, &token).await {
             Ok(s) => session = s,
             Err(e) => tracing::error!(error = %e, "session lookup failed"),
         }
     }
+    let signed_in = session.is_some();
     let secure = secure(&state, req.headers());
     let mut new_anon = None;
     match &session {
@@ -94,6 +102,11 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     if needs_session(&path) || path == "/masuk" {
         // Pages of a signed-in user are nobody else's: no shared cache may keep them.
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if signed_in {
+        // A public page seen while signed in shows the user's name: for this browser only, and asked
+        // afresh (the same URL without the cookie is the public page).
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        res.headers_mut().append(header::VARY, HeaderValue::from_static("Cookie"));
     }
     res
 }

@@ -40,11 +40,13 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), move || shell(options.clone()))
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))
-        .layer(middleware::from_fn(remember_language))
         .layer(middleware::from_fn(crate::headers::layer))
         .layer(CompressionLayer::new())
         // Outside compression, so a hit sends the compressed bytes as they are.
         .layer(middleware::from_fn_with_state(state.clone(), crate::response_cache::layer))
+        // Outside the response cache, so `?lang=` pages are kept like any other and the cookie still set.
+        .layer(middleware::from_fn(remember_language))
+        // Outside the response cache, so a page kept from a plain-HTTP request still gets HSTS over HTTPS.
         .layer(middleware::from_fn_with_state(state.clone(), crate::headers::hsts))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -26,7 +26,7 @@ on_both_engines!(the_province_table_sorts_by_any_column_through_links, |app: Tes
     assert!(html.contains("href=\"/provinsi/63?urut=peserta&amp;arah=naik#kabkota\""), "the header link reverses the order");
     let (_, html) = app.get("/provinsi/63?urut=nilai&arah=turun").await;
     assert_eq!(&regency_order(&html)[..2], ["Kota Banjarbaru", "Kabupaten Tanah Bumbu"], "770 before 604.10");
-    let (_, html) = app.get("/provinsi/63?urut=nama").await;
+    let (_, html) = app.get("/provinsi/63?urut=nama&arah=naik").await;
     let order = regency_order(&html);
     let mut sorted = order.clone();
     sorted.sort();
