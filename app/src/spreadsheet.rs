@@ -285,6 +285,11 @@ impl Part {
 /// token, and the shared strings, declared and present. The workbook must be where Excel puts it
 /// (`xl/workbook.xml`), so that only worksheets get the worksheet limit.
 pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
+    // Opening the archive reads its whole directory into memory (about 200 bytes an entry): count the
+    // directory's entry signatures first, so a file of a quarter million empty entries costs nothing.
+    if bytes.windows(4).filter(|w| *w == b"PK\x01\x02").nth(MAX_ZIP_ENTRIES).is_some() {
+        return Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES });
+    }
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(workbook_error)?;
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES });
@@ -670,6 +675,18 @@ pub mod hostile {
         workbook(&mut pieces, r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
     }
 
+    /// An archive of `n` empty entries besides a workbook's parts.
+    pub fn many_parts(n: usize) -> Vec<u8> {
+        let sheet = format!(r#"{SHEET_START}<sheetData></sheetData></worksheet>"#);
+        let book = workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst count="0" uniqueCount="0"></sst>"#);
+        let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(book)).expect("zip in memory");
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for i in 0..n {
+            zip.start_file(format!("x/{i:x}"), opts).expect("zip in memory");
+        }
+        zip.finish().expect("zip in memory").into_inner()
+    }
+
     /// A shared strings part declaring four billion strings, holding one.
     pub fn huge_unique_count() -> Vec<u8> {
         let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#);
@@ -782,6 +799,12 @@ mod tests {
         assert!(bomb.len() < 5_000_000, "{} bytes packed", bomb.len());
         let refused = SpreadsheetError::PartTooLarge { part: "xl/worksheets/sheet1.xml".into(), mb: MAX_UNPACKED_BYTES / (1024 * 1024) };
         assert_eq!(to_csv_text(&bomb, Limits::default()), Err(refused));
+    }
+
+    #[test]
+    fn an_archive_of_too_many_parts_is_refused_before_its_directory_is_read() {
+        assert_eq!(to_csv_text(&hostile::many_parts(MAX_ZIP_ENTRIES), Limits::default()), Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES }));
+        assert_eq!(to_csv_text(&hostile::many_parts(10), Limits::default()), Ok(String::new()), "a few more parts are fine");
     }
 
     #[test]
