@@ -27,6 +27,10 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// Every other part (workbook, styles, relationships, pictures …), unpacked: these are read whole.
 pub const MAX_OTHER_PART_BYTES: u64 = 8 * 1024 * 1024;
+/// Elements in any XML part read whole other than the shared strings (styles, workbook, relationships):
+/// the reader keeps a structure of up to 150 bytes for an element of five (`<xf/>`). Excel allows 64,000
+/// cell formats.
+pub const MAX_XML_ELEMENTS: u64 = 200_000;
 /// The longest XML token (a tag with its attributes, a text run, a CDATA section) the XML reader may have
 /// to hold at once. Excel's own limit for a cell is 32,767 characters.
 pub const MAX_XML_TOKEN_BYTES: usize = 1024 * 1024;
@@ -100,6 +104,8 @@ pub enum SpreadsheetError {
     TooManyStrings { limit: u64 },
     #[error("the part {part} of the workbook holds a value longer than {kb} KB")]
     LongValue { part: String, kb: usize },
+    #[error("the part {part} of the workbook holds more than {limit} elements")]
+    TooManyElements { part: String, limit: u64 },
 }
 
 /// The file as CSV text, within `limits`: an XLSX workbook (told by its bytes, a ZIP archive) gives its
@@ -331,6 +337,9 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
                 if part == Part::SharedStrings && meter.count > MAX_SHARED_STRINGS {
                     return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
                 }
+                if matches!(part, Part::Other | Part::PackageRels) && meter.elements > MAX_XML_ELEMENTS {
+                    return Err(SpreadsheetError::TooManyElements { part: shown.clone(), limit: MAX_XML_ELEMENTS });
+                }
             }
             if part == Part::PackageRels && kept.len() < 4096 {
                 kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
@@ -426,6 +435,8 @@ enum MeterState {
 struct XmlMeter {
     shared_strings: bool,
     count: u64,
+    /// Elements opened, of any name.
+    elements: u64,
     /// The first `sst` tag, whole (at most one token long).
     sst: Option<Vec<u8>>,
     capturing: bool,
@@ -438,7 +449,7 @@ struct XmlMeter {
 
 impl XmlMeter {
     fn new(shared_strings: bool) -> Self {
-        Self { shared_strings, count: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
+        Self { shared_strings, count: 0, elements: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
     }
 
     fn feed(&mut self, bytes: &[u8]) -> Result<(), MeterError> {
@@ -466,6 +477,11 @@ impl XmlMeter {
                         self.state = Bang;
                     }
                     b'?' => self.state = Instruction,
+                    // An end tag: no element opens.
+                    b'/' => {
+                        self.naming = false;
+                        self.state = Tag;
+                    }
                     _ => {
                         self.name.clear();
                         self.naming = true;
@@ -511,6 +527,7 @@ impl XmlMeter {
             if b.is_ascii_whitespace() || b == b'>' || b == b'/' {
                 self.naming = false;
                 let local = self.name.rsplit(|&c| c == b':').next().unwrap_or(&[]);
+                self.elements += 1;
                 if self.shared_strings && local == b"si" {
                     self.count += 1;
                 }
@@ -687,6 +704,17 @@ pub mod hostile {
         zip.finish().expect("zip in memory").into_inner()
     }
 
+    /// A styles part of `n` empty cell formats (each one a structure in memory).
+    pub fn many_styles(n: usize) -> Vec<u8> {
+        let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#);
+        let book = workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst count="0" uniqueCount="0"></sst>"#);
+        let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(book)).expect("zip in memory");
+        zip.start_file("xl/styles.xml", zip::write::SimpleFileOptions::default()).expect("zip in memory");
+        let body = format!("<styleSheet><fonts><font/></fonts><fills><fill/></fills><borders><border/></borders><cellXfs>{}</cellXfs></styleSheet>", "<xf/>".repeat(n));
+        zip.write_all(body.as_bytes()).expect("zip in memory");
+        zip.finish().expect("zip in memory").into_inner()
+    }
+
     /// A shared strings part declaring four billion strings, holding one.
     pub fn huge_unique_count() -> Vec<u8> {
         let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#);
@@ -808,6 +836,14 @@ mod tests {
     }
 
     #[test]
+    fn a_part_of_too_many_elements_is_refused() {
+        // 1.6 million cell formats (8 MB) took 250 MB to open.
+        let refused = SpreadsheetError::TooManyElements { part: "xl/styles.xml".into(), limit: MAX_XML_ELEMENTS };
+        assert_eq!(to_csv_text(&hostile::many_styles(1_600_000), Limits::default()), Err(refused));
+        assert_eq!(to_csv_text(&hostile::many_styles(1_000), Limits::default()).unwrap(), "regency_code\n");
+    }
+
+    #[test]
     fn declared_shared_strings_beyond_the_limit_are_refused() {
         assert_eq!(to_csv_text(&hostile::huge_unique_count(), Limits::default()), Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS }));
     }
@@ -834,7 +870,7 @@ mod tests {
     fn xml_tokens_are_measured_as_the_reader_splits_them() {
         let mut m = XmlMeter::new(true);
         m.feed(b"<?xml version=\"1.0\"?><!-- <sst uniqueCount=\"1\"> --><x:sst count=\"2\"\n uniqueCount='9000000000'><si><t>a>b</t></si><x:si/><!-- > --><![CDATA[ <> ]]></x:sst>").unwrap();
-        assert_eq!(m.count, 2);
+        assert_eq!((m.count, m.elements), (2, 4), "sst, si, t, x:si; declarations, comments and end tags are no elements");
         let tag = String::from_utf8(m.sst.unwrap()).unwrap();
         assert_eq!(tag, "<x:sst count=\"2\"\n uniqueCount='9000000000'>", "the first sst tag, not one in a comment");
         assert_eq!(declared_count(&tag, "uniqueCount"), Some(9_000_000_000));
