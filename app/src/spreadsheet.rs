@@ -27,6 +27,8 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// Every other part (workbook, styles, relationships, pictures …), unpacked: these are read whole.
 pub const MAX_OTHER_PART_BYTES: u64 = 8 * 1024 * 1024;
+/// The package relationships (`_rels/.rels`), which say where the workbook is.
+pub const MAX_PACKAGE_RELS_BYTES: u64 = 64 * 1024;
 /// Elements in any XML part read whole other than the shared strings (styles, workbook, relationships):
 /// the reader keeps a structure of up to 150 bytes for an element of five (`<xf/>`). Excel allows 64,000
 /// cell formats.
@@ -281,7 +283,9 @@ impl Part {
         match self {
             Part::Sheet => MAX_UNPACKED_BYTES,
             Part::SharedStrings => MAX_SHARED_STRINGS_BYTES,
-            Part::PackageRels | Part::Other => MAX_OTHER_PART_BYTES,
+            // Read whole here to find the workbook; Excel writes under a kilobyte.
+            Part::PackageRels => MAX_PACKAGE_RELS_BYTES,
+            Part::Other => MAX_OTHER_PART_BYTES,
         }
     }
 }
@@ -341,12 +345,15 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
                     return Err(SpreadsheetError::TooManyElements { part: shown.clone(), limit: MAX_XML_ELEMENTS });
                 }
             }
-            if part == Part::PackageRels && kept.len() < 4096 {
-                kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
+            if part == Part::PackageRels {
+                kept.extend_from_slice(&buf[..n]);
             }
         }
         match part {
-            Part::PackageRels => workbook_found |= office_document(&String::from_utf8_lossy(&kept)).as_deref() == Some("xl/workbook.xml"),
+            Part::PackageRels => {
+                let targets = office_documents(&String::from_utf8_lossy(&kept));
+                workbook_found = !targets.is_empty() && targets.iter().all(|t| t == "xl/workbook.xml");
+            }
             Part::SharedStrings => {
                 // The reader reserves room for the count the first `sst` element declares, wherever it is.
                 let tag = String::from_utf8_lossy(meter.sst.as_deref().unwrap_or_default()).into_owned();
@@ -394,18 +401,25 @@ fn declared_count(tag: &str, attr: &str) -> Option<u64> {
     attr_value(tag, 0, attr).map(|v| v.trim().parse().unwrap_or(u64::MAX))
 }
 
-/// Where the package relationships put the workbook (`xl/workbook.xml` as Excel writes it).
-fn office_document(xml: &str) -> Option<String> {
+/// Where the package relationships put the workbook (`xl/workbook.xml` as Excel writes it): every
+/// `officeDocument` relationship's target, with or without a namespace prefix (the reader follows the
+/// last one; all must point to the same place).
+fn office_documents(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
     let mut from = 0;
-    while let Some(at) = xml[from..].find("<Relationship ") {
-        let start = from + at;
-        if attr_value(xml, start, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
-            let target = attr_value(xml, start, "Target")?;
-            return Some(target.trim_start_matches('/').replace('\\', "/").to_ascii_lowercase());
+    while let Some(at) = xml[from..].find("Relationship") {
+        let name_at = from + at;
+        from = name_at + "Relationship".len();
+        let opens = xml[..name_at].ends_with('<') || xml[..name_at].rsplit('<').next().is_some_and(|p| p.ends_with(':') && !p.contains(['>', ' ', '"', '\'']));
+        if !opens || !xml[from..].starts_with(char::is_whitespace) {
+            continue;
         }
-        from = start + 1;
+        if attr_value(xml, name_at, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
+            let target = attr_value(xml, name_at, "Target").unwrap_or_default();
+            out.push(target.trim_start_matches('/').replace('\\', "/").to_ascii_lowercase());
+        }
     }
-    None
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -886,7 +900,11 @@ mod tests {
     #[test]
     fn the_workbook_must_be_where_excel_puts_it() {
         let rels = "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"/xl/worksheets/wb.xml\"/></Relationships>";
-        assert_eq!(office_document(rels).as_deref(), Some("xl/worksheets/wb.xml"));
+        assert_eq!(office_documents(rels), vec!["xl/worksheets/wb.xml"]);
+        // The reader follows the last officeDocument relationship, prefixed or not: every one is checked.
+        let two = "<Relationships><Relationship Type='x/relationships/officeDocument' Target='xl/workbook.xml'/>\
+                   <p:Relationship\nType=\"x/relationships/officeDocument\" Target=\"/XL/worksheets/wb.xml\"/><x Relationship='y'/></Relationships>";
+        assert_eq!(office_documents(two), vec!["xl/workbook.xml", "xl/worksheets/wb.xml"]);
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "uniqueCount"), Some(3));
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "count"), Some(5));
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"&#53;\">", "count"), Some(u64::MAX), "not a plain number: refused");
