@@ -108,6 +108,14 @@ pub enum SpreadsheetError {
     LongValue { part: String, kb: usize },
     #[error("the part {part} of the workbook holds more than {limit} elements")]
     TooManyElements { part: String, limit: u64 },
+    #[error("the part {part} of the workbook has a document type declaration")]
+    Declaration { part: String },
+    #[error("the workbook is not at xl/workbook.xml, where spreadsheet programs put it")]
+    WorkbookElsewhere,
+    #[error("the sheet's row {row} comes after a later row")]
+    RowsOutOfOrder { row: u64 },
+    #[error("the cell {cell} lies left of the header row's first column")]
+    LeftOfHeader { cell: String },
 }
 
 /// The file as CSV text, within `limits`: an XLSX workbook (told by its bytes, a ZIP archive) gives its
@@ -220,7 +228,7 @@ fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError>
         }
         match at {
             Some(a) if a == r => {}
-            Some(a) if a > r => return Err(SpreadsheetError::Workbook(format!("row {} comes after row {}", r + 1, a + 1))),
+            Some(a) if a > r => return Err(SpreadsheetError::RowsOutOfOrder { row: r as u64 + 1 }),
             _ => {
                 flush(&mut w, &mut row, &mut width)?;
                 at = Some(r);
@@ -228,7 +236,7 @@ fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError>
         }
         let start = *first_column.get_or_insert(c);
         let Some(i) = c.checked_sub(start) else {
-            return Err(SpreadsheetError::Workbook(format!("cell {}{} lies left of the header row", column_name(c), r + 1)));
+            return Err(SpreadsheetError::LeftOfHeader { cell: format!("{}{}", column_name(c), r as u64 + 1) });
         };
         let i = i as usize;
         if row.len() <= i {
@@ -336,7 +344,7 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
             if xml {
                 meter.feed(&buf[..n]).map_err(|e| match e {
                     MeterError::LongToken => SpreadsheetError::LongValue { part: shown.clone(), kb: MAX_XML_TOKEN_BYTES / 1024 },
-                    MeterError::Declaration => SpreadsheetError::Workbook(format!("{shown}: a document type declaration")),
+                    MeterError::Declaration => SpreadsheetError::Declaration { part: shown.clone() },
                 })?;
                 if part == Part::SharedStrings && meter.count > MAX_SHARED_STRINGS {
                     return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
@@ -367,7 +375,7 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
         }
     }
     if !workbook_found {
-        return Err(SpreadsheetError::Workbook("the workbook is not at xl/workbook.xml".into()));
+        return Err(SpreadsheetError::WorkbookElsewhere);
     }
     Ok(())
 }
@@ -670,9 +678,14 @@ pub mod hostile {
     /// A workbook whose sheet XML is `sheet` (written in pieces, so a huge sheet is never in memory) and
     /// whose shared strings part is `strings`.
     pub fn workbook(sheet: &mut dyn Iterator<Item = Vec<u8>>, strings: &str) -> Vec<u8> {
+        workbook_with_rels(PACKAGE_RELS, sheet, strings)
+    }
+
+    /// As [`workbook`], with other package relationships (which say where the workbook is).
+    pub fn workbook_with_rels(package_rels: &str, sheet: &mut dyn Iterator<Item = Vec<u8>>, strings: &str) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1)).large_file(true);
-        for (name, body) in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS), ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/sharedStrings.xml", strings)] {
+        for (name, body) in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", package_rels), ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/sharedStrings.xml", strings)] {
             zip.start_file(name, opts).expect("zip in memory");
             zip.write_all(body.as_bytes()).expect("zip in memory");
         }
@@ -895,6 +908,23 @@ mod tests {
         assert_eq!(XmlMeter::new(false).feed(long.as_bytes()), Err(MeterError::LongToken));
         let long = format!("<![CDATA[{}]]>", "<>".repeat(MAX_XML_TOKEN_BYTES / 2));
         assert_eq!(XmlMeter::new(false).feed(long.as_bytes()), Err(MeterError::LongToken));
+    }
+
+    #[test]
+    fn odd_structures_are_refused_with_their_reason() {
+        let sheet = |xml: &str| hostile::workbook(&mut std::iter::once(format!("{}{xml}</worksheet>", hostile::SHEET_START).into_bytes()), "<sst/>");
+        let t = |v: &str, at: &str| format!(r#"<c r="{at}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+        let ok = sheet(&format!(r#"<sheetData><row r="2">{}{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("b", "C2"), t("1", "B3")));
+        assert_eq!(to_csv_text(&ok, Limits::default()).unwrap(), "a,b\n1,\n", "the header's first column is where records start");
+        let left = sheet(&format!(r#"<sheetData><row r="2">{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("1", "A3")));
+        assert_eq!(to_csv_text(&left, Limits::default()), Err(SpreadsheetError::LeftOfHeader { cell: "A3".into() }));
+        let unordered = sheet(&format!(r#"<sheetData><row r="3">{}</row><row r="2">{}</row></sheetData>"#, t("a", "A3"), t("1", "A2")));
+        assert_eq!(to_csv_text(&unordered, Limits::default()), Err(SpreadsheetError::RowsOutOfOrder { row: 2 }));
+        let dtd = sheet(r#"<!DOCTYPE x [<!ENTITY e "e">]><sheetData/>"#);
+        assert_eq!(to_csv_text(&dtd, Limits::default()), Err(SpreadsheetError::Declaration { part: "xl/worksheets/sheet1.xml".into() }));
+        let rels = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/worksheets/sheet1.xml"/></Relationships>"#;
+        let elsewhere = hostile::workbook_with_rels(rels, &mut std::iter::once(b"<worksheet><sheetData/></worksheet>".to_vec()), "<sst/>");
+        assert_eq!(to_csv_text(&elsewhere, Limits::default()), Err(SpreadsheetError::WorkbookElsewhere));
     }
 
     #[test]
