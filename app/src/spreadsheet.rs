@@ -27,6 +27,12 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// Every other part (workbook, styles, relationships, pictures …), unpacked: these are read whole.
 pub const MAX_OTHER_PART_BYTES: u64 = 8 * 1024 * 1024;
+/// The package relationships (`_rels/.rels`), which say where the workbook is.
+pub const MAX_PACKAGE_RELS_BYTES: u64 = 64 * 1024;
+/// Elements in any XML part read whole other than the shared strings (styles, workbook, relationships):
+/// the reader keeps a structure of up to 150 bytes for an element of five (`<xf/>`). Excel allows 64,000
+/// cell formats.
+pub const MAX_XML_ELEMENTS: u64 = 200_000;
 /// The longest XML token (a tag with its attributes, a text run, a CDATA section) the XML reader may have
 /// to hold at once. Excel's own limit for a cell is 32,767 characters.
 pub const MAX_XML_TOKEN_BYTES: usize = 1024 * 1024;
@@ -100,6 +106,16 @@ pub enum SpreadsheetError {
     TooManyStrings { limit: u64 },
     #[error("the part {part} of the workbook holds a value longer than {kb} KB")]
     LongValue { part: String, kb: usize },
+    #[error("the part {part} of the workbook holds more than {limit} elements")]
+    TooManyElements { part: String, limit: u64 },
+    #[error("the part {part} of the workbook has a document type declaration")]
+    Declaration { part: String },
+    #[error("the workbook is not at xl/workbook.xml, where spreadsheet programs put it")]
+    WorkbookElsewhere,
+    #[error("the sheet's row {row} comes after a later row")]
+    RowsOutOfOrder { row: u64 },
+    #[error("the cell {cell} lies left of the header row's first column")]
+    LeftOfHeader { cell: String },
 }
 
 /// The file as CSV text, within `limits`: an XLSX workbook (told by its bytes, a ZIP archive) gives its
@@ -212,7 +228,7 @@ fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError>
         }
         match at {
             Some(a) if a == r => {}
-            Some(a) if a > r => return Err(SpreadsheetError::Workbook(format!("row {} comes after row {}", r + 1, a + 1))),
+            Some(a) if a > r => return Err(SpreadsheetError::RowsOutOfOrder { row: r as u64 + 1 }),
             _ => {
                 flush(&mut w, &mut row, &mut width)?;
                 at = Some(r);
@@ -220,7 +236,7 @@ fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError>
         }
         let start = *first_column.get_or_insert(c);
         let Some(i) = c.checked_sub(start) else {
-            return Err(SpreadsheetError::Workbook(format!("cell {}{} lies left of the header row", column_name(c), r + 1)));
+            return Err(SpreadsheetError::LeftOfHeader { cell: format!("{}{}", column_name(c), r as u64 + 1) });
         };
         let i = i as usize;
         if row.len() <= i {
@@ -275,7 +291,9 @@ impl Part {
         match self {
             Part::Sheet => MAX_UNPACKED_BYTES,
             Part::SharedStrings => MAX_SHARED_STRINGS_BYTES,
-            Part::PackageRels | Part::Other => MAX_OTHER_PART_BYTES,
+            // Read whole here to find the workbook; Excel writes under a kilobyte.
+            Part::PackageRels => MAX_PACKAGE_RELS_BYTES,
+            Part::Other => MAX_OTHER_PART_BYTES,
         }
     }
 }
@@ -285,6 +303,11 @@ impl Part {
 /// token, and the shared strings, declared and present. The workbook must be where Excel puts it
 /// (`xl/workbook.xml`), so that only worksheets get the worksheet limit.
 pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
+    // Opening the archive reads its whole directory into memory (about 200 bytes an entry): count the
+    // directory's entry signatures first, so a file of a quarter million empty entries costs nothing.
+    if bytes.windows(4).filter(|w| *w == b"PK\x01\x02").nth(MAX_ZIP_ENTRIES).is_some() {
+        return Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES });
+    }
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(workbook_error)?;
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES });
@@ -321,18 +344,24 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
             if xml {
                 meter.feed(&buf[..n]).map_err(|e| match e {
                     MeterError::LongToken => SpreadsheetError::LongValue { part: shown.clone(), kb: MAX_XML_TOKEN_BYTES / 1024 },
-                    MeterError::Declaration => SpreadsheetError::Workbook(format!("{shown}: a document type declaration")),
+                    MeterError::Declaration => SpreadsheetError::Declaration { part: shown.clone() },
                 })?;
                 if part == Part::SharedStrings && meter.count > MAX_SHARED_STRINGS {
                     return Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS });
                 }
+                if matches!(part, Part::Other | Part::PackageRels) && meter.elements > MAX_XML_ELEMENTS {
+                    return Err(SpreadsheetError::TooManyElements { part: shown.clone(), limit: MAX_XML_ELEMENTS });
+                }
             }
-            if part == Part::PackageRels && kept.len() < 4096 {
-                kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
+            if part == Part::PackageRels {
+                kept.extend_from_slice(&buf[..n]);
             }
         }
         match part {
-            Part::PackageRels => workbook_found |= office_document(&String::from_utf8_lossy(&kept)).as_deref() == Some("xl/workbook.xml"),
+            Part::PackageRels => {
+                let targets = office_documents(&String::from_utf8_lossy(&kept));
+                workbook_found = !targets.is_empty() && targets.iter().all(|t| t == "xl/workbook.xml");
+            }
             Part::SharedStrings => {
                 // The reader reserves room for the count the first `sst` element declares, wherever it is.
                 let tag = String::from_utf8_lossy(meter.sst.as_deref().unwrap_or_default()).into_owned();
@@ -346,7 +375,7 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
         }
     }
     if !workbook_found {
-        return Err(SpreadsheetError::Workbook("the workbook is not at xl/workbook.xml".into()));
+        return Err(SpreadsheetError::WorkbookElsewhere);
     }
     Ok(())
 }
@@ -380,18 +409,25 @@ fn declared_count(tag: &str, attr: &str) -> Option<u64> {
     attr_value(tag, 0, attr).map(|v| v.trim().parse().unwrap_or(u64::MAX))
 }
 
-/// Where the package relationships put the workbook (`xl/workbook.xml` as Excel writes it).
-fn office_document(xml: &str) -> Option<String> {
+/// Where the package relationships put the workbook (`xl/workbook.xml` as Excel writes it): every
+/// `officeDocument` relationship's target, with or without a namespace prefix (the reader follows the
+/// last one; all must point to the same place).
+fn office_documents(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
     let mut from = 0;
-    while let Some(at) = xml[from..].find("<Relationship ") {
-        let start = from + at;
-        if attr_value(xml, start, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
-            let target = attr_value(xml, start, "Target")?;
-            return Some(target.trim_start_matches('/').replace('\\', "/").to_ascii_lowercase());
+    while let Some(at) = xml[from..].find("Relationship") {
+        let name_at = from + at;
+        from = name_at + "Relationship".len();
+        let opens = xml[..name_at].ends_with('<') || xml[..name_at].rsplit('<').next().is_some_and(|p| p.ends_with(':') && !p.contains(['>', ' ', '"', '\'']));
+        if !opens || !xml[from..].starts_with(char::is_whitespace) {
+            continue;
         }
-        from = start + 1;
+        if attr_value(xml, name_at, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
+            let target = attr_value(xml, name_at, "Target").unwrap_or_default();
+            out.push(target.trim_start_matches('/').replace('\\', "/").to_ascii_lowercase());
+        }
     }
-    None
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,6 +457,8 @@ enum MeterState {
 struct XmlMeter {
     shared_strings: bool,
     count: u64,
+    /// Elements opened, of any name.
+    elements: u64,
     /// The first `sst` tag, whole (at most one token long).
     sst: Option<Vec<u8>>,
     capturing: bool,
@@ -433,7 +471,7 @@ struct XmlMeter {
 
 impl XmlMeter {
     fn new(shared_strings: bool) -> Self {
-        Self { shared_strings, count: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
+        Self { shared_strings, count: 0, elements: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
     }
 
     fn feed(&mut self, bytes: &[u8]) -> Result<(), MeterError> {
@@ -461,6 +499,11 @@ impl XmlMeter {
                         self.state = Bang;
                     }
                     b'?' => self.state = Instruction,
+                    // An end tag: no element opens.
+                    b'/' => {
+                        self.naming = false;
+                        self.state = Tag;
+                    }
                     _ => {
                         self.name.clear();
                         self.naming = true;
@@ -506,6 +549,7 @@ impl XmlMeter {
             if b.is_ascii_whitespace() || b == b'>' || b == b'/' {
                 self.naming = false;
                 let local = self.name.rsplit(|&c| c == b':').next().unwrap_or(&[]);
+                self.elements += 1;
                 if self.shared_strings && local == b"si" {
                     self.count += 1;
                 }
@@ -634,9 +678,14 @@ pub mod hostile {
     /// A workbook whose sheet XML is `sheet` (written in pieces, so a huge sheet is never in memory) and
     /// whose shared strings part is `strings`.
     pub fn workbook(sheet: &mut dyn Iterator<Item = Vec<u8>>, strings: &str) -> Vec<u8> {
+        workbook_with_rels(PACKAGE_RELS, sheet, strings)
+    }
+
+    /// As [`workbook`], with other package relationships (which say where the workbook is).
+    pub fn workbook_with_rels(package_rels: &str, sheet: &mut dyn Iterator<Item = Vec<u8>>, strings: &str) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1)).large_file(true);
-        for (name, body) in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS), ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/sharedStrings.xml", strings)] {
+        for (name, body) in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", package_rels), ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/sharedStrings.xml", strings)] {
             zip.start_file(name, opts).expect("zip in memory");
             zip.write_all(body.as_bytes()).expect("zip in memory");
         }
@@ -668,6 +717,29 @@ pub mod hostile {
         let pad = std::iter::repeat_n("<row/>".repeat(PIECE / 6).into_bytes(), (bytes as usize).div_ceil(PIECE));
         let mut pieces = std::iter::once(head.into_bytes()).chain(pad).chain(std::iter::once(b"</sheetData></worksheet>".to_vec()));
         workbook(&mut pieces, r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
+    }
+
+    /// An archive of `n` empty entries besides a workbook's parts.
+    pub fn many_parts(n: usize) -> Vec<u8> {
+        let sheet = format!(r#"{SHEET_START}<sheetData></sheetData></worksheet>"#);
+        let book = workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst count="0" uniqueCount="0"></sst>"#);
+        let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(book)).expect("zip in memory");
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for i in 0..n {
+            zip.start_file(format!("x/{i:x}"), opts).expect("zip in memory");
+        }
+        zip.finish().expect("zip in memory").into_inner()
+    }
+
+    /// A styles part of `n` empty cell formats (each one a structure in memory).
+    pub fn many_styles(n: usize) -> Vec<u8> {
+        let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#);
+        let book = workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst count="0" uniqueCount="0"></sst>"#);
+        let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(book)).expect("zip in memory");
+        zip.start_file("xl/styles.xml", zip::write::SimpleFileOptions::default()).expect("zip in memory");
+        let body = format!("<styleSheet><fonts><font/></fonts><fills><fill/></fills><borders><border/></borders><cellXfs>{}</cellXfs></styleSheet>", "<xf/>".repeat(n));
+        zip.write_all(body.as_bytes()).expect("zip in memory");
+        zip.finish().expect("zip in memory").into_inner()
     }
 
     /// A shared strings part declaring four billion strings, holding one.
@@ -785,6 +857,20 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_of_too_many_parts_is_refused_before_its_directory_is_read() {
+        assert_eq!(to_csv_text(&hostile::many_parts(MAX_ZIP_ENTRIES), Limits::default()), Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES }));
+        assert_eq!(to_csv_text(&hostile::many_parts(10), Limits::default()), Ok(String::new()), "a few more parts are fine");
+    }
+
+    #[test]
+    fn a_part_of_too_many_elements_is_refused() {
+        // 1.6 million cell formats (8 MB) took 250 MB to open.
+        let refused = SpreadsheetError::TooManyElements { part: "xl/styles.xml".into(), limit: MAX_XML_ELEMENTS };
+        assert_eq!(to_csv_text(&hostile::many_styles(1_600_000), Limits::default()), Err(refused));
+        assert_eq!(to_csv_text(&hostile::many_styles(1_000), Limits::default()).unwrap(), "regency_code\n");
+    }
+
+    #[test]
     fn declared_shared_strings_beyond_the_limit_are_refused() {
         assert_eq!(to_csv_text(&hostile::huge_unique_count(), Limits::default()), Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS }));
     }
@@ -811,7 +897,7 @@ mod tests {
     fn xml_tokens_are_measured_as_the_reader_splits_them() {
         let mut m = XmlMeter::new(true);
         m.feed(b"<?xml version=\"1.0\"?><!-- <sst uniqueCount=\"1\"> --><x:sst count=\"2\"\n uniqueCount='9000000000'><si><t>a>b</t></si><x:si/><!-- > --><![CDATA[ <> ]]></x:sst>").unwrap();
-        assert_eq!(m.count, 2);
+        assert_eq!((m.count, m.elements), (2, 4), "sst, si, t, x:si; declarations, comments and end tags are no elements");
         let tag = String::from_utf8(m.sst.unwrap()).unwrap();
         assert_eq!(tag, "<x:sst count=\"2\"\n uniqueCount='9000000000'>", "the first sst tag, not one in a comment");
         assert_eq!(declared_count(&tag, "uniqueCount"), Some(9_000_000_000));
@@ -825,9 +911,30 @@ mod tests {
     }
 
     #[test]
+    fn odd_structures_are_refused_with_their_reason() {
+        let sheet = |xml: &str| hostile::workbook(&mut std::iter::once(format!("{}{xml}</worksheet>", hostile::SHEET_START).into_bytes()), "<sst/>");
+        let t = |v: &str, at: &str| format!(r#"<c r="{at}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+        let ok = sheet(&format!(r#"<sheetData><row r="2">{}{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("b", "C2"), t("1", "B3")));
+        assert_eq!(to_csv_text(&ok, Limits::default()).unwrap(), "a,b\n1,\n", "the header's first column is where records start");
+        let left = sheet(&format!(r#"<sheetData><row r="2">{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("1", "A3")));
+        assert_eq!(to_csv_text(&left, Limits::default()), Err(SpreadsheetError::LeftOfHeader { cell: "A3".into() }));
+        let unordered = sheet(&format!(r#"<sheetData><row r="3">{}</row><row r="2">{}</row></sheetData>"#, t("a", "A3"), t("1", "A2")));
+        assert_eq!(to_csv_text(&unordered, Limits::default()), Err(SpreadsheetError::RowsOutOfOrder { row: 2 }));
+        let dtd = sheet(r#"<!DOCTYPE x [<!ENTITY e "e">]><sheetData/>"#);
+        assert_eq!(to_csv_text(&dtd, Limits::default()), Err(SpreadsheetError::Declaration { part: "xl/worksheets/sheet1.xml".into() }));
+        let rels = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/worksheets/sheet1.xml"/></Relationships>"#;
+        let elsewhere = hostile::workbook_with_rels(rels, &mut std::iter::once(b"<worksheet><sheetData/></worksheet>".to_vec()), "<sst/>");
+        assert_eq!(to_csv_text(&elsewhere, Limits::default()), Err(SpreadsheetError::WorkbookElsewhere));
+    }
+
+    #[test]
     fn the_workbook_must_be_where_excel_puts_it() {
         let rels = "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"/xl/worksheets/wb.xml\"/></Relationships>";
-        assert_eq!(office_document(rels).as_deref(), Some("xl/worksheets/wb.xml"));
+        assert_eq!(office_documents(rels), vec!["xl/worksheets/wb.xml"]);
+        // The reader follows the last officeDocument relationship, prefixed or not: every one is checked.
+        let two = "<Relationships><Relationship Type='x/relationships/officeDocument' Target='xl/workbook.xml'/>\
+                   <p:Relationship\nType=\"x/relationships/officeDocument\" Target=\"/XL/worksheets/wb.xml\"/><x Relationship='y'/></Relationships>";
+        assert_eq!(office_documents(two), vec!["xl/workbook.xml", "xl/worksheets/wb.xml"]);
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "uniqueCount"), Some(3));
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"5\" uniqueCount=\"3\">", "count"), Some(5));
         assert_eq!(declared_count("<sst xmlns=\"x\" count=\"&#53;\">", "count"), Some(u64::MAX), "not a plain number: refused");

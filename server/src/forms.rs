@@ -603,6 +603,11 @@ fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String 
         E::PartTooLarge { part, mb } => trf(lang, "limits_import.part_too_large", &[("part", part.clone()), ("mb", mb.to_string())]),
         E::UnpackedTooLarge { mb } => trf(lang, "limits_import.unpacked_too_large", &[("mb", mb.to_string())]),
         E::TooManyStrings { limit } => trf(lang, "limits_import.too_many_strings", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::TooManyElements { part, limit } => trf(lang, "limits_import.too_many_elements", &[("part", part.clone()), ("limit", app::format::int(*limit as i64, lang))]),
+        E::Declaration { part } => trf(lang, "limits_import.declaration", &[("part", part.clone())]),
+        E::WorkbookElsewhere => tr(lang, "limits_import.workbook_elsewhere"),
+        E::RowsOutOfOrder { row } => trf(lang, "limits_import.rows_out_of_order", &[("row", row.to_string())]),
+        E::LeftOfHeader { cell } => trf(lang, "limits_import.left_of_header", &[("cell", cell.clone())]),
         E::LongValue { part, kb } => trf(lang, "limits_import.long_value", &[("part", part.clone()), ("kb", app::format::int(*kb as i64, lang))]),
     }
 }
