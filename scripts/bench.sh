@@ -446,6 +446,9 @@ run_engine() {
 
   log "$engine: 4b. flood: one client asking for uncached URLs while another visitor reads a cached page"
   flood "$engine" flood "flood, default limits" "$port_a"
+  # The caches are bounded (entries and bytes): the flood must not grow the server much.
+  row "$engine" "server peak RSS after the flood (VmHWM)" "" "" "" "" \
+    "$(calc '"%.1f"', "$(awk '/^VmHWM/ { print $2 }' "/proc/$pid_a/status") / 1024") MiB (before the flood: ${M[$engine.rss]} MiB)"
   local pid_keep=$SERVER_PID port_keep=$PORT
   PANTAU_RENDER_PER_CLIENT=0 start_server "$nurl" "$WORK/server-$engine-flood.log"
   local pid_f=$SERVER_PID

@@ -103,12 +103,19 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
         // Pages of a signed-in user are nobody else's: no shared cache may keep them.
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     } else if signed_in {
-        // A public page seen while signed in shows the user's name: for this browser only, and asked
-        // afresh (the same URL without the cookie is the public page).
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-        res.headers_mut().append(header::VARY, HeaderValue::from_static("Cookie"));
+        mark_private(res.headers_mut());
     }
     res
+}
+
+/// A public page seen while signed in shows the user's name: for this browser only, and asked afresh (the
+/// same URL without the cookie is the public page). A stricter `no-store` already there stays.
+fn mark_private(headers: &mut HeaderMap) {
+    let no_store = headers.get_all(header::CACHE_CONTROL).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains("no-store"));
+    if !no_store {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    headers.append(header::VARY, HeaderValue::from_static("Cookie"));
 }
 
 #[cfg(test)]
@@ -132,6 +139,22 @@ mod tests {
         assert!(cross_site(&h));
         h.insert(header::ORIGIN, "null".parse().unwrap());
         assert!(cross_site(&h));
+    }
+
+    #[test]
+    fn pages_seen_signed_in_are_private_and_vary_by_cookie() {
+        let mut h = HeaderMap::new();
+        mark_private(&mut h);
+        assert_eq!(h[header::CACHE_CONTROL], "private, no-cache");
+        assert_eq!(h[header::VARY], "Cookie");
+        let mut h = HeaderMap::new();
+        h.insert(header::CACHE_CONTROL, "no-cache".parse().unwrap());
+        mark_private(&mut h);
+        assert_eq!(h[header::CACHE_CONTROL], "private, no-cache", "an API answer becomes private");
+        let mut h = HeaderMap::new();
+        h.insert(header::CACHE_CONTROL, "private, no-store".parse().unwrap());
+        mark_private(&mut h);
+        assert_eq!(h[header::CACHE_CONTROL], "private, no-store", "an evidence document stays unstored");
     }
 
     #[test]
