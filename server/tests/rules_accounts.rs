@@ -337,3 +337,39 @@ async fn evidence_quota_per_regency_postgres() {
         quota_is_enforced(app).await;
     }
 }
+
+async fn attempts(app: &TestApp, username: &str, client: &str, seconds_ago: i64, succeeded: bool, n: i64) {
+    for _ in 0..n {
+        sqlx::query("insert into sign_in_attempts (username, client, at, succeeded) values ($1, $2, $3, $4)")
+            .bind(username)
+            .bind(client)
+            .bind(app::auth::now() - seconds_ago)
+            .bind(i64::from(succeeded))
+            .execute(&app.state.pool)
+            .await
+            .unwrap();
+    }
+}
+
+on_both_engines!(the_wait_ends_grows_and_stops_a_spread_out_guesser, |app: TestApp| async move {
+    use app::auth::{FIRST_DELAY_SECONDS, FREE_FAILURES_PER_PAIR, MAX_FAILURES_PER_USER_ALL_CLIENTS, Throttle, throttle};
+    let pool = app.state.pool.clone();
+    // Five failures a while ago: the first wait has passed.
+    attempts(&app, "rina", "203.0.113.1", FIRST_DELAY_SECONDS + 1, false, FREE_FAILURES_PER_PAIR).await;
+    assert_eq!(throttle(&pool, "rina", "203.0.113.1").await.unwrap(), Throttle::Allowed);
+    // One more: the wait doubles, counted from that failure.
+    attempts(&app, "rina", "203.0.113.1", FIRST_DELAY_SECONDS + 1, false, 1).await;
+    // (2 × the first wait) − the 61 s since; a range, as the clock may tick between the two queries.
+    let wait = throttle(&pool, "rina", "203.0.113.1").await.unwrap();
+    assert!(matches!(wait, Throttle::Wait(w) if (FIRST_DELAY_SECONDS - 5..FIRST_DELAY_SECONDS).contains(&w)), "{wait:?}");
+    // A success from that address starts the count again.
+    attempts(&app, "rina", "203.0.113.1", 0, true, 1).await;
+    assert_eq!(throttle(&pool, "rina", "203.0.113.1").await.unwrap(), Throttle::Allowed);
+    // Many addresses guessing one user name: new addresses wait, the officer's known address does not.
+    for i in 0..MAX_FAILURES_PER_USER_ALL_CLIENTS {
+        attempts(&app, "budi", &format!("198.51.{}.{}", i / 200, i % 200), 10, false, 1).await;
+    }
+    attempts(&app, "budi", "192.0.2.7", 3600, true, 1).await;
+    assert!(matches!(throttle(&pool, "budi", "192.0.2.99").await.unwrap(), Throttle::Wait(_)));
+    assert_eq!(throttle(&pool, "budi", "192.0.2.7").await.unwrap(), Throttle::Allowed);
+});
