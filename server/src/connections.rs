@@ -44,6 +44,10 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// Open connections from one address: a browser opens at most 6 per site and an office behind one NAT has
 /// some ten browsers, while one address still gets at most an eighth of [`DEFAULT_MAX_CONNECTIONS`].
 pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 64;
+/// The most a connection buffers while reading, and the largest request head (request line and headers)
+/// accepted: browsers send a few KB, and hyper's default of ~400 KB would let the 512 connections hold
+/// 200 MB of slow headers. Larger heads are answered 431.
+pub const MAX_READ_BUFFER_BYTES: usize = 64 * 1024;
 /// What a refused connection is told to wait, in seconds.
 const RETRY_AFTER_SECS: u64 = 10;
 
@@ -213,7 +217,10 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
                 app.clone().oneshot(req.map(Body::new))
             });
             let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+            http.timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .max_header_size(MAX_READ_BUFFER_BYTES)
+                .max_buf_size(MAX_READ_BUFFER_BYTES);
             let conn = http.serve_connection(TokioIo::new(stream), service);
             let mut conn = std::pin::pin!(conn);
             let mut stopping = false;
