@@ -36,14 +36,19 @@ pub const DEFAULT_BODY_GRACE_SECS: u64 = 30;
 /// 2 KiB/s = 16 kbit/s, below a weak 2G/EDGE link: a 20 MB evidence document then has 30 s + 2.8 h, while a
 /// client holding a connection must keep sending.
 pub const DEFAULT_BODY_MIN_RATE: u64 = 2048;
-/// Work on one request once its body is in: a national page renders in milliseconds and the largest
-/// import (100,000 rows) is written in well under a minute, so this only stops work that is stuck.
-pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
+/// Work on one request once its body is in: a national page renders in milliseconds, while the heaviest
+/// legitimate request, confirming a 100,000-row import, takes ~16 s in a release build here (~60 s in a
+/// debug build) and longer on a small server; so this stops only work that is stuck.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 300;
 /// Open connections overall: below the usual open-file limit of 1,024 less the database pool and files.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// Open connections from one address: a browser opens at most 6 per site and an office behind one NAT has
 /// some ten browsers, while one address still gets at most an eighth of [`DEFAULT_MAX_CONNECTIONS`].
 pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 64;
+/// The most a connection buffers while reading, and the largest request head (request line and headers)
+/// accepted: browsers send a few KB, and hyper's default of ~400 KB would let the 512 connections hold
+/// 200 MB of slow headers. Larger heads are answered 431.
+pub const MAX_READ_BUFFER_BYTES: usize = 64 * 1024;
 /// What a refused connection is told to wait, in seconds.
 const RETRY_AFTER_SECS: u64 = 10;
 
@@ -213,7 +218,10 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
                 app.clone().oneshot(req.map(Body::new))
             });
             let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+            http.timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .max_header_size(MAX_READ_BUFFER_BYTES)
+                .max_buf_size(MAX_READ_BUFFER_BYTES);
             let conn = http.serve_connection(TokioIo::new(stream), service);
             let mut conn = std::pin::pin!(conn);
             let mut stopping = false;

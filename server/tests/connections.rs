@@ -173,3 +173,21 @@ async fn five_hundred_slow_clients_from_as_many_addresses_leave_the_server_answe
     let answer = until_closed(&mut over).await;
     assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 503 "), "{answer}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_beyond_the_read_buffer_are_answered_431() {
+    let (addr, _db) = spawn(Limits { header_timeout: Duration::from_secs(600), ..Limits::default() }).await;
+    // Headers that never end are not buffered without bound either.
+    let endless = "x".repeat(pantau_kla::connections::MAX_READ_BUFFER_BYTES * 2);
+    let mut big = connect_from("127.0.0.1", addr, format!("GET / HTTP/1.1\r\nhost: {addr}\r\ncookie: a={endless}").as_bytes()).await;
+    let answer = until_closed(&mut big).await;
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+    let cookie = "x".repeat(pantau_kla::connections::MAX_READ_BUFFER_BYTES + 1024);
+    let mut big = connect_from("127.0.0.1", addr, format!("GET / HTTP/1.1\r\nhost: {addr}\r\ncookie: a={cookie}\r\n\r\n").as_bytes()).await;
+    let answer = until_closed(&mut big).await;
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+    // Ordinary headers of several KB pass.
+    let cookie = "x".repeat(8 * 1024);
+    let mut fine = connect_from("127.0.0.1", addr, format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\ncookie: a={cookie}\r\nconnection: close\r\n\r\n").as_bytes()).await;
+    assert!(until_closed(&mut fine).await.starts_with("HTTP/1.1 200 OK"));
+}
