@@ -107,8 +107,9 @@ pub struct ServeArgs {
 
     /// Addresses of reverse proxies in front of the server, comma-separated (e.g. `127.0.0.1`). For a request
     /// from one of them the client is the nearest untrusted address in `X-Forwarded-For`, so sign-in
-    /// throttling counts real clients, not the proxy. Default: none (the connection's address is the client,
-    /// and `X-Forwarded-For` is ignored, since any client can send it).
+    /// throttling and the per-client render limit count real clients, not the proxy, and the proxy's own
+    /// connections count only against the overall cap. Default: none (the connection's address is the
+    /// client, and `X-Forwarded-For` is ignored, since any client can send it).
     #[arg(long, env = "PANTAU_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
@@ -192,8 +193,8 @@ pub struct ConnectionArgs {
     #[arg(long, env = "PANTAU_MAX_CONNECTIONS", default_value_t = crate::connections::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
-    /// Most connections open at once from one client address (IPv6: one /64). 0 = no per-client limit:
-    /// set 0 behind a reverse proxy, where every connection comes from the proxy, and limit there.
+    /// Most connections open at once from one client address (IPv6: one /64). 0 = no per-client limit.
+    /// Connections from a --trusted-proxies address count only overall (limit per client at the proxy).
     #[arg(long, env = "PANTAU_MAX_CONNECTIONS_PER_CLIENT", default_value_t = crate::connections::DEFAULT_MAX_CONNECTIONS_PER_CLIENT)]
     pub max_connections_per_client: usize,
 }
@@ -236,8 +237,8 @@ pub struct RenderLimitArgs {
     pub render_concurrency: usize,
 
     /// Fresh renders at once from one client address (IPv6: one /64). Signed-in officers count only
-    /// against the overall bound. 0 turns the per-client bound off — needed behind a reverse proxy, where
-    /// every request comes from the proxy's address. Default: 1.
+    /// against the overall bound. 0 turns the per-client bound off. Behind a reverse proxy, list it in
+    /// --trusted-proxies so that clients are told apart by X-Forwarded-For. Default: 1.
     #[arg(long, env = "PANTAU_RENDER_PER_CLIENT", default_value_t = app::render_limit::DEFAULT_PER_CLIENT)]
     pub render_per_client: usize,
 

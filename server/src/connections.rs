@@ -92,6 +92,9 @@ struct Counts {
 pub struct Admission {
     limits: Limits,
     counts: Arc<Mutex<Counts>>,
+    /// Reverse proxies (`--trusted-proxies`): every client behind one shares its address, so its
+    /// connections count only against the overall cap.
+    proxies: Arc<Vec<IpAddr>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +142,13 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
 
 impl Admission {
     pub fn new(limits: Limits) -> Self {
-        Self { limits, counts: Arc::default() }
+        Self { limits, counts: Arc::default(), proxies: Arc::default() }
+    }
+
+    /// Connections from these addresses (trusted reverse proxies) count only overall.
+    pub fn with_proxies(mut self, proxies: Arc<Vec<IpAddr>>) -> Self {
+        self.proxies = proxies;
+        self
     }
 
     pub fn admit(&self, peer: IpAddr) -> Result<Admitted, Refused> {
@@ -149,7 +158,8 @@ impl Admission {
             return Err(Refused::Full);
         }
         let mine = c.per_client.get(&client).copied().unwrap_or(0);
-        if self.limits.max_connections_per_client > 0 && mine >= self.limits.max_connections_per_client {
+        let per_client = self.limits.max_connections_per_client > 0 && !self.proxies.contains(&peer);
+        if per_client && mine >= self.limits.max_connections_per_client {
             return Err(Refused::Client);
         }
         c.total += 1;
@@ -179,9 +189,15 @@ fn refusal_bytes() -> Bytes {
 
 /// Serves `router` on `listener` within `limits` until `shutdown` completes, then stops accepting and waits
 /// for the open connections to finish their requests.
-pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    proxies: Arc<Vec<IpAddr>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router.layer(axum::middleware::from_fn_with_state(limits, timeouts));
-    let admission = Admission::new(limits);
+    let admission = Admission::new(limits).with_proxies(proxies);
     let refusal = refusal_bytes();
     // `stop` tells connections to finish; `open_rx` clones are held by connections, so `open_tx.closed()`
     // completes when the last one has gone.
@@ -509,6 +525,10 @@ mod tests {
         let _second = admission.admit(a).unwrap();
         assert_eq!(admission.admit(a).unwrap_err(), Refused::Client);
         let _third = admission.admit(b).unwrap();
+        // A trusted proxy carries many clients: only the overall cap applies to it.
+        let proxied = Admission::new(Limits { max_connections: 3, max_connections_per_client: 1, ..Limits::default() }).with_proxies(Arc::new(vec![a]));
+        let _p = (proxied.admit(a).unwrap(), proxied.admit(a).unwrap(), proxied.admit(a).unwrap());
+        assert_eq!(proxied.admit(a).unwrap_err(), Refused::Full);
         assert_eq!(admission.admit(b).unwrap_err(), Refused::Full);
         drop(first);
         assert_eq!(admission.open(a), (2, 1));

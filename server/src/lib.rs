@@ -5,6 +5,7 @@
 pub mod api;
 pub mod backup;
 pub mod canonical;
+pub mod client;
 pub mod commands;
 pub mod config;
 pub mod connections;

@@ -23,12 +23,11 @@ use app::cache::{CachedResponse, Flight};
 use app::i18n::{Lang, tr, trf};
 use app::render_limit::{RenderPermit, client_of};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use std::net::SocketAddr;
 
 /// The largest response kept (a page or a download, compressed).
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -109,9 +108,10 @@ fn redirect(to: &str) -> Response {
     res
 }
 
-/// The client a request counts against (its peer address), or `None` when it counts only overall.
-fn client(req: &Request<Body>, per_client: bool) -> Option<std::net::IpAddr> {
-    per_client.then(|| client_of(req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+/// The client a request counts against (its address, behind a trusted proxy the forwarded one; see
+/// [`crate::client`]), or `None` when it counts only overall.
+fn client(state: &AppState, req: &Request<Body>, per_client: bool) -> Option<std::net::IpAddr> {
+    per_client.then(|| client_of(crate::client::of_request(req.extensions(), req.headers(), &state.trusted_proxies)))
 }
 
 /// A slot for a fresh render, or the 503 that tells the client to come back.
@@ -173,7 +173,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
         if exempt {
             return next.run(req).await;
         }
-        let _slot = match render_slot(&state, client(&req, !signed_in), lang).await {
+        let _slot = match render_slot(&state, client(&state, &req, !signed_in), lang).await {
             Ok(s) => s,
             Err(busy) => return busy,
         };
@@ -200,7 +200,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
             None
         }
     };
-    let _slot = match render_slot(&state, client(&req, true), lang).await {
+    let _slot = match render_slot(&state, client(&state, &req, true), lang).await {
         Ok(s) => s,
         Err(busy) => return busy,
     };

@@ -102,7 +102,8 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
 
 /// As [`serve`], within the given timeouts and connection limits (`pantau-kla serve --help`).
 pub async fn serve_with(listener: TcpListener, state: AppState, limits: crate::connections::Limits) -> std::io::Result<()> {
-    crate::connections::serve(listener, router(state), limits, shutdown_signal()).await
+    let proxies = state.trusted_proxies.clone();
+    crate::connections::serve(listener, router(state), limits, proxies, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -236,3 +236,22 @@ on_both_engines_with!(concurrent_requests_for_one_uncached_page_render_it_once, 
     }
     assert_eq!(app.state.renders.granted() - before, 1, "five requests, one render");
 });
+
+on_both_engines_with!(
+    behind_a_trusted_proxy_clients_are_told_apart_by_their_forwarded_address,
+    |s: app::AppState| {
+        let mut s = s.with_render_limits(RenderLimiter::new(OVERALL, 1, Duration::ZERO));
+        s.trusted_proxies = Arc::new(vec!["127.0.0.1".parse().unwrap()]);
+        s
+    },
+    |app: TestApp| async move {
+        app.import_all_fixtures().await;
+        // A visitor behind the proxy (127.0.0.1) has a render in progress: their share.
+        let busy = app.state.renders.acquire(Some("203.0.113.7".parse().unwrap())).await.unwrap();
+        let res = get(&app, "/provinsi/63", &[("x-forwarded-for", "203.0.113.7")]).await;
+        assert_eq!(res.status().as_u16(), 503, "the forwarded client is over its share");
+        let res = get(&app, "/provinsi/63", &[("x-forwarded-for", "198.51.100.9")]).await;
+        assert_eq!(res.status().as_u16(), 200, "another visitor behind the same proxy is served");
+        drop(busy);
+    }
+);
