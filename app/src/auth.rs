@@ -138,6 +138,32 @@ pub fn hash_password(password: &str) -> String {
 #[error("password hashing task failed: {0}")]
 pub struct HashTaskFailed(String);
 
+/// Password hashes computed or checked at once in this process: one per processor core. Each takes about
+/// 19 MiB and a core for a fraction of a second, so without a bound a burst of sign-in posts (which need no
+/// account) would take memory and processors from everyone; with it, a burst also cannot pass the sign-in
+/// throttle all at once, since the check, the hash and the record happen while holding a slot.
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// How long a sign-in or password change waits for a hashing slot before it is told to try again.
+pub const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// No hashing slot came free within [`HASHING_WAIT`].
+#[derive(Debug, thiserror::Error)]
+#[error("too many password checks at once")]
+pub struct HashingBusy;
+
+/// A slot for hashing or checking a password (see [`hashing_slots`]); held until dropped.
+pub async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, HashingBusy> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| tokio::sync::Semaphore::new(hashing_slots()));
+    match tokio::time::timeout(HASHING_WAIT, slots.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(HashingBusy),
+    }
+}
+
 /// [`hash_password`] on a blocking thread.
 pub async fn hash_in_background(password: String) -> Result<String, HashTaskFailed> {
     tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| HashTaskFailed(e.to_string()))

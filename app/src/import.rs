@@ -462,9 +462,27 @@ pub async fn write(
     via: Via,
     demo: bool,
     lang: Lang,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<usize, ImportError> {
     let mut tx = pool.begin().await.map_err(ImportError::Database)?;
+    let n = write_in(&mut tx, registry, parsed, actor, via, demo, lang, progress).await?;
+    tx.commit().await.map_err(ImportError::Database)?;
+    Ok(n)
+}
+
+/// [`write`] inside a transaction the caller commits (with other work of the same step: the web import
+/// removes its draft in it, so a confirmation sent twice imports once).
+#[allow(clippy::too_many_arguments)]
+pub async fn write_in(
+    tx: &mut sqlx::AnyConnection,
+    registry: &RegionRegistry,
+    parsed: &Parsed,
+    actor: &Actor,
+    via: Via,
+    demo: bool,
+    lang: Lang,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, ImportError> {
     let regions = parsed.regions();
     let batch_err = |offset: usize, e: BatchError| match e.source {
         WriteError::Invalid(errs) => {
@@ -482,24 +500,23 @@ pub async fn write(
         let ids = match parsed {
             Parsed::TrainingEvents(rows) => {
                 let batch: Vec<TrainingEvent> = rows[n..end].iter().map(|r| r.record.clone()).collect();
-                writes::insert_training_events(&mut tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
+                writes::insert_training_events(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
             }
             Parsed::ServiceUnits(rows) => {
                 let batch: Vec<ServiceUnit> = rows[n..end].iter().map(|r| r.record.clone()).collect();
-                writes::insert_service_units(&mut tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
+                writes::insert_service_units(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
             }
             Parsed::PredicateRecords(rows) => {
                 let batch: Vec<PredicateRecord> = rows[n..end].iter().map(|r| r.record.clone()).collect();
-                writes::insert_predicate_records(&mut tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
+                writes::insert_predicate_records(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
             }
         };
         let entries: Vec<(i64, crate::domain::RegionCode, &Values)> =
             ids.iter().zip(&regions[n..end]).zip(&values[n..end]).map(|((id, (_, region)), v)| (*id, *region, *v)).collect();
-        crate::audit::record_created(&mut tx, actor, via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
+        crate::audit::record_created(&mut *tx, actor, via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
         n = end;
         progress(n);
     }
-    tx.commit().await.map_err(ImportError::Database)?;
     Ok(n)
 }
 

@@ -10,7 +10,35 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The client behind `peer`, reading `X-Forwarded-For` only when `peer` is a trusted proxy.
 pub fn behind(peer: IpAddr, trusted: &[IpAddr], headers: &HeaderMap) -> IpAddr {
-    forwarded(peer, trusted, headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()))
+    let forwarded_for = headers.get_all("x-forwarded-for");
+    if trusted.is_empty() && forwarded_for.iter().next().is_some() {
+        warn_unlisted_proxy(peer.to_canonical());
+    }
+    forwarded(peer, trusted, forwarded_for.iter().filter_map(|v| v.to_str().ok()))
+}
+
+/// Whether `ip` is one of `trusted`, an IPv4 address arriving as `::ffff:a.b.c.d` on a dual-stack listener
+/// included.
+pub fn is_trusted(ip: IpAddr, trusted: &[IpAddr]) -> bool {
+    let ip = ip.to_canonical();
+    trusted.iter().any(|t| t.to_canonical() == ip)
+}
+
+/// A proxy on this machine or the local network sends `X-Forwarded-For` but none is listed: every client
+/// behind it counts as one (sign-in throttling, render and connection limits). Said once, in the log.
+fn warn_unlisted_proxy(peer: IpAddr) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let local = match peer {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
+    };
+    if local && !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            proxy = %peer,
+            "requests carry X-Forwarded-For from a local address but no trusted proxy is configured: every client behind it \
+             counts as one for sign-in throttling and the render and connection limits; set PANTAU_TRUSTED_PROXIES"
+        );
+    }
 }
 
 /// The client of a request whose peer address axum knows (`None` when called without a connection, as a
@@ -26,14 +54,16 @@ pub fn of_parts(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
 }
 
 fn forwarded<'a>(peer: IpAddr, trusted: &[IpAddr], headers: impl Iterator<Item = &'a str>) -> IpAddr {
-    if !trusted.contains(&peer) {
+    let peer = peer.to_canonical();
+    if !is_trusted(peer, trusted) {
         return peer;
     }
+    // Bounded: a header longer than hyper's read buffer never gets here.
     let hops: Vec<&str> = headers.flat_map(|h| h.split(',')).map(str::trim).collect();
     let mut client = peer;
     for hop in hops.iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => client = ip,
+        match hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+            Ok(ip) if is_trusted(ip, trusted) => client = ip,
             Ok(ip) => return ip,
             // Unreadable: stop at the last address known good rather than trust what lies beyond.
             Err(_) => return client,
@@ -57,6 +87,9 @@ mod tests {
         assert_eq!(forwarded(ip("10.0.0.1"), &proxy, ["1.2.3.4", "198.51.100.7"].into_iter()), ip("198.51.100.7"));
         assert_eq!(forwarded(ip("10.0.0.1"), &proxy, ["bukan-alamat"].into_iter()), ip("10.0.0.1"));
         assert_eq!(forwarded(ip("10.0.0.1"), &proxy, std::iter::empty()), ip("10.0.0.1"));
+        // A dual-stack listener sees the IPv4 proxy as ::ffff:10.0.0.1: still the proxy.
+        assert_eq!(forwarded(ip("::ffff:10.0.0.1"), &proxy, ["198.51.100.7"].into_iter()), ip("198.51.100.7"));
+        assert!(is_trusted(ip("::ffff:10.0.0.2"), &proxy) && !is_trusted(ip("10.0.0.3"), &proxy));
     }
 
     #[test]

@@ -238,12 +238,12 @@ pub struct RenderLimitArgs {
 
     /// Fresh renders at once from one client address (IPv6: one /64). Signed-in officers count only
     /// against the overall bound. 0 turns the per-client bound off. Behind a reverse proxy, list it in
-    /// --trusted-proxies so that clients are told apart by X-Forwarded-For. Default: 1.
+    /// --trusted-proxies so that clients are told apart by X-Forwarded-For. Default: 2.
     #[arg(long, env = "PANTAU_RENDER_PER_CLIENT", default_value_t = app::render_limit::DEFAULT_PER_CLIENT)]
     pub render_per_client: usize,
 
     /// How long a request over a bound waits for a slot before it is answered 503 with Retry-After, in
-    /// milliseconds. Default: 1000.
+    /// milliseconds. Default: 3000.
     #[arg(long, env = "PANTAU_RENDER_WAIT_MS", default_value_t = app::render_limit::DEFAULT_WAIT_MS)]
     pub render_wait_ms: u64,
 }
@@ -449,7 +449,7 @@ mod tests {
     fn render_limits_have_documented_defaults() {
         let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
-        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 1, 1000));
+        assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 2, 3000));
         let cli = Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"]).unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
         assert_eq!(args.renders.limiter().retry_after_seconds(), 1);

@@ -158,7 +158,7 @@ impl Admission {
             return Err(Refused::Full);
         }
         let mine = c.per_client.get(&client).copied().unwrap_or(0);
-        let per_client = self.limits.max_connections_per_client > 0 && !self.proxies.contains(&peer);
+        let per_client = self.limits.max_connections_per_client > 0 && !crate::client::is_trusted(peer, &self.proxies);
         if per_client && mine >= self.limits.max_connections_per_client {
             return Err(Refused::Client);
         }

@@ -109,9 +109,23 @@ pub(crate) fn session_of(parts: &Parts) -> Option<Session> {
     parts.extensions.get::<Session>().cloned()
 }
 
-/// The client's address, for throttling (see [`crate::client`]).
+/// The client's address, for throttling (see [`crate::client`]); IPv6 by its /64, one subscriber's block,
+/// as the other per-client limits count it.
 fn client_of(state: &AppState, parts: &Parts) -> String {
-    crate::client::of_parts(parts, &state.trusted_proxies).map_or_else(|| "unknown".into(), |ip| ip.to_string())
+    crate::client::of_parts(parts, &state.trusted_proxies).map_or_else(|| "unknown".into(), |ip| app::render_limit::client_of(Some(ip)).to_string())
+}
+
+/// A slot for checking or hashing a password, or the page saying the server is busy (503).
+async fn hashing_slot(state: &AppState, parts: &Parts, form: &HashMap<String, String>) -> Result<tokio::sync::SemaphorePermit<'static>, Response> {
+    match auth::hashing_slot().await {
+        Ok(slot) => Ok(slot),
+        Err(busy) => {
+            tracing::warn!(error = %busy, "a password check waited too long for a slot");
+            let lang = lang_of(parts);
+            let sub = Submitted::new(without_secrets(form.clone())).error("", tr(lang, "limits_rules.hashing_busy"));
+            Err(render(state, parts.clone(), sub, Some(StatusCode::SERVICE_UNAVAILABLE)).await)
+        }
+    }
 }
 
 pub(crate) fn see_other(to: &str) -> Response {
@@ -165,6 +179,12 @@ async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let client = client_of(&state, &parts);
     let back = app::pages::manage::account::safe_return(form.get("kembali").cloned());
     let refuse = |key: &str| Submitted::new(without_secrets(form.clone())).error("", tr(lang, key));
+    // Held from the throttle check to the recorded attempt: a burst of posts is checked a few at a time, so
+    // it cannot pass the throttle all at once, and the hashing it causes is bounded.
+    let _slot = match hashing_slot(&state, &parts, &form).await {
+        Ok(slot) => slot,
+        Err(busy) => return busy,
+    };
     match auth::throttle(&state.pool, &username, &client).await {
         Ok(auth::Throttle::Allowed) => {}
         Ok(wait) => {
@@ -238,6 +258,10 @@ async fn change_password(State(state): State<AppState>, req: Request) -> Respons
     // Current-password guesses (from a session left open, say) are throttled as sign-ins are.
     let scope = format!("{}{}", auth::PASSWORD_PAGE_SCOPE, s.user.username);
     let client = client_of(&state, &parts);
+    let _slot = match hashing_slot(&state, &parts, &HashMap::new()).await {
+        Ok(slot) => slot,
+        Err(busy) => return busy,
+    };
     match auth::throttle(&state.pool, &scope, &client).await {
         Ok(auth::Throttle::Allowed) => {}
         Ok(wait) => {
@@ -322,6 +346,10 @@ async fn add_user(State(state): State<AppState>, req: Request) -> Response {
         return render(&state, parts, sub, None).await;
     };
     let display = get("display_name");
+    let _slot = match hashing_slot(&state, &parts, &form).await {
+        Ok(slot) => slot,
+        Err(busy) => return busy,
+    };
     let hash = match auth::hash_in_background(password).await {
         Ok(h) => h,
         Err(e) => return save_failed(&state, parts, form, e).await,
@@ -496,6 +524,10 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return render(&state, parts, Submitted::default().error("file", tr(lang, "import.no_file")), Some(StatusCode::UNPROCESSABLE_ENTITY)).await;
     };
+    let _work = match import_slot(&state, &parts, lang).await {
+        Ok(slot) => slot,
+        Err(busy) => return busy,
+    };
     let text = match spreadsheet::to_csv_text(&bytes, spreadsheet::Limits { max_rows: state.import.max_rows }) {
         Ok(text) => text,
         Err(e) => {
@@ -518,6 +550,25 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
         }
     }
     render(&state, parts, ImportPreview { file_name, outcome }, None).await
+}
+
+/// Files read, checked or written at once by this process. Each can hold a 25 MB upload, its text and its
+/// validated rows (about 400 MB at the 100,000-row limit), so the season's uploads take turns rather than
+/// add up.
+const IMPORT_SLOTS: usize = 2;
+/// How long an upload or a confirmation waits for its turn before it is told to try again.
+const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A turn for reading, checking or writing an imported file, or the page saying the server is busy (503).
+async fn import_slot(state: &AppState, parts: &Parts, lang: Lang) -> Result<tokio::sync::SemaphorePermit<'static>, Response> {
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(IMPORT_SLOTS);
+    match tokio::time::timeout(IMPORT_WAIT, SLOTS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => {
+            let msg = tr(lang, "limits_import.busy");
+            Err(render(state, parts.clone(), Submitted::default().error("file", msg), Some(StatusCode::SERVICE_UNAVAILABLE)).await)
+        }
+    }
 }
 
 async fn too_large(state: &AppState, parts: Parts, lang: Lang) -> Response {
@@ -648,6 +699,10 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
     let Some((file_name, text)) = draft else {
         return render(&state, parts, Submitted::default().error("file", tr(lang, "import.draft_gone")), Some(StatusCode::GONE)).await;
     };
+    let _work = match import_slot(&state, &parts, lang).await {
+        Ok(slot) => slot,
+        Err(busy) => return busy,
+    };
     // Checked again: the rules or the user's region may have changed since the preview.
     let parsed = match preview(&state, &s, &text, lang).await {
         Ok((_, Some(parsed))) => parsed,
@@ -655,12 +710,28 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
         Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
     };
     let first_region = parsed.regions().first().map(|(_, r)| *r);
-    match import::write(&state.pool, &state.regions, &parsed, &Actor::user(&s.user), Via::Import, false, lang, |_| {}).await {
-        Ok(n) => {
-            // The import is committed; a draft left behind could be confirmed twice, so a failure is logged.
-            if let Err(e) = sqlx::query("delete from import_drafts where id = $1").bind(&draft_id).execute(&state.pool).await {
-                tracing::error!(error = %e, "removing a confirmed import draft failed");
-            }
+    // The draft is removed in the import's own transaction, and only one confirmation can remove it: a
+    // confirmation sent twice (a double click, two tabs) imports once, the other finds the draft gone.
+    let written = async {
+        let mut tx = state.pool.begin().await.map_err(ImportError::Database)?;
+        let claimed = sqlx::query("delete from import_drafts where id = $1 and user_id = $2")
+            .bind(&draft_id)
+            .bind(s.user.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(ImportError::Database)?
+            .rows_affected();
+        if claimed != 1 {
+            return Ok(None);
+        }
+        let n = import::write_in(&mut tx, &state.regions, &parsed, &Actor::user(&s.user), Via::Import, false, lang, |_| {}).await?;
+        tx.commit().await.map_err(ImportError::Database)?;
+        Ok(Some(n))
+    }
+    .await;
+    match written {
+        Ok(None) => render(&state, parts, Submitted::default().error("file", tr(lang, "import.draft_gone")), Some(StatusCode::GONE)).await,
+        Ok(Some(n)) => {
             let region = first_region.or(s.user.role.region()).map(|r| r.to_string()).unwrap_or_default();
             see_other(&format!("/kelola?wilayah={region}&pesan=diimpor&n={n}"))
         }

@@ -42,7 +42,7 @@ const REDIRECT_MAX_AGE: u32 = 3600;
 
 /// Paths whose responses are never kept: they depend on the user, or are served from elsewhere.
 fn private_path(path: &str) -> bool {
-    ["/kelola", "/akun", "/masuk", "/keluar", "/healthz", "/style/", "/bukti/"].iter().any(|p| path.starts_with(p))
+    ["/kelola", "/akun", "/masuk", "/keluar", "/healthz", "/style/", "/bukti/", "/favicon."].iter().any(|p| path.starts_with(p))
 }
 
 /// Whether a request may be answered from (and stored in) the cache, before its session cookie is checked.
@@ -50,9 +50,10 @@ pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     method == Method::GET && !private_path(path) && app::i18n::cookie(headers, app::auth::SESSION_COOKIE).is_none()
 }
 
-/// Requests that cost next to nothing and are never counted against the render limits.
+/// Requests that cost next to nothing and are never counted against the render limits (static bytes, the
+/// health check, form posts, which need an account or a CSRF cookie).
 fn exempt_from_limits(method: &Method, path: &str) -> bool {
-    (method != Method::GET && method != Method::HEAD) || path == "/healthz" || path.starts_with("/style/")
+    (method != Method::GET && method != Method::HEAD) || path == "/healthz" || path.starts_with("/style/") || path.starts_with("/favicon.")
 }
 
 /// The encoding the compression layer will use for these request headers: the accepted one of br and gzip
@@ -170,10 +171,12 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     }
     let exempt = exempt_from_limits(&method, &path);
     if method != Method::GET || private_path(&path) || signed_in || lookup_failed {
-        if exempt {
+        // Signed-in officers are not limited here: the flood this guards against is anonymous, and an
+        // officer's slow download (an evidence pack, an export) must not hold the slot public pages need.
+        if exempt || signed_in {
             return next.run(req).await;
         }
-        let _slot = match render_slot(&state, client(&state, &req, !signed_in), lang).await {
+        let _slot = match render_slot(&state, client(&state, &req, true), lang).await {
             Ok(s) => s,
             Err(busy) => return busy,
         };

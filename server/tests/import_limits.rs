@@ -226,3 +226,34 @@ fn the_import_command_refuses_hostile_files() {
     let out = bin().args(["import", "--lang", "en", "--import-max-rows", "2"]).arg(common::fixture("service_units.csv")).env("DATABASE_URL", &db).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("more than 2 data rows"));
 }
+
+on_both_engines!(a_confirmation_sent_twice_imports_once, |app: TestApp| async move {
+    common::officer::add_user(&app, "rina", "regency", Some("63.10")).await;
+    let rina = common::officer::sign_in(&app, "rina").await;
+    let csv = std::fs::read(common::fixture("training_events.csv")).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    // Only 63.10's rows: what this officer may import.
+    let mut lines = csv.lines();
+    let mut file = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l.starts_with("63.10,")) {
+        file.push_str(l);
+        file.push('\n');
+    }
+    let (status, html) = rina.upload("kegiatan.csv", file.into_bytes()).await;
+    assert_eq!(status, 200);
+    let at = html.find("name=\"draft\" value=\"").expect("a draft") + "name=\"draft\" value=\"".len();
+    let draft = html[at..at + 64].to_string();
+    let before: i64 = sqlx::query_scalar("select count(*) from training_events").fetch_one(&app.state.pool).await.unwrap();
+    // A double click: the same confirmation twice at once.
+    let fields = [("draft", draft.as_str())];
+    let (a, b) = tokio::join!(rina.post("/kelola/impor/simpan", &fields), rina.post("/kelola/impor/simpan", &fields));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [303, 410], "one import, one 'already gone'");
+    let after: i64 = sqlx::query_scalar("select count(*) from training_events").fetch_one(&app.state.pool).await.unwrap();
+    let imported: i64 = sqlx::query_scalar("select count(*) from audit_log where via = 'import'").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(after - before, imported, "every imported row once, with its audit entry");
+    assert!(imported > 0);
+    let drafts: i64 = sqlx::query_scalar("select count(*) from import_drafts").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(drafts, 0);
+});

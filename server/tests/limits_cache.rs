@@ -142,10 +142,13 @@ on_both_engines_with!(a_page_seen_signed_in_is_private_and_not_cached, limits(2)
     assert!(res.headers().get("cache-control").is_none_or(|v| !v.to_str().unwrap().contains("private")));
     assert!(!res.text().await.unwrap().contains("rina"));
     assert_eq!(app.state.responses.len(), before + 1);
-    // A real session never gets the cached page either: with no slot free, it is not served from the cache.
+    // A real session never gets the cached page either: with no slot free the visitor gets the kept page,
+    // the officer a page rendered for them (officers are not held by the public render limits).
     let _held = hold_all_slots(&app).await;
     assert_eq!(get(&app, "/kabkota/63.10", &[]).await.status().as_u16(), 200, "the visitor: a hit");
-    assert_eq!(get(&app, "/kabkota/63.10", &[("cookie", &officer.cookie)]).await.status().as_u16(), 503, "the officer: a render");
+    let res = get(&app, "/kabkota/63.10", &[("cookie", &officer.cookie)]).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("rina"), "the officer: rendered for them, not the kept page");
 });
 
 /// One-off searches issued at once, to keep the test short.
@@ -255,3 +258,13 @@ on_both_engines_with!(
         drop(busy);
     }
 );
+
+on_both_engines_with!(signed_in_officers_are_not_held_by_the_public_render_limits, limits(1), |app: TestApp| async move {
+    app.import_all_fixtures().await;
+    add_user(&app, "rina", "regency", Some("63.10")).await;
+    let officer = sign_in(&app, "rina").await;
+    let _held = hold_all_slots(&app).await;
+    assert_eq!(get(&app, "/provinsi/63", &[]).await.status().as_u16(), 503, "an anonymous fresh render waits for a slot");
+    assert_eq!(officer.get("/provinsi/63").await.0, 200, "an officer's page is rendered meanwhile");
+    assert_eq!(officer.get("/kelola/ekspor/kegiatan.csv").await.0, 200, "and their downloads");
+});

@@ -373,3 +373,31 @@ on_both_engines!(the_wait_ends_grows_and_stops_a_spread_out_guesser, |app: TestA
     assert!(matches!(throttle(&pool, "budi", "192.0.2.99").await.unwrap(), Throttle::Wait(_)));
     assert_eq!(throttle(&pool, "budi", "192.0.2.7").await.unwrap(), Throttle::Allowed);
 });
+
+on_both_engines!(a_burst_of_guesses_cannot_pass_the_throttle_all_at_once, |app: TestApp| async move {
+    add_user(&app, "rina", "regency", Some("63.10")).await;
+    // Twenty guesses prepared (each with its CSRF cookie), then posted at the same moment.
+    let mut forms = Vec::new();
+    for _ in 0..20 {
+        let res = app.client.get(format!("{}/masuk", app.base)).send().await.unwrap();
+        let anon = cookie_value(&set_cookie(&res, "kla_csrf").unwrap());
+        let csrf = csrf_in(&res.text().await.unwrap());
+        forms.push((anon, csrf));
+    }
+    let posts = forms.into_iter().map(|(anon, csrf)| {
+        let (client, url) = (app.client.clone(), format!("{}/masuk", app.base));
+        tokio::spawn(async move {
+            let form = [("csrf", csrf.as_str()), ("username", "rina"), ("password", "tebakan-yang-salah"), ("kembali", "/kelola")];
+            client.post(url).header("cookie", anon).form(&form).send().await.unwrap().status().as_u16()
+        })
+    });
+    let mut statuses = Vec::new();
+    for p in posts.collect::<Vec<_>>() {
+        statuses.push(p.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    // Without the slot held from check to record, all twenty would be checked (401).
+    let most = app::auth::FREE_FAILURES_PER_PAIR as usize + app::auth::hashing_slots() - 1;
+    assert!(checked <= most, "{checked} guesses were checked, at most {most} may be: {statuses:?}");
+    assert!(statuses.iter().all(|s| matches!(s, 401 | 429)), "{statuses:?}");
+});
