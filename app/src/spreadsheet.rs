@@ -37,6 +37,13 @@ pub const MAX_XML_ELEMENTS: u64 = 200_000;
 /// to hold at once. Excel's own limit for a cell is 32,767 characters.
 pub const MAX_XML_TOKEN_BYTES: usize = 1024 * 1024;
 
+/// Cells of the sheet the reader may visit, empty ones included: a cell that is only formatted (LibreOffice
+/// writes them out to column AMJ when a whole row is bolded) costs no memory and is skipped, but visiting it
+/// costs time, so their number is bounded. Far above what the largest file the limits allow holds
+/// (100,001 rows of 64 columns is 6.4 million cells).
+pub const MAX_CELLS_VISITED: u64 = 20_000_000;
+const _: () = assert!(MAX_CELLS_VISITED >= ((DEFAULT_MAX_ROWS + 1) * MAX_COLUMNS) as u64);
+
 /// What one file may hold: the configurable part of the limits above.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -92,6 +99,9 @@ pub enum SpreadsheetError {
     TooManyRows { limit: usize },
     #[error("the sheet uses more than {limit} columns")]
     TooManyColumns { limit: usize },
+    /// No longer returned: the declared size (`<dimension ref=…>`) allocates nothing when cells are read
+    /// one by one, and valid workbooks declare sizes beyond the limits (formatting filled down or right).
+    /// Kept so that code naming it still builds.
     #[error("the sheet declares the size {declared}, beyond {rows} data rows and {columns} columns")]
     DeclaredSize { declared: String, rows: usize, columns: usize },
     #[error("the data of the file, as text, is larger than {mb} MB")]
@@ -174,19 +184,19 @@ fn workbook_error(e: impl std::fmt::Display) -> SpreadsheetError {
 /// Reads the first sheet cell by cell (never as a dense range, which is allocated from the positions the
 /// file names), after [`check_archive`] has bounded every part.
 fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError> {
+    read_xlsx(bytes, limits, MAX_CELLS_VISITED)
+}
+
+/// [`xlsx_to_csv`] with the number of cells it may visit (tests use a small one). The declared size
+/// (`<dimension ref=…>`) is not consulted: nothing is allocated from it, and LibreOffice or Excel declare
+/// the extent of formatting, not of data. Empty cells (formatting only) are skipped before any limit is
+/// applied, so only cells holding data are held to the row and column limits.
+fn read_xlsx(bytes: &[u8], limits: Limits, max_cells: u64) -> Result<String, SpreadsheetError> {
     check_archive(bytes)?;
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(workbook_error)?;
     let first = book.sheet_names().first().cloned().ok_or(SpreadsheetError::NoSheet)?;
     let mut cells = book.worksheet_cells_reader(&first).map_err(workbook_error)?;
-    let declared = cells.dimensions();
-    if declared.end.0 as usize > limits.max_rows || declared.end.1 as usize >= MAX_COLUMNS {
-        let name = |(r, c): (u32, u32)| format!("{}{}", column_name(c), r as u64 + 1);
-        return Err(SpreadsheetError::DeclaredSize {
-            declared: format!("{}:{}", name(declared.start), name(declared.end)),
-            rows: limits.max_rows,
-            columns: MAX_COLUMNS,
-        });
-    }
+    let mut visited = 0u64;
     // Rows longer than the header are written as they are, for the import to name.
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut row: Vec<String> = Vec::new();
@@ -215,16 +225,21 @@ fn xlsx_to_csv(bytes: &[u8], limits: Limits) -> Result<String, SpreadsheetError>
         Ok(())
     };
     while let Some(cell) = cells.next_cell().map_err(workbook_error)? {
+        visited += 1;
+        if visited > max_cells {
+            return Err(SpreadsheetError::TooManyElements { part: first.clone(), limit: max_cells });
+        }
+        // Formatting only (or blanks): not data, so no limit applies to where it lies.
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
         let (r, c) = cell.get_position();
         if r as usize > limits.max_rows {
             return Err(SpreadsheetError::TooManyRows { limit: limits.max_rows });
         }
         if c as usize >= MAX_COLUMNS {
             return Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS });
-        }
-        let text = cell_text(&Data::from(cell.get_value().clone()));
-        if text.is_empty() {
-            continue;
         }
         match at {
             Some(a) if a == r => {}
@@ -700,7 +715,8 @@ pub mod hostile {
         workbook(&mut std::iter::once(xml.into_bytes()), r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
     }
 
-    /// One cell, A1, in a sheet declaring A1:XFD1048576 (a dense range of it is 512 GB).
+    /// One cell, A1, in a sheet declaring A1:XFD1048576 (a dense range of it is 512 GB). Read cell by cell it
+    /// breaks no limit: it is read as its one header cell.
     pub fn dimension_bomb() -> Vec<u8> {
         sheet_of(format!(r#"{SHEET_START}<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#))
     }
@@ -837,9 +853,84 @@ mod tests {
     }
 
     #[test]
-    fn a_declared_size_beyond_the_limits_is_refused_before_reading() {
-        let err = to_csv_text(&hostile::dimension_bomb(), Limits::default()).unwrap_err();
-        assert_eq!(err, SpreadsheetError::DeclaredSize { declared: "A1:XFD1048576".into(), rows: DEFAULT_MAX_ROWS, columns: MAX_COLUMNS });
+    fn a_declared_size_beyond_the_limits_is_harmless_and_the_data_is_read() {
+        // A1:XFD1048576 as a dense range is 512 GB; read cell by cell it is its one header cell.
+        assert_eq!(to_csv_text(&hostile::dimension_bomb(), Limits::default()).unwrap(), "regency_code\n");
+        assert_eq!(to_csv_text(&hostile::dimension_bomb(), Limits { max_rows: 1 }).unwrap(), "regency_code\n");
+    }
+
+    /// A sheet of the given rows (`<row>` elements and their cells), as LibreOffice or Excel write them.
+    fn sheet_xml(dimension: &str, rows: &str) -> Vec<u8> {
+        let xml = format!(r#"{}<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"#, hostile::SHEET_START);
+        hostile::workbook(&mut std::iter::once(xml.into_bytes()), "<sst/>")
+    }
+
+    fn text_cell(v: &str, at: &str) -> String {
+        format!(r#"<c r="{at}" s="1" t="inlineStr"><is><t>{v}</t></is></c>"#)
+    }
+
+    /// Styled empty cells from `from` (0-based) to AMJ (1023) on row `r`, as LibreOffice writes a row
+    /// formatted by its header.
+    fn styled_to_amj(r: u64, from: u32) -> String {
+        (from..1024).map(|c| format!(r#"<c r="{}{r}" s="1"/>"#, column_name(c))).collect()
+    }
+
+    #[test]
+    fn styled_empty_cells_out_to_amj_read_as_the_data() {
+        let header = format!("{}{}{}", text_cell("regency_code", "A1"), text_cell("name", "B1"), styled_to_amj(1, 2));
+        let mut rows = format!(r#"<row r="1" s="1" customFormat="true">{header}</row>"#);
+        for r in 2..=20u64 {
+            rows += &format!(r#"<row r="{r}">{}{}<c r="C{r}" s="1"/><c r="D{r}" s="1" t="inlineStr"><is><t>  </t></is></c></row>"#, text_cell("63.10", &format!("A{r}")), text_cell(&format!("PAUD {r}"), &format!("B{r}")));
+        }
+        let book = sheet_xml("A1:AMJ20", &rows);
+        let text = to_csv_text(&book, Limits::default()).unwrap();
+        let expected: String = std::iter::once("regency_code,name\n".to_string()).chain((2..=20).map(|r| format!("63.10,PAUD {r}\n"))).collect();
+        assert_eq!(text, expected);
+        // Only the data counts: 19 data rows fit a limit of 19, not of 18.
+        assert_eq!(to_csv_text(&book, Limits { max_rows: 19 }).unwrap(), expected);
+        assert_eq!(to_csv_text(&book, Limits { max_rows: 18 }), Err(SpreadsheetError::TooManyRows { limit: 18 }));
+    }
+
+    #[test]
+    fn styled_empty_rows_past_the_row_limit_read_fine() {
+        let limits = Limits { max_rows: 3 };
+        let mut rows = format!(r#"<row r="1">{}</row><row r="2">{}</row>"#, text_cell("regency_code", "A1"), text_cell("63.10", "A2"));
+        // Formats filled down far past the limit, as Excel writes them, out to its last row.
+        for r in (3..=40u64).chain([100_001, 100_002, 1_048_576]) {
+            rows += &format!(r#"<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/><c r="BM{r}" s="1"/><c r="XFD{r}" s="1"/></row>"#);
+        }
+        let book = sheet_xml("A1:XFD1048576", &rows);
+        assert_eq!(to_csv_text(&book, limits).unwrap(), "regency_code\n63.10\n");
+        assert_eq!(to_csv_text(&book, Limits::default()).unwrap(), "regency_code\n63.10\n");
+    }
+
+    #[test]
+    fn a_real_cell_beyond_the_column_or_row_limit_is_still_refused() {
+        // BL is the 64th column, the last allowed; BM is past the limit. Styled cells around them do not matter.
+        assert_eq!((column_name(MAX_COLUMNS as u32 - 1), column_name(MAX_COLUMNS as u32)), ("BL".to_string(), "BM".to_string()));
+        let at = |cell: &str| format!(r#"<row r="1">{}{}</row>"#, text_cell("regency_code", "A1"), styled_to_amj(1, 1).replace(&format!(r#"<c r="{cell}" s="1"/>"#), &text_cell("x", cell)));
+        assert_eq!(to_csv_text(&sheet_xml("A1:AMJ1", &at("BM1")), Limits::default()), Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS }));
+        let last = to_csv_text(&sheet_xml("A1:AMJ1", &at("BL1")), Limits::default()).unwrap();
+        assert_eq!(last, format!("regency_code{}x\n", ",".repeat(MAX_COLUMNS - 1)), "the 64th column is within the limit");
+        let limits = Limits { max_rows: 3 };
+        let beyond_row = format!(r#"<row r="1">{}</row><row r="5"><c r="A5" s="1"/></row><row r="6">{}</row>"#, text_cell("regency_code", "A1"), text_cell("63.10", "A6"));
+        assert_eq!(to_csv_text(&sheet_xml("A1:A1", &beyond_row), limits), Err(SpreadsheetError::TooManyRows { limit: 3 }));
+        // A number (not only text) counts as data; a blank text does not.
+        let number = format!(r#"<row r="1">{}</row><row r="6"><c r="A6"><v>0</v></c></row>"#, text_cell("regency_code", "A1"));
+        assert_eq!(to_csv_text(&sheet_xml("A1:A1", &number), limits), Err(SpreadsheetError::TooManyRows { limit: 3 }));
+        let blank = format!(r#"<row r="1">{}</row><row r="6">{}</row>"#, text_cell("regency_code", "A1"), text_cell(" ", "A6"));
+        assert_eq!(to_csv_text(&sheet_xml("A1:A1", &blank), limits).unwrap(), "regency_code\n");
+    }
+
+    #[test]
+    fn the_cells_visited_are_capped_empty_ones_included() {
+        let rows = format!(r#"<row r="1">{}{}</row>"#, text_cell("regency_code", "A1"), styled_to_amj(1, 1));
+        let book = sheet_xml("A1:AMJ1", &rows);
+        // 1,024 cells: one with data, 1,023 styled empty ones.
+        assert_eq!(read_xlsx(&book, Limits::default(), 1_024).unwrap(), "regency_code\n");
+        assert_eq!(read_xlsx(&book, Limits::default(), 1_023), Err(SpreadsheetError::TooManyElements { part: "data".into(), limit: 1_023 }));
+        assert_eq!(to_csv_text(&book, Limits::default()).unwrap(), "regency_code\n", "far below the real cap");
+        assert_eq!(MAX_CELLS_VISITED, 20_000_000);
     }
 
     #[test]
