@@ -99,11 +99,6 @@ pub enum SpreadsheetError {
     TooManyRows { limit: usize },
     #[error("the sheet uses more than {limit} columns")]
     TooManyColumns { limit: usize },
-    /// No longer returned: the declared size (`<dimension ref=…>`) allocates nothing when cells are read
-    /// one by one, and valid workbooks declare sizes beyond the limits (formatting filled down or right).
-    /// Kept so that code naming it still builds.
-    #[error("the sheet declares the size {declared}, beyond {rows} data rows and {columns} columns")]
-    DeclaredSize { declared: String, rows: usize, columns: usize },
     #[error("the data of the file, as text, is larger than {mb} MB")]
     TextTooLarge { mb: usize },
     #[error("the workbook holds more than {limit} parts")]

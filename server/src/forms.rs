@@ -623,11 +623,6 @@ fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String 
         E::NoSheet => trf(lang, "import.bad_workbook", &[("detail", String::new())]),
         E::TooManyRows { limit } => trf(lang, "limits_import.too_many_rows", &[("limit", app::format::int(*limit as i64, lang))]),
         E::TooManyColumns { limit } => trf(lang, "limits_import.too_many_columns", &[("limit", limit.to_string())]),
-        E::DeclaredSize { declared, rows, columns } => trf(
-            lang,
-            "limits_import.declared_size",
-            &[("declared", declared.clone()), ("rows", app::format::int(*rows as i64, lang)), ("columns", columns.to_string())],
-        ),
         E::TextTooLarge { mb } => trf(lang, "limits_import.text_too_large", &[("mb", mb.to_string())]),
         E::TooManyParts { limit } => trf(lang, "limits_import.too_many_parts", &[("limit", app::format::int(*limit as i64, lang))]),
         E::PartTooLarge { part, mb } => trf(lang, "limits_import.part_too_large", &[("part", part.clone()), ("mb", mb.to_string())]),
