@@ -49,28 +49,41 @@ pub async fn layer(req: Request<Body>, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
+    let read = match read_up_to(body, MAX_PAGE_BYTES).await {
+        Ok(Read::Whole(read)) => read,
+        Ok(Read::TooLarge(body)) => return Response::from_parts(parts, body),
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be read to finish it");
+            return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let page = cut_after_document(read.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(page))
+}
+
+/// A body read whole, or — past the limit — handed on as a body that sends what was read, then the rest.
+pub enum Read {
+    Whole(Bytes),
+    TooLarge(Body),
+}
+
+/// Reads `body` up to `limit` bytes (the page layer here, the response cache): a larger body is not kept
+/// in memory but passed on as it streams.
+pub async fn read_up_to(body: Body, limit: usize) -> Result<Read, axum::Error> {
     let mut stream = body.into_data_stream();
     let mut read: Vec<Bytes> = Vec::new();
     let mut size = 0;
     while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(c) => {
-                size += c.len();
-                read.push(c);
-                if size > MAX_PAGE_BYTES {
-                    let rest = futures_util::stream::iter(read.into_iter().map(Ok::<_, axum::Error>)).chain(stream);
-                    return Response::from_parts(parts, Body::from_stream(rest));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "a page could not be read to finish it");
-                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
+        let c = chunk?;
+        size += c.len();
+        read.push(c);
+        if size > limit {
+            let rest = futures_util::stream::iter(read.into_iter().map(Ok::<_, axum::Error>)).chain(stream);
+            return Ok(Read::TooLarge(Body::from_stream(rest)));
         }
     }
-    let page = cut_after_document(read.concat());
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(page))
+    Ok(Read::Whole(Bytes::from(read.concat())))
 }
 
 /// The page without whatever follows its closing `</html>`: the renderer appends two inline scripts there

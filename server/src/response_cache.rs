@@ -27,7 +27,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 
 /// The largest response kept (a page or a download, compressed).
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -213,26 +212,14 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     }
     let (parts, body) = res.into_parts();
     // Read up to MAX_BODY; a larger body is sent on whole (what was read, then the rest) and not kept.
-    let mut stream = body.into_data_stream();
-    let mut read = Vec::new();
-    let mut size = 0;
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(c) => {
-                size += c.len();
-                read.push(c);
-                if size > MAX_BODY {
-                    let rest = futures_util::stream::iter(read.into_iter().map(Ok::<_, axum::Error>)).chain(stream);
-                    return Response::from_parts(parts, Body::from_stream(rest));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "a response could not be read for the cache");
-                return Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(Body::empty()).expect("a plain response");
-            }
+    let body = match crate::headers::read_up_to(body, MAX_BODY).await {
+        Ok(crate::headers::Read::Whole(body)) => body,
+        Ok(crate::headers::Read::TooLarge(body)) => return Response::from_parts(parts, body),
+        Err(e) => {
+            tracing::error!(error = %e, "a response could not be read for the cache");
+            return Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(Body::empty()).expect("a plain response");
         }
-    }
-    let body = bytes::Bytes::from(read.concat());
+    };
     state.responses.put(key, CachedResponse { version, headers: parts.headers.clone(), body: body.clone() });
     Response::from_parts(parts, Body::from(body))
 }
