@@ -151,11 +151,7 @@ pub async fn training_by_year(pool: &AnyPool, scope: Scope) -> Result<Vec<YearTr
 
 /// Training activity per child region: per province (national scope) or per organiser within a province
 /// (its regencies and the province itself). Keyed by region code.
-pub async fn training_by_child(
-    pool: &AnyPool,
-    scope: Scope,
-    year: Option<i32>,
-) -> Result<HashMap<String, TrainingTotals>, sqlx::Error> {
+pub async fn training_by_child(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<HashMap<String, TrainingTotals>, sqlx::Error> {
     let (w, p) = filter(scope, "province_code", "organiser_code", "year", year);
     let key = match scope {
         Scope::National => "province_code",
@@ -392,7 +388,9 @@ pub async fn distribution_by_year(pool: &AnyPool, scope: Scope) -> Result<Vec<(i
     }
     let rows: Vec<Rec> = fetch_all(
         pool,
-        &format!("select award_year, predicate, count(*) as n from predicate_records{w} group by award_year, predicate order by award_year"),
+        &format!(
+            "select award_year, predicate, count(*) as n from predicate_records{w} group by award_year, predicate order by award_year"
+        ),
         &p,
     )
     .await?;
@@ -419,7 +417,12 @@ pub struct ScoreRow {
 /// Every final score in the scope, by regency and award year.
 pub async fn final_scores(pool: &AnyPool, scope: Scope) -> Result<Vec<ScoreRow>, sqlx::Error> {
     let (w, p) = filter(scope, "province_code", "regency_code", "", None);
-    fetch_all(pool, &format!("select regency_code, award_year, score_final from predicate_records{w} order by regency_code, award_year"), &p).await
+    fetch_all(
+        pool,
+        &format!("select regency_code, award_year, score_final from predicate_records{w} order by regency_code, award_year"),
+        &p,
+    )
+    .await
 }
 
 /// The change of a regency's final score from its previous award to its latest (`None` with fewer than two).

@@ -169,10 +169,7 @@ impl Entry {
         } else {
             columns.iter().map(|c| c.to_string()).collect()
         };
-        keys.into_iter()
-            .map(|c| (c.clone(), text(&old, &c), text(&new, &c)))
-            .filter(|(_, o, n)| o != n)
-            .collect()
+        keys.into_iter().map(|c| (c.clone(), text(&old, &c), text(&new, &c))).filter(|(_, o, n)| o != n).collect()
     }
 }
 

@@ -2,8 +2,8 @@
 //! sharing the database knows them), CSRF tokens, the sign-in rate limit, and the region scope of each role.
 
 use crate::domain::RegionCode;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool};
@@ -70,7 +70,10 @@ impl Role {
     }
     /// A role from its stored name and region, checking that the region fits the role.
     pub fn from_parts(role: &str, region: Option<&str>) -> Result<Self, RoleError> {
-        let region = region.filter(|r| !r.trim().is_empty()).map(|r| RegionCode::parse(r).map_err(|_| RoleError::BadRegion(r.to_string()))).transpose()?;
+        let region = region
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| RegionCode::parse(r).map_err(|_| RoleError::BadRegion(r.to_string())))
+            .transpose()?;
         match (role.trim().to_lowercase().as_str(), region) {
             ("admin", None) => Ok(Role::Admin),
             ("admin", Some(_)) => Err(RoleError::AdminWithRegion),
@@ -263,9 +266,16 @@ pub fn normalise_username(name: &str) -> Result<String, UserError> {
 }
 
 /// Creates an account (the password already checked and hashed) and returns its id.
-pub async fn insert_user(conn: &mut AnyConnection, username: &str, display_name: &str, password_hash: &str, role: Role) -> Result<i64, UserError> {
+pub async fn insert_user(
+    conn: &mut AnyConnection,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<i64, UserError> {
     check_phc(password_hash)?;
-    let taken: Option<i64> = sqlx::query_scalar("select id from users where username = $1").bind(username).fetch_optional(&mut *conn).await?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("select id from users where username = $1").bind(username).fetch_optional(&mut *conn).await?;
     if taken.is_some() {
         return Err(UserError::Taken(username.to_string()));
     }
@@ -292,12 +302,11 @@ pub async fn find_for_sign_in(pool: &AnyPool, username: &str) -> Result<Option<(
         user: UserRow,
         password_hash: String,
     }
-    let row: Option<Row> = sqlx::query_as(
-        "select id, username, display_name, role, region_code, password_hash from users where username = $1 and active = 1",
-    )
-    .bind(username)
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<Row> =
+        sqlx::query_as("select id, username, display_name, role, region_code, password_hash from users where username = $1 and active = 1")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.and_then(|r| r.user.into_user().map(|u| (u, r.password_hash))))
 }
 

@@ -3,8 +3,8 @@
 //! page puts a data table and the source beside it.
 
 use plotters::coord::Shift;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Predicate colours, none → KLA: a sequential ColorBrewer YlGnBu ramp, ordered by lightness so readers
 /// with colour-vision deficiencies still read the order.
@@ -318,10 +318,16 @@ pub fn ranked(r: &Ranked) -> Result<Option<String>, ChartError> {
         for (i, ((label, v), vl)) in r.labels.iter().zip(&r.values).zip(&r.value_labels).enumerate() {
             let y = 8 + i as i32 * RANK_ROW as i32;
             let w = if top > 0.0 { ((v / top).clamp(0.0, 1.0) * bar_w).round() as i32 } else { 0 };
-            let name: String = if label.chars().count() > 30 { label.chars().take(29).chain(std::iter::once('…')).collect() } else { label.clone() };
-            root.draw(&Text::new(name, (label_w - 8, y + 4), TextStyle::from(("sans-serif", 15).into_font()).pos(Pos::new(HPos::Right, VPos::Top))))
+            let name: String =
+                if label.chars().count() > 30 { label.chars().take(29).chain(std::iter::once('…')).collect() } else { label.clone() };
+            root.draw(&Text::new(
+                name,
+                (label_w - 8, y + 4),
+                TextStyle::from(("sans-serif", 15).into_font()).pos(Pos::new(HPos::Right, VPos::Top)),
+            ))
+            .map_err(err)?;
+            root.draw(&Rectangle::new([(label_w, y + 2), (label_w + w.max(1), y + RANK_ROW as i32 - 4)], r.colour.filled()))
                 .map_err(err)?;
-            root.draw(&Rectangle::new([(label_w, y + 2), (label_w + w.max(1), y + RANK_ROW as i32 - 4)], r.colour.filled())).map_err(err)?;
             root.draw(&Text::new(vl.clone(), (label_w + w + 6, y + 4), ("sans-serif", 15).into_font())).map_err(err)?;
         }
         root.present().map_err(err)?;
@@ -371,7 +377,8 @@ mod tests {
         b.values.clear();
         b.labels.clear();
         assert!(bars(&b).unwrap().is_none());
-        let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![Some(588.4)])], y_label: "".into(), y_range: None };
+        let l =
+            Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![Some(588.4)])], y_label: "".into(), y_range: None };
         assert!(lines(&l).unwrap().is_some());
         let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![None])], y_label: "".into(), y_range: None };
         assert!(lines(&l).unwrap().is_none());
@@ -390,7 +397,10 @@ mod tests {
         let s = Stacked {
             title: "t".into(),
             labels: vec!["2023".into(), "2025".into()],
-            series: vec![("Pratama".into(), PREDICATE_COLOURS[1], vec![135.0, 139.0]), ("Madya".into(), PREDICATE_COLOURS[2], vec![130.0, 0.0])],
+            series: vec![
+                ("Pratama".into(), PREDICATE_COLOURS[1], vec![135.0, 139.0]),
+                ("Madya".into(), PREDICATE_COLOURS[2], vec![130.0, 0.0]),
+            ],
             y_label: "kab/kota".into(),
         };
         let svg = stacked(&s).unwrap().unwrap();

@@ -17,8 +17,7 @@
 use crate::db::RegionRegistry;
 use crate::db::writes::{self, BatchError};
 use crate::domain::{
-    Breakdown, Predicate, PredicateBands, PredicateRecord, ProviderKind, RegionCode, ServiceUnit, TrainingEvent,
-    TrainingKind, TrainingMode,
+    Breakdown, Predicate, PredicateBands, PredicateRecord, ProviderKind, RegionCode, ServiceUnit, TrainingEvent, TrainingKind, TrainingMode,
 };
 use chrono::{Datelike, NaiveDate, Weekday};
 use rand::{Rng, SeedableRng};
@@ -554,7 +553,13 @@ const AUDIENCES: &[(&str, &[ProviderKind], f64)] = &[
     ("Gugus Tugas KLA", &[ProviderKind::Opd], 8.0),
     (
         "Penyedia Layanan Anak",
-        &[ProviderKind::SekolahRamahAnak, ProviderKind::PuskesmasRamahAnak, ProviderKind::Paud, ProviderKind::Puspaga, ProviderKind::UptdPpa],
+        &[
+            ProviderKind::SekolahRamahAnak,
+            ProviderKind::PuskesmasRamahAnak,
+            ProviderKind::Paud,
+            ProviderKind::Puspaga,
+            ProviderKind::UptdPpa,
+        ],
         12.0,
     ),
     ("Tokoh Agama dan Tokoh Masyarakat", &[ProviderKind::Rira, ProviderKind::Lainnya], 4.0),
@@ -565,7 +570,8 @@ const AUDIENCES: &[(&str, &[ProviderKind], f64)] = &[
     ("Pengelola Pusat Kreativitas Anak", &[ProviderKind::PusatKreativitasAnak], 1.5),
 ];
 
-const HOTELS: &[&str] = &["Grand Mercure", "Swiss-Belhotel", "Aston", "Horison", "Novotel", "Santika", "Favehotel", "Grand Kanaya", "Mahkota", "Bumi Asih"];
+const HOTELS: &[&str] =
+    &["Grand Mercure", "Swiss-Belhotel", "Aston", "Horison", "Novotel", "Santika", "Favehotel", "Grand Kanaya", "Mahkota", "Bumi Asih"];
 
 struct Organiser<'a> {
     code: RegionCode,
@@ -586,10 +592,7 @@ fn events(world: &World, scale: Scale, rng: &mut ChaCha8Rng) -> Vec<TrainingEven
         (8.0 + prov.regencies.len() as f64) * year_factor(y) * (0.3 * prov.gradient).exp()
     };
     let counts: Vec<usize> = match scale {
-        Scale::Demo => cells
-            .iter()
-            .map(|&(p, y)| count_between(weight(p, y) * (0.2 * normal(rng)).exp(), 10, 40) as usize)
-            .collect(),
+        Scale::Demo => cells.iter().map(|&(p, y)| count_between(weight(p, y) * (0.2 * normal(rng)).exp(), 10, 40) as usize).collect(),
         Scale::National => allocate(NATIONAL_EVENTS, &cells.iter().map(|&(p, y)| weight(p, y)).collect::<Vec<_>>()),
     };
     let mut out = Vec::with_capacity(counts.iter().sum());
@@ -633,9 +636,15 @@ fn event(
     titles: &mut HashMap<(RegionCode, String), u32>,
 ) -> TrainingEvent {
     let kind = if org.is_province {
-        weighted(rng, &[(TrainingKind::Bimtek, 35.0), (TrainingKind::Pelatihan, 30.0), (TrainingKind::Tot, 15.0), (TrainingKind::Sosialisasi, 20.0)])
+        weighted(
+            rng,
+            &[(TrainingKind::Bimtek, 35.0), (TrainingKind::Pelatihan, 30.0), (TrainingKind::Tot, 15.0), (TrainingKind::Sosialisasi, 20.0)],
+        )
     } else {
-        weighted(rng, &[(TrainingKind::Sosialisasi, 35.0), (TrainingKind::Pelatihan, 35.0), (TrainingKind::Bimtek, 25.0), (TrainingKind::Tot, 5.0)])
+        weighted(
+            rng,
+            &[(TrainingKind::Sosialisasi, 35.0), (TrainingKind::Pelatihan, 35.0), (TrainingKind::Bimtek, 25.0), (TrainingKind::Tot, 5.0)],
+        )
     };
     let audience_weights: Vec<(usize, f64)> = AUDIENCES.iter().enumerate().map(|(i, a)| (i, a.2)).collect();
     let (audience, audience_kinds, _) = AUDIENCES[weighted(rng, &audience_weights)];
@@ -658,7 +667,10 @@ fn event(
         (TrainingKind::Bimtek, _) => weighted(rng, &[(1, 25.0), (2, 40.0), (3, 35.0)]),
         (TrainingKind::Pelatihan, _) => weighted(rng, &[(1, 10.0), (2, 40.0), (3, 50.0)]),
     };
-    let month = weighted(rng, &[(1, 4.0), (2, 8.0), (3, 10.0), (4, 8.0), (5, 9.0), (6, 9.0), (7, 10.0), (8, 10.0), (9, 10.0), (10, 10.0), (11, 9.0), (12, 3.0)]);
+    let month = weighted(
+        rng,
+        &[(1, 4.0), (2, 8.0), (3, 10.0), (4, 8.0), (5, 9.0), (6, 9.0), (7, 10.0), (8, 10.0), (9, 10.0), (10, 10.0), (11, 9.0), (12, 3.0)],
+    );
     let mut start = NaiveDate::from_ymd_opt(year, month, rng.random_range(1..=26)).expect("day 1–26 exists in every month");
     if start.weekday() == Weekday::Sun {
         start = start.succ_opt().expect("a Monday follows");
@@ -669,7 +681,9 @@ fn event(
     let (offline, online) = match mode {
         TrainingMode::Luring => (count_between(lognormal(rng, 40.0 * big, 0.4), 12, 250), 0),
         TrainingMode::Daring => (0, count_between(lognormal(rng, 140.0 * big, 0.6), 25, 1500)),
-        TrainingMode::Hybrid => (count_between(lognormal(rng, 35.0 * big, 0.35), 10, 120), count_between(lognormal(rng, 180.0 * big, 0.7), 20, 1500)),
+        TrainingMode::Hybrid => {
+            (count_between(lognormal(rng, 35.0 * big, 0.35), 10, 120), count_between(lognormal(rng, 180.0 * big, 0.7), 20, 1500))
+        }
     };
     let total = offline + online;
     let institution_share = if mode == TrainingMode::Luring { uniform(rng, 0.35, 0.8) } else { uniform(rng, 0.15, 0.5) };
@@ -808,22 +822,95 @@ fn kind_profile(kind: ProviderKind) -> (f64, f64, (f64, i64, i64)) {
 }
 
 const VILLAGES: &[&str] = &[
-    "Sukamaju", "Sukajaya", "Mekarsari", "Sidomulyo", "Karangrejo", "Margahayu", "Tanjung", "Suka Damai", "Mulyorejo",
-    "Sumberejo", "Sukaraja", "Harapan Jaya", "Bukit Raya", "Sungai Raya", "Kampung Baru", "Telaga Sari", "Pasar Lama",
-    "Air Putih", "Batu Ampar", "Kebun Jeruk", "Cempaka", "Sumber Agung", "Tegal Rejo", "Tanah Merah", "Pulau Laut",
-    "Rawa Indah", "Teluk Dalam", "Gunung Sari", "Padang Luas", "Simpang Tiga", "Sungai Lulut", "Bojong", "Cibeureum",
-    "Jatimulya", "Kedungwaru", "Purwodadi", "Rejosari", "Wonorejo", "Lubuk Baru", "Muara Jaya",
+    "Sukamaju",
+    "Sukajaya",
+    "Mekarsari",
+    "Sidomulyo",
+    "Karangrejo",
+    "Margahayu",
+    "Tanjung",
+    "Suka Damai",
+    "Mulyorejo",
+    "Sumberejo",
+    "Sukaraja",
+    "Harapan Jaya",
+    "Bukit Raya",
+    "Sungai Raya",
+    "Kampung Baru",
+    "Telaga Sari",
+    "Pasar Lama",
+    "Air Putih",
+    "Batu Ampar",
+    "Kebun Jeruk",
+    "Cempaka",
+    "Sumber Agung",
+    "Tegal Rejo",
+    "Tanah Merah",
+    "Pulau Laut",
+    "Rawa Indah",
+    "Teluk Dalam",
+    "Gunung Sari",
+    "Padang Luas",
+    "Simpang Tiga",
+    "Sungai Lulut",
+    "Bojong",
+    "Cibeureum",
+    "Jatimulya",
+    "Kedungwaru",
+    "Purwodadi",
+    "Rejosari",
+    "Wonorejo",
+    "Lubuk Baru",
+    "Muara Jaya",
 ];
-const FLOWERS: &[&str] = &["Melati", "Mawar", "Anggrek", "Kenanga", "Cempaka", "Dahlia", "Tulip", "Teratai", "Bougenville", "Flamboyan", "Kamboja", "Seruni", "Aster", "Bakung"];
+const FLOWERS: &[&str] = &[
+    "Melati",
+    "Mawar",
+    "Anggrek",
+    "Kenanga",
+    "Cempaka",
+    "Dahlia",
+    "Tulip",
+    "Teratai",
+    "Bougenville",
+    "Flamboyan",
+    "Kamboja",
+    "Seruni",
+    "Aster",
+    "Bakung",
+];
 const PIOUS: &[&str] = &[
-    "Al-Falah", "Darul Ulum", "Nurul Huda", "Al-Hikmah", "Miftahul Huda", "Darussalam", "Al-Ikhlas", "Nurul Iman",
-    "Raudhatul Jannah", "Al-Muhajirin", "Hidayatullah", "Al-Amin", "Baitul Makmur", "Nurul Falah",
+    "Al-Falah",
+    "Darul Ulum",
+    "Nurul Huda",
+    "Al-Hikmah",
+    "Miftahul Huda",
+    "Darussalam",
+    "Al-Ikhlas",
+    "Nurul Iman",
+    "Raudhatul Jannah",
+    "Al-Muhajirin",
+    "Hidayatullah",
+    "Al-Amin",
+    "Baitul Makmur",
+    "Nurul Falah",
 ];
 const OPD: &[&str] = &[
-    "Dinas Pendidikan", "Dinas Kesehatan", "Dinas Sosial", "Bappeda", "Dinas Kependudukan dan Pencatatan Sipil",
-    "Dinas Pemberdayaan Masyarakat dan Desa", "Satpol PP", "Dinas Perhubungan", "Dinas Pariwisata",
-    "Dinas Perpustakaan dan Kearsipan", "Dinas Tenaga Kerja", "Dinas Lingkungan Hidup", "Dinas Komunikasi dan Informatika",
-    "RSUD", "Dinas Pemuda dan Olahraga",
+    "Dinas Pendidikan",
+    "Dinas Kesehatan",
+    "Dinas Sosial",
+    "Bappeda",
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Dinas Pemberdayaan Masyarakat dan Desa",
+    "Satpol PP",
+    "Dinas Perhubungan",
+    "Dinas Pariwisata",
+    "Dinas Perpustakaan dan Kearsipan",
+    "Dinas Tenaga Kerja",
+    "Dinas Lingkungan Hidup",
+    "Dinas Komunikasi dan Informatika",
+    "RSUD",
+    "Dinas Pemuda dan Olahraga",
 ];
 const ROMAN: &[&str] = &["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
 
@@ -840,7 +927,17 @@ fn unit_name(
     let village = *pick(rng, VILLAGES);
     match kind {
         ProviderKind::SekolahRamahAnak => {
-            let school = weighted(rng, &[("SD Negeri", 50.0), ("SMP Negeri", 20.0), ("SMA Negeri", 8.0), ("SMK Negeri", 7.0), ("MI Negeri", 8.0), ("MTs Negeri", 7.0)]);
+            let school = weighted(
+                rng,
+                &[
+                    ("SD Negeri", 50.0),
+                    ("SMP Negeri", 20.0),
+                    ("SMA Negeri", 8.0),
+                    ("SMK Negeri", 7.0),
+                    ("MI Negeri", 8.0),
+                    ("MTs Negeri", 7.0),
+                ],
+            );
             let number = schools.entry(school).or_insert(0);
             *number += 1;
             format!("{school} {number} {}", r.short)
@@ -870,13 +967,17 @@ fn unit_name(
         ProviderKind::Lpks => format!("LPKS Anak {}", pick(rng, PIOUS)),
         ProviderKind::Puspaga => format!("PUSPAGA {}", r.name),
         ProviderKind::UptdPpa => format!("UPTD PPA {}", r.name),
-        ProviderKind::Lainnya => format!("{} {village}", pick(rng, &["Posyandu", "Perpustakaan Ramah Anak", "Klinik Pratama", "Taman Baca"])),
+        ProviderKind::Lainnya => {
+            format!("{} {village}", pick(rng, &["Posyandu", "Perpustakaan Ramah Anak", "Klinik Pratama", "Taman Baca"]))
+        }
     }
 }
 
 fn units(world: &World, scale: Scale, rng: &mut ChaCha8Rng) -> Vec<ServiceUnit> {
     let counts: Vec<usize> = match scale {
-        Scale::Demo => world.regencies.iter().map(|r| count_between(55.0 * r.size * (0.15 * normal(rng)).exp(), 20, 150) as usize).collect(),
+        Scale::Demo => {
+            world.regencies.iter().map(|r| count_between(55.0 * r.size * (0.15 * normal(rng)).exp(), 20, 150) as usize).collect()
+        }
         Scale::National => allocate(NATIONAL_UNITS, &world.regencies.iter().map(|r| r.size).collect::<Vec<_>>()),
     };
     let last_year = *scale.event_years().end();
@@ -934,7 +1035,13 @@ fn units(world: &World, scale: Scale, rng: &mut ChaCha8Rng) -> Vec<ServiceUnit> 
             let (latest_certificate_year, certificate_issuer) = if certified_staff > 0 {
                 // More certificates each year as the programme grows; regencies further along started earlier.
                 let years: Vec<(i32, f64)> = (first_year..=last_year)
-                    .map(|y| (y, (0.3 * f64::from(y - first_year)).exp() * (1.0 + 0.4 * r.cert.clamp(-1.0, 1.0) * f64::from(last_year - y) / 8.0).max(0.1)))
+                    .map(|y| {
+                        (
+                            y,
+                            (0.3 * f64::from(y - first_year)).exp()
+                                * (1.0 + 0.4 * r.cert.clamp(-1.0, 1.0) * f64::from(last_year - y) / 8.0).max(0.1),
+                        )
+                    })
                     .collect();
                 let year = weighted(rng, &years);
                 let issuer = match rng.random_range(0..10) {
@@ -1087,10 +1194,8 @@ async fn delete_demo(conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
     .await?;
     let mut deleted = 0;
     for table in FACT_TABLES {
-        deleted += sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table} where is_demo = 1")))
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+        deleted +=
+            sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table} where is_demo = 1"))).execute(&mut *conn).await?.rows_affected();
     }
     Ok(deleted)
 }
@@ -1134,15 +1239,10 @@ pub async fn write(
     }
     written.units = data.units.len();
     progress(Progress { table: "predicate_records", done, total });
-    let stored: Vec<(String, i64)> =
-        sqlx::query_as("select regency_code, award_year from predicate_records").fetch_all(&mut *tx).await?;
+    let stored: Vec<(String, i64)> = sqlx::query_as("select regency_code, award_year from predicate_records").fetch_all(&mut *tx).await?;
     let stored: HashSet<(String, i64)> = stored.into_iter().collect();
-    let predicates: Vec<PredicateRecord> = data
-        .predicates
-        .iter()
-        .filter(|p| !stored.contains(&(p.regency.to_string(), i64::from(p.award_year))))
-        .cloned()
-        .collect();
+    let predicates: Vec<PredicateRecord> =
+        data.predicates.iter().filter(|p| !stored.contains(&(p.regency.to_string(), i64::from(p.award_year)))).cloned().collect();
     written.predicates_skipped = data.predicates.len() - predicates.len();
     writes::insert_predicate_records(&mut tx, registry, &predicates, true).await?;
     written.predicates = predicates.len();

@@ -421,7 +421,10 @@ pub fn ranked_regions(lang: Lang, input: RankedInput<'_>) -> Result<Figure, AppE
             description: input.description,
             definition: input.definition,
             sources: vec![database_source(lang)],
-            columns: vec![Column { key: "region", label: input.region_label.to_string() }, Column { key: input.value_key, label: input.value_label }],
+            columns: vec![
+                Column { key: "region", label: input.region_label.to_string() },
+                Column { key: input.value_key, label: input.value_label },
+            ],
             rows: if any { rows.into_iter().map(|(n, v)| vec![Cell::Text(n), v]).collect() } else { vec![] },
             demo: input.demo,
         },
@@ -439,8 +442,15 @@ mod tests {
             description: "D".into(),
             definition: "F".into(),
             sources: vec![],
-            columns: vec![Column { key: "name", label: "Nama".into() }, Column { key: "share", label: "Bagian".into() }, Column { key: "n", label: "N".into() }],
-            rows: vec![vec![Cell::Text("Kota \"A\", B".into()), Cell::Share(Some(0.5)), Cell::Int(1234)], vec![Cell::Text("C".into()), Cell::Share(None), Cell::Int(0)]],
+            columns: vec![
+                Column { key: "name", label: "Nama".into() },
+                Column { key: "share", label: "Bagian".into() },
+                Column { key: "n", label: "N".into() },
+            ],
+            rows: vec![
+                vec![Cell::Text("Kota \"A\", B".into()), Cell::Share(Some(0.5)), Cell::Int(1234)],
+                vec![Cell::Text("C".into()), Cell::Share(None), Cell::Int(0)],
+            ],
             demo: false,
         }
     }

@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use crate::charts::{err, finish, ChartError};
+use crate::charts::{ChartError, err, finish};
 
 /// The outlines (see `app/data/README.md` for source and licence).
 const GEOJSON: &str = include_str!("../data/boundaries-regencies.geojson");
@@ -105,8 +105,7 @@ fn parse(json: &str) -> Result<Vec<Regency>, String> {
 }
 
 /// Every kab/kota with its outline, sorted by code; parsed once.
-static REGENCIES: LazyLock<Vec<Regency>> =
-    LazyLock::new(|| parse(GEOJSON).expect("the embedded boundaries are valid GeoJSON (tested)"));
+static REGENCIES: LazyLock<Vec<Regency>> = LazyLock::new(|| parse(GEOJSON).expect("the embedded boundaries are valid GeoJSON (tested)"));
 
 /// One kab/kota on a map: its index in `REGENCIES` and its rings in output pixels.
 struct Shape {
@@ -233,8 +232,7 @@ fn project(indices: &[usize], size: (u32, u32), margin: f64, tolerance: f64) -> 
         .iter()
         .filter(|&&i| !regencies[i].rings.is_empty())
         .map(|&i| {
-            let projected: Vec<Vec<(f64, f64)>> =
-                regencies[i].rings.iter().map(|r| r.iter().map(|&p| proj.project(p)).collect()).collect();
+            let projected: Vec<Vec<(f64, f64)>> = regencies[i].rings.iter().map(|r| r.iter().map(|&p| proj.project(p)).collect()).collect();
             let total: f64 = projected.iter().map(|r| area_f(r)).sum();
             let mut rings: Vec<Vec<(i32, i32)>> = projected
                 .iter()

@@ -37,9 +37,7 @@ impl Lang {
 
     /// The language for a request: `?lang=` first, then the cookie, then Bahasa Indonesia.
     pub fn from_request(uri: &http::Uri, headers: &http::HeaderMap) -> Self {
-        let from_query = uri.query().and_then(|q| {
-            q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
-        });
+        let from_query = uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse));
         from_query.or_else(|| cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v))).unwrap_or_default()
     }
 }

@@ -6,12 +6,12 @@ use crate::audit::{Actor, Via};
 use crate::auth::Role;
 use crate::db::RegionRegistry;
 use crate::db::writes::{self, BatchError, WriteError};
-use crate::records::Values;
 use crate::domain::predicate::PredicateRecordInput;
 use crate::domain::service_unit::ServiceUnitInput;
 use crate::domain::training::TrainingEventInput;
 use crate::domain::{FieldErrors, PredicateBands, PredicateRecord, ServiceUnit, TrainingEvent};
 use crate::i18n::Lang;
+use crate::records::Values;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::AnyPool;
@@ -26,15 +26,35 @@ pub enum RecordKind {
 }
 
 pub const TRAINING_COLUMNS: &[&str] = &[
-    "organiser_code", "title", "kind", "start_date", "end_date", "venue", "mode", "participants_offline",
-    "participants_online", "institutions", "participants_by_regency", "participants_by_kind", "pre_test_mean",
-    "post_test_mean", "certificate_issuer", "source_url",
+    "organiser_code",
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "venue",
+    "mode",
+    "participants_offline",
+    "participants_online",
+    "institutions",
+    "participants_by_regency",
+    "participants_by_kind",
+    "pre_test_mean",
+    "post_test_mean",
+    "certificate_issuer",
+    "source_url",
 ];
 pub const UNIT_COLUMNS: &[&str] =
     &["regency_code", "kind", "name", "total_staff", "certified_staff", "latest_certificate_year", "certificate_issuer"];
 pub const PREDICATE_COLUMNS: &[&str] = &[
-    "regency_code", "award_year", "data_year", "score_self_assessment", "score_administrative", "score_field",
-    "score_final", "predicate", "source_url",
+    "regency_code",
+    "award_year",
+    "data_year",
+    "score_self_assessment",
+    "score_administrative",
+    "score_field",
+    "score_final",
+    "predicate",
+    "source_url",
 ];
 
 impl RecordKind {
@@ -302,7 +322,9 @@ pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> RowErrors {
     let Ok(kind) = kind_of(text) else { return RowErrors::default() };
     let column = crate::records::Entity::of_kind(kind).region_column();
     let mut rdr = reader(text);
-    let Some(at) = rdr.headers().ok().and_then(|h| h.iter().position(|c| c.eq_ignore_ascii_case(column))) else { return RowErrors::default() };
+    let Some(at) = rdr.headers().ok().and_then(|h| h.iter().position(|c| c.eq_ignore_ascii_case(column))) else {
+        return RowErrors::default();
+    };
     rdr.records()
         .enumerate()
         .filter_map(|(i, rec)| {
@@ -333,16 +355,41 @@ pub fn example_row(kind: RecordKind, region: Option<crate::domain::RegionCode>) 
     let organiser = region.map(|r| r.to_string()).unwrap_or_else(|| regency.clone());
     let row: Vec<String> = match kind {
         RecordKind::TrainingEvents => vec![
-            organiser, "Pelatihan KHA bagi guru PAUD".into(), "pelatihan".into(), "2026-03-10".into(), "2026-03-12".into(),
-            "Aula DP3A".into(), "luring".into(), "40".into(), "0".into(), "25".into(), format!("{regency}:40"),
-            "paud:25; sekolah_ramah_anak:15".into(), "55.5".into(), "78.25".into(), "DP3A Provinsi".into(), String::new(),
+            organiser,
+            "Pelatihan KHA bagi guru PAUD".into(),
+            "pelatihan".into(),
+            "2026-03-10".into(),
+            "2026-03-12".into(),
+            "Aula DP3A".into(),
+            "luring".into(),
+            "40".into(),
+            "0".into(),
+            "25".into(),
+            format!("{regency}:40"),
+            "paud:25; sekolah_ramah_anak:15".into(),
+            "55.5".into(),
+            "78.25".into(),
+            "DP3A Provinsi".into(),
+            String::new(),
         ],
         RecordKind::ServiceUnits => vec![
-            regency, "puskesmas_ramah_anak".into(), "Puskesmas Martapura 1".into(), "24".into(), "13".into(), "2025".into(),
+            regency,
+            "puskesmas_ramah_anak".into(),
+            "Puskesmas Martapura 1".into(),
+            "24".into(),
+            "13".into(),
+            "2025".into(),
             "DP3A Provinsi".into(),
         ],
         RecordKind::PredicateRecords => vec![
-            regency, "2025".into(), "2024".into(), "721".into(), "588.40".into(), String::new(), "604.10".into(), "madya".into(),
+            regency,
+            "2025".into(),
+            "2024".into(),
+            "721".into(),
+            "588.40".into(),
+            String::new(),
+            "604.10".into(),
+            "madya".into(),
             String::new(),
         ],
     };
@@ -386,7 +433,11 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((e.organiser, e.title.to_lowercase(), e.start_date)) {
                             errs.push(crate::domain::FieldError::new("title", "duplicate_row"));
                         }
-                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: e, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() {
+                            keep(&mut ok, &errors, Row { line: row, record: e, values })
+                        } else {
+                            push_field_errors(&mut errors, row, &errs, lang)
+                        }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -411,7 +462,11 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((u.regency, u.kind, u.name.to_lowercase())) {
                             errs.push(crate::domain::FieldError::new("name", "duplicate_row"));
                         }
-                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: u, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() {
+                            keep(&mut ok, &errors, Row { line: row, record: u, values })
+                        } else {
+                            push_field_errors(&mut errors, row, &errs, lang)
+                        }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }
@@ -436,7 +491,11 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
                         if !seen.insert((p.regency, p.award_year)) {
                             errs.push(crate::domain::FieldError::new("award_year", "duplicate_row"));
                         }
-                        if errs.is_empty() { keep(&mut ok, &errors, Row { line: row, record: p, values }) } else { push_field_errors(&mut errors, row, &errs, lang) }
+                        if errs.is_empty() {
+                            keep(&mut ok, &errors, Row { line: row, record: p, values })
+                        } else {
+                            push_field_errors(&mut errors, row, &errs, lang)
+                        }
                     }
                     Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
                 }

@@ -12,27 +12,27 @@
 
 rust_i18n::i18n!("locales", fallback = "id");
 
-pub mod domain;
-pub mod db;
 pub mod aggregate;
-pub mod cache;
-pub mod render_limit;
-pub mod charts;
-pub mod geo;
-pub mod figures;
-pub mod reference;
-pub mod import;
-pub mod spreadsheet;
-pub mod auth;
-pub mod records;
 pub mod audit;
-pub mod evaluation;
-pub mod demo;
-pub mod pages;
+pub mod auth;
+pub mod cache;
+pub mod charts;
 pub mod components;
-pub mod i18n;
-pub mod format;
+pub mod db;
+pub mod demo;
+pub mod domain;
 pub mod error;
+pub mod evaluation;
+pub mod figures;
+pub mod format;
+pub mod geo;
+pub mod i18n;
+pub mod import;
+pub mod pages;
+pub mod records;
+pub mod reference;
+pub mod render_limit;
+pub mod spreadsheet;
 pub mod state;
 
 pub use pages::{App, shell};

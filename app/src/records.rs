@@ -96,7 +96,11 @@ impl Valid {
 
 /// Keeps only the record's columns, as text (a form may carry other fields, such as the CSRF token).
 pub fn values_of(entity: Entity, fields: &std::collections::HashMap<String, String>) -> Values {
-    entity.columns().iter().map(|c| (c.to_string(), Value::String(fields.get(*c).map(|v| v.trim().to_string()).unwrap_or_default()))).collect()
+    entity
+        .columns()
+        .iter()
+        .map(|c| (c.to_string(), Value::String(fields.get(*c).map(|v| v.trim().to_string()).unwrap_or_default())))
+        .collect()
 }
 
 /// Validates a record's values, every field at once.
@@ -262,17 +266,15 @@ fn predicate_values(r: &PredicateRow) -> Values {
 }
 
 /// Breakdowns of the given events as the input text (`63.10:25; 63.72:15`), by event id.
-async fn breakdowns(
-    conn: &mut AnyConnection,
-    table_sql: &str,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+async fn breakdowns(conn: &mut AnyConnection, table_sql: &str, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
     let mut out: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for chunk in ids.chunks(500) {
         let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         // Safe: the list holds only integers formatted here.
         let rows: Vec<(i64, String, i64)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{table_sql} where event_id in ({list}) order by event_id, 2"))).fetch_all(&mut *conn).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{table_sql} where event_id in ({list}) order by event_id, 2")))
+                .fetch_all(&mut *conn)
+                .await?;
         for (id, key, n) in rows {
             let s = out.entry(id).or_default();
             if !s.is_empty() {
@@ -305,16 +307,20 @@ async fn events(conn: &mut AnyConnection, rows: Vec<EventRow>) -> Result<Vec<Sto
 pub async fn load(conn: &mut AnyConnection, entity: Entity, id: i64) -> Result<Option<Stored>, sqlx::Error> {
     Ok(match entity {
         Entity::TrainingEvent => {
-            let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{EVENT_SELECT} where id = $1"))).bind(id).fetch_all(&mut *conn).await?;
+            let rows: Vec<EventRow> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{EVENT_SELECT} where id = $1"))).bind(id).fetch_all(&mut *conn).await?;
             events(conn, rows).await?.pop()
         }
         Entity::ServiceUnit => {
-            let row: Option<UnitRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{UNIT_SELECT} where id = $1"))).bind(id).fetch_optional(&mut *conn).await?;
+            let row: Option<UnitRow> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{UNIT_SELECT} where id = $1"))).bind(id).fetch_optional(&mut *conn).await?;
             row.and_then(|r| stored(r.id, &r.regency_code, unit_values(&r), r.is_demo))
         }
         Entity::PredicateRecord => {
-            let row: Option<PredicateRow> =
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("{PREDICATE_SELECT} where id = $1"))).bind(id).fetch_optional(&mut *conn).await?;
+            let row: Option<PredicateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{PREDICATE_SELECT} where id = $1")))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
             row.and_then(|r| stored(r.id, &r.regency_code, predicate_values(&r), r.is_demo))
         }
     })
@@ -353,7 +359,9 @@ pub async fn list(pool: &AnyPool, entity: Entity, filter: Filter, limit: Option<
             let rows = fetch!(EventRow);
             events(&mut conn, rows).await?
         }
-        Entity::ServiceUnit => fetch!(UnitRow).into_iter().filter_map(|r| stored(r.id, &r.regency_code, unit_values(&r), r.is_demo)).collect(),
+        Entity::ServiceUnit => {
+            fetch!(UnitRow).into_iter().filter_map(|r| stored(r.id, &r.regency_code, unit_values(&r), r.is_demo)).collect()
+        }
         Entity::PredicateRecord => {
             fetch!(PredicateRow).into_iter().filter_map(|r| stored(r.id, &r.regency_code, predicate_values(&r), r.is_demo)).collect()
         }
@@ -362,7 +370,14 @@ pub async fn list(pool: &AnyPool, entity: Entity, filter: Filter, limit: Option<
 }
 
 /// Writes a new record and its audit entry; returns its id.
-pub async fn create(conn: &mut AnyConnection, reg: &RegionRegistry, actor: &Actor, via: Via, valid: &Valid, values: &Values) -> Result<i64, WriteError> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    actor: &Actor,
+    via: Via,
+    valid: &Valid,
+    values: &Values,
+) -> Result<i64, WriteError> {
     let id = match valid {
         Valid::TrainingEvent(e) => writes::insert_training_event(conn, reg, e, false).await?,
         Valid::ServiceUnit(u) => writes::insert_service_unit(conn, reg, u, false).await?,
@@ -371,8 +386,20 @@ pub async fn create(conn: &mut AnyConnection, reg: &RegionRegistry, actor: &Acto
     let entity = entity_of(valid);
     let stored = load(conn, entity, id).await?;
     let new = stored.as_ref().map(|s| &s.values).unwrap_or(values);
-    audit::record(conn, actor, via, Change { action: Action::Create, entity: entity.audit_name(), record_id: id, region: Some(valid.region()), old: None, new: Some(new) })
-        .await?;
+    audit::record(
+        conn,
+        actor,
+        via,
+        Change {
+            action: Action::Create,
+            entity: entity.audit_name(),
+            record_id: id,
+            region: Some(valid.region()),
+            old: None,
+            new: Some(new),
+        },
+    )
+    .await?;
     Ok(id)
 }
 
@@ -401,7 +428,14 @@ pub async fn update(conn: &mut AnyConnection, reg: &RegionRegistry, actor: &Acto
         conn,
         actor,
         Via::Form,
-        Change { action: Action::Update, entity: entity.audit_name(), record_id: old.id, region: Some(new.region), old: Some(&old.values), new: Some(&new.values) },
+        Change {
+            action: Action::Update,
+            entity: entity.audit_name(),
+            record_id: old.id,
+            region: Some(new.region),
+            old: Some(&old.values),
+            new: Some(&new.values),
+        },
     )
     .await?;
     Ok(())
@@ -428,7 +462,14 @@ pub async fn delete(conn: &mut AnyConnection, actor: &Actor, entity: Entity, old
         conn,
         actor,
         Via::Form,
-        Change { action: Action::Delete, entity: entity.audit_name(), record_id: old.id, region: Some(old.region), old: Some(&old.values), new: None },
+        Change {
+            action: Action::Delete,
+            entity: entity.audit_name(),
+            record_id: old.id,
+            region: Some(old.region),
+            old: Some(&old.values),
+            new: None,
+        },
     )
     .await
 }

@@ -126,24 +126,32 @@ impl RenderLimiter {
             _ if self.per_client == 0 => None,
             None => None,
             Some(client) => {
-            let sem = self.clients.lock().expect("render limiter lock").entry(client).or_insert_with(|| Arc::new(Semaphore::new(self.per_client))).clone();
-            // Registered before waiting, so the entry is removed when this request gives up too.
-            let mut slot = ClientPermit { limiter: self.clone(), client, permit: None };
-            let acquired = match sem.clone().try_acquire_owned() {
-                Ok(p) => Some(p),
-                Err(_) => tokio::time::timeout_at(deadline, sem.clone().acquire_owned()).await.ok().and_then(Result::ok),
-            };
-            drop(sem);
-            match acquired {
-                Some(p) => slot.permit = Some(p),
-                None => return Err(Busy),
-            }
-            Some(slot)
+                let sem = self
+                    .clients
+                    .lock()
+                    .expect("render limiter lock")
+                    .entry(client)
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.per_client)))
+                    .clone();
+                // Registered before waiting, so the entry is removed when this request gives up too.
+                let mut slot = ClientPermit { limiter: self.clone(), client, permit: None };
+                let acquired = match sem.clone().try_acquire_owned() {
+                    Ok(p) => Some(p),
+                    Err(_) => tokio::time::timeout_at(deadline, sem.clone().acquire_owned()).await.ok().and_then(Result::ok),
+                };
+                drop(sem);
+                match acquired {
+                    Some(p) => slot.permit = Some(p),
+                    None => return Err(Busy),
+                }
+                Some(slot)
             }
         };
         let overall = match self.overall.clone().try_acquire_owned() {
             Ok(p) => p,
-            Err(_) => tokio::time::timeout_at(deadline, self.overall.clone().acquire_owned()).await.ok().and_then(Result::ok).ok_or(Busy)?,
+            Err(_) => {
+                tokio::time::timeout_at(deadline, self.overall.clone().acquire_owned()).await.ok().and_then(Result::ok).ok_or(Busy)?
+            }
         };
         self.granted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(RenderPermit { _overall: overall, client: client_permit })

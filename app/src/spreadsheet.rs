@@ -428,7 +428,8 @@ fn office_documents(xml: &str) -> Vec<String> {
     while let Some(at) = xml[from..].find("Relationship") {
         let name_at = from + at;
         from = name_at + "Relationship".len();
-        let opens = xml[..name_at].ends_with('<') || xml[..name_at].rsplit('<').next().is_some_and(|p| p.ends_with(':') && !p.contains(['>', ' ', '"', '\'']));
+        let opens = xml[..name_at].ends_with('<')
+            || xml[..name_at].rsplit('<').next().is_some_and(|p| p.ends_with(':') && !p.contains(['>', ' ', '"', '\'']));
         if !opens || !xml[from..].starts_with(char::is_whitespace) {
             continue;
         }
@@ -481,7 +482,18 @@ struct XmlMeter {
 
 impl XmlMeter {
     fn new(shared_strings: bool) -> Self {
-        Self { shared_strings, count: 0, elements: 0, sst: None, capturing: false, state: MeterState::Text, token: 0, name: Vec::new(), naming: false, last: [0; 2] }
+        Self {
+            shared_strings,
+            count: 0,
+            elements: 0,
+            sst: None,
+            capturing: false,
+            state: MeterState::Text,
+            token: 0,
+            name: Vec::new(),
+            naming: false,
+            last: [0; 2],
+        }
     }
 
     fn feed(&mut self, bytes: &[u8]) -> Result<(), MeterError> {
@@ -694,8 +706,17 @@ pub mod hostile {
     /// As [`workbook`], with other package relationships (which say where the workbook is).
     pub fn workbook_with_rels(package_rels: &str, sheet: &mut dyn Iterator<Item = Vec<u8>>, strings: &str) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1)).large_file(true);
-        for (name, body) in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", package_rels), ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/sharedStrings.xml", strings)] {
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(true);
+        for (name, body) in [
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", package_rels),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+            ("xl/sharedStrings.xml", strings),
+        ] {
             zip.start_file(name, opts).expect("zip in memory");
             zip.write_all(body.as_bytes()).expect("zip in memory");
         }
@@ -707,18 +728,25 @@ pub mod hostile {
     }
 
     fn sheet_of(xml: String) -> Vec<u8> {
-        workbook(&mut std::iter::once(xml.into_bytes()), r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
+        workbook(
+            &mut std::iter::once(xml.into_bytes()),
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#,
+        )
     }
 
     /// One cell, A1, in a sheet declaring A1:XFD1048576 (a dense range of it is 512 GB). Read cell by cell it
     /// breaks no limit: it is read as its one header cell.
     pub fn dimension_bomb() -> Vec<u8> {
-        sheet_of(format!(r#"{SHEET_START}<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#))
+        sheet_of(format!(
+            r#"{SHEET_START}<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#
+        ))
     }
 
     /// Cells at A1 and XFD1048576, no declared size.
     pub fn far_cell() -> Vec<u8> {
-        sheet_of(format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#))
+        sheet_of(format!(
+            r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#
+        ))
     }
 
     /// A sheet whose XML unpacks to `bytes` (padding between rows), packed to about a thousandth of that.
@@ -744,11 +772,16 @@ pub mod hostile {
 
     /// A styles part of `n` empty cell formats (each one a structure in memory).
     pub fn many_styles(n: usize) -> Vec<u8> {
-        let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#);
+        let sheet = format!(
+            r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row></sheetData></worksheet>"#
+        );
         let book = workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst count="0" uniqueCount="0"></sst>"#);
         let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(book)).expect("zip in memory");
         zip.start_file("xl/styles.xml", zip::write::SimpleFileOptions::default()).expect("zip in memory");
-        let body = format!("<styleSheet><fonts><font/></fonts><fills><fill/></fills><borders><border/></borders><cellXfs>{}</cellXfs></styleSheet>", "<xf/>".repeat(n));
+        let body = format!(
+            "<styleSheet><fonts><font/></fonts><fills><fill/></fills><borders><border/></borders><cellXfs>{}</cellXfs></styleSheet>",
+            "<xf/>".repeat(n)
+        );
         zip.write_all(body.as_bytes()).expect("zip in memory");
         zip.finish().expect("zip in memory").into_inner()
     }
@@ -756,12 +789,18 @@ pub mod hostile {
     /// A shared strings part declaring four billion strings, holding one.
     pub fn huge_unique_count() -> Vec<u8> {
         let sheet = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#);
-        workbook(&mut std::iter::once(sheet.into_bytes()), r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>regency_code</t></si></sst>"#)
+        workbook(
+            &mut std::iter::once(sheet.into_bytes()),
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>regency_code</t></si></sst>"#,
+        )
     }
 
     /// A cell of `bytes` characters in one text run.
     pub fn long_cell(bytes: usize) -> Vec<u8> {
-        sheet_of(format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row></sheetData></worksheet>"#, "x".repeat(bytes)))
+        sheet_of(format!(
+            r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row></sheetData></worksheet>"#,
+            "x".repeat(bytes)
+        ))
     }
 
     /// A header of service units and `rows` rows of one number each: Excel's largest sheet is 1,048,576
@@ -769,7 +808,10 @@ pub mod hostile {
     pub fn many_rows(rows: usize) -> Vec<u8> {
         let head = format!(r#"{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>regency_code</t></is></c></row>"#);
         let body = (0..rows).step_by(10_000).map(move |from| {
-            (from..(from + 10_000).min(rows)).map(|i| format!(r#"<row r="{r}"><c r="A{r}"><v>1</v></c></row>"#, r = i + 2)).collect::<String>().into_bytes()
+            (from..(from + 10_000).min(rows))
+                .map(|i| format!(r#"<row r="{r}"><c r="A{r}"><v>1</v></c></row>"#, r = i + 2))
+                .collect::<String>()
+                .into_bytes()
         });
         let mut pieces = std::iter::once(head.into_bytes()).chain(body).chain(std::iter::once(b"</sheetData></worksheet>".to_vec()));
         workbook(&mut pieces, r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#)
@@ -875,11 +917,16 @@ mod tests {
         let header = format!("{}{}{}", text_cell("regency_code", "A1"), text_cell("name", "B1"), styled_to_amj(1, 2));
         let mut rows = format!(r#"<row r="1" s="1" customFormat="true">{header}</row>"#);
         for r in 2..=20u64 {
-            rows += &format!(r#"<row r="{r}">{}{}<c r="C{r}" s="1"/><c r="D{r}" s="1" t="inlineStr"><is><t>  </t></is></c></row>"#, text_cell("63.10", &format!("A{r}")), text_cell(&format!("PAUD {r}"), &format!("B{r}")));
+            rows += &format!(
+                r#"<row r="{r}">{}{}<c r="C{r}" s="1"/><c r="D{r}" s="1" t="inlineStr"><is><t>  </t></is></c></row>"#,
+                text_cell("63.10", &format!("A{r}")),
+                text_cell(&format!("PAUD {r}"), &format!("B{r}"))
+            );
         }
         let book = sheet_xml("A1:AMJ20", &rows);
         let text = to_csv_text(&book, Limits::default()).unwrap();
-        let expected: String = std::iter::once("regency_code,name\n".to_string()).chain((2..=20).map(|r| format!("63.10,PAUD {r}\n"))).collect();
+        let expected: String =
+            std::iter::once("regency_code,name\n".to_string()).chain((2..=20).map(|r| format!("63.10,PAUD {r}\n"))).collect();
         assert_eq!(text, expected);
         // Only the data counts: 19 data rows fit a limit of 19, not of 18.
         assert_eq!(to_csv_text(&book, Limits { max_rows: 19 }).unwrap(), expected);
@@ -892,7 +939,9 @@ mod tests {
         let mut rows = format!(r#"<row r="1">{}</row><row r="2">{}</row>"#, text_cell("regency_code", "A1"), text_cell("63.10", "A2"));
         // Formats filled down far past the limit, as Excel writes them, out to its last row.
         for r in (3..=40u64).chain([100_001, 100_002, 1_048_576]) {
-            rows += &format!(r#"<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/><c r="BM{r}" s="1"/><c r="XFD{r}" s="1"/></row>"#);
+            rows += &format!(
+                r#"<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/><c r="BM{r}" s="1"/><c r="XFD{r}" s="1"/></row>"#
+            );
         }
         let book = sheet_xml("A1:XFD1048576", &rows);
         assert_eq!(to_csv_text(&book, limits).unwrap(), "regency_code\n63.10\n");
@@ -903,12 +952,25 @@ mod tests {
     fn a_real_cell_beyond_the_column_or_row_limit_is_still_refused() {
         // BL is the 64th column, the last allowed; BM is past the limit. Styled cells around them do not matter.
         assert_eq!((column_name(MAX_COLUMNS as u32 - 1), column_name(MAX_COLUMNS as u32)), ("BL".to_string(), "BM".to_string()));
-        let at = |cell: &str| format!(r#"<row r="1">{}{}</row>"#, text_cell("regency_code", "A1"), styled_to_amj(1, 1).replace(&format!(r#"<c r="{cell}" s="1"/>"#), &text_cell("x", cell)));
-        assert_eq!(to_csv_text(&sheet_xml("A1:AMJ1", &at("BM1")), Limits::default()), Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS }));
+        let at = |cell: &str| {
+            format!(
+                r#"<row r="1">{}{}</row>"#,
+                text_cell("regency_code", "A1"),
+                styled_to_amj(1, 1).replace(&format!(r#"<c r="{cell}" s="1"/>"#), &text_cell("x", cell))
+            )
+        };
+        assert_eq!(
+            to_csv_text(&sheet_xml("A1:AMJ1", &at("BM1")), Limits::default()),
+            Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS })
+        );
         let last = to_csv_text(&sheet_xml("A1:AMJ1", &at("BL1")), Limits::default()).unwrap();
         assert_eq!(last, format!("regency_code{}x\n", ",".repeat(MAX_COLUMNS - 1)), "the 64th column is within the limit");
         let limits = Limits { max_rows: 3 };
-        let beyond_row = format!(r#"<row r="1">{}</row><row r="5"><c r="A5" s="1"/></row><row r="6">{}</row>"#, text_cell("regency_code", "A1"), text_cell("63.10", "A6"));
+        let beyond_row = format!(
+            r#"<row r="1">{}</row><row r="5"><c r="A5" s="1"/></row><row r="6">{}</row>"#,
+            text_cell("regency_code", "A1"),
+            text_cell("63.10", "A6")
+        );
         assert_eq!(to_csv_text(&sheet_xml("A1:A1", &beyond_row), limits), Err(SpreadsheetError::TooManyRows { limit: 3 }));
         // A number (not only text) counts as data; a blank text does not.
         let number = format!(r#"<row r="1">{}</row><row r="6"><c r="A6"><v>0</v></c></row>"#, text_cell("regency_code", "A1"));
@@ -923,7 +985,10 @@ mod tests {
         let book = sheet_xml("A1:AMJ1", &rows);
         // 1,024 cells: one with data, 1,023 styled empty ones.
         assert_eq!(read_xlsx(&book, Limits::default(), 1_024).unwrap(), "regency_code\n");
-        assert_eq!(read_xlsx(&book, Limits::default(), 1_023), Err(SpreadsheetError::TooManyElements { part: "data".into(), limit: 1_023 }));
+        assert_eq!(
+            read_xlsx(&book, Limits::default(), 1_023),
+            Err(SpreadsheetError::TooManyElements { part: "data".into(), limit: 1_023 })
+        );
         assert_eq!(to_csv_text(&book, Limits::default()).unwrap(), "regency_code\n", "far below the real cap");
         assert_eq!(MAX_CELLS_VISITED, 20_000_000);
     }
@@ -931,7 +996,10 @@ mod tests {
     #[test]
     fn a_cell_beyond_the_limits_is_refused_not_allocated_for() {
         assert_eq!(to_csv_text(&hostile::far_cell(), Limits::default()), Err(SpreadsheetError::TooManyRows { limit: DEFAULT_MAX_ROWS }));
-        assert_eq!(to_csv_text(&hostile::far_cell(), Limits { max_rows: 2_000_000 }), Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS }));
+        assert_eq!(
+            to_csv_text(&hostile::far_cell(), Limits { max_rows: 2_000_000 }),
+            Err(SpreadsheetError::TooManyColumns { limit: MAX_COLUMNS })
+        );
     }
 
     #[test]
@@ -944,7 +1012,10 @@ mod tests {
 
     #[test]
     fn an_archive_of_too_many_parts_is_refused_before_its_directory_is_read() {
-        assert_eq!(to_csv_text(&hostile::many_parts(MAX_ZIP_ENTRIES), Limits::default()), Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES }));
+        assert_eq!(
+            to_csv_text(&hostile::many_parts(MAX_ZIP_ENTRIES), Limits::default()),
+            Err(SpreadsheetError::TooManyParts { limit: MAX_ZIP_ENTRIES })
+        );
         assert_eq!(to_csv_text(&hostile::many_parts(10), Limits::default()), Ok(String::new()), "a few more parts are fine");
     }
 
@@ -958,12 +1029,18 @@ mod tests {
 
     #[test]
     fn declared_shared_strings_beyond_the_limit_are_refused() {
-        assert_eq!(to_csv_text(&hostile::huge_unique_count(), Limits::default()), Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS }));
+        assert_eq!(
+            to_csv_text(&hostile::huge_unique_count(), Limits::default()),
+            Err(SpreadsheetError::TooManyStrings { limit: MAX_SHARED_STRINGS })
+        );
     }
 
     #[test]
     fn a_value_longer_than_the_token_limit_is_refused() {
-        assert!(matches!(to_csv_text(&hostile::long_cell(MAX_XML_TOKEN_BYTES + 1), Limits::default()), Err(SpreadsheetError::LongValue { .. })));
+        assert!(matches!(
+            to_csv_text(&hostile::long_cell(MAX_XML_TOKEN_BYTES + 1), Limits::default()),
+            Err(SpreadsheetError::LongValue { .. })
+        ));
         assert_eq!(to_csv_text(&hostile::long_cell(10_000), Limits::default()).unwrap().trim_end().len(), 10_000);
     }
 
@@ -976,7 +1053,10 @@ mod tests {
         assert_eq!(to_csv_text(&hostile::bad_rows_csv(4), limits), Err(SpreadsheetError::TooManyRows { limit: 3 }));
         // A quoted cell spanning lines is one row.
         assert!(to_csv_text(b"a,b\n\"1\n2\n3\n4\",x\n", limits).is_ok());
-        assert_eq!(to_csv_text(&hostile::many_rows(1_048_575), Limits::default()), Err(SpreadsheetError::TooManyRows { limit: DEFAULT_MAX_ROWS }));
+        assert_eq!(
+            to_csv_text(&hostile::many_rows(1_048_575), Limits::default()),
+            Err(SpreadsheetError::TooManyRows { limit: DEFAULT_MAX_ROWS })
+        );
     }
 
     #[test]
@@ -998,9 +1078,12 @@ mod tests {
 
     #[test]
     fn odd_structures_are_refused_with_their_reason() {
-        let sheet = |xml: &str| hostile::workbook(&mut std::iter::once(format!("{}{xml}</worksheet>", hostile::SHEET_START).into_bytes()), "<sst/>");
+        let sheet = |xml: &str| {
+            hostile::workbook(&mut std::iter::once(format!("{}{xml}</worksheet>", hostile::SHEET_START).into_bytes()), "<sst/>")
+        };
         let t = |v: &str, at: &str| format!(r#"<c r="{at}" t="inlineStr"><is><t>{v}</t></is></c>"#);
-        let ok = sheet(&format!(r#"<sheetData><row r="2">{}{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("b", "C2"), t("1", "B3")));
+        let ok =
+            sheet(&format!(r#"<sheetData><row r="2">{}{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("b", "C2"), t("1", "B3")));
         assert_eq!(to_csv_text(&ok, Limits::default()).unwrap(), "a,b\n1,\n", "the header's first column is where records start");
         let left = sheet(&format!(r#"<sheetData><row r="2">{}</row><row r="3">{}</row></sheetData>"#, t("a", "B2"), t("1", "A3")));
         assert_eq!(to_csv_text(&left, Limits::default()), Err(SpreadsheetError::LeftOfHeader { cell: "A3".into() }));

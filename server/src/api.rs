@@ -10,11 +10,11 @@ use app::i18n::{Lang, tr};
 use app::pages::params::PageParams;
 use app::pages::{national, province, regency};
 use axum::Json;
+use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/provinsi/{code}/{file}", get(province_figure))
         .route("/api/v1/kabkota/{code}", get(regency_json))
         .route("/api/v1/kabkota/{code}/{file}", get(regency_figure))
-        .route("/api/v1/{*rest}", get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }))
+        .route(
+            "/api/v1/{*rest}",
+            get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }),
+        )
 }
 
 /// The reader's language for labels and messages: `?lang=`, then the cookie, then Indonesian.
@@ -142,7 +145,12 @@ async fn province_json(State(state): State<AppState>, Path(code): Path<String>, 
     result.map_or_else(|e| error(e, lang), fresh_json)
 }
 
-async fn province_figure(State(state): State<AppState>, Path((code, file)): Path<(String, String)>, headers: HeaderMap, query: RawQuery) -> Response {
+async fn province_figure(
+    State(state): State<AppState>,
+    Path((code, file)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Response {
     let lang = lang_of(&headers, &query);
     let figs = async {
         let c = province::resolve(&state, &code, RegionLevel::Province)?;
@@ -161,13 +169,20 @@ async fn regency_json(State(state): State<AppState>, Path(code): Path<String>, h
         let figs = regency::figures(&state, &d, lang)?;
         let summary = regency::summary(&d, &state.bands, &state.targets, lang);
         let base = format!("/api/v1/kabkota/{c}");
-        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base, &d.params), "data": d }))
+        Ok::<_, AppError>(
+            json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base, &d.params), "data": d }),
+        )
     }
     .await;
     result.map_or_else(|e| error(e, lang), fresh_json)
 }
 
-async fn regency_figure(State(state): State<AppState>, Path((code, file)): Path<(String, String)>, headers: HeaderMap, query: RawQuery) -> Response {
+async fn regency_figure(
+    State(state): State<AppState>,
+    Path((code, file)): Path<(String, String)>,
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Response {
     let lang = lang_of(&headers, &query);
     let figs = async {
         let c = province::resolve(&state, &code, RegionLevel::Regency)?;

@@ -38,14 +38,16 @@ pub async fn run(database_url: &str, storage: Option<&str>, dest: &Path) -> anyh
             "pantau-kla backup copies an SQLite database; for PostgreSQL use pg_dump and copy the evidence store as docs/backup.md describes. Nothing was written"
         );
     }
-    let location = storage.map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).unwrap_or_else(|| Storage::default_location(database_url));
+    let location =
+        storage.map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).unwrap_or_else(|| Storage::default_location(database_url));
     if Storage::is_remote(&location) {
         bail!("the evidence documents are in S3 ({location}); back the bucket up as docs/backup.md describes. Nothing was written");
     }
     let Some(file) = app::db::sqlite_file(database_url) else { bail!("DATABASE_URL names no SQLite file to back up") };
     anyhow::ensure!(Path::new(file).is_file(), "there is no database at {file} to back up");
     if dest.exists() {
-        let empty = dest.is_dir() && std::fs::read_dir(dest).with_context(|| format!("could not read {}", dest.display()))?.next().is_none();
+        let empty =
+            dest.is_dir() && std::fs::read_dir(dest).with_context(|| format!("could not read {}", dest.display()))?.next().is_none();
         anyhow::ensure!(empty, "{} already exists and is not an empty folder; choose a new folder. Nothing was written", dest.display());
     }
     let name = dest.file_name().and_then(|n| n.to_str()).context("the backup folder needs a name")?;
@@ -84,7 +86,8 @@ async fn copy_into(database_url: &str, location: &str, work: &Path) -> anyhow::R
     let mut copy = sqlx::AnyConnection::connect(&format!("sqlite:{db_text}?mode=rw")).await.context("could not open the copy")?;
     let check: String = sqlx::query_scalar("pragma integrity_check").fetch_one(&mut copy).await?;
     anyhow::ensure!(check == "ok", "the copy fails SQLite's integrity check: {check}");
-    let files: Vec<(String, String)> = sqlx::query_as("select object_key, sha256 from evidence_files order by id").fetch_all(&mut copy).await?;
+    let files: Vec<(String, String)> =
+        sqlx::query_as("select object_key, sha256 from evidence_files order by id").fetch_all(&mut copy).await?;
     copy.close().await.ok();
 
     let from = Storage::open(location).context("PANTAU_STORAGE")?;
@@ -99,7 +102,10 @@ async fn copy_into(database_url: &str, location: &str, work: &Path) -> anyhow::R
             }
             Err(e) => return Err(anyhow::Error::new(e).context(format!("could not read the document {key}"))),
         };
-        anyhow::ensure!(sha256_hex(&bytes) == sha256, "the document {key} in {location} does not match its recorded SHA-256; the store is damaged");
+        anyhow::ensure!(
+            sha256_hex(&bytes) == sha256,
+            "the document {key} in {location} does not match its recorded SHA-256; the store is damaged"
+        );
         summary.document_bytes += bytes.len() as u64;
         to.put(&key, bytes).await.with_context(|| format!("could not write the document {key}"))?;
         summary.documents += 1;

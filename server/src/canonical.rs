@@ -88,7 +88,8 @@ pub fn canonical(path: &str, query: Option<&str>) -> Canonical {
         }
         Kind::Search => {
             // The page searches for the first `q`; words are compared one by one, so spacing is no part of it.
-            let q = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+            let q =
+                pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
             if q.chars().count() > MAX_SEARCH_CHARS {
                 return Canonical::SearchTooLong;
             }

@@ -10,11 +10,13 @@ use app::import::{self, ImportError};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {} (PANTAU_ADDR)", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {} (PANTAU_ADDR)", args.addr))?;
     let addr = listener.local_addr()?;
     let mut state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(addr)).await?;
     if let Some(path) = &args.targets {
-        let text = std::fs::read_to_string(path).with_context(|| format!("could not read the targets file {} (PANTAU_TARGETS)", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the targets file {} (PANTAU_TARGETS)", path.display()))?;
         let targets = app::reference::Targets::from_csv(&text).with_context(|| format!("{} (PANTAU_TARGETS)", path.display()))?;
         tracing::info!(targets.file = %path.display(), "scorecard targets loaded");
         state = state.with_targets(targets);
@@ -62,7 +64,8 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
         anyhow::bail!("{}: the file is larger than {} MB; nothing was imported", args.file.display(), import::MAX_UPLOAD_BYTES / 1_000_000);
     }
     let limits = app::spreadsheet::Limits { max_rows: args.import_max_rows };
-    let text = app::spreadsheet::to_csv_text(&bytes, limits).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
+    let text =
+        app::spreadsheet::to_csv_text(&bytes, limits).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
     drop(bytes);
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     let checking = std::time::Instant::now();
@@ -87,7 +90,11 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     match result {
         Ok(n) => {
             println!("imported {n} {:?} row(s) from {}", parsed.kind(), args.file.display());
-            println!("checked in {:.1} s, written with their audit entries in {:.1} s", checked.as_secs_f64(), writing.elapsed().as_secs_f64());
+            println!(
+                "checked in {:.1} s, written with their audit entries in {:.1} s",
+                checked.as_secs_f64(),
+                writing.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Err(ImportError::Rows(errors)) => {
@@ -202,26 +209,42 @@ pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
                 anyhow::bail!("the region {r} is not in the registry");
             }
             let password = read_password(a.password_stdin)?;
-            auth::check_new_password(&password, &username).map_err(|k| anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())])))?;
+            auth::check_new_password(&password, &username).map_err(|k| {
+                anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
+            })?;
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
             let id = crate::forms::create_user(&state, &Actor::cli(), Via::Cli, &username, &a.name, &hash, role).await?;
-            println!("created user {username} (id {id}, role {}{})", role.as_str(), role.region().map(|r| format!(", region {r}")).unwrap_or_default());
+            println!(
+                "created user {username} (id {id}, role {}{})",
+                role.as_str(),
+                role.region().map(|r| format!(", region {r}")).unwrap_or_default()
+            );
         }
         UserCommand::Password(a) => {
             let username = auth::normalise_username(&a.username)?;
             let Some((user, _)) = auth::find_for_sign_in(&state.pool, &username).await? else { anyhow::bail!("no active user {username}") };
             let password = read_password(a.password_stdin)?;
-            auth::check_new_password(&password, &username).map_err(|k| anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())])))?;
+            auth::check_new_password(&password, &username).map_err(|k| {
+                anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
+            })?;
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
             let mut tx = state.pool.begin().await?;
             auth::set_password(&mut tx, user.id, &hash).await?;
             sqlx::query("delete from sessions where user_id = $1").bind(user.id).execute(&mut *tx).await?;
-            let when = serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
+            let when =
+                serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
             app::audit::record(
                 &mut tx,
                 &Actor::cli(),
                 Via::Cli,
-                app::audit::Change { action: app::audit::Action::Update, entity: "user", record_id: user.id, region: user.role.region(), old: None, new: Some(&when) },
+                app::audit::Change {
+                    action: app::audit::Action::Update,
+                    entity: "user",
+                    record_id: user.id,
+                    region: user.role.region(),
+                    old: None,
+                    new: Some(&when),
+                },
             )
             .await?;
             tx.commit().await?;
@@ -266,7 +289,13 @@ pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Res
                     anyhow::bail!("{} error(s) in {}; nothing was loaded", errors.len(), a.file.display());
                 }
             };
-            let meta = Meta { code: a.code.trim().to_string(), name: a.name.clone(), source: a.source.clone(), weights_note: a.weights_note.clone(), weights_assumed: !a.weights_published };
+            let meta = Meta {
+                code: a.code.trim().to_string(),
+                name: a.name.clone(),
+                source: a.source.clone(),
+                weights_note: a.weights_note.clone(),
+                weights_assumed: !a.weights_published,
+            };
             match instrument::store(&state.pool, &meta, &parsed, &app::audit::Actor::cli()).await {
                 Ok(_) => println!("loaded instrument {} with {} indicators", meta.code, parsed.indicators.len()),
                 Err(LoadError::Exists(code)) => anyhow::bail!("an instrument with the code {code} is already loaded; nothing was changed"),
@@ -316,6 +345,10 @@ pub async fn backup(db: &DbArgs, args: &BackupArgs) -> anyhow::Result<()> {
             eprintln!("  {key}");
         }
     }
-    println!("serve it with DATABASE_URL=sqlite:{dest}/{} (documents in {dest}/{})", crate::backup::DATABASE_FILE, crate::backup::STORAGE_DIR);
+    println!(
+        "serve it with DATABASE_URL=sqlite:{dest}/{} (documents in {dest}/{})",
+        crate::backup::DATABASE_FILE,
+        crate::backup::STORAGE_DIR
+    );
     Ok(())
 }

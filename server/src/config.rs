@@ -426,7 +426,8 @@ mod tests {
 
     #[test]
     fn user_add_takes_role_region_and_never_a_password_flag() {
-        let cli = Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "regency", "--region", "63.10", "--password-stdin"]).unwrap();
+        let cli = Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "regency", "--region", "63.10", "--password-stdin"])
+            .unwrap();
         let Some(Command::User(UserCommand::Add(a))) = cli.command else { panic!("user add") };
         assert_eq!((a.username.as_str(), a.role.as_str(), a.region.as_deref(), a.password_stdin), ("rina", "regency", Some("63.10"), true));
         assert!(Cli::try_parse_from(["pantau-kla", "user", "add", "rina", "--role", "admin", "--password", "x"]).is_err());
@@ -450,7 +451,9 @@ mod tests {
         let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
         assert_eq!((args.renders.render_concurrency, args.renders.render_per_client, args.renders.render_wait_ms), (0, 2, 3000));
-        let cli = Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"])
+                .unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
         assert_eq!(args.renders.limiter().retry_after_seconds(), 1);
         assert_eq!((args.renders.render_concurrency, args.renders.render_per_client), (8, 0));

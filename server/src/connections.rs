@@ -441,7 +441,10 @@ fn stopped_page(lang: Lang, status: StatusCode, message: &str) -> Response {
     h.insert(header::CONNECTION, HeaderValue::from_static("close"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    );
     res
 }
 
@@ -451,15 +454,23 @@ mod tests {
     use axum::routing::{get, post};
 
     fn limits() -> Limits {
-        Limits { body_grace: Duration::from_millis(300), body_min_rate: 1000, request_timeout: Duration::from_millis(800), ..Limits::default() }
+        Limits {
+            body_grace: Duration::from_millis(300),
+            body_min_rate: 1000,
+            request_timeout: Duration::from_millis(800),
+            ..Limits::default()
+        }
     }
 
     fn app(limits: Limits) -> Router {
         Router::new()
-            .route("/stuck", get(|| async {
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                "never"
-            }))
+            .route(
+                "/stuck",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    "never"
+                }),
+            )
             .route("/echo", post(|body: Bytes| async move { format!("{} bytes", body.len()) }))
             .layer(axum::middleware::from_fn_with_state(limits, timeouts))
     }
@@ -470,7 +481,9 @@ mod tests {
         (tx, Body::from_stream(tokio_stream(rx)))
     }
 
-    fn tokio_stream(mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    fn tokio_stream(
+        mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
         futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
     }
 
@@ -526,7 +539,8 @@ mod tests {
         assert_eq!(admission.admit(a).unwrap_err(), Refused::Client);
         let _third = admission.admit(b).unwrap();
         // A trusted proxy carries many clients: only the overall cap applies to it.
-        let proxied = Admission::new(Limits { max_connections: 3, max_connections_per_client: 1, ..Limits::default() }).with_proxies(Arc::new(vec![a]));
+        let proxied = Admission::new(Limits { max_connections: 3, max_connections_per_client: 1, ..Limits::default() })
+            .with_proxies(Arc::new(vec![a]));
         let _p = (proxied.admit(a).unwrap(), proxied.admit(a).unwrap(), proxied.admit(a).unwrap());
         assert_eq!(proxied.admit(a).unwrap_err(), Refused::Full);
         assert_eq!(admission.admit(b).unwrap_err(), Refused::Full);
@@ -544,7 +558,20 @@ mod tests {
             _ => unreachable!(),
         };
         assert_eq!(serve(&[]), Limits::default());
-        let l = serve(&["--header-timeout", "5", "--body-timeout", "60", "--body-min-rate", "512", "--request-timeout", "30", "--max-connections", "100", "--max-connections-per-client", "0"]);
+        let l = serve(&[
+            "--header-timeout",
+            "5",
+            "--body-timeout",
+            "60",
+            "--body-min-rate",
+            "512",
+            "--request-timeout",
+            "30",
+            "--max-connections",
+            "100",
+            "--max-connections-per-client",
+            "0",
+        ]);
         assert_eq!(
             l,
             Limits {
@@ -557,7 +584,14 @@ mod tests {
             }
         );
         let help = <Cli as clap::CommandFactory>::command().find_subcommand_mut("serve").unwrap().render_long_help().to_string();
-        for var in ["PANTAU_HEADER_TIMEOUT", "PANTAU_BODY_TIMEOUT", "PANTAU_BODY_MIN_RATE", "PANTAU_REQUEST_TIMEOUT", "PANTAU_MAX_CONNECTIONS", "PANTAU_MAX_CONNECTIONS_PER_CLIENT"] {
+        for var in [
+            "PANTAU_HEADER_TIMEOUT",
+            "PANTAU_BODY_TIMEOUT",
+            "PANTAU_BODY_MIN_RATE",
+            "PANTAU_REQUEST_TIMEOUT",
+            "PANTAU_MAX_CONNECTIONS",
+            "PANTAU_MAX_CONNECTIONS_PER_CLIENT",
+        ] {
             assert!(help.contains(var), "serve --help names {var}");
         }
     }

@@ -6,10 +6,10 @@
 //! upload leaves nothing behind.
 
 use crate::forms::{csrf_ok, csrf_refused, error_page, lang_of, read_form, render, save_failed, see_other, session_of};
-use app::error::AppError;
 use app::AppState;
 use app::audit::Actor;
 use app::domain::{RegionCode, RegionLevel, Stage};
+use app::error::AppError;
 use app::evaluation::files::{self, MAX_FILE_BYTES, Storage};
 use app::evaluation::sheet::{self, Cycle, Decision, EvalError, NewFile, Refusal, Side};
 use app::i18n::{Lang, tr};
@@ -70,7 +70,8 @@ enum Miss {
 async fn target(state: &AppState, parts: &Parts, year: &str, code: &str) -> Result<Target, Miss> {
     let s = session_of(parts).ok_or(Miss::Unauthorized)?;
     let year: i64 = year.parse().map_err(|_| Miss::NotFound)?;
-    let regency = RegionCode::parse(code).ok().filter(|c| c.level() == RegionLevel::Regency && state.regions.contains(*c)).ok_or(Miss::NotFound)?;
+    let regency =
+        RegionCode::parse(code).ok().filter(|c| c.level() == RegionLevel::Regency && state.regions.contains(*c)).ok_or(Miss::NotFound)?;
     let side = sheet::side(s.user.role, regency).ok_or(Miss::Forbidden)?;
     let mut conn = state.pool.acquire().await.map_err(Miss::Db)?;
     let cycle = sheet::cycle(&mut conn, year).await.map_err(Miss::Db)?.ok_or(Miss::NotFound)?;
@@ -88,7 +89,14 @@ async fn missed(state: &AppState, parts: Parts, page: &str, form: HashMap<String
 }
 
 /// Runs a change in one transaction and answers: 303 to `done` with a notice, or the page again.
-async fn finish_with(state: &AppState, parts: Parts, page: &str, form: HashMap<String, String>, result: Result<(), EvalError>, done: String) -> Response {
+async fn finish_with(
+    state: &AppState,
+    parts: Parts,
+    page: &str,
+    form: HashMap<String, String>,
+    result: Result<(), EvalError>,
+    done: String,
+) -> Response {
     let lang = lang_of(&parts);
     match result {
         Ok(()) => see_other(&done),
@@ -248,12 +256,26 @@ async fn review(State(state): State<AppState>, Path((year, code, no)): Path<(Str
             _ => return Err(EvalError::Refused(Refusal { field: "decision", key: "eval.err_decision" })),
         };
         let due = match decision {
-            Decision::Reject => Some(sheet::parse_due_date(form.get("due_date").map(String::as_str).unwrap_or(""), chrono::Utc::now().date_naive()).map_err(EvalError::Refused)?),
+            Decision::Reject => Some(
+                sheet::parse_due_date(form.get("due_date").map(String::as_str).unwrap_or(""), chrono::Utc::now().date_naive())
+                    .map_err(EvalError::Refused)?,
+            ),
             Decision::Verify => None,
         };
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
-        sheet::review_item(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, decision, form.get("comment").map(String::as_str).unwrap_or(""), due.as_deref()).await?;
+        sheet::review_item(
+            &mut tx,
+            &t.actor,
+            t.side,
+            &t.cycle,
+            &sub,
+            item,
+            decision,
+            form.get("comment").map(String::as_str).unwrap_or(""),
+            due.as_deref(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -313,7 +335,8 @@ async fn read_upload(state: &AppState, parts: &Parts, body: Body) -> Result<Uplo
 }
 
 async fn read_fields(state: &AppState, parts: &Parts, body: Body, up: &mut Upload) -> Result<(), UploadProblem> {
-    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|_| UploadProblem::Broken)?;
+    let mut multipart =
+        Multipart::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|_| UploadProblem::Broken)?;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -483,10 +506,12 @@ async fn file_action(state: AppState, id: i64, req: Request, public_toggle: bool
         Ok(y) => y,
         Err(e) => return save_failed(&state, parts, form, e).await,
     };
-    let number = match sqlx::query_scalar::<_, i64>("select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1")
-        .bind(f.item_id)
-        .fetch_one(&state.pool)
-        .await
+    let number = match sqlx::query_scalar::<_, i64>(
+        "select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1",
+    )
+    .bind(f.item_id)
+    .fetch_one(&state.pool)
+    .await
     {
         Ok(n) => n,
         Err(e) => return save_failed(&state, parts, form, e).await,
@@ -517,8 +542,13 @@ async fn file_action(state: AppState, id: i64, req: Request, public_toggle: bool
 }
 
 fn attachment(f: &sheet::FileRow, bytes: bytes::Bytes) -> Response {
-    let ascii: String = f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
-    let encoded: String = f.file_name.bytes().map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let ascii: String =
+        f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    let encoded: String = f
+        .file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
     (
         [
             (header::CONTENT_TYPE, f.content_type.clone()),

@@ -97,11 +97,8 @@ pub(crate) async fn read_form(req: Request) -> (Parts, HashMap<String, String>) 
 
 /// Whether the form carries this request's CSRF token (the session's, or the signed-out visitor's cookie).
 pub(crate) fn csrf_ok(parts: &Parts, sent: Option<&String>) -> bool {
-    let expected = parts
-        .extensions
-        .get::<Session>()
-        .map(|s| s.csrf.clone())
-        .or_else(|| parts.extensions.get::<auth::AnonCsrf>().map(|a| a.0.clone()));
+    let expected =
+        parts.extensions.get::<Session>().map(|s| s.csrf.clone()).or_else(|| parts.extensions.get::<auth::AnonCsrf>().map(|a| a.0.clone()));
     matches!((expected, sent), (Some(e), Some(s)) if auth::tokens_match(&e, s))
 }
 
@@ -112,11 +109,16 @@ pub(crate) fn session_of(parts: &Parts) -> Option<Session> {
 /// The client's address, for throttling (see [`crate::client`]); IPv6 by its /64, one subscriber's block,
 /// as the other per-client limits count it.
 fn client_of(state: &AppState, parts: &Parts) -> String {
-    crate::client::of_parts(parts, &state.trusted_proxies).map_or_else(|| "unknown".into(), |ip| app::render_limit::client_of(Some(ip)).to_string())
+    crate::client::of_parts(parts, &state.trusted_proxies)
+        .map_or_else(|| "unknown".into(), |ip| app::render_limit::client_of(Some(ip)).to_string())
 }
 
 /// A slot for checking or hashing a password, or the page saying the server is busy (503).
-async fn hashing_slot(state: &AppState, parts: &Parts, form: &HashMap<String, String>) -> Result<tokio::sync::SemaphorePermit<'static>, Response> {
+async fn hashing_slot(
+    state: &AppState,
+    parts: &Parts,
+    form: &HashMap<String, String>,
+) -> Result<tokio::sync::SemaphorePermit<'static>, Response> {
     match auth::hashing_slot().await {
         Ok(slot) => Ok(slot),
         Err(busy) => {
@@ -298,12 +300,20 @@ async fn change_password(State(state): State<AppState>, req: Request) -> Respons
         let mut tx = state.pool.begin().await?;
         auth::set_password(&mut tx, s.user.id, &hash).await?;
         auth::end_other_sessions(&mut tx, s.user.id, &token).await?;
-        let when = serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
+        let when =
+            serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
         audit::record(
             &mut tx,
             &Actor::user(&s.user),
             Via::Account,
-            Change { action: Action::Update, entity: "user", record_id: s.user.id, region: s.user.role.region(), old: None, new: Some(&when) },
+            Change {
+                action: Action::Update,
+                entity: "user",
+                record_id: s.user.id,
+                region: s.user.role.region(),
+                old: None,
+                new: Some(&when),
+            },
         )
         .await?;
         tx.commit().await
@@ -326,7 +336,8 @@ async fn add_user(State(state): State<AppState>, req: Request) -> Response {
     let lang = lang_of(&parts);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let mut sub = Submitted::new(without_secrets(form.clone()));
-    let username = auth::normalise_username(&get("username")).map_err(|_| sub = sub.clone().error("username", tr(lang, "users.bad_username"))).ok();
+    let username =
+        auth::normalise_username(&get("username")).map_err(|_| sub = sub.clone().error("username", tr(lang, "users.bad_username"))).ok();
     let role = match Role::from_parts(&get("role"), Some(get("region_code").as_str())) {
         Ok(r) if r.region().is_none_or(|c| state.regions.contains(c)) => Some(r),
         Ok(_) => {
@@ -383,8 +394,13 @@ pub async fn create_user(
         ]
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v))),
     );
-    audit::record(&mut tx, actor, via, Change { action: Action::Create, entity: "user", record_id: id, region: role.region(), old: None, new: Some(&values) })
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        via,
+        Change { action: Action::Create, entity: "user", record_id: id, region: role.region(), old: None, new: Some(&values) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -487,7 +503,15 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
     let Some(s) = session_of(&parts) else { return StatusCode::UNAUTHORIZED.into_response() };
     let mut multipart = match Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await {
         Ok(m) => m,
-        Err(_) => return render(&state, parts, Submitted::default().error("file", tr(lang, "import.not_multipart")), Some(StatusCode::BAD_REQUEST)).await,
+        Err(_) => {
+            return render(
+                &state,
+                parts,
+                Submitted::default().error("file", tr(lang, "import.not_multipart")),
+                Some(StatusCode::BAD_REQUEST),
+            )
+            .await;
+        }
     };
     let mut csrf = None;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -522,7 +546,13 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
         return csrf_refused(&state, parts, HashMap::new()).await;
     }
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return render(&state, parts, Submitted::default().error("file", tr(lang, "import.no_file")), Some(StatusCode::UNPROCESSABLE_ENTITY)).await;
+        return render(
+            &state,
+            parts,
+            Submitted::default().error("file", tr(lang, "import.no_file")),
+            Some(StatusCode::UNPROCESSABLE_ENTITY),
+        )
+        .await;
     };
     let _work = match import_slot(&state, &parts, lang).await {
         Ok(slot) => slot,
@@ -543,7 +573,11 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
         match store_draft(&state, s.user.id, &file_name, &text).await {
             Ok(Some(id)) => *draft = id,
             Ok(None) => {
-                let msg = trf(lang, "limits_import.too_many_drafts", &[("n", state.import.max_drafts.to_string()), ("minutes", (DRAFT_SECONDS / 60).to_string())]);
+                let msg = trf(
+                    lang,
+                    "limits_import.too_many_drafts",
+                    &[("n", state.import.max_drafts.to_string()), ("minutes", (DRAFT_SECONDS / 60).to_string())],
+                );
                 return render(&state, parts, Submitted::default().error("file", msg), Some(StatusCode::TOO_MANY_REQUESTS)).await;
             }
             Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
@@ -586,7 +620,9 @@ async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
     let entity = Entity::of_kind(kind);
     let rows_in_file = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
     let (st, text_owned) = (state.clone(), text.to_string());
-    let parsed = tokio::task::spawn_blocking(move || import::parse(&text_owned, &st.regions, &st.bands, lang)).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let parsed = tokio::task::spawn_blocking(move || import::parse(&text_owned, &st.regions, &st.bands, lang))
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let outside = import::out_of_scope_rows(text, s.user.role, lang);
     let parsed = match parsed {
         Ok(p) => p,
@@ -628,12 +664,16 @@ fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String 
         E::PartTooLarge { part, mb } => trf(lang, "limits_import.part_too_large", &[("part", part.clone()), ("mb", mb.to_string())]),
         E::UnpackedTooLarge { mb } => trf(lang, "limits_import.unpacked_too_large", &[("mb", mb.to_string())]),
         E::TooManyStrings { limit } => trf(lang, "limits_import.too_many_strings", &[("limit", app::format::int(*limit as i64, lang))]),
-        E::TooManyElements { part, limit } => trf(lang, "limits_import.too_many_elements", &[("part", part.clone()), ("limit", app::format::int(*limit as i64, lang))]),
+        E::TooManyElements { part, limit } => {
+            trf(lang, "limits_import.too_many_elements", &[("part", part.clone()), ("limit", app::format::int(*limit as i64, lang))])
+        }
         E::Declaration { part } => trf(lang, "limits_import.declaration", &[("part", part.clone())]),
         E::WorkbookElsewhere => tr(lang, "limits_import.workbook_elsewhere"),
         E::RowsOutOfOrder { row } => trf(lang, "limits_import.rows_out_of_order", &[("row", row.to_string())]),
         E::LeftOfHeader { cell } => trf(lang, "limits_import.left_of_header", &[("cell", cell.clone())]),
-        E::LongValue { part, kb } => trf(lang, "limits_import.long_value", &[("part", part.clone()), ("kb", app::format::int(*kb as i64, lang))]),
+        E::LongValue { part, kb } => {
+            trf(lang, "limits_import.long_value", &[("part", part.clone()), ("kb", app::format::int(*kb as i64, lang))])
+        }
     }
 }
 
@@ -732,7 +772,13 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
         }
         Err(ImportError::Rows(errors)) => {
             let entity = Entity::of_kind(parsed.kind());
-            render(&state, parts, ImportPreview { file_name, outcome: PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors } }, None).await
+            render(
+                &state,
+                parts,
+                ImportPreview { file_name, outcome: PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors } },
+                None,
+            )
+            .await
         }
         Err(e) => save_failed(&state, parts, HashMap::new(), e).await,
     }

@@ -138,7 +138,8 @@ mod tests {
 
     #[test]
     fn the_policy_allows_no_script() {
-        let script: Vec<&str> = CSP.split(';').map(str::trim).filter(|d| d.starts_with("script-src") || d.starts_with("default-src")).collect();
+        let script: Vec<&str> =
+            CSP.split(';').map(str::trim).filter(|d| d.starts_with("script-src") || d.starts_with("default-src")).collect();
         assert_eq!(script, ["default-src 'self'", "script-src 'none'"]);
         assert!(FAVICON_ICO.starts_with(&[0, 0, 1, 0]), "an ICO file");
         assert!(FAVICON_SVG.starts_with(b"<svg"));

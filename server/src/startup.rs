@@ -66,14 +66,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=604800"),
-        ],
-        STYLESHEET,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=604800")], STYLESHEET).into_response()
 }
 
 /// When a page is asked for with `?lang=id|en`, remember that choice in a cookie for the pages that follow.

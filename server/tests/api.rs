@@ -112,7 +112,13 @@ fn raw_of_json(v: &Value) -> Result<String, String> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("<!>", "").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("<!>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The text of each `<th>`/`<td>` cell of each `<tr>` in `html`.
@@ -141,7 +147,10 @@ fn table_rows(html: &str) -> Vec<Vec<String>> {
 
 /// The `<figure>` with this id, as HTML.
 fn figure_html<'a>(html: &'a str, id: &str) -> Option<&'a str> {
-    html.split("<figure ").skip(1).find(|f| f[..f.find('>').unwrap()].contains(&format!("id=\"{id}\""))).map(|f| &f[..f.find("</figure>").unwrap()])
+    html.split("<figure ")
+        .skip(1)
+        .find(|f| f[..f.find('>').unwrap()].contains(&format!("id=\"{id}\"")))
+        .map(|f| &f[..f.find("</figure>").unwrap()])
 }
 
 /// The body rows of the data table under the figure `id` on the page (`None`: the figure has no table).
@@ -208,7 +217,9 @@ fn participants(totals: &Value) -> i64 {
 /// Imports CSV text the way `pantau-kla import` does (`demo` marks the rows as demo data).
 async fn import_text(app: &TestApp, text: &str, demo: bool) {
     let parsed = import::parse(text, &app.state.regions, &app.state.bands, Lang::En).expect("valid rows");
-    import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, demo, Lang::En, |_| {}).await.expect("written");
+    import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, demo, Lang::En, |_| {})
+        .await
+        .expect("written");
 }
 
 const ONE_MORE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\
@@ -221,7 +232,13 @@ on_both_engines!(the_index_names_every_endpoint_and_parameter, |app: TestApp| as
     let v = ok_json(&app, "/api/v1").await;
     assert_eq!(v["version"], 1);
     let endpoints: Vec<&str> = v["endpoints"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
-    for e in ["/api/v1/wilayah", "/api/v1/nasional", "/api/v1/provinsi/{PP}", "/api/v1/kabkota/{PP.KK}", "/api/v1/kabkota/{PP.KK}/{figure}.csv|json"] {
+    for e in [
+        "/api/v1/wilayah",
+        "/api/v1/nasional",
+        "/api/v1/provinsi/{PP}",
+        "/api/v1/kabkota/{PP.KK}",
+        "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
+    ] {
         assert!(endpoints.contains(&e), "{e}");
     }
     for p in ["tahun", "jenis", "ukuran", "urut", "arah", "lang"] {
@@ -320,7 +337,13 @@ on_both_engines!(the_regency_endpoint_serves_tanah_bumbu_with_its_summary, |app:
 on_both_engines!(every_listed_figure_downloads_as_csv_and_json_with_the_same_rows, |app: TestApp| async move {
     app.import_all_fixtures().await;
     let mut problems: Vec<String> = Vec::new();
-    for page in ["/api/v1/nasional", "/api/v1/nasional?tahun=2025&ukuran=sertifikat", "/api/v1/provinsi/63", "/api/v1/provinsi/63?jenis=puskesmas_ramah_anak", "/api/v1/kabkota/63.10"] {
+    for page in [
+        "/api/v1/nasional",
+        "/api/v1/nasional?tahun=2025&ukuran=sertifikat",
+        "/api/v1/provinsi/63",
+        "/api/v1/provinsi/63?jenis=puskesmas_ramah_anak",
+        "/api/v1/kabkota/63.10",
+    ] {
         let query = page.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
         let v = ok_json(&app, page).await;
         for f in v["figures"].as_array().unwrap() {
@@ -346,7 +369,9 @@ on_both_engines!(every_listed_figure_downloads_as_csv_and_json_with_the_same_row
                 for (k, key) in columns.iter().enumerate() {
                     match raw_of_json(&j[*key]) {
                         Ok(raw) if raw == c[k] => {}
-                        Ok(raw) => problems.push(format!("{page} {id} row {i} {key}: JSON {} ≠ CSV {:?} (expected {raw:?})", j[*key], c[k])),
+                        Ok(raw) => {
+                            problems.push(format!("{page} {id} row {i} {key}: JSON {} ≠ CSV {:?} (expected {raw:?})", j[*key], c[k]))
+                        }
                         Err(why) => problems.push(format!("{page} {id} row {i} {key}: JSON {why}; CSV {:?}", c[k])),
                     }
                 }
@@ -371,7 +396,8 @@ on_both_engines!(the_downloads_equal_the_tables_on_the_pages, |app: TestApp| asy
     assert_eq!(table, [["2024", "1", "40", "0", "25"], ["2025", "1", "0", "120", "30"]]);
 
     // The certified share by regency: CSV 1 ↔ page 100,0%, CSV 0.5 ↔ 50,0%, CSV empty ↔ –.
-    let table = assert_download_is_the_page_table(&app, "/provinsi/63", "/api/v1/provinsi/63", "sertifikat-per-kabkota", &[Text, Share]).await;
+    let table =
+        assert_download_is_the_page_table(&app, "/provinsi/63", "/api/v1/provinsi/63", "sertifikat-per-kabkota", &[Text, Share]).await;
     assert_eq!(table.len(), 13);
     assert_eq!(table[..2], [["Kota Banjarbaru", "100,0%"], ["Kabupaten Tanah Bumbu", "50,0%"]]);
     assert!(table[2..].iter().all(|r| r[1] == "–"), "regencies without units have no share: {table:?}");
@@ -382,12 +408,15 @@ on_both_engines!(the_downloads_equal_the_tables_on_the_pages, |app: TestApp| asy
     assert_eq!(table[0], ["Kabupaten Tanah Bumbu", "50,0%"], "Banjarbaru has no Puskesmas Ramah Anak");
 
     // Provinces ranked by the certified share: CSV 0.6 ↔ page 60,0%.
-    let table = assert_download_is_the_page_table(&app, "/?ukuran=sertifikat", "/api/v1/nasional", "peringkat-provinsi", &[Text, Share]).await;
+    let table =
+        assert_download_is_the_page_table(&app, "/?ukuran=sertifikat", "/api/v1/nasional", "peringkat-provinsi", &[Text, Share]).await;
     assert_eq!(table[..2], [["Kalimantan Selatan", "60,0%"], ["Jawa Tengah", "0,0%"]]);
     let (header, csv) = csv_of(&app, "/api/v1/nasional/peringkat-provinsi.csv?ukuran=sertifikat").await;
     assert_eq!(header, ["region", "certified_unit_share"]);
     assert_eq!(csv[0], ["Kalimantan Selatan", "0.6"]);
-    let table = assert_download_is_the_page_table(&app, "/?tahun=2025&ukuran=peserta", "/api/v1/nasional", "peringkat-provinsi", &[Text, Int]).await;
+    let table =
+        assert_download_is_the_page_table(&app, "/?tahun=2025&ukuran=peserta", "/api/v1/nasional", "peringkat-provinsi", &[Text, Int])
+            .await;
     assert_eq!(table[..2], [["Kalimantan Selatan", "645"], ["Jawa Tengah", "30"]]);
 
     // Every other figure: the page's table has the download's rows, in the same order.

@@ -30,7 +30,16 @@ async fn upload(o: &Officer<'_>, item: i64, name: &str, bytes: Vec<u8>) -> u16 {
         .text("item", item.to_string())
         .text("doc_year", "2024")
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    o.app.client.post(format!("{}{SHEET}/2/unggah", o.app.base)).header("cookie", &o.cookie).multipart(form).send().await.unwrap().status().as_u16()
+    o.app
+        .client
+        .post(format!("{}{SHEET}/2/unggah", o.app.base))
+        .header("cookie", &o.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 fn event(title: &str) -> Vec<(&'static str, String)> {
@@ -82,7 +91,14 @@ async fn a_backup_taken_while_writing_serves_the_same_pages_and_documents() {
     add_user(&app, "admin-kla", "admin", None).await;
     add_user(&app, "dp3a-tanahbumbu", "regency", Some("63.10")).await;
     let admin = sign_in(&app, "admin-kla").await;
-    let cycle = [("scope", "cycle"), ("award_year", "2025"), ("data_year", "2024"), ("instrument", "permen-pppa-12-2022"), ("self_deadline", "2025-03-31"), ("verify_deadline", "2025-04-30")];
+    let cycle = [
+        ("scope", "cycle"),
+        ("award_year", "2025"),
+        ("data_year", "2024"),
+        ("instrument", "permen-pppa-12-2022"),
+        ("self_deadline", "2025-03-31"),
+        ("verify_deadline", "2025-04-30"),
+    ];
     assert_eq!(admin.post("/kelola/evaluasi/siklus", &cycle).await.0, 303);
     let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
     let item = item_id(&app, "2.a").await;
@@ -101,9 +117,11 @@ async fn a_backup_taken_while_writing_serves_the_same_pages_and_documents() {
     let done = AtomicBool::new(false);
     let backup = async {
         let (url, storage, dest) = (app.database_url.clone(), app.storage_dir.clone(), dest.clone());
-        let out = tokio::task::spawn_blocking(move || bin().arg("backup").arg(&dest).env("DATABASE_URL", url).env("PANTAU_STORAGE", storage).env("RUST_LOG", "warn").output().unwrap())
-            .await
-            .unwrap();
+        let out = tokio::task::spawn_blocking(move || {
+            bin().arg("backup").arg(&dest).env("DATABASE_URL", url).env("PANTAU_STORAGE", storage).env("RUST_LOG", "warn").output().unwrap()
+        })
+        .await
+        .unwrap();
         done.store(true, Ordering::SeqCst);
         out
     };
@@ -123,7 +141,10 @@ async fn a_backup_taken_while_writing_serves_the_same_pages_and_documents() {
     let said = String::from_utf8(out.stdout).unwrap();
     assert!(said.contains("evidence document(s)") && said.contains("serve it with DATABASE_URL=sqlite:"), "{said}");
     assert!(written >= 3);
-    assert!(!std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("partial")), "no work folder is left");
+    assert!(
+        !std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("partial")),
+        "no work folder is left"
+    );
 
     // The copy is sound: every record that was acknowledged before the backup began, each record whole
     // with its audit entry, and nothing half-written.
@@ -133,9 +154,13 @@ async fn a_backup_taken_while_writing_serves_the_same_pages_and_documents() {
         let mut copy = sqlx::AnyConnection::connect(&copy_url).await.unwrap();
         let check: String = sqlx::query_scalar("pragma integrity_check").fetch_one(&mut copy).await.unwrap();
         assert_eq!(check, "ok");
-        let fk: Vec<(String, i64)> = sqlx::query_as("select \"table\", rowid from pragma_foreign_key_check").fetch_all(&mut copy).await.unwrap();
+        let fk: Vec<(String, i64)> =
+            sqlx::query_as("select \"table\", rowid from pragma_foreign_key_check").fetch_all(&mut copy).await.unwrap();
         assert!(fk.is_empty(), "{fk:?}");
-        let before: i64 = sqlx::query_scalar("select count(*) from training_events where title like 'Sebelum cadangan %'").fetch_one(&mut copy).await.unwrap();
+        let before: i64 = sqlx::query_scalar("select count(*) from training_events where title like 'Sebelum cadangan %'")
+            .fetch_one(&mut copy)
+            .await
+            .unwrap();
         assert_eq!(before, 5);
         let (events, audited): (i64, i64) = sqlx::query_as(
             "select count(*), (select count(*) from audit_log a where a.entity = 'training_event' and a.record_id in (select id from training_events where title like 'Selama cadangan %')) from training_events where title like 'Selama cadangan %'",
@@ -158,7 +183,11 @@ async fn a_backup_taken_while_writing_serves_the_same_pages_and_documents() {
         if original != copy {
             let at = original.bytes().zip(copy.bytes()).position(|(a, b)| a != b).unwrap_or(original.len().min(copy.len()));
             let from = at.saturating_sub(300);
-            panic!("{page} differs from the backup's at byte {at}:\n{}\n---\n{}", &original[from..(at + 300).min(original.len())], &copy[from..(at + 300).min(copy.len())]);
+            panic!(
+                "{page} differs from the backup's at byte {at}:\n{}\n---\n{}",
+                &original[from..(at + 300).min(original.len())],
+                &copy[from..(at + 300).min(copy.len())]
+            );
         }
     }
     let (status, public) = body(&client, &format!("{}/bukti/{public_id}", restored.base), None).await;

@@ -53,12 +53,25 @@ fn a_new_instrument_version_is_loaded_from_a_file_all_or_nothing() {
     let db = format!("sqlite:{}", dir.path().join("cli.db").display());
     let header = "indicator,cluster,indicator_name_id,indicator_name_en,weight,item,item_name_id,item_name_en,offers\n";
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, format!("{header}1,kelembagaan,Perda,Regulation,1,1.a,Perda,Regulation,\n2,klaster_9,X,X,1,2.a,X,X,unit:kantor\n")).unwrap();
+    std::fs::write(
+        &bad,
+        format!("{header}1,kelembagaan,Perda,Regulation,1,1.a,Perda,Regulation,\n2,klaster_9,X,X,1,2.a,X,X,unit:kantor\n"),
+    )
+    .unwrap();
     let add = |file: &std::path::Path| {
         bin()
             .args(["instrument", "add"])
             .arg(file)
-            .args(["--code", "revisi-2027", "--name", "Instrumen revisi 2027", "--source", "rancangan Perpres", "--weights-note", "Bobot sama (asumsi)."])
+            .args([
+                "--code",
+                "revisi-2027",
+                "--name",
+                "Instrumen revisi 2027",
+                "--source",
+                "rancangan Perpres",
+                "--weights-note",
+                "Bobot sama (asumsi).",
+            ])
             .env("DATABASE_URL", &db)
             .env("RUST_LOG", "warn")
             .output()
@@ -92,12 +105,23 @@ fn storage_sweep_removes_objects_without_a_document() {
     std::fs::create_dir_all(store.join("2025/63.10")).unwrap();
     std::fs::write(store.join("2025/63.10/yatim"), b"%PDF-1.4").unwrap();
     let sweep = |extra: &[&str]| {
-        bin().args(["storage", "sweep", "--grace-minutes", "0"]).args(extra).env("DATABASE_URL", &db).env("PANTAU_STORAGE", &store).env("RUST_LOG", "warn").output().unwrap()
+        bin()
+            .args(["storage", "sweep", "--grace-minutes", "0"])
+            .args(extra)
+            .env("DATABASE_URL", &db)
+            .env("PANTAU_STORAGE", &store)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
     };
     let out = sweep(&["--dry-run"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("would remove 2025/63.10/yatim") && text.contains("0 object(s) kept, 1 without a document (dry run: nothing removed)"), "{text}");
+    assert!(
+        text.contains("would remove 2025/63.10/yatim")
+            && text.contains("0 object(s) kept, 1 without a document (dry run: nothing removed)"),
+        "{text}"
+    );
     assert!(store.join("2025/63.10/yatim").exists());
     let out = sweep(&[]);
     assert!(String::from_utf8(out.stdout).unwrap().contains("removed 2025/63.10/yatim"));

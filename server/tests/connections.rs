@@ -64,7 +64,9 @@ async fn half_a_request_line_is_closed_after_the_header_timeout() {
 async fn a_dripped_body_is_answered_408_and_nothing_waits_for_it() {
     let limits = Limits { body_grace: Duration::from_secs(1), body_min_rate: 1000, ..Limits::default() };
     let (addr, _db) = spawn(limits).await;
-    let head = format!("POST /masuk?lang=en HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 100000\r\n\r\nusername=");
+    let head = format!(
+        "POST /masuk?lang=en HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 100000\r\n\r\nusername="
+    );
     let mut drip = connect_from("127.0.0.1", addr, head.as_bytes()).await;
     let answer = until_closed(&mut drip).await;
     assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
@@ -75,7 +77,8 @@ async fn a_dripped_body_is_answered_408_and_nothing_waits_for_it() {
 async fn one_address_holding_many_slow_connections_leaves_room_for_others() {
     const SHARE: usize = 8;
     const SLOW: usize = 500;
-    let limits = Limits { header_timeout: Duration::from_secs(600), max_connections: 64, max_connections_per_client: SHARE, ..Limits::default() };
+    let limits =
+        Limits { header_timeout: Duration::from_secs(600), max_connections: 64, max_connections_per_client: SHARE, ..Limits::default() };
     let (addr, _db) = spawn(limits).await;
     let mut held = Vec::new();
     for _ in 0..SHARE {
@@ -113,7 +116,8 @@ async fn one_address_holding_many_slow_connections_leaves_room_for_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_overall_cap_refuses_connections_beyond_it() {
-    let limits = Limits { header_timeout: Duration::from_secs(600), max_connections: 3, max_connections_per_client: 0, ..Limits::default() };
+    let limits =
+        Limits { header_timeout: Duration::from_secs(600), max_connections: 3, max_connections_per_client: 0, ..Limits::default() };
     let (addr, _db) = spawn(limits).await;
     let _held: Vec<TcpStream> = futures_util::future::join_all((1..=3).map(|i| {
         let from = format!("127.0.1.{i}");
@@ -135,7 +139,10 @@ async fn sigterm_finishes_the_request_in_flight() {
     let addr = server.addr;
     // A sign-in form whose body is still on its way.
     let body = "username=nobody&password=x&csrf=0";
-    let head = format!("POST /masuk?lang=en HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\r\n", body.len());
+    let head = format!(
+        "POST /masuk?lang=en HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
     let mut in_flight = connect_from("127.0.0.1", addr, head.as_bytes()).await;
     in_flight.write_all(&body.as_bytes()[..10]).await.unwrap();
     // The request has reached the server once its body pace is being watched: prove the server has the
@@ -188,6 +195,11 @@ async fn headers_beyond_the_read_buffer_are_answered_431() {
     assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
     // Ordinary headers of several KB pass.
     let cookie = "x".repeat(8 * 1024);
-    let mut fine = connect_from("127.0.0.1", addr, format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\ncookie: a={cookie}\r\nconnection: close\r\n\r\n").as_bytes()).await;
+    let mut fine = connect_from(
+        "127.0.0.1",
+        addr,
+        format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\ncookie: a={cookie}\r\nconnection: close\r\n\r\n").as_bytes(),
+    )
+    .await;
     assert!(until_closed(&mut fine).await.starts_with("HTTP/1.1 200 OK"));
 }

@@ -21,7 +21,8 @@ const EVENTUALLY: Duration = Duration::from_secs(240);
 /// scripts/bench/events.awk), every title marked `tag`.
 fn events_csv(n: usize, tag: &str) -> String {
     let registry = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/data/regions.csv")).unwrap();
-    let codes: Vec<&str> = registry.lines().filter(|l| l.split(',').nth(2) == Some("regency")).map(|l| l.split(',').next().unwrap()).collect();
+    let codes: Vec<&str> =
+        registry.lines().filter(|l| l.split(',').nth(2) == Some("regency")).map(|l| l.split(',').next().unwrap()).collect();
     let mut csv = String::from(
         "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n",
     );
@@ -83,7 +84,8 @@ async fn assert_consistent(engine: Engine, url: &str) {
         let mut c = connect(url).await;
         let check: String = sqlx::query_scalar("pragma integrity_check").fetch_one(&mut c).await.unwrap();
         assert_eq!(check, "ok");
-        let fk: Vec<(String, i64)> = sqlx::query_as("select \"table\", rowid from pragma_foreign_key_check").fetch_all(&mut c).await.unwrap();
+        let fk: Vec<(String, i64)> =
+            sqlx::query_as("select \"table\", rowid from pragma_foreign_key_check").fetch_all(&mut c).await.unwrap();
         assert!(fk.is_empty(), "foreign keys hold: {fk:?}");
         c.close().await.ok();
     }
@@ -131,7 +133,15 @@ async fn killed_mid_import(engine: Engine) {
     let csrf = csrf_of(&client, &server.base, &cookie).await;
     let confirm = {
         let (client, base, cookie) = (client.clone(), server.base.clone(), cookie.clone());
-        tokio::spawn(async move { client.post(format!("{base}/kelola/impor/simpan")).header("cookie", cookie).form(&[("csrf", csrf), ("draft", draft)]).send().await.map(|r| r.status().as_u16()) })
+        tokio::spawn(async move {
+            client
+                .post(format!("{base}/kelola/impor/simpan"))
+                .header("cookie", cookie)
+                .form(&[("csrf", csrf), ("draft", draft)])
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
     };
     until("the import's write", async || writing(engine, &url, from).await).await;
     server.kill();
@@ -159,7 +169,8 @@ async fn killed_mid_burst(engine: Engine) {
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let writers: Vec<_> = (0..WRITERS)
         .map(|w| {
-            let (client, base, cookie, csrf, acknowledged) = (client.clone(), server.base.clone(), cookie.clone(), csrf.clone(), acknowledged.clone());
+            let (client, base, cookie, csrf, acknowledged) =
+                (client.clone(), server.base.clone(), cookie.clone(), csrf.clone(), acknowledged.clone());
             tokio::spawn(async move {
                 for i in 0.. {
                     let title = format!("Burst {w}-{i}");
@@ -211,7 +222,15 @@ async fn cli_import_killed_mid_write(engine: Engine) {
     // Migrations first, so the baseline is taken after them.
     assert!(bin().args(["instrument", "list"]).env("DATABASE_URL", &url).env("RUST_LOG", "warn").output().unwrap().status.success());
     let from = stored_bytes(engine, &url).await;
-    let mut import = bin().arg("import").arg(&file).env("DATABASE_URL", &url).env("RUST_LOG", "warn").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let mut import = bin()
+        .arg("import")
+        .arg(&file)
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     until("the CLI import's write", async || writing(engine, &url, from).await).await;
     import.kill().unwrap();
     let status = import.wait().unwrap();

@@ -43,7 +43,10 @@ on_both_engines!(the_filter_state_is_kept_in_the_url, |app: TestApp| async move 
     assert!(html.contains("<option value=\"puskesmas_ramah_anak\" selected"), "the kind stays selected");
     assert!(html.contains("name=\"urut\" value=\"peserta\""), "the order rides along with the filter form");
     assert!(html.contains("(Puskesmas Ramah Anak)"), "the share-by-regency chart names the kind");
-    assert!(html.contains("/api/v1/provinsi/63/sertifikat-per-kabkota.csv?tahun=2025&amp;jenis=puskesmas_ramah_anak"), "downloads carry the view");
+    assert!(
+        html.contains("/api/v1/provinsi/63/sertifikat-per-kabkota.csv?tahun=2025&amp;jenis=puskesmas_ramah_anak"),
+        "downloads carry the view"
+    );
     let (status, html) = app.get("/provinsi/63?jenis=warung").await;
     assert_eq!(status, 400);
     assert!(html.contains("jenis: jenis satuan layanan tidak dikenal"));
@@ -71,7 +74,9 @@ mod configurable_targets {
     use super::*;
 
     async fn stricter(engine: Engine) {
-        let targets = Targets::from_csv("target,provider_kind,threshold,source\ncertified_unit_share,,0.8,test\ntrainings_per_year,,2,test\n").unwrap();
+        let targets =
+            Targets::from_csv("target,provider_kind,threshold,source\ncertified_unit_share,,0.8,test\ntrainings_per_year,,2,test\n")
+                .unwrap();
         let Some(app) = TestApp::spawn_with(engine, |s| s.with_targets(targets)).await else { return };
         app.import_all_fixtures().await;
         let (_, html) = app.get("/provinsi/63?tahun=2025").await;

@@ -69,7 +69,11 @@ on_both_engines!(sign_in_sessions_and_sign_out, |app: TestApp| async move {
     assert_eq!(anonymous, anonymous_again);
     assert!(anonymous.contains("href=\"/masuk\"") && !anonymous.contains("rina"));
     let signed_in = rina.get("/kabkota/63.10").await.1;
-    assert!(signed_in.contains("<a href=\"/kelola\" class=\"account\">") && signed_in.contains("rina</a>") && !signed_in.contains("href=\"/masuk\""));
+    assert!(
+        signed_in.contains("<a href=\"/kelola\" class=\"account\">")
+            && signed_in.contains("rina</a>")
+            && !signed_in.contains("href=\"/masuk\"")
+    );
     assert!(!app.get("/kabkota/63.10").await.1.contains("rina"));
     let second = TestApp::spawn_on(app.database_url.clone(), None).await;
     let (status, _) = second.get_with_cookie("/kelola", &rina.cookie).await;
@@ -79,7 +83,8 @@ on_both_engines!(sign_in_sessions_and_sign_out, |app: TestApp| async move {
     assert_eq!((status, location.as_str()), (303, "/"));
     assert_eq!(second.get_with_cookie("/kelola", &rina.cookie).await.0, 303);
     // The database holds no password and no session token in the clear.
-    let hash: String = sqlx::query_scalar("select password_hash from users where username = 'rina'").fetch_one(&app.state.pool).await.unwrap();
+    let hash: String =
+        sqlx::query_scalar("select password_hash from users where username = 'rina'").fetch_one(&app.state.pool).await.unwrap();
     assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
 });
 
@@ -99,7 +104,8 @@ on_both_engines!(forms_need_their_csrf_token, |app: TestApp| async move {
     let e1 = event("63.10", "Tanpa token");
     let mut fields = refs(&e1);
     fields.push(("csrf", "0000000000000000000000000000000000000000000000000000000000000000"));
-    let res = app.client.post(format!("{}/kelola/kegiatan/baru", app.base)).header("cookie", &rina.cookie).form(&fields).send().await.unwrap();
+    let res =
+        app.client.post(format!("{}/kelola/kegiatan/baru", app.base)).header("cookie", &rina.cookie).form(&fields).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
     let body = res.text().await.unwrap();
     assert!(body.contains("value=\"Tanpa token\""), "the input is kept");
@@ -158,16 +164,20 @@ on_both_engines!(regency_officer_records_an_event_and_a_unit_and_the_public_page
     let (status, _, _) = rina.post(&format!("/kelola/unit/{id}/hapus"), &[]).await;
     assert_eq!(status, 303);
     assert_eq!(app.count("service_units").await, 0);
-    let trail: Vec<(String, String, Option<String>, Option<String>)> =
-        sqlx::query_as("select actor, action, old_values, new_values from audit_log where entity = 'service_unit' and record_id = $1 order by id")
-            .bind(id)
-            .fetch_all(&app.state.pool)
-            .await
-            .unwrap();
+    let trail: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "select actor, action, old_values, new_values from audit_log where entity = 'service_unit' and record_id = $1 order by id",
+    )
+    .bind(id)
+    .fetch_all(&app.state.pool)
+    .await
+    .unwrap();
     let actions: Vec<&str> = trail.iter().map(|t| t.1.as_str()).collect();
     assert_eq!(actions, ["create", "update", "delete"]);
     assert!(trail.iter().all(|t| t.0 == "rina"));
-    assert!(trail[1].2.as_deref().unwrap().contains("\"total_staff\":\"4\"") && trail[1].3.as_deref().unwrap().contains("\"total_staff\":\"5\""));
+    assert!(
+        trail[1].2.as_deref().unwrap().contains("\"total_staff\":\"4\"")
+            && trail[1].3.as_deref().unwrap().contains("\"total_staff\":\"5\"")
+    );
     assert!(trail[2].2.as_deref().unwrap().contains("PAUD Melati") && trail[2].3.is_none(), "a delete keeps the last values");
     // The history pages show it, to this officer.
     let (status, html) = rina.get(&format!("/kelola/unit/{id}/riwayat")).await;
@@ -225,7 +235,8 @@ on_both_engines!(roles_are_scoped_by_page_form_download_and_api, |app: TestApp| 
     assert_eq!(rina.post(&format!("/kelola/kegiatan/{neighbour}/hapus"), &[]).await.0, 403);
     assert_eq!(rina.post(&format!("/kelola/unit/{neighbour_unit}/ubah"), &refs(&unit("63.10", "Dicuri"))).await.0, 403);
     assert_eq!(rina.post("/kelola/unit/baru", &refs(&unit("63.72", "Titipan"))).await.0, 403);
-    let title: String = sqlx::query_scalar("select title from training_events where id = $1").bind(neighbour).fetch_one(&app.state.pool).await.unwrap();
+    let title: String =
+        sqlx::query_scalar("select title from training_events where id = $1").bind(neighbour).fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(title, "Acara 63.72 diubah", "changed by the province officer only");
     assert_eq!(app.count("service_units").await, 1);
     // Lists, histories and downloads of another region: refused.
@@ -260,11 +271,16 @@ on_both_engines!(roles_are_scoped_by_page_form_download_and_api, |app: TestApp| 
 on_both_engines!(administrator_adds_accounts_and_officers_change_passwords, |app: TestApp| async move {
     add_user(&app, "admin", "admin", None).await;
     let admin = sign_in(&app, "admin").await;
-    let (status, _, html) = admin.post("/kelola/pengguna", &[("username", "x"), ("role", "regency"), ("region_code", "63"), ("password", "pendek")]).await;
+    let (status, _, html) =
+        admin.post("/kelola/pengguna", &[("username", "x"), ("role", "regency"), ("region_code", "63"), ("password", "pendek")]).await;
     assert_eq!(status, 422);
     assert!(html.contains("id=\"e-username\"") && html.contains("id=\"e-region_code\"") && html.contains("id=\"e-password\""));
-    let (status, _, _) =
-        admin.post("/kelola/pengguna", &[("username", "siti"), ("display_name", "Siti"), ("role", "province"), ("region_code", "63"), ("password", PASSWORD)]).await;
+    let (status, _, _) = admin
+        .post(
+            "/kelola/pengguna",
+            &[("username", "siti"), ("display_name", "Siti"), ("role", "province"), ("region_code", "63"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(status, 303);
     let siti = sign_in(&app, "siti").await;
     let (status, _, html) =
@@ -273,7 +289,10 @@ on_both_engines!(administrator_adds_accounts_and_officers_change_passwords, |app
     assert!(html.contains("id=\"e-current_password\"") && html.contains("id=\"e-new_password\""));
     let other = sign_in(&app, "siti").await;
     let (status, location, _) = siti
-        .post("/akun/sandi", &[("current_password", PASSWORD), ("new_password", "Banjarmasin-Baru-2027"), ("confirm_password", "Banjarmasin-Baru-2027")])
+        .post(
+            "/akun/sandi",
+            &[("current_password", PASSWORD), ("new_password", "Banjarmasin-Baru-2027"), ("confirm_password", "Banjarmasin-Baru-2027")],
+        )
         .await;
     assert_eq!((status, location.as_str()), (303, "/akun?pesan=sandi"));
     assert_eq!(siti.get("/kelola").await.0, 200, "this session stays");
@@ -324,7 +343,10 @@ on_both_engines!(spreadsheet_imports_are_previewed_and_all_or_nothing, |app: Tes
     assert_eq!(status, 303);
     assert!(location.contains("pesan=diimpor&n=2"), "{location}");
     assert_eq!(app.count("service_units").await, 2);
-    let n: i64 = sqlx::query_scalar("select count(*) from audit_log where via = 'import' and actor = 'rina'").fetch_one(&app.state.pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from audit_log where via = 'import' and actor = 'rina'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
     assert_eq!(n, 2);
     // XLSX: the template, filled in, round-trips; so does the export.
     let (status, xlsx) = {
@@ -343,7 +365,9 @@ on_both_engines!(spreadsheet_imports_are_previewed_and_all_or_nothing, |app: Tes
     assert!(text.contains("63.10,paud,PAUD Melati,4,2,2025,DP3A"), "{text}");
     // A duplicate of a stored predicate record rolls back the whole file.
     let preds = |rows: &[&str]| {
-        let mut s = String::from("regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url\n");
+        let mut s = String::from(
+            "regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url\n",
+        );
         for r in rows {
             s.push_str(r);
             s.push('\n');
@@ -364,7 +388,8 @@ on_both_engines!(spreadsheet_imports_are_previewed_and_all_or_nothing, |app: Tes
 on_both_engines!(a_50000_row_file_imports_in_one_go, |app: TestApp| async move {
     add_user(&app, "prov63", "province", Some("63")).await;
     let prov = sign_in(&app, "prov63").await;
-    let regencies: Vec<String> = app.state.regions.regencies_of(app::domain::RegionCode::parse("63").unwrap()).map(|r| r.code.to_string()).collect();
+    let regencies: Vec<String> =
+        app.state.regions.regencies_of(app::domain::RegionCode::parse("63").unwrap()).map(|r| r.code.to_string()).collect();
     let rows: Vec<String> =
         (0..50_000).map(|i| format!("{},paud,PAUD Nomor {i},{},{},2025,DP3A", regencies[i % regencies.len()], 3 + i % 5, i % 3)).collect();
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();

@@ -48,7 +48,11 @@ on_both_engines!(the_default_demo_fills_a_fresh_database_marked_as_demo, |app: T
     );
     // The 2025 awards as published: 22 Utama, 69 Nindya, 125 Madya, 139 Pratama; nobody at the KLA level.
     for (predicate, n) in [("utama", 22), ("nindya", 69), ("madya", 125), ("pratama", 139), ("kla", 0)] {
-        assert_eq!(count_where(&app, "predicate_records", &format!("award_year = 2025 and predicate = '{predicate}'")).await, n, "{predicate}");
+        assert_eq!(
+            count_where(&app, "predicate_records", &format!("award_year = 2025 and predicate = '{predicate}'")).await,
+            n,
+            "{predicate}"
+        );
     }
     assert_eq!(count_where(&app, "predicate_records", "award_year in (2020, 2024)").await, 0, "no round in 2020 or 2024");
 
@@ -91,7 +95,8 @@ on_both_engines!(real_data_is_refused_unless_forced_and_never_touched, |app: Tes
     assert_eq!(count_where(&app, "predicate_records", "is_demo = 0").await, 4, "the imported records stay");
     assert_eq!(count_where(&app, "predicate_records", "is_demo = 1").await, data.predicates.len() as i64 - skipped);
     assert_eq!(
-        count_where(&app, "predicate_records", "regency_code = '63.10' and award_year = 2025 and is_demo = 0 and score_final = 604.1").await,
+        count_where(&app, "predicate_records", "regency_code = '63.10' and award_year = 2025 and is_demo = 0 and score_final = 604.1")
+            .await,
         1,
         "a real record is never replaced by a demo one"
     );
@@ -118,9 +123,7 @@ on_both_engines!(batched_writes_take_a_missing_score_before_a_present_one, |app:
         app::db::writes::insert_training_events(&mut tx, &app.state.regions, one, true).await.unwrap();
     }
     tx.commit().await.unwrap();
-    let means: Vec<(Option<f64>, Option<f64>)> = sqlx::query_as("select pre_test_mean, post_test_mean from training_events order by id")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap();
+    let means: Vec<(Option<f64>, Option<f64>)> =
+        sqlx::query_as("select pre_test_mean, post_test_mean from training_events order by id").fetch_all(&app.state.pool).await.unwrap();
     assert_eq!(means, vec![(None, None), (Some(61.5), Some(82.0))]);
 });

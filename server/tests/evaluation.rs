@@ -24,7 +24,14 @@ async fn setup(app: &TestApp) {
     add_user(app, "prov-kalsel", "province", Some("63")).await;
     add_user(app, "prov-kalteng", "province", Some("62")).await;
     let admin = sign_in(app, "admin-kla").await;
-    let cycle = [("scope", "cycle"), ("award_year", "2025"), ("data_year", "2024"), ("instrument", "permen-pppa-12-2022"), ("self_deadline", "2025-03-31"), ("verify_deadline", "2025-04-30")];
+    let cycle = [
+        ("scope", "cycle"),
+        ("award_year", "2025"),
+        ("data_year", "2024"),
+        ("instrument", "permen-pppa-12-2022"),
+        ("self_deadline", "2025-03-31"),
+        ("verify_deadline", "2025-04-30"),
+    ];
     let (status, location, _) = admin.post("/kelola/evaluasi/siklus", &cycle).await;
     assert_eq!((status, location.as_str()), (303, "/kelola/evaluasi?tahun=2025&pesan=siklus"));
     let (status, _, html) = admin.post("/kelola/evaluasi/siklus", &cycle).await;
@@ -45,7 +52,15 @@ async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: V
         .text("item", item.to_string())
         .text("doc_year", doc_year.to_string())
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    let res = o.app.client.post(format!("{}{SHEET}/{indicator}/unggah", o.app.base)).header("cookie", &o.cookie).multipart(form).send().await.unwrap();
+    let res = o
+        .app
+        .client
+        .post(format!("{}{SHEET}/{indicator}/unggah", o.app.base))
+        .header("cookie", &o.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     let status = res.status().as_u16();
     let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     (status, location, res.text().await.unwrap())
@@ -73,7 +88,11 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     assert_eq!(written(&app).await, (1, 1, 1));
     let (_, page) = dp3a.get(&format!("{SHEET}/2")).await;
     let shown = &page[page.find(&format!("id=\"butir-{item}\"")).expect("the item")..];
-    assert!(shown.contains("SK Gugus Tugas.pdf") && shown.contains("terunggah") && shown.contains("2024"), "the item shows its file: {}", &shown[..1500]);
+    assert!(
+        shown.contains("SK Gugus Tugas.pdf") && shown.contains("terunggah") && shown.contains("2024"),
+        "the item shows its file: {}",
+        &shown[..1500]
+    );
     let file_id: i64 = sqlx::query_scalar("select id from evidence_files").fetch_one(&app.state.pool).await.unwrap();
     let res = app.client.get(format!("{}/kelola/bukti/{file_id}", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/pdf");
@@ -83,7 +102,10 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     // A program named .pdf: refused by its bytes, nothing written.
     let (status, _, html) = upload(&dp3a, 2, item, "laporan.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec(), "").await;
     assert_eq!(status, 422);
-    assert!(html.contains("jenis berkas tidak diterima") && html.contains("href=\"#f-file\"") && html.contains("id=\"f-file\""), "the error names the file field");
+    assert!(
+        html.contains("jenis berkas tidak diterima") && html.contains("href=\"#f-file\"") && html.contains("id=\"f-file\""),
+        "the error names the file field"
+    );
     // A year outside the cycle: refused, nothing written.
     let (status, _, html) = upload(&dp3a, 2, item, "b.pdf", pdf("b"), "1999").await;
     assert_eq!(status, 422);
@@ -100,7 +122,8 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     let mut scan = pdf("pindaian");
     scan.resize(9 * 1024 * 1024, b'0');
     assert_eq!(upload(&dp3a, 2, item, "pindaian.pdf", scan.clone(), "").await.0, 303);
-    let scan_id: i64 = sqlx::query_scalar("select id from evidence_files where file_name = 'pindaian.pdf'").fetch_one(&app.state.pool).await.unwrap();
+    let scan_id: i64 =
+        sqlx::query_scalar("select id from evidence_files where file_name = 'pindaian.pdf'").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(dp3a.post(&format!("/kelola/bukti/{scan_id}/publik"), &[("public", "1")]).await.0, 303);
     for _ in 0..2 {
         let res = app.client.get(format!("{}/bukti/{scan_id}", app.base)).send().await.unwrap();
@@ -144,7 +167,8 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(written(&app).await, (1, 4, 1), "an interrupted upload leaves no row, no audit entry and no object");
-    let status: String = sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&app.state.pool).await.unwrap();
+    let status: String =
+        sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(status, "uploaded");
 });
 
@@ -160,10 +184,16 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     let (_, page) = dp3a.get(&format!("{SHEET}/2")).await;
     assert!(page.contains("Pelatihan KHA bagi tenaga kesehatan"), "the regency's 2024 training event is offered for 2.c");
     assert!(!page.contains("Sosialisasi KHA untuk guru PAUD"), "events of other years are not offered");
-    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'").fetch_one(&app.state.pool).await.unwrap();
-    let (status, _, _) = dp3a.post(&format!("{SHEET}/2/tautan"), &[("scope", &c.to_string()), ("item", &c.to_string()), ("record", &event.to_string())]).await;
+    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, _, _) = dp3a
+        .post(&format!("{SHEET}/2/tautan"), &[("scope", &c.to_string()), ("item", &c.to_string()), ("record", &event.to_string())])
+        .await;
     assert_eq!(status, 303);
-    let (status, _, html) = dp3a.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "50")]).await;
+    let (status, _, html) =
+        dp3a.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "50")]).await;
     assert_eq!(status, 422, "above the indicator's 41.67 points");
     assert!(html.contains("isi angka dari 0 sampai nilai maksimal indikator") && html.contains("value=\"50\""));
     assert_eq!(dp3a.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "40")]).await.0, 303);
@@ -190,7 +220,11 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
         let prov = &prov;
         async move {
             let id = item.to_string();
-            prov.post(&format!("{SHEET}/2/periksa"), &[("scope", &id), ("item", &id), ("decision", decision), ("comment", comment), ("due_date", &due)]).await
+            prov.post(
+                &format!("{SHEET}/2/periksa"),
+                &[("scope", &id), ("item", &id), ("decision", decision), ("comment", comment), ("due_date", &due)],
+            )
+            .await
         }
     };
     let due = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).format("%Y-%m-%d").to_string();
@@ -211,7 +245,11 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
 
     // Both dashboards show the open follow-up.
     let (_, dash) = prov.get("/kelola/evaluasi").await;
-    assert!(dash.contains("63.10 Kabupaten Tanah Bumbu · Butir 2.b"), "the province dashboard lists the follow-up: {}", &dash[dash.find("<main").unwrap_or(0)..]);
+    assert!(
+        dash.contains("63.10 Kabupaten Tanah Bumbu · Butir 2.b"),
+        "the province dashboard lists the follow-up: {}",
+        &dash[dash.find("<main").unwrap_or(0)..]
+    );
     let (_, sheet) = dp3a.get(SHEET).await;
     assert!(sheet.contains("RAD belum ditandatangani") && sheet.contains("dikembalikan untuk dilengkapi"));
     let (_, own) = dp3a.get("/kelola/evaluasi").await;
@@ -220,10 +258,15 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     // Saving the same links again does not answer a rejection; adding the attendance list does.
     let status_of = |item: i64| {
         let pool = app.state.pool.clone();
-        async move { sqlx::query_scalar::<_, String>("select status from evidence where item_id = $1").bind(item).fetch_one(&pool).await.unwrap() }
+        async move {
+            sqlx::query_scalar::<_, String>("select status from evidence where item_id = $1").bind(item).fetch_one(&pool).await.unwrap()
+        }
     };
     let event_id = event.to_string();
-    assert_eq!(dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event_id), ("record", &event_id)]).await.0, 303);
+    assert_eq!(
+        dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event_id), ("record", &event_id)]).await.0,
+        303
+    );
     assert_eq!(status_of(c).await, "rejected");
     assert_eq!(upload(&dp3a, 2, c, "Daftar hadir.pdf", pdf("hadir"), "2024").await.0, 303);
     assert_eq!(status_of(c).await, "uploaded");
@@ -243,7 +286,8 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     assert_eq!(status, "verified");
 
     // The ledger keeps every score with who recorded it.
-    let ledger: Vec<(String, f64, String)> = sqlx::query_as("select stage, score, actor from score_ledger order by id").fetch_all(&app.state.pool).await.unwrap();
+    let ledger: Vec<(String, f64, String)> =
+        sqlx::query_as("select stage, score, actor from score_ledger order by id").fetch_all(&app.state.pool).await.unwrap();
     assert_eq!(
         ledger,
         vec![
@@ -254,7 +298,10 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
         ]
     );
     let (_, ind) = prov.get(&format!("{SHEET}/2")).await;
-    assert!(ind.contains("38,50") && ind.contains("30,00") && ind.contains("prov-kalsel") && ind.contains("Verifikasi administrasi"), "the ledger is shown");
+    assert!(
+        ind.contains("38,50") && ind.contains("30,00") && ind.contains("prov-kalsel") && ind.contains("Verifikasi administrasi"),
+        "the ledger is shown"
+    );
 
     // The whole exchange is in the audit trail.
     let trail: Vec<(String, String, String)> = sqlx::query_as("select entity, action, actor from audit_log where region_code = '63.10' and entity <> 'training_event' and entity <> 'service_unit' and entity <> 'predicate_record' order by id")
@@ -270,28 +317,43 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
         ("score", "create", "prov-kalsel"),
         ("submission", "update", "prov-kalsel"),
     ] {
-        assert!(trail.iter().any(|(e, a, who)| (e.as_str(), a.as_str(), who.as_str()) == expected), "audit trail lacks {expected:?}: {trail:?}");
+        assert!(
+            trail.iter().any(|(e, a, who)| (e.as_str(), a.as_str(), who.as_str()) == expected),
+            "audit trail lacks {expected:?}: {trail:?}"
+        );
     }
     let (_, history) = dp3a.get("/kelola/riwayat?wilayah=63.10").await;
     assert!(history.contains("RAD belum ditandatangani"), "the region history shows the verifier's comment");
-    assert!(history.contains("<del>terunggah</del> → <ins>ditolak</ins>") || history.contains("<del>belum ada</del> → <ins>ditolak</ins>"), "statuses in words");
+    assert!(
+        history.contains("<del>terunggah</del> → <ins>ditolak</ins>") || history.contains("<del>belum ada</del> → <ins>ditolak</ins>"),
+        "statuses in words"
+    );
 
     // The public page: completeness per cluster, no documents, no scores until published.
     let (_, public) = app.get("/kabkota/63.10").await;
-    assert!(public.contains("Persiapan evaluasi KLA 2025") && public.contains("42,9% (3/7)"), "Kelembagaan has evidence for 3 of its 7 items");
+    assert!(
+        public.contains("Persiapan evaluasi KLA 2025") && public.contains("42,9% (3/7)"),
+        "Kelembagaan has evidence for 3 of its 7 items"
+    );
     assert!(!public.contains("SK Gugus Tugas.pdf") && !public.contains("RAD KLA 2024.pdf"), "documents stay private");
     assert!(public.contains("Skor terverifikasi tampil setelah provinsi menerbitkannya"));
     assert_eq!(prov.post(&format!("{SHEET}/terbitkan"), &[("published", "1")]).await.0, 303);
     let (_, public) = app.get("/kabkota/63.10").await;
     assert!(public.contains("– / 125,00") && public.contains("belum lengkap"), "a cluster without a score for every indicator shows none");
     for (no, score) in [(1, "0"), (3, "20")] {
-        assert_eq!(prov.post(&format!("{SHEET}/{no}/skor"), &[("scope", "score"), ("stage", "administrative"), ("score", score)]).await.0, 303);
+        assert_eq!(
+            prov.post(&format!("{SHEET}/{no}/skor"), &[("scope", "score"), ("stage", "administrative"), ("score", score)]).await.0,
+            303
+        );
     }
     let (_, public) = app.get("/kabkota/63.10").await;
     assert!(public.contains("58,50 / 125,00"), "the published verified score of Kelembagaan (38.5 + 0 + 20)");
     // An officer marks one document public: it is listed and downloadable; the other is not.
     let (public_id, private_id): (i64, i64) = (
-        sqlx::query_scalar("select id from evidence_files where file_name = 'SK Gugus Tugas.pdf'").fetch_one(&app.state.pool).await.unwrap(),
+        sqlx::query_scalar("select id from evidence_files where file_name = 'SK Gugus Tugas.pdf'")
+            .fetch_one(&app.state.pool)
+            .await
+            .unwrap(),
         sqlx::query_scalar("select id from evidence_files where file_name = 'RAD KLA 2024.pdf'").fetch_one(&app.state.pool).await.unwrap(),
     );
     assert_eq!(dp3a.post(&format!("/kelola/bukti/{public_id}/publik"), &[("public", "1")]).await.0, 303);
@@ -307,7 +369,8 @@ on_both_engines!(every_evidence_route_is_scoped, |app: TestApp| async move {
     let a = item_id(&app, "2.a").await;
     assert_eq!(upload(&dp3a, 2, a, "SK.pdf", pdf("SK"), "").await.0, 303);
     let file_id: i64 = sqlx::query_scalar("select id from evidence_files").fetch_one(&app.state.pool).await.unwrap();
-    let before = (app.count("evidence_files").await, app.count("audit_log").await, app.count("score_ledger").await, stored_files(&app.storage_dir));
+    let before =
+        (app.count("evidence_files").await, app.count("audit_log").await, app.count("score_ledger").await, stored_files(&app.storage_dir));
     let id = a.to_string();
     let gets = [SHEET.to_string(), format!("{SHEET}/2"), format!("/kelola/bukti/{file_id}"), "/kelola/paket/2025/63.10".to_string()];
     let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
@@ -327,7 +390,10 @@ on_both_engines!(every_evidence_route_is_scoped, |app: TestApp| async move {
         for path in &gets {
             let (status, body) = o.get(path).await;
             assert_eq!(status, 403, "{name} GET {path}");
-            assert!(body.contains("Tidak berwenang") && !body.contains("SK.pdf"), "{name} GET {path}: the error page, nothing of the sheet");
+            assert!(
+                body.contains("Tidak berwenang") && !body.contains("SK.pdf"),
+                "{name} GET {path}: the error page, nothing of the sheet"
+            );
         }
         for (path, fields) in &posts {
             assert_eq!(o.post(path, fields).await.0, 403, "{name} POST {path}");
@@ -352,7 +418,11 @@ on_both_engines!(every_evidence_route_is_scoped, |app: TestApp| async move {
         assert_eq!(dp3a.post(&path, &fields).await.0, 403, "regency POST {path}");
     }
     assert_eq!(prov.post("/kelola/evaluasi/siklus", &[("award_year", "2026")]).await.0, 403, "only administrators make cycles");
-    assert_eq!(before, (app.count("evidence_files").await, app.count("audit_log").await, app.count("score_ledger").await, stored_files(&app.storage_dir)), "refusals change nothing");
+    assert_eq!(
+        before,
+        (app.count("evidence_files").await, app.count("audit_log").await, app.count("score_ledger").await, stored_files(&app.storage_dir)),
+        "refusals change nothing"
+    );
     // Signed out: sent to sign in, or 401 for a post; the document is not public.
     assert_eq!(app.get(SHEET).await.0, 303);
     assert_eq!(app.client.post(format!("{}{SHEET}/ajukan", app.base)).send().await.unwrap().status().as_u16(), 401);
@@ -371,7 +441,10 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
     assert_eq!(upload(&dp3a, 2, a, "SK Gugus Tugas.pdf", sk.clone(), "2024").await.0, 303);
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
     assert_eq!(upload(&dp3a, 2, a, "foto.png", png.clone(), "").await.0, 303);
-    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'").fetch_one(&app.state.pool).await.unwrap();
+    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
     assert_eq!(dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event.to_string())]).await.0, 303);
     // A title typed as a formula must not run in the spreadsheet of whoever opens the pack's CSV.
     sqlx::query("update training_events set title = '=' || title where id = $1").bind(event).execute(&app.state.pool).await.unwrap();
@@ -389,7 +462,11 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
         zip.by_name(name).unwrap().read_to_end(&mut out).unwrap();
         out
     };
-    let sk_path = names.iter().find(|n| n.starts_with("bukti/02/2.a/") && n.ends_with("-SK Gugus Tugas.pdf")).expect("the PDF in its indicator's folder").clone();
+    let sk_path = names
+        .iter()
+        .find(|n| n.starts_with("bukti/02/2.a/") && n.ends_with("-SK Gugus Tugas.pdf"))
+        .expect("the PDF in its indicator's folder")
+        .clone();
     let png_path = names.iter().find(|n| n.ends_with("-foto.png")).expect("the image").clone();
     assert_eq!(read(&mut zip, &sk_path), sk);
     assert_eq!(read(&mut zip, &png_path), png);
@@ -401,7 +478,8 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
     assert!(data.contains("2.c,training_event") && data.contains("'=Pelatihan KHA bagi tenaga kesehatan"), "{data}");
 
     // An object lost from the store leaves the rest of the pack intact and is named on the cover.
-    let key: String = sqlx::query_scalar("select object_key from evidence_files where file_name = 'foto.png'").fetch_one(&app.state.pool).await.unwrap();
+    let key: String =
+        sqlx::query_scalar("select object_key from evidence_files where file_name = 'foto.png'").fetch_one(&app.state.pool).await.unwrap();
     std::fs::remove_file(app.storage_dir.join(&key)).unwrap();
     let res = app.client.get(format!("{}/kelola/paket/2025/63.10", app.base)).header("cookie", &dp3a.cookie).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
@@ -418,19 +496,38 @@ on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| asyn
                 1,kelembagaan,Perda KLA revisi,Revised KLA regulation,2,1.a,Perda revisi,Revised regulation,\n\
                 2,klaster_3,Puskesmas Ramah Anak,Child-friendly puskesmas,3,2.a,SK Puskesmas,Decree,unit:puskesmas_ramah_anak\n";
     let parsed = instrument::parse(text).unwrap();
-    let meta = Meta { code: "uji-2027".into(), name: "Instrumen uji 2027".into(), source: "uji".into(), weights_note: "Bobot uji.".into(), weights_assumed: true };
+    let meta = Meta {
+        code: "uji-2027".into(),
+        name: "Instrumen uji 2027".into(),
+        source: "uji".into(),
+        weights_note: "Bobot uji.".into(),
+        weights_assumed: true,
+    };
     instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await.unwrap();
-    assert!(matches!(instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await, Err(LoadError::Exists(_))), "a version is never replaced");
+    assert!(
+        matches!(instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await, Err(LoadError::Exists(_))),
+        "a version is never replaced"
+    );
     app.import_all_fixtures().await;
     add_user(&app, "admin-kla", "admin", None).await;
     add_user(&app, "dp3a-tanahbumbu", "regency", Some("63.10")).await;
     let admin = sign_in(&app, "admin-kla").await;
-    let fields = [("award_year", "2027"), ("data_year", "2026"), ("instrument", "uji-2027"), ("self_deadline", "2027-03-31"), ("verify_deadline", "2027-04-30")];
+    let fields = [
+        ("award_year", "2027"),
+        ("data_year", "2026"),
+        ("instrument", "uji-2027"),
+        ("self_deadline", "2027-03-31"),
+        ("verify_deadline", "2027-04-30"),
+    ];
     assert_eq!(admin.post("/kelola/evaluasi/siklus", &fields).await.0, 303);
     let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
     let (status, sheet) = dp3a.get("/kelola/evaluasi/2027/63.10").await;
     assert_eq!(status, 200);
-    assert!(sheet.contains("Perda KLA revisi") && sheet.contains("Puskesmas Ramah Anak") && !sheet.contains("Anak yang memiliki akta kelahiran"));
+    assert!(
+        sheet.contains("Perda KLA revisi")
+            && sheet.contains("Puskesmas Ramah Anak")
+            && !sheet.contains("Anak yang memiliki akta kelahiran")
+    );
     assert!(sheet.contains("400,00") && sheet.contains("600,00"), "points follow the weights 2:3");
     let (_, ind) = dp3a.get("/kelola/evaluasi/2027/63.10/2").await;
     assert!(ind.contains("Puskesmas Batulicin"), "the regency's puskesmas are offered as evidence");
@@ -494,7 +591,8 @@ async fn two_servers_share_evidence_through_s3(engine: Engine) {
     let dp3a_b = sign_in(&b, "dp3a-tanahbumbu").await;
     assert_eq!(dp3a_b.post(&format!("/kelola/bukti/{file_id}/hapus"), &[]).await.0, 303);
     assert_eq!(stored_files(&s3_dir.path().join("kla")), 0);
-    let status: String = sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&a.state.pool).await.unwrap();
+    let status: String =
+        sqlx::query_scalar("select status from evidence where item_id = $1").bind(item).fetch_one(&a.state.pool).await.unwrap();
     assert_eq!(status, "missing", "an item with nothing left is missing again");
 }
 

@@ -16,8 +16,10 @@ on_both_engines!(healthz_reports_a_reachable_database, |app: TestApp| async move
 });
 
 on_both_engines!(a_new_database_holds_all_38_provinces_and_514_regencies, |app: TestApp| async move {
-    let provinces: i64 = sqlx::query_scalar("select count(*) from regions where level = 'province'").fetch_one(&app.state.pool).await.unwrap();
-    let regencies: i64 = sqlx::query_scalar("select count(*) from regions where level = 'regency'").fetch_one(&app.state.pool).await.unwrap();
+    let provinces: i64 =
+        sqlx::query_scalar("select count(*) from regions where level = 'province'").fetch_one(&app.state.pool).await.unwrap();
+    let regencies: i64 =
+        sqlx::query_scalar("select count(*) from regions where level = 'regency'").fetch_one(&app.state.pool).await.unwrap();
     let kota: i64 = sqlx::query_scalar("select count(*) from regions where kind = 'kota'").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!((provinces, regencies, kota), (38, 514, 98));
     let (status, html) = app.get("/").await;
@@ -74,7 +76,10 @@ on_both_engines!(national_figures_are_the_hand_computed_ones, |app: TestApp| asy
     assert_eq!(stat_note(&html, "Peserta"), "145 luring · 570 daring");
     assert_eq!(stat(&html, "Satuan layanan bersertifikat KHA"), "50,0%");
     assert_eq!(stat(&html, "Kab/kota berpredikat"), "3 / 514");
-    assert!(html.contains("<svg aria-describedby=\"pelatihan-per-tahun-desc\" role=\"img\""), "a plotters chart with its description is on the page");
+    assert!(
+        html.contains("<svg aria-describedby=\"pelatihan-per-tahun-desc\" role=\"img\""),
+        "a plotters chart with its description is on the page"
+    );
     assert!(!html.contains("demo-banner"), "fixture data is not demo data");
 
     let (_, html) = app.get("/?tahun=2025").await;
@@ -131,7 +136,9 @@ on_both_engines!(a_regency_shows_its_events_units_and_predicate_history, |app: T
     assert_eq!(stat(&html, "Peserta di kegiatan provinsi"), "25");
     assert_eq!(stat(&html, "Satuan layanan bersertifikat KHA"), "50,0%");
     assert_eq!(stat(&html, "Predikat terakhir"), "Madya");
-    for text in ["721,00", "588,40", "604,10", "Puskesmas Ramah Anak", "31,0%", "Pelatihan KHA bagi tenaga kesehatan", "60,0 → 78,0 (+18,0)"] {
+    for text in
+        ["721,00", "588,40", "604,10", "Puskesmas Ramah Anak", "31,0%", "Pelatihan KHA bagi tenaga kesehatan", "60,0 → 78,0 (+18,0)"]
+    {
         assert!(html.contains(text), "regency page shows {text}");
     }
     assert!(!html.contains("Puskesmas Batulicin"), "unit names are not listed on the public page");

@@ -9,7 +9,18 @@ const ONE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mod
 
 async fn write_one_event(app: &TestApp) {
     let parsed = app::import::parse(ONE_EVENT, &app.state.regions, &app.state.bands, app::i18n::Lang::En).unwrap();
-    app::import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, app::i18n::Lang::En, |_| {}).await.unwrap();
+    app::import::write(
+        &app.state.pool,
+        &app.state.regions,
+        &parsed,
+        &app::audit::Actor::cli(),
+        app::audit::Via::Cli,
+        false,
+        app::i18n::Lang::En,
+        |_| {},
+    )
+    .await
+    .unwrap();
 }
 
 on_both_engines!(a_write_shows_on_the_next_request_despite_the_cache, |app: TestApp| async move {

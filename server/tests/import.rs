@@ -37,13 +37,38 @@ on_both_engines!(a_missing_score_before_a_present_one_imports_on_every_engine, |
 63.10,Tanpa tes,pelatihan,2025-01-10,2025-01-11,,luring,20,0,5,,,,,,\n\
 63.10,Dengan tes,pelatihan,2025-02-10,2025-02-11,,luring,20,0,5,,,55.5,80.25,,\n";
     let parsed = app::import::parse(csv, &app.state.regions, &app.state.bands, app::i18n::Lang::En).unwrap();
-    app::import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, app::i18n::Lang::En, |_| {}).await.unwrap();
-    let post: Option<f64> = sqlx::query_scalar("select post_test_mean from training_events where title = 'Dengan tes'").fetch_one(&app.state.pool).await.unwrap();
+    app::import::write(
+        &app.state.pool,
+        &app.state.regions,
+        &parsed,
+        &app::audit::Actor::cli(),
+        app::audit::Via::Cli,
+        false,
+        app::i18n::Lang::En,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let post: Option<f64> = sqlx::query_scalar("select post_test_mean from training_events where title = 'Dengan tes'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
     assert_eq!(post, Some(80.25));
     let records = "regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url\n\
 63.10,2023,2022,,,,,madya,\n63.72,2025,2024,802,760,771.5,770,,\n";
     let parsed = app::import::parse(records, &app.state.regions, &app.state.bands, app::i18n::Lang::En).unwrap();
-    app::import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, app::i18n::Lang::En, |_| {}).await.unwrap();
+    app::import::write(
+        &app.state.pool,
+        &app.state.regions,
+        &parsed,
+        &app::audit::Actor::cli(),
+        app::audit::Via::Cli,
+        false,
+        app::i18n::Lang::En,
+        |_| {},
+    )
+    .await
+    .unwrap();
     let (_, html) = app.get("/kabkota/63.72").await;
     assert!(html.contains("771,50"));
 });

@@ -61,7 +61,11 @@ on_both_engines!(a_preview_of_many_bad_rows_lists_the_first_and_counts_the_rest,
     // A file beyond the row limit is refused as a whole, naming the limit.
     let (status, html) = rina.upload("besar.csv", hostile::bad_rows_csv(180_000)).await;
     assert_eq!(status, 422);
-    assert!(html.contains("lebih dari 100.000 baris data"), "{}", &html[html.find("<main").unwrap_or(0)..].chars().take(2000).collect::<String>());
+    assert!(
+        html.contains("lebih dari 100.000 baris data"),
+        "{}",
+        &html[html.find("<main").unwrap_or(0)..].chars().take(2000).collect::<String>()
+    );
 });
 
 on_both_engines!(drafts_per_user_are_capped_and_expired_ones_swept, |app: TestApp| async move {
@@ -79,7 +83,11 @@ on_both_engines!(drafts_per_user_are_capped_and_expired_ones_swept, |app: TestAp
     }
     let (status, html) = rina.upload("unit.csv", good()).await;
     assert_eq!(status, 429);
-    assert!(html.contains("sudah memiliki 2 berkas"), "{}", &html[html.find("<main").unwrap_or(0)..].chars().take(2000).collect::<String>());
+    assert!(
+        html.contains("sudah memiliki 2 berkas"),
+        "{}",
+        &html[html.find("<main").unwrap_or(0)..].chars().take(2000).collect::<String>()
+    );
     let drafts: i64 = sqlx::query_scalar("select count(*) from import_drafts").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(drafts, 2, "nothing more was stored");
     // Another user is not held up by rina's drafts.
@@ -173,7 +181,8 @@ async fn the_served_binary_refuses_hostile_files_within_256_mb() {
     let csrf = common::officer::csrf_in(&page);
     // A clean upload first, so the idle peak includes what any import costs.
     let upload = |name: &'static str, bytes: Vec<u8>| {
-        let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        let form =
+            reqwest::multipart::Form::new().text("csrf", csrf.clone()).part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
         client.post(format!("{base}/kelola/impor")).header("cookie", &cookie).multipart(form).send()
     };
     let res = upload("unit.csv", units_csv(&["63.10,paud,PAUD Melati,4,2,2025,DP3A"])).await.unwrap();
@@ -225,7 +234,12 @@ fn the_import_command_refuses_hostile_files() {
         assert!(err.contains(expected), "{name}: {}", err.chars().take(2000).collect::<String>());
         assert!(err.lines().count() < 300, "{name}: the errors listed are capped");
     }
-    let out = bin().args(["import", "--lang", "en", "--import-max-rows", "2"]).arg(common::fixture("service_units.csv")).env("DATABASE_URL", &db).output().unwrap();
+    let out = bin()
+        .args(["import", "--lang", "en", "--import-max-rows", "2"])
+        .arg(common::fixture("service_units.csv"))
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("more than 2 data rows"));
 }
 

@@ -155,51 +155,59 @@ on_both_engines_with!(a_page_seen_signed_in_is_private_and_not_cached, limits(2)
 const FLOOD: usize = 2_001;
 const FLOOD_CONCURRENCY: usize = 8;
 
-on_both_engines_with!(a_flood_of_unique_searches_does_not_evict_a_popular_page, |s: app::AppState| s.with_render_limits(RenderLimiter::new(FLOOD_CONCURRENCY, 0, Duration::from_secs(60))), |app: TestApp| async move {
-    app.import_all_fixtures().await;
-    for _ in 0..2 {
-        assert_eq!(app.get("/provinsi/63").await.0, 200);
+on_both_engines_with!(
+    a_flood_of_unique_searches_does_not_evict_a_popular_page,
+    |s: app::AppState| s.with_render_limits(RenderLimiter::new(FLOOD_CONCURRENCY, 0, Duration::from_secs(60))),
+    |app: TestApp| async move {
+        app.import_all_fixtures().await;
+        for _ in 0..2 {
+            assert_eq!(app.get("/provinsi/63").await.0, 200);
+        }
+        let app = Arc::new(app);
+        let mut tasks = Vec::new();
+        for worker in 0..FLOOD_CONCURRENCY {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in (worker..FLOOD).step_by(FLOOD_CONCURRENCY) {
+                    let (status, _) = app.get(&format!("/cari?q=zz{i}")).await;
+                    assert_eq!(status, 200);
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert!(app.state.responses.len() <= app::cache::MAX_RESPONSES);
+        let mut held = Vec::new();
+        for _ in 0..FLOOD_CONCURRENCY {
+            held.push(app.state.renders.acquire(None).await.unwrap());
+        }
+        let res = get(&app, "/provinsi/63", &[]).await;
+        assert_eq!(res.status().as_u16(), 200, "the popular page is still served from the cache");
     }
-    let app = Arc::new(app);
-    let mut tasks = Vec::new();
-    for worker in 0..FLOOD_CONCURRENCY {
-        let app = app.clone();
-        tasks.push(tokio::spawn(async move {
-            for i in (worker..FLOOD).step_by(FLOOD_CONCURRENCY) {
-                let (status, _) = app.get(&format!("/cari?q=zz{i}")).await;
-                assert_eq!(status, 200);
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    assert!(app.state.responses.len() <= app::cache::MAX_RESPONSES);
-    let mut held = Vec::new();
-    for _ in 0..FLOOD_CONCURRENCY {
-        held.push(app.state.renders.acquire(None).await.unwrap());
-    }
-    let res = get(&app, "/provinsi/63", &[]).await;
-    assert_eq!(res.status().as_u16(), 200, "the popular page is still served from the cache");
-});
+);
 
-on_both_engines_with!(the_per_client_render_limit_refuses_the_excess_while_another_client_is_served, limits(1), |app: TestApp| async move {
-    app.import_all_fixtures().await;
-    assert_eq!(app.get("/").await.0, 200);
-    // This client (127.0.0.1) has a render in progress: its share.
-    let busy = app.state.renders.acquire(Some("127.0.0.1".parse().unwrap())).await.unwrap();
-    let res = get(&app, "/provinsi/63", &[("accept-language", "id")]).await;
-    assert_eq!(res.status().as_u16(), 503, "over its share");
-    assert_eq!(res.headers()["retry-after"], "1");
-    assert!(res.text().await.unwrap().contains("Coba lagi"), "a plain message, in Indonesian by default");
-    assert_eq!(app.get("/").await.0, 200, "cache hits never wait");
-    let other: IpAddr = "127.0.0.2".parse().unwrap();
-    let client = reqwest::Client::builder().local_address(other).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = client.get(format!("{}/provinsi/63", app.base)).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 200, "another client is served meanwhile");
-    drop(busy);
-    assert_eq!(app.get("/provinsi/64").await.0, 200, "the slot given back is free again");
-});
+on_both_engines_with!(
+    the_per_client_render_limit_refuses_the_excess_while_another_client_is_served,
+    limits(1),
+    |app: TestApp| async move {
+        app.import_all_fixtures().await;
+        assert_eq!(app.get("/").await.0, 200);
+        // This client (127.0.0.1) has a render in progress: its share.
+        let busy = app.state.renders.acquire(Some("127.0.0.1".parse().unwrap())).await.unwrap();
+        let res = get(&app, "/provinsi/63", &[("accept-language", "id")]).await;
+        assert_eq!(res.status().as_u16(), 503, "over its share");
+        assert_eq!(res.headers()["retry-after"], "1");
+        assert!(res.text().await.unwrap().contains("Coba lagi"), "a plain message, in Indonesian by default");
+        assert_eq!(app.get("/").await.0, 200, "cache hits never wait");
+        let other: IpAddr = "127.0.0.2".parse().unwrap();
+        let client = reqwest::Client::builder().local_address(other).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let res = client.get(format!("{}/provinsi/63", app.base)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "another client is served meanwhile");
+        drop(busy);
+        assert_eq!(app.get("/provinsi/64").await.0, 200, "the slot given back is free again");
+    }
+);
 
 on_both_engines_with!(a_language_link_is_served_from_the_cache_and_still_remembered, limits(1), |app: TestApp| async move {
     app.import_all_fixtures().await;
@@ -215,30 +223,34 @@ on_both_engines_with!(a_language_link_is_served_from_the_cache_and_still_remembe
     assert_eq!(get(&app, "/provinsi/63", &[]).await.status().as_u16(), 503, "Indonesian is another page, not yet kept");
 });
 
-on_both_engines_with!(concurrent_requests_for_one_uncached_page_render_it_once, |s: app::AppState| s.with_render_limits(RenderLimiter::new(1, 0, Duration::from_secs(60))), |app: TestApp| async move {
-    app.import_all_fixtures().await;
-    let app = Arc::new(app);
-    let held = app.state.renders.acquire(None).await.unwrap();
-    let before = app.state.renders.granted();
-    let requests: Vec<_> = (0..5)
-        .map(|_| {
-            let app = app.clone();
-            tokio::spawn(async move { app.get("/provinsi/63").await.0 })
-        })
-        .collect();
-    // One request leads (and waits for the slot the test holds); wait until the four others follow it.
-    // (Polled, with a deadline only for the failure: without coalescing nobody ever waits.)
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while app.state.responses.waiting_for("id|/provinsi/63|identity") < 4 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
+on_both_engines_with!(
+    concurrent_requests_for_one_uncached_page_render_it_once,
+    |s: app::AppState| s.with_render_limits(RenderLimiter::new(1, 0, Duration::from_secs(60))),
+    |app: TestApp| async move {
+        app.import_all_fixtures().await;
+        let app = Arc::new(app);
+        let held = app.state.renders.acquire(None).await.unwrap();
+        let before = app.state.renders.granted();
+        let requests: Vec<_> = (0..5)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { app.get("/provinsi/63").await.0 })
+            })
+            .collect();
+        // One request leads (and waits for the slot the test holds); wait until the four others follow it.
+        // (Polled, with a deadline only for the failure: without coalescing nobody ever waits.)
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while app.state.responses.waiting_for("id|/provinsi/63|identity") < 4 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(app.state.responses.waiting_for("id|/provinsi/63|identity"), 4, "the others wait for the first render");
+        drop(held);
+        for r in requests {
+            assert_eq!(r.await.unwrap(), 200);
+        }
+        assert_eq!(app.state.renders.granted() - before, 1, "five requests, one render");
     }
-    assert_eq!(app.state.responses.waiting_for("id|/provinsi/63|identity"), 4, "the others wait for the first render");
-    drop(held);
-    for r in requests {
-        assert_eq!(r.await.unwrap(), 200);
-    }
-    assert_eq!(app.state.renders.granted() - before, 1, "five requests, one render");
-});
+);
 
 on_both_engines_with!(
     behind_a_trusted_proxy_clients_are_told_apart_by_their_forwarded_address,

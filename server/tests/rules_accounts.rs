@@ -45,7 +45,10 @@ on_both_engines!(a_province_credits_participants_only_to_its_own_regencies, |app
     let bad = event("63", "Bimtek KHA se-Kalimantan Selatan", "63.10:100; 35.07:500");
     let (status, _, html) = prov.post("/kelola/kegiatan/baru", &refs(&bad)).await;
     assert_eq!(status, 422);
-    assert!(html.contains("id=\"e-participants_by_regency\"") && html.contains("35.07 di luar wilayah penyelenggara"), "the field and the regency are named");
+    assert!(
+        html.contains("id=\"e-participants_by_regency\"") && html.contains("35.07 di luar wilayah penyelenggara"),
+        "the field and the regency are named"
+    );
     assert_eq!((app.count("training_events").await, breakdown_rows(&app, "35.07").await), (0, 0));
     // Its own regencies: accepted. Changing it to credit 35.07 afterwards is refused and changes nothing.
     let good = event("63", "Bimtek KHA se-Kalimantan Selatan", "63.10:100; 63.72:50");
@@ -134,7 +137,15 @@ async fn sign_in_via_proxy(app: &TestApp, forwarded_for: &str, password: &str) -
     let anon = cookie_value(&set_cookie(&res, "kla_csrf").unwrap());
     let csrf = csrf_in(&res.text().await.unwrap());
     let form = [("csrf", csrf.as_str()), ("username", "rina"), ("password", password), ("kembali", "/kelola")];
-    let res = app.client.post(format!("{}/masuk", app.base)).header("cookie", anon).header("x-forwarded-for", forwarded_for).form(&form).send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/masuk", app.base))
+        .header("cookie", anon)
+        .header("x-forwarded-for", forwarded_for)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     res.status().as_u16()
 }
 
@@ -178,7 +189,9 @@ async fn throttling_behind_a_proxy_postgres() {
 on_both_engines!(current_password_guesses_are_throttled, |app: TestApp| async move {
     add_user(&app, "rina", "regency", Some("63.10")).await;
     let rina = sign_in(&app, "rina").await;
-    let change = |current: &'static str| [("current_password", current), ("new_password", "Banjarmasin-Baru-2026"), ("confirm_password", "Banjarmasin-Baru-2026")];
+    let change = |current: &'static str| {
+        [("current_password", current), ("new_password", "Banjarmasin-Baru-2026"), ("confirm_password", "Banjarmasin-Baru-2026")]
+    };
     for _ in 0..app::auth::FREE_FAILURES_PER_PAIR {
         let (status, _, html) = rina.post("/akun/sandi", &change("tebakan-salah-1")).await;
         assert_eq!(status, 422);
@@ -187,7 +200,8 @@ on_both_engines!(current_password_guesses_are_throttled, |app: TestApp| async mo
     let (status, _, html) = rina.post("/akun/sandi", &change(PASSWORD)).await;
     assert_eq!(status, 429, "the right current password waits too");
     assert!(html.contains("Tunggu 1 menit") && html.contains("id=\"e-current_password\""));
-    let hash: String = sqlx::query_scalar("select password_hash from users where username = 'rina'").fetch_one(&app.state.pool).await.unwrap();
+    let hash: String =
+        sqlx::query_scalar("select password_hash from users where username = 'rina'").fetch_one(&app.state.pool).await.unwrap();
     assert!(app::auth::verify_password(PASSWORD, &hash), "the password is unchanged");
     // Signing in is counted apart: the officer is not locked out of the account.
     sign_in(&app, "rina").await;
@@ -215,7 +229,8 @@ on_both_engines!(an_empty_password_hash_is_never_stored, |app: TestApp| async mo
     let role = app::auth::Role::from_parts("regency", Some("63.10")).unwrap();
     assert!(app::auth::insert_user(&mut conn, "budi", "Budi", "", role).await.is_err());
     drop(conn);
-    let hash: String = sqlx::query_scalar("select password_hash from users where id = $1").bind(id).fetch_one(&app.state.pool).await.unwrap();
+    let hash: String =
+        sqlx::query_scalar("select password_hash from users where id = $1").bind(id).fetch_one(&app.state.pool).await.unwrap();
     assert!(app::auth::verify_password(PASSWORD, &hash));
     assert_eq!(app.count("users where username = 'budi'").await, 0);
 });
@@ -235,7 +250,14 @@ async fn setup(app: &TestApp) {
     add_user(app, "admin-kla", "admin", None).await;
     add_user(app, "dp3a-tanahbumbu", "regency", Some("63.10")).await;
     let admin = sign_in(app, "admin-kla").await;
-    let cycle = [("scope", "cycle"), ("award_year", "2025"), ("data_year", "2024"), ("instrument", "permen-pppa-12-2022"), ("self_deadline", "2025-03-31"), ("verify_deadline", "2025-04-30")];
+    let cycle = [
+        ("scope", "cycle"),
+        ("award_year", "2025"),
+        ("data_year", "2024"),
+        ("instrument", "permen-pppa-12-2022"),
+        ("self_deadline", "2025-03-31"),
+        ("verify_deadline", "2025-04-30"),
+    ];
     assert_eq!(admin.post("/kelola/evaluasi/siklus", &cycle).await.0, 303);
 }
 
@@ -251,7 +273,15 @@ async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: V
         .text("item", item.to_string())
         .text("doc_year", "")
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-    let res = o.app.client.post(format!("{}{SHEET}/{indicator}/unggah", o.app.base)).header("cookie", &o.cookie).multipart(form).send().await.unwrap();
+    let res = o
+        .app
+        .client
+        .post(format!("{}{SHEET}/{indicator}/unggah", o.app.base))
+        .header("cookie", &o.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     let status = res.status().as_u16();
     (status, res.text().await.unwrap())
 }
@@ -268,7 +298,10 @@ on_both_engines!(deleting_a_record_removes_its_evidence_links, |app: TestApp| as
     setup(&app).await;
     let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
     let (a, c) = (item_id(&app, "2.a").await, item_id(&app, "2.c").await);
-    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'").fetch_one(&app.state.pool).await.unwrap();
+    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
     // 2.c rests on the event alone; 2.a on the event and a document.
     assert_eq!(dp3a.post(&format!("{SHEET}/2/tautan"), &[("item", &c.to_string()), ("record", &event.to_string())]).await.0, 303);
     assert_eq!(upload(&dp3a, 2, a, "SK.pdf", pdf("SK", 0)).await.0, 303);
@@ -308,10 +341,16 @@ async fn quota_is_enforced(app: TestApp) {
     let dp3a = sign_in(&app, "dp3a-tanahbumbu").await;
     let a = item_id(&app, "2.a").await;
     assert_eq!(upload(&dp3a, 2, a, "satu.pdf", pdf("satu", 600)).await.0, 303);
-    assert!(dp3a.get(&format!("{SHEET}/2")).await.1.contains("Kuota dokumen bukti terpakai: 600 B dari 1000 B."), "the form shows the quota in use");
+    assert!(
+        dp3a.get(&format!("{SHEET}/2")).await.1.contains("Kuota dokumen bukti terpakai: 600 B dari 1000 B."),
+        "the form shows the quota in use"
+    );
     let (status, html) = upload(&dp3a, 2, a, "dua.pdf", pdf("dua", 600)).await;
     assert_eq!(status, 422);
-    assert!(html.contains("Kuota dokumen bukti kabupaten/kota ini (1000 B) sudah terpakai 600 B; berkas ini (600 B) tidak muat"), "the quota is named");
+    assert!(
+        html.contains("Kuota dokumen bukti kabupaten/kota ini (1000 B) sudah terpakai 600 B; berkas ini (600 B) tidak muat"),
+        "the quota is named"
+    );
     assert!(html.contains("id=\"e-file\"") || html.contains("href=\"#f-file\""), "beside the upload field");
     assert_eq!(app.count("evidence_files").await, 1);
     assert_eq!(stored_files(&app.storage_dir), 1, "the refused file left no object");

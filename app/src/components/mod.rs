@@ -168,7 +168,12 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
 /// A plain table; the first column is the row header. Numeric columns (`numeric[i]`) are marked `num` so
 /// they align right; the wrapper scrolls sideways on a phone and can be reached by keyboard.
 #[component]
-pub fn DataTable(headers: Vec<String>, rows: Vec<Vec<String>>, #[prop(optional)] numeric: Vec<bool>, #[prop(optional)] label: String) -> impl IntoView {
+pub fn DataTable(
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    #[prop(optional)] numeric: Vec<bool>,
+    #[prop(optional)] label: String,
+) -> impl IntoView {
     let class_of = move |i: usize| if numeric.get(i).copied().unwrap_or(false) { "num" } else { "" };
     let head = headers.into_iter().enumerate().map(|(i, h)| view! { <th scope="col" class=class_of(i)>{h}</th> }).collect_view();
     let body = rows

@@ -86,8 +86,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Engine
             && let Some(dir) = Path::new(file).parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| DbSetupError::CreateDir { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| DbSetupError::CreateDir { path: dir.display().to_string(), source })?;
         }
         if !url.contains("mode=") {
             url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
@@ -104,8 +103,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Engine
                     // full syncs the log at every commit: with `normal` a commit survives the process being
                     // killed but not a power cut, and an acknowledged write must survive both. It costs one
                     // fsync per write transaction; reads are unaffected.
-                    conn.execute("pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = full;")
-                        .await?;
+                    conn.execute(
+                        "pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = full;",
+                    )
+                    .await?;
                 }
                 Ok(())
             })

@@ -117,11 +117,10 @@ struct RegionRow {
 
 impl RegionRegistry {
     pub async fn load(pool: &AnyPool) -> Result<Self, String> {
-        let rows: Vec<RegionRow> =
-            sqlx::query_as("select code, name, kind, province_code, lat, lng from regions order by code")
-                .fetch_all(pool)
-                .await
-                .map_err(|e| e.to_string())?;
+        let rows: Vec<RegionRow> = sqlx::query_as("select code, name, kind, province_code, lat, lng from regions order by code")
+            .fetch_all(pool)
+            .await
+            .map_err(|e| e.to_string())?;
         let mut regions = Vec::with_capacity(rows.len());
         for r in rows {
             let code = RegionCode::parse(&r.code).map_err(|e| e.to_string())?;

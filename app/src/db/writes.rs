@@ -4,8 +4,8 @@
 
 use crate::db::RegionRegistry;
 use crate::domain::{FieldError, FieldErrors, PredicateRecord, RegionCode, ServiceUnit, TrainingEvent};
-use sqlx::{AnyConnection, Row};
 use sqlx::error::ErrorKind;
+use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -134,12 +134,7 @@ fn check_regency(reg: &RegionRegistry, code: RegionCode) -> Result<(), WriteErro
     if errs.is_empty() { Ok(()) } else { Err(WriteError::Invalid(errs)) }
 }
 
-pub async fn insert_service_unit(
-    conn: &mut AnyConnection,
-    reg: &RegionRegistry,
-    u: &ServiceUnit,
-    demo: bool,
-) -> Result<i64, WriteError> {
+pub async fn insert_service_unit(conn: &mut AnyConnection, reg: &RegionRegistry, u: &ServiceUnit, demo: bool) -> Result<i64, WriteError> {
     check_regency(reg, u.regency)?;
     let q = sqlx::query(
         "insert into service_units (regency_code, province_code, kind, name, total_staff, certified_staff,
@@ -166,14 +161,20 @@ fn bind_predicate<'q>(q: AnyQuery<'q>, p: &'q PredicateRecord) -> AnyQuery<'q> {
 
 /// Refuses a second record for the same regency and award year (other than record `except`), naming
 /// `award_year`.
-async fn check_predicate(conn: &mut AnyConnection, reg: &RegionRegistry, p: &PredicateRecord, except: Option<i64>) -> Result<(), WriteError> {
+async fn check_predicate(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    p: &PredicateRecord,
+    except: Option<i64>,
+) -> Result<(), WriteError> {
     check_regency(reg, p.regency)?;
-    let other: Option<i64> = sqlx::query_scalar("select id from predicate_records where regency_code = $1 and award_year = $2 and id <> $3")
-        .bind(p.regency.to_string())
-        .bind(i64::from(p.award_year))
-        .bind(except.unwrap_or(-1))
-        .fetch_optional(&mut *conn)
-        .await?;
+    let other: Option<i64> =
+        sqlx::query_scalar("select id from predicate_records where regency_code = $1 and award_year = $2 and id <> $3")
+            .bind(p.regency.to_string())
+            .bind(i64::from(p.award_year))
+            .bind(except.unwrap_or(-1))
+            .fetch_optional(&mut *conn)
+            .await?;
     if other.is_some() { Err(duplicate_predicate(p)) } else { Ok(()) }
 }
 
@@ -362,11 +363,8 @@ pub async fn insert_training_events(
             return Err(batch_err(first)(sqlx::Error::Protocol("insert returned fewer rows than records".into())));
         }
     }
-    let by_regency: Vec<(i64, String, i64)> = events
-        .iter()
-        .zip(&ids)
-        .flat_map(|(e, &id)| e.by_regency.iter().map(move |b| (id, b.key.to_string(), b.participants)))
-        .collect();
+    let by_regency: Vec<(i64, String, i64)> =
+        events.iter().zip(&ids).flat_map(|(e, &id)| e.by_regency.iter().map(move |b| (id, b.key.to_string(), b.participants))).collect();
     for chunk in by_regency.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
         let sql = multi_row_sql(
             "insert into training_participants_by_regency (event_id, regency_code, participants)",
@@ -382,14 +380,17 @@ pub async fn insert_training_events(
         }
         q.execute(&mut *conn).await.map_err(batch_err(0))?;
     }
-    let by_kind: Vec<(i64, &'static str, i64)> = events
-        .iter()
-        .zip(&ids)
-        .flat_map(|(e, &id)| e.by_kind.iter().map(move |b| (id, b.key.as_str(), b.participants)))
-        .collect();
+    let by_kind: Vec<(i64, &'static str, i64)> =
+        events.iter().zip(&ids).flat_map(|(e, &id)| e.by_kind.iter().map(move |b| (id, b.key.as_str(), b.participants))).collect();
     for chunk in by_kind.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
-        let sql =
-            multi_row_sql("insert into training_participants_by_kind (event_id, provider_kind, participants)", 3, chunk.len(), "", style, &[]);
+        let sql = multi_row_sql(
+            "insert into training_participants_by_kind (event_id, provider_kind, participants)",
+            3,
+            chunk.len(),
+            "",
+            style,
+            &[],
+        );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (id, kind, n) in chunk {
             q = q.bind(*id).bind(*kind).bind(*n);
@@ -482,10 +483,8 @@ pub async fn insert_predicate_records(
     records: &[PredicateRecord],
     demo: bool,
 ) -> Result<Vec<i64>, BatchError> {
-    let stored: Vec<(String, i64)> = sqlx::query_as("select regency_code, award_year from predicate_records")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(batch_err(0))?;
+    let stored: Vec<(String, i64)> =
+        sqlx::query_as("select regency_code, award_year from predicate_records").fetch_all(&mut *conn).await.map_err(batch_err(0))?;
     let mut seen: std::collections::HashSet<(String, i64)> = stored.into_iter().collect();
     for (index, p) in records.iter().enumerate() {
         let mut errs = FieldErrors::default();
@@ -581,7 +580,12 @@ pub async fn update_service_unit(conn: &mut AnyConnection, reg: &RegionRegistry,
 
 /// Replaces a predicate record's values; moving it onto a regency and award year that already has a record
 /// is refused naming `award_year`.
-pub async fn update_predicate_record(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, p: &PredicateRecord) -> Result<bool, WriteError> {
+pub async fn update_predicate_record(
+    conn: &mut AnyConnection,
+    reg: &RegionRegistry,
+    id: i64,
+    p: &PredicateRecord,
+) -> Result<bool, WriteError> {
     check_predicate(conn, reg, p, Some(id)).await?;
     let q = sqlx::query(
         "update predicate_records set regency_code = $1, province_code = $2, award_year = $3, data_year = $4,

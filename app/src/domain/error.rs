@@ -120,9 +120,8 @@ pub(crate) mod check {
         let v = value.trim();
         if !v.is_empty() {
             let lower = v.to_ascii_lowercase();
-            let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
-                && v.len() <= 500
-                && !v.chars().any(char::is_whitespace);
+            let ok =
+                (lower.starts_with("https://") || lower.starts_with("http://")) && v.len() <= 500 && !v.chars().any(char::is_whitespace);
             if !ok {
                 errs.push(FieldError::new(field, "link"));
             }

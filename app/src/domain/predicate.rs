@@ -26,8 +26,7 @@ pub enum Predicate {
 }
 
 impl Predicate {
-    pub const ALL: [Predicate; 5] =
-        [Predicate::Pratama, Predicate::Madya, Predicate::Nindya, Predicate::Utama, Predicate::Kla];
+    pub const ALL: [Predicate; 5] = [Predicate::Pratama, Predicate::Madya, Predicate::Nindya, Predicate::Utama, Predicate::Kla];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -244,11 +243,7 @@ impl PredicateRecordInput {
             Some(s) => {
                 let derived = bands.classify(s);
                 if typed.is_some() && typed != derived {
-                    errs.push(FieldError::with(
-                        "predicate",
-                        "predicate_mismatch",
-                        derived.map(Predicate::label).unwrap_or("-"),
-                    ));
+                    errs.push(FieldError::with("predicate", "predicate_mismatch", derived.map(Predicate::label).unwrap_or("-")));
                 }
                 derived
             }

@@ -27,9 +27,7 @@ pub struct InvalidRegionCode(pub String);
 impl RegionCode {
     pub fn parse(s: &str) -> Result<Self, InvalidRegionCode> {
         let bad = || InvalidRegionCode(s.to_string());
-        let two = |p: &str| -> Option<u8> {
-            (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
-        };
+        let two = |p: &str| -> Option<u8> { (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten() };
         let s_trim = s.trim();
         match s_trim.split_once('.') {
             None => two(s_trim).filter(|&p| p >= 11).map(RegionCode::Province).ok_or_else(bad),

@@ -114,8 +114,8 @@ impl ServiceUnitInput {
         }
         let name = check::required_text(&mut errs, "name", &self.name, 300);
         let total = parse_int(&mut errs, "total_staff", &self.total_staff).map(|v| check::count(&mut errs, "total_staff", v, MAX_STAFF));
-        let certified =
-            parse_int(&mut errs, "certified_staff", &self.certified_staff).map(|v| check::count(&mut errs, "certified_staff", v, MAX_STAFF));
+        let certified = parse_int(&mut errs, "certified_staff", &self.certified_staff)
+            .map(|v| check::count(&mut errs, "certified_staff", v, MAX_STAFF));
         if let (Some(t), Some(c)) = (total, certified)
             && c > t
         {

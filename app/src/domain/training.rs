@@ -23,8 +23,7 @@ pub enum TrainingKind {
 }
 
 impl TrainingKind {
-    pub const ALL: [TrainingKind; 4] =
-        [TrainingKind::Pelatihan, TrainingKind::Bimtek, TrainingKind::Tot, TrainingKind::Sosialisasi];
+    pub const ALL: [TrainingKind; 4] = [TrainingKind::Pelatihan, TrainingKind::Bimtek, TrainingKind::Tot, TrainingKind::Sosialisasi];
     pub fn as_str(self) -> &'static str {
         match self {
             TrainingKind::Pelatihan => "pelatihan",
@@ -146,12 +145,7 @@ pub(crate) fn parse_date(errs: &mut FieldErrors, field: &'static str, raw: &str)
     }
 }
 
-fn parse_breakdown<K>(
-    errs: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    key: impl Fn(&str) -> Option<K>,
-) -> Vec<Breakdown<K>>
+fn parse_breakdown<K>(errs: &mut FieldErrors, field: &'static str, raw: &str, key: impl Fn(&str) -> Option<K>) -> Vec<Breakdown<K>>
 where
     K: PartialEq,
 {

@@ -26,7 +26,11 @@ pub fn human_bytes(n: i64) -> String {
         v /= 1024.0;
         unit += 1;
     }
-    if unit == 0 || v >= 10.0 || v.fract() == 0.0 { format!("{} {}", v.round() as i64, UNITS[unit]) } else { format!("{:.1} {}", v, UNITS[unit]) }
+    if unit == 0 || v >= 10.0 || v.fract() == 0.0 {
+        format!("{} {}", v.round() as i64, UNITS[unit])
+    } else {
+        format!("{:.1} {}", v, UNITS[unit])
+    }
 }
 
 /// The kinds of document accepted as evidence: PDF, images, spreadsheets and Word documents.
@@ -71,7 +75,9 @@ impl Kind {
         }
     }
     pub fn from_content_type(s: &str) -> Option<Kind> {
-        [Kind::Pdf, Kind::Png, Kind::Jpeg, Kind::Webp, Kind::Xlsx, Kind::Xls, Kind::Ods, Kind::Csv, Kind::Docx].into_iter().find(|k| k.content_type() == s)
+        [Kind::Pdf, Kind::Png, Kind::Jpeg, Kind::Webp, Kind::Xlsx, Kind::Xls, Kind::Ods, Kind::Csv, Kind::Docx]
+            .into_iter()
+            .find(|k| k.content_type() == s)
     }
 }
 
@@ -114,7 +120,8 @@ pub fn plain_text(name: &str, max: usize) -> String {
 pub fn clean_name(name: &str, kind: Kind) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let stem = base.rsplit_once('.').map(|(s, _)| s).unwrap_or(base);
-    let stem: String = plain_text(stem, usize::MAX).chars().filter(|c| !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')).take(120).collect();
+    let stem: String =
+        plain_text(stem, usize::MAX).chars().filter(|c| !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')).take(120).collect();
     let stem = stem.trim();
     format!("{}.{}", if stem.is_empty() { "dokumen" } else { stem }, kind.extension())
 }
@@ -164,10 +171,7 @@ impl Storage {
     pub fn open_with(location: &str, s3: AmazonS3Builder) -> Result<Self, StorageError> {
         if let Some(rest) = location.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            let s3 = s3
-                .with_bucket_name(bucket)
-                .build()
-                .map_err(|e| StorageError::Config(location.into(), e.to_string()))?;
+            let s3 = s3.with_bucket_name(bucket).build().map_err(|e| StorageError::Config(location.into(), e.to_string()))?;
             let store: Arc<dyn ObjectStore> = if prefix.trim_matches('/').is_empty() {
                 Arc::new(s3)
             } else {
@@ -304,7 +308,10 @@ mod tests {
     #[test]
     fn names_lose_bidi_controls() {
         assert_eq!(clean_name("laporan\u{202E}fdp.exe", Kind::Pdf), "laporanfdp.pdf");
-        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}'] {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200E}',
+            '\u{200F}', '\u{061C}',
+        ] {
             assert_eq!(clean_name(&format!("a{c}b.pdf"), Kind::Pdf), "ab.pdf", "{:04X}", c as u32);
             assert_eq!(plain_text(&format!("impor{c}.csv"), 200), "impor.csv");
         }

@@ -20,7 +20,8 @@ pub enum Cluster {
 }
 
 impl Cluster {
-    pub const ALL: [Cluster; 6] = [Cluster::Kelembagaan, Cluster::Klaster1, Cluster::Klaster2, Cluster::Klaster3, Cluster::Klaster4, Cluster::Klaster5];
+    pub const ALL: [Cluster; 6] =
+        [Cluster::Kelembagaan, Cluster::Klaster1, Cluster::Klaster2, Cluster::Klaster3, Cluster::Klaster4, Cluster::Klaster5];
     pub fn key(self) -> &'static str {
         match self {
             Cluster::Kelembagaan => "kelembagaan",
@@ -177,7 +178,13 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<String>> {
         if offers.is_none() {
             err("offers", "must be empty, kegiatan or unit:KIND with a known service-unit kind");
         }
-        for (col, v) in [("indicator_name_id", &row.indicator_name_id), ("indicator_name_en", &row.indicator_name_en), ("item", &row.item), ("item_name_id", &row.item_name_id), ("item_name_en", &row.item_name_en)] {
+        for (col, v) in [
+            ("indicator_name_id", &row.indicator_name_id),
+            ("indicator_name_en", &row.indicator_name_en),
+            ("item", &row.item),
+            ("item_name_id", &row.item_name_id),
+            ("item_name_en", &row.item_name_en),
+        ] {
             if v.is_empty() {
                 err(col, "is required");
             }
@@ -195,7 +202,15 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<String>> {
                 }
             }
             None => indicators.push((
-                Indicator { id: 0, number, cluster, name_id: row.indicator_name_id, name_en: row.indicator_name_en, max_points: 0.0, items: vec![item] },
+                Indicator {
+                    id: 0,
+                    number,
+                    cluster,
+                    name_id: row.indicator_name_id,
+                    name_en: row.indicator_name_en,
+                    max_points: 0.0,
+                    items: vec![item],
+                },
                 weight,
             )),
         }
@@ -231,7 +246,8 @@ pub enum LoadError {
 /// a version is never changed once cycles may use it.
 pub async fn store(pool: &AnyPool, meta: &Meta, parsed: &Parsed, actor: &Actor) -> Result<i64, LoadError> {
     let mut tx = pool.begin().await?;
-    let exists: Option<i64> = sqlx::query_scalar("select id from instruments where code = $1").bind(&meta.code).fetch_optional(&mut *tx).await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("select id from instruments where code = $1").bind(&meta.code).fetch_optional(&mut *tx).await?;
     if exists.is_some() {
         return Err(LoadError::Exists(meta.code.clone()));
     }
@@ -274,7 +290,13 @@ pub async fn store(pool: &AnyPool, meta: &Meta, parsed: &Parsed, actor: &Actor) 
         ("name".to_string(), serde_json::Value::String(meta.name.clone())),
         ("indicators".to_string(), serde_json::Value::String(parsed.indicators.len().to_string())),
     ]);
-    audit::record(&mut tx, actor, Via::Cli, Change { action: Action::Create, entity: "instrument", record_id: id, region: None, old: None, new: Some(&values) }).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Via::Cli,
+        Change { action: Action::Create, entity: "instrument", record_id: id, region: None, old: None, new: Some(&values) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -300,7 +322,16 @@ pub fn bundled() -> Vec<(Meta, Parsed)> {
             let r = r.expect("app/data/instruments/index.csv is valid");
             let text = BUNDLED.iter().find(|(f, _)| *f == r.file).map(|(_, t)| *t).expect("every bundled instrument file is listed");
             let parsed = parse(text).unwrap_or_else(|e| panic!("{}: {}", r.file, e.join("; ")));
-            (Meta { code: r.code, name: r.name, source: r.source, weights_note: r.weights_note, weights_assumed: r.weights_assumed == 1 }, parsed)
+            (
+                Meta {
+                    code: r.code,
+                    name: r.name,
+                    source: r.source,
+                    weights_note: r.weights_note,
+                    weights_assumed: r.weights_assumed == 1,
+                },
+                parsed,
+            )
         })
         .collect()
 }
@@ -332,10 +363,11 @@ pub async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<Option<Instrumen
     else {
         return Ok(None);
     };
-    let inds = sqlx::query("select id, number, cluster, name_id, name_en, max_points from indicators where instrument_id = $1 order by number")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let inds =
+        sqlx::query("select id, number, cluster, name_id, name_en, max_points from indicators where instrument_id = $1 order by number")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
     let items = sqlx::query(
         "select e.id, e.indicator_id, e.code, e.name_id, e.name_en, e.offers from evidence_items e
          join indicators i on i.id = e.indicator_id where i.instrument_id = $1 order by e.code",
@@ -413,7 +445,14 @@ mod tests {
                     0,klaster_9,A,A,-1,1.a,x,x,unit:kantor\n1,kelembagaan,A,A,1,1.a,x,x,\n1,kelembagaan,A,A,2,1.b,x,x,\n1,kelembagaan,A,A,1,1.a,x,x,\n";
         let errs = parse(text).unwrap_err();
         let all = errs.join("\n");
-        for expected in ["row 2, column indicator", "row 2, column cluster", "row 2, column weight", "row 2, column offers", "row 4, column indicator", "row 5, column item"] {
+        for expected in [
+            "row 2, column indicator",
+            "row 2, column cluster",
+            "row 2, column weight",
+            "row 2, column offers",
+            "row 4, column indicator",
+            "row 5, column item",
+        ] {
             assert!(all.contains(expected), "missing {expected:?} in {all}");
         }
     }

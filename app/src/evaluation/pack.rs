@@ -14,12 +14,20 @@ fn esc(s: &str) -> String {
 
 /// The path of a file inside the ZIP: `bukti/NN/ITEM/ID-NAME`.
 pub fn zip_path(indicator: i64, item_code: &str, file_id: i64, file_name: &str) -> String {
-    let safe = |s: &str| s.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' }).collect::<String>();
+    let safe =
+        |s: &str| s.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' }).collect::<String>();
     format!("bukti/{indicator:02}/{}/{file_id}-{}", safe(item_code), safe(file_name))
 }
 
 /// The printable index: one A4 page per indicator.
-pub fn index_html(sheet: &Sheet, bands: &crate::domain::PredicateBands, regency_name: &str, record_labels: &[(String, i64, String)], missing: &[String], lang: Lang) -> String {
+pub fn index_html(
+    sheet: &Sheet,
+    bands: &crate::domain::PredicateBands,
+    regency_name: &str,
+    record_labels: &[(String, i64, String)],
+    missing: &[String],
+    lang: Lang,
+) -> String {
     let mut h = String::new();
     let title = format!("{} · {} {} · {}", tr(lang, "eval.pack_title"), tr(lang, "eval.award_year"), sheet.cycle.award_year, regency_name);
     h.push_str(&format!(
@@ -48,7 +56,11 @@ pub fn index_html(sheet: &Sheet, bands: &crate::domain::PredicateBands, regency_
         if missing.is_empty() {
             String::new()
         } else {
-            format!("<p><strong>{}</strong></p><ul>{}</ul>", tr(lang, "eval.pack_missing"), missing.iter().map(|m| format!("<li>{}</li>", esc(m))).collect::<String>())
+            format!(
+                "<p><strong>{}</strong></p><ul>{}</ul>",
+                tr(lang, "eval.pack_missing"),
+                missing.iter().map(|m| format!("<li>{}</li>", esc(m))).collect::<String>()
+            )
         },
     ));
     for ind in &sheet.instrument.indicators {
@@ -72,7 +84,8 @@ pub fn index_html(sheet: &Sheet, bands: &crate::domain::PredicateBands, regency_
             let ev = sheet.evidence.get(&it.id);
             let mut docs: Vec<String> = sheet.files_of(it.id).map(|f| esc(&zip_path(ind.number, &it.code, f.id, &f.file_name))).collect();
             docs.extend(sheet.links_of(it.id).map(|l| {
-                let label = record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map(|(_, _, s)| s.as_str()).unwrap_or("");
+                let label =
+                    record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map(|(_, _, s)| s.as_str()).unwrap_or("");
                 format!("Pantau KLA #{} {}", l.record_id, esc(label))
             }));
             h.push_str(&format!(
@@ -103,7 +116,14 @@ pub enum PackError {
 /// memory) and returns it, rewound, for streaming.
 /// A document whose object cannot be read is left out and named on the index's cover, rather than failing
 /// the whole pack.
-pub async fn build(storage: &Storage, sheet: &Sheet, bands: &crate::domain::PredicateBands, regency_name: &str, record_labels: &[(String, i64, String)], lang: Lang) -> Result<std::fs::File, PackError> {
+pub async fn build(
+    storage: &Storage,
+    sheet: &Sheet,
+    bands: &crate::domain::PredicateBands,
+    regency_name: &str,
+    record_labels: &[(String, i64, String)],
+    lang: Lang,
+) -> Result<std::fs::File, PackError> {
     let mut file = tempfile::tempfile()?;
     {
         let mut zip = zip::ZipWriter::new(&mut file);
@@ -115,9 +135,14 @@ pub async fn build(storage: &Storage, sheet: &Sheet, bands: &crate::domain::Pred
             crate::spreadsheet::write_csv_record(&mut w, ["item", "entity", "record_id", "label"]).map_err(std::io::Error::other)?;
             for l in &sheet.links {
                 let code = sheet.instrument.item(l.item_id).map(|(_, it)| it.code.clone()).unwrap_or_default();
-                let label = record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map(|(_, _, s)| s.clone()).unwrap_or_default();
+                let label = record_labels
+                    .iter()
+                    .find(|(e, id, _)| *e == l.entity && *id == l.record_id)
+                    .map(|(_, _, s)| s.clone())
+                    .unwrap_or_default();
                 // The label is a record's title, typed by a regency: neutralised like every CSV cell.
-                crate::spreadsheet::write_csv_record(&mut w, [code, l.entity.clone(), l.record_id.to_string(), label]).map_err(std::io::Error::other)?;
+                crate::spreadsheet::write_csv_record(&mut w, [code, l.entity.clone(), l.record_id.to_string(), label])
+                    .map_err(std::io::Error::other)?;
             }
             zip.start_file("data-pantau-kla.csv", deflated)?;
             zip.write_all(&w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?)?;
@@ -134,7 +159,10 @@ pub async fn build(storage: &Storage, sheet: &Sheet, bands: &crate::domain::Pred
                         }
                     };
                     // PDFs, images and Office files are compressed already.
-                    zip.start_file(zip_path(ind.number, &it.code, f.id, &f.file_name), if f.content_type.starts_with("text/") { deflated } else { stored })?;
+                    zip.start_file(
+                        zip_path(ind.number, &it.code, f.id, &f.file_name),
+                        if f.content_type.starts_with("text/") { deflated } else { stored },
+                    )?;
                     zip.write_all(&bytes)?;
                 }
             }

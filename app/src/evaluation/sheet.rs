@@ -217,7 +217,12 @@ impl Sheet {
     }
     /// The total verified score, when every indicator has one.
     pub fn verified_total(&self) -> Option<f64> {
-        self.instrument.indicators.iter().map(|i| self.verified_score(i.id).map(|v| v.min(i.max_points))).sum::<Option<f64>>().map(|t| (t * 100.0).round() / 100.0)
+        self.instrument
+            .indicators
+            .iter()
+            .map(|i| self.verified_score(i.id).map(|v| v.min(i.max_points)))
+            .sum::<Option<f64>>()
+            .map(|t| (t * 100.0).round() / 100.0)
     }
     pub fn clusters(&self) -> Vec<ClusterSummary> {
         Cluster::ALL
@@ -230,7 +235,11 @@ impl Sheet {
                     present: items.iter().filter(|id| self.item_status(**id).present()).count(),
                     verified: items.iter().filter(|id| self.item_status(**id) == ItemStatus::Verified).count(),
                     items: items.len(),
-                    verified_score: inds.iter().map(|i| self.verified_score(i.id).map(|v| v.min(i.max_points))).sum::<Option<f64>>().map(|t| (t * 100.0).round() / 100.0),
+                    verified_score: inds
+                        .iter()
+                        .map(|i| self.verified_score(i.id).map(|v| v.min(i.max_points)))
+                        .sum::<Option<f64>>()
+                        .map(|t| (t * 100.0).round() / 100.0),
                     max_points: inds.iter().map(|i| i.max_points).sum(),
                 }
             })
@@ -243,13 +252,21 @@ impl Sheet {
 // Reading
 
 fn cycle_of(r: &sqlx::any::AnyRow) -> Cycle {
-    Cycle { id: r.get(0), award_year: r.get(1), data_year: r.get(2), instrument_id: r.get(3), self_deadline: r.get(4), verify_deadline: r.get(5) }
+    Cycle {
+        id: r.get(0),
+        award_year: r.get(1),
+        data_year: r.get(2),
+        instrument_id: r.get(3),
+        self_deadline: r.get(4),
+        verify_deadline: r.get(5),
+    }
 }
 const CYCLE_COLUMNS: &str = "id, award_year, data_year, instrument_id, self_deadline, verify_deadline";
 
 /// All cycles, newest award year first.
 pub async fn cycles(pool: &AnyPool) -> Result<Vec<Cycle>, sqlx::Error> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("select {CYCLE_COLUMNS} from cycles order by award_year desc"))).fetch_all(pool).await?;
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(format!("select {CYCLE_COLUMNS} from cycles order by award_year desc"))).fetch_all(pool).await?;
     Ok(rows.iter().map(cycle_of).collect())
 }
 
@@ -279,11 +296,12 @@ fn submission_of(r: &sqlx::any::AnyRow) -> Submission {
 const SUBMISSION_COLUMNS: &str = "id, cycle_id, regency_code, status, submitted_at, published";
 
 async fn find_submission(conn: &mut AnyConnection, cycle_id: i64, regency: RegionCode) -> Result<Option<Submission>, sqlx::Error> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where cycle_id = $1 and regency_code = $2")))
-        .bind(cycle_id)
-        .bind(regency.to_string())
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where cycle_id = $1 and regency_code = $2")))
+            .bind(cycle_id)
+            .bind(regency.to_string())
+            .fetch_optional(conn)
+            .await?;
     Ok(row.as_ref().map(submission_of))
 }
 
@@ -303,9 +321,23 @@ pub async fn submissions(pool: &AnyPool, cycle_id: i64, province: Option<RegionC
 pub async fn load(conn: &mut AnyConnection, cycle: &Cycle, regency: RegionCode) -> Result<Sheet, sqlx::Error> {
     let instrument = super::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let submission = find_submission(conn, cycle.id, regency).await?;
-    let mut sheet = Sheet { cycle: cycle.clone(), instrument, regency, submission, evidence: HashMap::new(), files: vec![], links: vec![], follow_ups: vec![], ledger: vec![] };
+    let mut sheet = Sheet {
+        cycle: cycle.clone(),
+        instrument,
+        regency,
+        submission,
+        evidence: HashMap::new(),
+        files: vec![],
+        links: vec![],
+        follow_ups: vec![],
+        ledger: vec![],
+    };
     let Some(sub_id) = sheet.submission.as_ref().map(|s| s.id) else { return Ok(sheet) };
-    for r in sqlx::query("select id, item_id, status, doc_year, comment from evidence where submission_id = $1").bind(sub_id).fetch_all(&mut *conn).await? {
+    for r in sqlx::query("select id, item_id, status, doc_year, comment from evidence where submission_id = $1")
+        .bind(sub_id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
         let e = evidence_of(&r);
         sheet.evidence.insert(e.item_id, e);
     }
@@ -317,7 +349,15 @@ pub async fn load(conn: &mut AnyConnection, cycle: &Cycle, regency: RegionCode) 
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| FileRow { id: r.get(0), item_id: r.get(1), object_key: r.get(2), file_name: r.get(3), content_type: r.get(4), size_bytes: r.get(5), public: r.get::<i64, _>(6) == 1 })
+    .map(|r| FileRow {
+        id: r.get(0),
+        item_id: r.get(1),
+        object_key: r.get(2),
+        file_name: r.get(3),
+        content_type: r.get(4),
+        size_bytes: r.get(5),
+        public: r.get::<i64, _>(6) == 1,
+    })
     .collect();
     sheet.links = sqlx::query(
         "select e.item_id, l.entity, l.record_id from evidence_links l join evidence e on e.id = l.evidence_id where e.submission_id = $1 order by l.id",
@@ -368,29 +408,33 @@ pub async fn latest_started(pool: &AnyPool, regency: RegionCode) -> Result<Optio
 }
 
 /// A Pantau KLA record offered as evidence: (entity, id, label).
-pub async fn offered(conn: &mut AnyConnection, offer: Offer, regency: RegionCode, data_year: i64) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
-    let rows = match offer {
-        Offer::Events => {
-            sqlx::query(
+pub async fn offered(
+    conn: &mut AnyConnection,
+    offer: Offer,
+    regency: RegionCode,
+    data_year: i64,
+) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    let rows =
+        match offer {
+            Offer::Events => sqlx::query(
                 "select id, title || ' (' || start_date || ', ' || cast(participants_offline + participants_online as text) || ' peserta)'
                  from training_events where organiser_code = $1 and year = $2 order by start_date, id",
             )
             .bind(regency.to_string())
             .bind(data_year)
             .fetch_all(&mut *conn)
-            .await?
-        }
-        Offer::Units(kind) => {
-            sqlx::query(
-                "select id, name || ' (' || cast(certified_staff as text) || '/' || cast(total_staff as text) || ' SDM terlatih KHA)'
+            .await?,
+            Offer::Units(kind) => {
+                sqlx::query(
+                    "select id, name || ' (' || cast(certified_staff as text) || '/' || cast(total_staff as text) || ' SDM terlatih KHA)'
                  from service_units where regency_code = $1 and kind = $2 order by name, id",
-            )
-            .bind(regency.to_string())
-            .bind(kind.as_str())
-            .fetch_all(&mut *conn)
-            .await?
-        }
-    };
+                )
+                .bind(regency.to_string())
+                .bind(kind.as_str())
+                .fetch_all(&mut *conn)
+                .await?
+            }
+        };
     let entity = match offer {
         Offer::Events => "training_event",
         Offer::Units(_) => "service_unit",
@@ -456,7 +500,13 @@ async fn audit_change(
     old: Option<Map<String, Value>>,
     new: Option<Map<String, Value>>,
 ) -> Result<(), sqlx::Error> {
-    audit::record(conn, actor, Via::Form, Change { action, entity, record_id: id, region: Some(region), old: old.as_ref(), new: new.as_ref() }).await
+    audit::record(
+        conn,
+        actor,
+        Via::Form,
+        Change { action, entity, record_id: id, region: Some(region), old: old.as_ref(), new: new.as_ref() },
+    )
+    .await
 }
 
 /// The regency's submission for the cycle, created (status `preparing`) on its first write, and locked for
@@ -511,8 +561,14 @@ async fn set_item_status(
         .execute(&mut *conn)
         .await?;
     let year = |y: Option<i64>| y.map(|y| y.to_string()).unwrap_or_default();
-    let old = obj(&[("item", item_code.into()), ("status", ev.status.key().into()), ("comment", ev.comment.clone()), ("doc_year", year(ev.doc_year))]);
-    let new = obj(&[("item", item_code.into()), ("status", status.key().into()), ("comment", comment.into()), ("doc_year", year(doc_year))]);
+    let old = obj(&[
+        ("item", item_code.into()),
+        ("status", ev.status.key().into()),
+        ("comment", ev.comment.clone()),
+        ("doc_year", year(ev.doc_year)),
+    ]);
+    let new =
+        obj(&[("item", item_code.into()), ("status", status.key().into()), ("comment", comment.into()), ("doc_year", year(doc_year))]);
     audit_change(conn, actor, Action::Update, "evidence", ev.id, sub.regency, Some(old), Some(new)).await
 }
 
@@ -561,7 +617,17 @@ pub async fn evidence_bytes(conn: &mut AnyConnection, regency: RegionCode) -> Re
 }
 
 /// Records an uploaded document (already in the store) for an item; the item becomes `uploaded`.
-pub async fn add_file(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, doc_year: Option<i64>, file: &NewFile, user_id: Option<i64>) -> Result<i64, EvalError> {
+pub async fn add_file(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    side: Side,
+    cycle: &Cycle,
+    sub: &Submission,
+    item_id: i64,
+    doc_year: Option<i64>,
+    file: &NewFile,
+    user_id: Option<i64>,
+) -> Result<i64, EvalError> {
     check_regency_may_edit(side, sub)?;
     let instrument = super::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
@@ -583,7 +649,12 @@ pub async fn add_file(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle
     .bind(crate::auth::now())
     .fetch_one(&mut *conn)
     .await?;
-    let new = obj(&[("item", item.code.clone()), ("file_name", file.file_name.clone()), ("size_bytes", file.size_bytes.to_string()), ("sha256", file.sha256.clone())]);
+    let new = obj(&[
+        ("item", item.code.clone()),
+        ("file_name", file.file_name.clone()),
+        ("size_bytes", file.size_bytes.to_string()),
+        ("sha256", file.sha256.clone()),
+    ]);
     audit_change(conn, actor, Action::Create, "evidence_file", id, sub.regency, None, Some(new)).await?;
     let year = doc_year.or(ev.doc_year);
     set_item_status(conn, actor, sub, &ev, &item.code, ItemStatus::Uploaded, &ev.comment, year).await?;
@@ -602,9 +673,20 @@ pub async fn file(conn: &mut AnyConnection, file_id: i64) -> Result<Option<(File
     else {
         return Ok(None);
     };
-    let f = FileRow { id: r.get(0), item_id: r.get(1), object_key: r.get(2), file_name: r.get(3), content_type: r.get(4), size_bytes: r.get(5), public: r.get::<i64, _>(6) == 1 };
+    let f = FileRow {
+        id: r.get(0),
+        item_id: r.get(1),
+        object_key: r.get(2),
+        file_name: r.get(3),
+        content_type: r.get(4),
+        size_bytes: r.get(5),
+        public: r.get::<i64, _>(6) == 1,
+    };
     let sub_id: i64 = r.get(7);
-    let s = sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where id = $1"))).bind(sub_id).fetch_one(&mut *conn).await?;
+    let s = sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where id = $1")))
+        .bind(sub_id)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(Some((f, submission_of(&s))))
 }
 
@@ -617,8 +699,10 @@ async fn item_code(conn: &mut AnyConnection, item_id: i64) -> Result<String, sql
 /// an item given something new (`added`) is `uploaded`, answering a rejection.
 async fn recheck_item(conn: &mut AnyConnection, actor: &Actor, sub: &Submission, item_id: i64, added: bool) -> Result<(), sqlx::Error> {
     let ev = evidence_for(conn, sub, item_id).await?;
-    let files: i64 = sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
-    let links: i64 = sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
+    let files: i64 =
+        sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
+    let links: i64 =
+        sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
     let code = item_code(conn, item_id).await?;
     if files + links == 0 && ev.status == ItemStatus::Uploaded {
         set_item_status(conn, actor, sub, &ev, &code, ItemStatus::Missing, &ev.comment, ev.doc_year).await?;
@@ -645,15 +729,25 @@ pub async fn unlink_record(conn: &mut AnyConnection, actor: &Actor, entity: &str
     .map(|r| (r.get(0), r.get(1), r.get(2)))
     .collect();
     for (link_id, item_id, sub_id) in &links {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where id = $1"))).bind(sub_id).fetch_one(&mut *conn).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("select {SUBMISSION_COLUMNS} from submissions where id = $1")))
+            .bind(sub_id)
+            .fetch_one(&mut *conn)
+            .await?;
         let sub = submission_of(&row);
         sqlx::query("delete from evidence_links where id = $1").bind(link_id).execute(&mut *conn).await?;
         let code = item_code(conn, *item_id).await?;
-        let old = obj(&[("item", code.clone()), ("entity", entity.to_string()), ("record_id", record_id.to_string()), ("reason", "record_deleted".into())]);
+        let old = obj(&[
+            ("item", code.clone()),
+            ("entity", entity.to_string()),
+            ("record_id", record_id.to_string()),
+            ("reason", "record_deleted".into()),
+        ]);
         audit_change(conn, actor, Action::Delete, "evidence_link", *link_id, sub.regency, Some(old), None).await?;
         let ev = evidence_for(conn, &sub, *item_id).await?;
-        let files: i64 = sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
-        let left: i64 = sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
+        let files: i64 =
+            sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
+        let left: i64 =
+            sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
         if files + left == 0 && matches!(ev.status, ItemStatus::Uploaded | ItemStatus::Verified) {
             set_item_status(conn, actor, &sub, &ev, &code, ItemStatus::Missing, &ev.comment, ev.doc_year).await?;
         }
@@ -689,7 +783,15 @@ pub async fn set_file_public(conn: &mut AnyConnection, actor: &Actor, file_id: i
 }
 
 /// Sets which offered Pantau KLA records count as an item's evidence (the ticked boxes of the form).
-pub async fn set_links(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, chosen: &[i64]) -> Result<(), EvalError> {
+pub async fn set_links(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    side: Side,
+    cycle: &Cycle,
+    sub: &Submission,
+    item_id: i64,
+    chosen: &[i64],
+) -> Result<(), EvalError> {
     check_regency_may_edit(side, sub)?;
     let mut chosen = chosen.to_vec();
     chosen.sort_unstable();
@@ -725,13 +827,15 @@ pub async fn set_links(conn: &mut AnyConnection, actor: &Actor, side: Side, cycl
         if current.iter().any(|(_, r, _)| r == record_id) {
             continue;
         }
-        let link_id: i64 = sqlx::query_scalar("insert into evidence_links (evidence_id, entity, record_id, linked_at) values ($1, $2, $3, $4) returning id")
-            .bind(ev.id)
-            .bind(&entity)
-            .bind(record_id)
-            .bind(crate::auth::now())
-            .fetch_one(&mut *conn)
-            .await?;
+        let link_id: i64 = sqlx::query_scalar(
+            "insert into evidence_links (evidence_id, entity, record_id, linked_at) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(ev.id)
+        .bind(&entity)
+        .bind(record_id)
+        .bind(crate::auth::now())
+        .fetch_one(&mut *conn)
+        .await?;
         let new = obj(&[("item", item.code.clone()), ("entity", entity.clone()), ("record_id", record_id.to_string())]);
         audit_change(conn, actor, Action::Create, "evidence_link", link_id, sub.regency, None, Some(new)).await?;
         added = true;
@@ -753,7 +857,15 @@ pub fn parse_score(text: &str, max_points: f64) -> Result<f64, Refusal> {
 
 /// Records an indicator's score at a stage, appended to the ledger (never overwriting). The regency records
 /// its self-assessment while the sheet is open to it; verifiers record the later stages once it is submitted.
-pub async fn record_score(conn: &mut AnyConnection, actor: &Actor, side: Side, sub: &Submission, indicator: &Indicator, stage: Stage, score: f64) -> Result<(), EvalError> {
+pub async fn record_score(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    side: Side,
+    sub: &Submission,
+    indicator: &Indicator,
+    stage: Stage,
+    score: f64,
+) -> Result<(), EvalError> {
     match (side, stage) {
         (Side::Regency, Stage::SelfAssessment) => check_regency_may_edit(side, sub)?,
         (Side::Verifier, Stage::Administrative | Stage::Field | Stage::Final) => {
@@ -784,7 +896,12 @@ pub async fn record_score(conn: &mut AnyConnection, actor: &Actor, side: Side, s
 
 async fn set_status(conn: &mut AnyConnection, actor: &Actor, sub: &Submission, status: Status) -> Result<(), sqlx::Error> {
     let submitted_at = if status == Status::Submitted { Some(crate::auth::now()) } else { sub.submitted_at };
-    sqlx::query("update submissions set status = $1, submitted_at = $2 where id = $3").bind(status.key()).bind(submitted_at).bind(sub.id).execute(&mut *conn).await?;
+    sqlx::query("update submissions set status = $1, submitted_at = $2 where id = $3")
+        .bind(status.key())
+        .bind(submitted_at)
+        .bind(sub.id)
+        .execute(&mut *conn)
+        .await?;
     let old = obj(&[("status", sub.status.key().into())]);
     let new = obj(&[("status", status.key().into())]);
     audit_change(conn, actor, Action::Update, "submission", sub.id, sub.regency, Some(old), Some(new)).await
@@ -814,7 +931,17 @@ pub fn parse_due_date(text: &str, today: chrono::NaiveDate) -> Result<String, Re
 
 /// The verifier's decision on one item of a submitted sheet. A rejection needs a comment and a due date and
 /// opens a follow-up for the regency; a verification closes the item's open follow-ups.
-pub async fn review_item(conn: &mut AnyConnection, actor: &Actor, side: Side, cycle: &Cycle, sub: &Submission, item_id: i64, decision: Decision, comment: &str, due_date: Option<&str>) -> Result<(), EvalError> {
+pub async fn review_item(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    side: Side,
+    cycle: &Cycle,
+    sub: &Submission,
+    item_id: i64,
+    decision: Decision,
+    comment: &str,
+    due_date: Option<&str>,
+) -> Result<(), EvalError> {
     if side != Side::Verifier {
         return Err(EvalError::Forbidden);
     }
@@ -831,7 +958,11 @@ pub async fn review_item(conn: &mut AnyConnection, actor: &Actor, side: Side, cy
             if ev.status == ItemStatus::Missing {
                 return refuse("decision", "eval.err_verify_missing");
             }
-            sqlx::query("update follow_ups set closed_at = $1 where evidence_id = $2 and closed_at is null").bind(now).bind(ev.id).execute(&mut *conn).await?;
+            sqlx::query("update follow_ups set closed_at = $1 where evidence_id = $2 and closed_at is null")
+                .bind(now)
+                .bind(ev.id)
+                .execute(&mut *conn)
+                .await?;
             set_item_status(conn, actor, sub, &ev, &item.code, ItemStatus::Verified, comment, ev.doc_year).await?;
         }
         Decision::Reject => {
@@ -839,7 +970,11 @@ pub async fn review_item(conn: &mut AnyConnection, actor: &Actor, side: Side, cy
                 return refuse("comment", "eval.err_comment");
             }
             let Some(due) = due_date else { return refuse("due_date", "eval.err_due_date") };
-            sqlx::query("update follow_ups set closed_at = $1 where evidence_id = $2 and closed_at is null").bind(now).bind(ev.id).execute(&mut *conn).await?;
+            sqlx::query("update follow_ups set closed_at = $1 where evidence_id = $2 and closed_at is null")
+                .bind(now)
+                .bind(ev.id)
+                .execute(&mut *conn)
+                .await?;
             sqlx::query("insert into follow_ups (evidence_id, note, due_date, created_by, created_at) values ($1, $2, $3, $4, $5)")
                 .bind(ev.id)
                 .bind(comment)
@@ -863,11 +998,17 @@ pub async fn finish_review(conn: &mut AnyConnection, actor: &Actor, side: Side, 
     if sub.status != Status::Submitted {
         return refuse("", "eval.err_not_submitted");
     }
-    let pending: i64 = sqlx::query_scalar("select count(*) from evidence where submission_id = $1 and status = 'uploaded'").bind(sub.id).fetch_one(&mut *conn).await?;
+    let pending: i64 = sqlx::query_scalar("select count(*) from evidence where submission_id = $1 and status = 'uploaded'")
+        .bind(sub.id)
+        .fetch_one(&mut *conn)
+        .await?;
     if pending > 0 {
         return refuse("", "eval.err_pending");
     }
-    let rejected: i64 = sqlx::query_scalar("select count(*) from evidence where submission_id = $1 and status = 'rejected'").bind(sub.id).fetch_one(&mut *conn).await?;
+    let rejected: i64 = sqlx::query_scalar("select count(*) from evidence where submission_id = $1 and status = 'rejected'")
+        .bind(sub.id)
+        .fetch_one(&mut *conn)
+        .await?;
     let status = if rejected > 0 { Status::Returned } else { Status::Verified };
     set_status(conn, actor, sub, status).await?;
     Ok(status)
@@ -969,7 +1110,13 @@ pub async fn create_cycle(conn: &mut AnyConnection, actor: &Actor, c: &NewCycle)
         ("self_deadline", c.self_deadline.clone()),
         ("verify_deadline", c.verify_deadline.clone()),
     ]);
-    audit::record(conn, actor, Via::Form, Change { action: Action::Create, entity: "cycle", record_id: id, region: None, old: None, new: Some(&new) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Via::Form,
+        Change { action: Action::Create, entity: "cycle", record_id: id, region: None, old: None, new: Some(&new) },
+    )
+    .await?;
     Ok(id)
 }
 
@@ -1007,10 +1154,16 @@ mod tests {
     #[test]
     fn the_cycle_form_names_every_bad_field() {
         let inst = vec![(1, "permen-pppa-12-2022".to_string(), "x".to_string())];
-        let form: HashMap<String, String> = [("award_year", "2027"), ("data_year", "2028"), ("instrument", "x"), ("self_deadline", "2027-03-31"), ("verify_deadline", "2027-03-01")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let form: HashMap<String, String> = [
+            ("award_year", "2027"),
+            ("data_year", "2028"),
+            ("instrument", "x"),
+            ("self_deadline", "2027-03-31"),
+            ("verify_deadline", "2027-03-01"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let errs = parse_cycle(&form, &inst).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["data_year", "instrument", "verify_deadline"]);

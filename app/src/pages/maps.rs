@@ -19,7 +19,14 @@ fn colour_of(p: Option<Predicate>) -> RGBColor {
 }
 
 /// The dataset behind a map: one row per regency shown.
-fn dataset(state: &AppState, lang: Lang, regencies: Vec<RegionCode>, latest: &HashMap<&str, &LatestPredicate>, title: String, demo: bool) -> Dataset {
+fn dataset(
+    state: &AppState,
+    lang: Lang,
+    regencies: Vec<RegionCode>,
+    latest: &HashMap<&str, &LatestPredicate>,
+    title: String,
+    demo: bool,
+) -> Dataset {
     Dataset {
         id: "peta-predikat",
         description: tr(lang, "chart.map_desc"),
@@ -68,7 +75,13 @@ pub fn national(state: &AppState, lang: Lang, latest: &[LatestPredicate], demo: 
 }
 
 /// The map of a province's kab/kota and their latest predicates.
-pub fn province(state: &AppState, lang: Lang, province: RegionCode, latest: &[LatestPredicate], demo: bool) -> Result<Option<Figure>, AppError> {
+pub fn province(
+    state: &AppState,
+    lang: Lang,
+    province: RegionCode,
+    latest: &[LatestPredicate],
+    demo: bool,
+) -> Result<Option<Figure>, AppError> {
     let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
     let title = format!("{} — {}", tr(lang, "chart.map"), state.regions.name(province));
     let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));

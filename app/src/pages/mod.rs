@@ -10,14 +10,14 @@ pub mod regency;
 pub mod search;
 
 use crate::components::ErrorPage;
-use crate::error::AppError;
 use crate::domain::ProviderKind;
+use crate::error::AppError;
 use crate::i18n::{Lang, tr, use_lang};
-use params::{Metric, PageParams, SortKey};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use params::{Metric, PageParams, SortKey};
 
 /// The stylesheet's address; the version makes browsers fetch it anew after an upgrade.
 pub const STYLESHEET_PATH: &str = concat!("/style/main.css?v=", env!("CARGO_PKG_VERSION"));
@@ -158,7 +158,14 @@ pub fn FilterForm(params: PageParams, mut years: Vec<i32>, kinds: bool, metric: 
 
 /// A column header that orders the table by its column through a link (`aria-sort` tells the current order).
 #[component]
-pub fn SortHeader(params: PageParams, path: String, anchor: &'static str, key: SortKey, label: String, #[prop(optional)] numeric: bool) -> impl IntoView {
+pub fn SortHeader(
+    params: PageParams,
+    path: String,
+    anchor: &'static str,
+    key: SortKey,
+    label: String,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let current = params.sort.key == key;
     let aria = if current { if params.sort.desc { "descending" } else { "ascending" } } else { "none" };

@@ -165,7 +165,14 @@ pub fn figures(state: &AppState, d: &NationalData, lang: Lang) -> Result<Vec<Fig
             id: "peringkat-provinsi",
             title: format!("{} — {}", tr(lang, "chart.provinces_ranked"), metric_label),
             description: tr(lang, "chart.provinces_ranked_desc"),
-            definition: tr(lang, if d.params.metric == super::params::Metric::CertifiedShare { "definition.certified_share" } else { "definition.trainings" }),
+            definition: tr(
+                lang,
+                if d.params.metric == super::params::Metric::CertifiedShare {
+                    "definition.certified_share"
+                } else {
+                    "definition.trainings"
+                },
+            ),
             region_label: &tr(lang, "table.province"),
             value_key: d.params.metric.slug_key(),
             value_label: metric_label,

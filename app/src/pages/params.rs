@@ -114,11 +114,20 @@ impl PageParams {
             }
             match k.as_str() {
                 "tahun" => {
-                    p.year = Some(v.parse::<i32>().ok().filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y)).ok_or_else(|| bad(lang, "tahun", "error.year_param"))?)
+                    p.year = Some(
+                        v.parse::<i32>()
+                            .ok()
+                            .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y))
+                            .ok_or_else(|| bad(lang, "tahun", "error.year_param"))?,
+                    )
                 }
                 "jenis" => p.kind = Some(ProviderKind::parse(v).ok_or_else(|| bad(lang, "jenis", "error.kind_param"))?),
-                "ukuran" => p.metric = Metric::ALL.into_iter().find(|m| m.slug() == v).ok_or_else(|| bad(lang, "ukuran", "error.metric_param"))?,
-                "urut" => p.sort.key = SortKey::ALL.into_iter().find(|s| s.slug() == v).ok_or_else(|| bad(lang, "urut", "error.sort_param"))?,
+                "ukuran" => {
+                    p.metric = Metric::ALL.into_iter().find(|m| m.slug() == v).ok_or_else(|| bad(lang, "ukuran", "error.metric_param"))?
+                }
+                "urut" => {
+                    p.sort.key = SortKey::ALL.into_iter().find(|s| s.slug() == v).ok_or_else(|| bad(lang, "urut", "error.sort_param"))?
+                }
                 "arah" => {
                     p.sort.desc = match v {
                         "turun" => true,
@@ -159,7 +168,14 @@ impl PageParams {
 
     /// The link a column header points to: this column ascending, or descending when it already is.
     pub fn sort_href(&self, path: &str, key: SortKey, anchor: &str) -> String {
-        let desc = if self.sort.key == key { !self.sort.desc } else { matches!(key, SortKey::Events | SortKey::Participants | SortKey::CertifiedShare | SortKey::Predicate | SortKey::Score | SortKey::Trend) };
+        let desc = if self.sort.key == key {
+            !self.sort.desc
+        } else {
+            matches!(
+                key,
+                SortKey::Events | SortKey::Participants | SortKey::CertifiedShare | SortKey::Predicate | SortKey::Score | SortKey::Trend
+            )
+        };
         format!("{}#{anchor}", PageParams { sort: Sort { key, desc }, ..*self }.href(path))
     }
 }
@@ -170,7 +186,8 @@ mod tests {
 
     #[test]
     fn parses_and_writes_back_the_state() {
-        let p = PageParams::from_query("tahun=2025&jenis=puskesmas_ramah_anak&ukuran=peserta&urut=nilai&arah=turun&lang=en", Lang::Id).unwrap();
+        let p =
+            PageParams::from_query("tahun=2025&jenis=puskesmas_ramah_anak&ukuran=peserta&urut=nilai&arah=turun&lang=en", Lang::Id).unwrap();
         assert_eq!(p.year, Some(2025));
         assert_eq!(p.kind, Some(ProviderKind::PuskesmasRamahAnak));
         assert_eq!(p.metric, Metric::Participants);
@@ -182,7 +199,9 @@ mod tests {
 
     #[test]
     fn names_the_bad_parameter() {
-        for (q, name) in [("tahun=abc", "tahun"), ("jenis=warung", "jenis"), ("ukuran=x", "ukuran"), ("urut=x", "urut"), ("arah=atas", "arah")] {
+        for (q, name) in
+            [("tahun=abc", "tahun"), ("jenis=warung", "jenis"), ("ukuran=x", "ukuran"), ("urut=x", "urut"), ("arah=atas", "arah")]
+        {
             match PageParams::from_query(q, Lang::Id) {
                 Err(AppError::BadRequest(m)) => assert!(m.starts_with(&format!("{name}: ")), "{m}"),
                 other => panic!("{q}: {other:?}"),

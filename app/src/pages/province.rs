@@ -134,7 +134,9 @@ fn sort_regencies(rows: &mut [RegencyRow], params: PageParams) {
                 let rank = |r: &RegencyRow| r.latest.as_ref().map_or(-1, |l| l.predicate.map_or(0, |p| p.rank() as i32));
                 rank(a).cmp(&rank(b))
             }
-            SortKey::Score => num(a.latest.as_ref().and_then(|l| l.score_final)).total_cmp(&num(b.latest.as_ref().and_then(|l| l.score_final))),
+            SortKey::Score => {
+                num(a.latest.as_ref().and_then(|l| l.score_final)).total_cmp(&num(b.latest.as_ref().and_then(|l| l.score_final)))
+            }
             SortKey::Trend => num(a.trend).total_cmp(&num(b.trend)),
         };
         let o = if params.sort.desc { o.reverse() } else { o };
@@ -205,7 +207,12 @@ pub fn figures(state: &AppState, d: &ProvinceData, lang: Lang) -> Result<Vec<Fig
         lang,
         RankedInput {
             id: "sertifikat-per-kabkota",
-            title: format!("{} — {}{}", tr(lang, "chart.share_by_regency"), d.name, kind_label.as_ref().map(|k| format!(" ({k})")).unwrap_or_default()),
+            title: format!(
+                "{} — {}{}",
+                tr(lang, "chart.share_by_regency"),
+                d.name,
+                kind_label.as_ref().map(|k| format!(" ({k})")).unwrap_or_default()
+            ),
             description: tr(lang, "chart.share_by_regency_desc"),
             definition: tr(lang, "definition.certified_share"),
             region_label: &tr(lang, "table.regency"),
@@ -230,10 +237,7 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
     let mut figs = figures(state, &d, lang)?;
     // The scorecard is a table, not a chart: it gets its own section below the charts.
     let card = figs.pop().map(|f| f.data).expect("scorecard is the last figure");
-    let charts = figs
-        .into_iter()
-        .map(|f| view! { <FigureView figure=f data_path=data_path.clone() query=query.clone()/> })
-        .collect_view();
+    let charts = figs.into_iter().map(|f| view! { <FigureView figure=f data_path=data_path.clone() query=query.clone()/> }).collect_view();
     let card_rows = card
         .rows
         .iter()
@@ -258,8 +262,24 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
         .iter()
         .map(|r| {
             let href = format!("/kabkota/{}", r.code);
-            let predicate = r.latest.as_ref().map_or_else(|| "–".to_string(), |l| format!("{} ({})", predicate_label(l.predicate, lang), l.award_year));
-            let trend = r.trend.map_or_else(|| "–".to_string(), |t| format!("{}{}", if t > 0.0 { "▲ +" } else if t < 0.0 { "▼ " } else { "" }, format::decimal(t, 2, lang)));
+            let predicate =
+                r.latest.as_ref().map_or_else(|| "–".to_string(), |l| format!("{} ({})", predicate_label(l.predicate, lang), l.award_year));
+            let trend = r.trend.map_or_else(
+                || "–".to_string(),
+                |t| {
+                    format!(
+                        "{}{}",
+                        if t > 0.0 {
+                            "▲ +"
+                        } else if t < 0.0 {
+                            "▼ "
+                        } else {
+                            ""
+                        },
+                        format::decimal(t, 2, lang)
+                    )
+                },
+            );
             view! {
                 <tr>
                     <th scope="row"><a href=href>{r.name.clone()}</a></th>

@@ -101,7 +101,8 @@ fn scores_by_stage(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<Fig
     })?;
     let mut sources = vec![database_source(lang)];
     for r in rows.iter().filter(|r| !r.source_url.is_empty()) {
-        sources.push(figures::Source { label: format!("{} {}", tr(lang, "table.award_year"), r.award_year), url: Some(r.source_url.clone()) });
+        sources
+            .push(figures::Source { label: format!("{} {}", tr(lang, "table.award_year"), r.award_year), url: Some(r.source_url.clone()) });
     }
     Ok(Figure {
         svg,
@@ -220,7 +221,11 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
                 out.push(trf(
                     lang,
                     "summary.drop",
-                    &[("drop", format::decimal(a - f, 2, lang)), ("from", format::decimal(a, 2, lang)), ("to", format::decimal(f, 2, lang))],
+                    &[
+                        ("drop", format::decimal(a - f, 2, lang)),
+                        ("from", format::decimal(a, 2, lang)),
+                        ("to", format::decimal(f, 2, lang)),
+                    ],
                 ));
             }
         }
@@ -251,7 +256,12 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         Stat {
             label: tr(lang, "figure.certified_share"),
             value: format::percent(d.units.unit_share(), lang),
-            note: Some(format!("{} / {} {}", format::int(d.units.certified_units, lang), format::int(d.units.units, lang), tr(lang, "figure.units"))),
+            note: Some(format!(
+                "{} / {} {}",
+                format::int(d.units.certified_units, lang),
+                format::int(d.units.units, lang),
+                tr(lang, "figure.units")
+            )),
         },
         Stat {
             label: tr(lang, "figure.latest_predicate"),

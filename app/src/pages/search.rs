@@ -43,15 +43,16 @@ pub fn SearchPage() -> impl IntoView {
         .map(|r| {
             let (href, kind) = match r.level {
                 RegionLevel::Province => (format!("/provinsi/{}", r.code), tr(lang, "search.province")),
-                _ => (format!("/kabkota/{}", r.code), format!("{} · {}", tr(lang, &format!("search.{}", r.kind)), state.regions.name(r.code.province()))),
+                _ => (
+                    format!("/kabkota/{}", r.code),
+                    format!("{} · {}", tr(lang, &format!("search.{}", r.kind)), state.regions.name(r.code.province())),
+                ),
             };
             (href, r.name.clone(), kind)
         })
         .collect();
-    let crumbs = vec![
-        Crumb { label: tr(lang, "place.indonesia"), href: Some("/".into()) },
-        Crumb { label: tr(lang, "search.title"), href: None },
-    ];
+    let crumbs =
+        vec![Crumb { label: tr(lang, "place.indonesia"), href: Some("/".into()) }, Crumb { label: tr(lang, "search.title"), href: None }];
     let summary = if query.trim().is_empty() {
         tr(lang, "search.empty_query")
     } else if results.is_empty() {

@@ -96,11 +96,20 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let storage = tempfile::tempdir().expect("temp dir");
         let store = app::evaluation::files::Storage::open(&storage.path().display().to_string()).expect("evidence storage");
-        let state = configure(AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database").with_storage(store));
+        let state =
+            configure(AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database").with_storage(store));
         let serve_state = state.clone();
         tokio::spawn(async move { pantau_kla::startup::serve(listener, serve_state).await });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), client, state, database_url: url, storage_dir: storage.path().to_path_buf(), _dir: dir, _storage: storage }
+        TestApp {
+            base: format!("http://{addr}"),
+            client,
+            state,
+            database_url: url,
+            storage_dir: storage.path().to_path_buf(),
+            _dir: dir,
+            _storage: storage,
+        }
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
@@ -119,7 +128,17 @@ impl TestApp {
     pub async fn import_fixture(&self, name: &str) -> Result<usize, import::ImportError> {
         let text = std::fs::read_to_string(fixture(name)).expect("fixture");
         let parsed = import::parse(&text, &self.state.regions, &self.state.bands, Lang::En)?;
-        import::write(&self.state.pool, &self.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, Lang::En, |_| {}).await
+        import::write(
+            &self.state.pool,
+            &self.state.regions,
+            &parsed,
+            &app::audit::Actor::cli(),
+            app::audit::Via::Cli,
+            false,
+            Lang::En,
+            |_| {},
+        )
+        .await
     }
 
     pub async fn import_all_fixtures(&self) {

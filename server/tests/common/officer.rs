@@ -83,8 +83,18 @@ impl Officer<'_> {
     }
     pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> (u16, String) {
         let csrf = self.csrf().await;
-        let form = reqwest::multipart::Form::new().text("csrf", csrf).part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-        let res = self.app.client.post(format!("{}/kelola/impor", self.app.base)).header("cookie", &self.cookie).multipart(form).send().await.unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        let res = self
+            .app
+            .client
+            .post(format!("{}/kelola/impor", self.app.base))
+            .header("cookie", &self.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
     }
@@ -98,4 +108,3 @@ impl Officer<'_> {
         (status, location)
     }
 }
-

@@ -79,7 +79,8 @@ pub fn SignInPage() -> impl IntoView {
     let sub = submitted();
     let username = sub.as_ref().and_then(|s| s.value("username")).unwrap_or_default();
     let back = safe_return(sub.as_ref().and_then(|s| s.value("kembali")).or_else(|| query_param("kembali")));
-    let crumbs = vec![Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) }, Crumb { label: tr(lang, "account.sign_in"), href: None }];
+    let crumbs =
+        vec![Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) }, Crumb { label: tr(lang, "account.sign_in"), href: None }];
     let signed_in = session().map(|s| s.user.username);
     view! {
         <Layout title=tr(lang, "account.sign_in") crumbs=crumbs demo=false>
@@ -161,7 +162,9 @@ mod tests {
 
     #[test]
     fn same_site_paths_come_back_unchanged() {
-        for p in ["/kelola", "/kelola/kegiatan/3/ubah?wilayah=63.10&lang=en", "/kabkota/63.10#peta", "/cari?q=Tanah%20Bumbu", "/a/../kelola"] {
+        for p in
+            ["/kelola", "/kelola/kegiatan/3/ubah?wilayah=63.10&lang=en", "/kabkota/63.10#peta", "/cari?q=Tanah%20Bumbu", "/a/../kelola"]
+        {
             assert_eq!(back(p), p);
         }
         assert_eq!(safe_return(None), DEFAULT_RETURN);
@@ -170,10 +173,29 @@ mod tests {
     #[test]
     fn other_sites_and_control_characters_fall_back() {
         for p in [
-            "", "kelola", "https://x.example", "//x.example", "/\\x.example", "/%5Cx.example", "/%5cx.example", "/%09/x.example",
-            "/\t/x.example", "/%0A/x.example", "/kelola\nSet-Cookie: a=b", "/kelola%0d%0aSet-Cookie:%20a=b", "/%2F/x.example",
-            "/%2f%2fx.example", "/.//x.example", "/./%2F/x.example", "/%2E%2E//x.example", "/%E2%80%AEx", "/ruang kosong", "/é",
-            "/%", "/%zz", "/%ff",
+            "",
+            "kelola",
+            "https://x.example",
+            "//x.example",
+            "/\\x.example",
+            "/%5Cx.example",
+            "/%5cx.example",
+            "/%09/x.example",
+            "/\t/x.example",
+            "/%0A/x.example",
+            "/kelola\nSet-Cookie: a=b",
+            "/kelola%0d%0aSet-Cookie:%20a=b",
+            "/%2F/x.example",
+            "/%2f%2fx.example",
+            "/.//x.example",
+            "/./%2F/x.example",
+            "/%2E%2E//x.example",
+            "/%E2%80%AEx",
+            "/ruang kosong",
+            "/é",
+            "/%",
+            "/%zz",
+            "/%ff",
         ] {
             assert_eq!(back(p), DEFAULT_RETURN, "{p:?}");
         }

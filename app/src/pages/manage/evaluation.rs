@@ -10,7 +10,7 @@ use crate::components::{Crumb, ErrorPage, Layout, Stat, Stats};
 use crate::domain::{RegionCode, RegionLevel, Stage};
 use crate::error::AppError;
 use crate::evaluation::instrument::{self, Indicator};
-use crate::evaluation::sheet::{self, Cycle, ItemStatus, Side, Sheet, Status};
+use crate::evaluation::sheet::{self, Cycle, ItemStatus, Sheet, Side, Status};
 use crate::format::decimal;
 use crate::i18n::{Lang, tr, trf, use_lang};
 use crate::state::AppState;
@@ -73,7 +73,8 @@ fn status_badge(lang: Lang, status: ItemStatus) -> AnyView {
         ItemStatus::Verified => "●",
         ItemStatus::Rejected => "✕",
     };
-    view! { <span class=format!("badge item-{}", status.key())>{mark}" "{tr(lang, &format!("eval.item_{}", status.key()))}</span> }.into_any()
+    view! { <span class=format!("badge item-{}", status.key())>{mark}" "{tr(lang, &format!("eval.item_{}", status.key()))}</span> }
+        .into_any()
 }
 
 fn weights_note(lang: Lang, sheet: &Sheet) -> AnyView {
@@ -338,13 +339,21 @@ fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> AnyView {
     };
     let stats = vec![
         Stat { label: tr(lang, "eval.self_total"), value: pts(p.total, lang), note: Some(band(p.band)) },
-        Stat { label: tr(lang, "eval.next_band"), value: p.next.map(|(_, d)| pts(d, lang)).unwrap_or_else(|| "–".into()), note: Some(next) },
+        Stat {
+            label: tr(lang, "eval.next_band"),
+            value: p.next.map(|(_, d)| pts(d, lang)).unwrap_or_else(|| "–".into()),
+            note: Some(next),
+        },
         Stat {
             label: tr(lang, "eval.at_risk"),
             value: pts(p.at_risk, lang),
             note: Some(trf(lang, "eval.if_lost", &[("total", pts(p.total_if_lost, lang)), ("band", band(p.band_if_lost))])),
         },
-        Stat { label: tr(lang, "eval.verified_total"), value: opt_pts(sheet.verified_total(), lang), note: sheet.verified_total().map(|t| band(state.bands.classify(t))) },
+        Stat {
+            label: tr(lang, "eval.verified_total"),
+            value: opt_pts(sheet.verified_total(), lang),
+            note: sheet.verified_total().map(|t| band(state.bands.classify(t))),
+        },
     ];
     view! {
         <section class="simulator" aria-labelledby="simulator">

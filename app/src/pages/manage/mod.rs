@@ -146,11 +146,18 @@ pub fn ErrorSummary(sub: Option<Submitted>) -> impl IntoView {
 #[component]
 pub fn Notice() -> impl IntoView {
     let lang = crate::i18n::use_lang();
-    query_param("pesan").filter(|k| matches!(k.as_str(), "disimpan" | "dihapus" | "diimpor" | "sandi" | "pengguna" | "diunggah" | "diajukan" | "diperiksa" | "selesai" | "siklus")).map(|key| {
-        let n = query_param("n").unwrap_or_default();
-        let text = crate::i18n::trf(lang, &format!("manage.notice_{key}"), &[("n", n)]);
-        view! { <p class="notice" role="status">{text}</p> }
-    })
+    query_param("pesan")
+        .filter(|k| {
+            matches!(
+                k.as_str(),
+                "disimpan" | "dihapus" | "diimpor" | "sandi" | "pengguna" | "diunggah" | "diajukan" | "diperiksa" | "selesai" | "siklus"
+            )
+        })
+        .map(|key| {
+            let n = query_param("n").unwrap_or_default();
+            let text = crate::i18n::trf(lang, &format!("manage.notice_{key}"), &[("n", n)]);
+            view! { <p class="notice" role="status">{text}</p> }
+        })
 }
 
 /// The page a signed-out visitor is sent to (the handlers redirect; this only guards rendering).

@@ -36,9 +36,20 @@ fn input_of(column: &str) -> Input {
         "mode" => Input::Choice(|| TrainingMode::ALL.iter().map(|m| m.as_str()).collect(), "mode"),
         "predicate" => Input::Choice(|| Predicate::ALL.iter().map(|p| p.as_str()).collect(), "predicate"),
         "start_date" | "end_date" => Input::Date,
-        "participants_offline" | "participants_online" | "institutions" | "pre_test_mean" | "post_test_mean" | "total_staff"
-        | "certified_staff" | "latest_certificate_year" | "award_year" | "data_year" | "score_self_assessment"
-        | "score_administrative" | "score_field" | "score_final" => Input::Number,
+        "participants_offline"
+        | "participants_online"
+        | "institutions"
+        | "pre_test_mean"
+        | "post_test_mean"
+        | "total_staff"
+        | "certified_staff"
+        | "latest_certificate_year"
+        | "award_year"
+        | "data_year"
+        | "score_self_assessment"
+        | "score_administrative"
+        | "score_field"
+        | "score_final" => Input::Number,
         "participants_by_regency" | "participants_by_kind" => Input::Long,
         "source_url" => Input::Url,
         _ => Input::Text,
@@ -63,7 +74,15 @@ fn required(entity: Entity, column: &str) -> bool {
 }
 
 /// One form field with its label, hint, and error in place.
-fn field_view(state: &AppState, role: Role, lang: Lang, entity: Entity, column: &'static str, value: String, error: Option<String>) -> AnyView {
+fn field_view(
+    state: &AppState,
+    role: Role,
+    lang: Lang,
+    entity: Entity,
+    column: &'static str,
+    value: String,
+    error: Option<String>,
+) -> AnyView {
     let id = format!("f-{column}");
     let hint_id = format!("h-{column}");
     let err_id = format!("e-{column}");
@@ -154,7 +173,8 @@ pub fn summary(lang: Lang, entity: Entity, r: &Stored) -> Vec<String> {
             r.get("start_date").to_string(),
             r.get("title").to_string(),
             tr(lang, &format!("training_kind.{}", r.get("kind"))),
-            (r.get("participants_offline").parse::<i64>().unwrap_or(0) + r.get("participants_online").parse::<i64>().unwrap_or(0)).to_string(),
+            (r.get("participants_offline").parse::<i64>().unwrap_or(0) + r.get("participants_online").parse::<i64>().unwrap_or(0))
+                .to_string(),
         ],
         Entity::ServiceUnit => vec![
             r.get("name").to_string(),
@@ -222,7 +242,8 @@ async fn load_sections(state: &AppState, region: Option<RegionCode>) -> Result<V
 
 fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionCode>, sections: Vec<Section>) -> AnyView {
     let role = s.user.role;
-    let choices: Vec<(String, String)> = regions_in_scope(state, role, None).into_iter().map(|r| (r.code.to_string(), format!("{} {}", r.code, r.name))).collect();
+    let choices: Vec<(String, String)> =
+        regions_in_scope(state, role, None).into_iter().map(|r| (r.code.to_string(), format!("{} {}", r.code, r.name))).collect();
     let picker = (choices.len() > 1).then(|| {
         let current = region.map(|r| r.to_string()).unwrap_or_default();
         view! {

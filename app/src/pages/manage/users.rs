@@ -30,7 +30,7 @@ pub fn UsersPage() -> impl IntoView {
         move |name: &'static str, kind: &'static str| {
             let e = err(name);
             let invalid = e.is_some().then_some("true");
-        let class = if e.is_some() { "field invalid" } else { "field" };
+            let class = if e.is_some() { "field invalid" } else { "field" };
             let v = if kind == "password" { String::new() } else { value(name) };
             view! {
                 <div class=class>
