@@ -233,8 +233,8 @@ PG_VERSION=""
 # ---------------------------------------------------------------------------------------------------------
 EVENTS_CSV="$WORK/training-events-$IMPORT_ROWS.csv"
 ONE_CSV="$WORK/one-event-35.07.csv"
-awk -v n="$IMPORT_ROWS" -v seed="$SEED" -f "$ROOT/scripts/bench/events.awk" "$ROOT/app/data/regions.csv" >"$EVENTS_CSV"
-awk -v n=1 -v seed="$((SEED + 1))" -v only=35.07 -f "$ROOT/scripts/bench/events.awk" "$ROOT/app/data/regions.csv" >"$ONE_CSV"
+awk -v n="$IMPORT_ROWS" -v seed="$SEED" -f "$ROOT/scripts/bench/events.awk" "$ROOT/kla/data/regions.csv" >"$EVENTS_CSV"
+awk -v n=1 -v seed="$((SEED + 1))" -v only=35.07 -f "$ROOT/scripts/bench/events.awk" "$ROOT/kla/data/regions.csv" >"$ONE_CSV"
 IMPORT_CSV_BYTES=$(stat -c %s "$EVENTS_CSV")
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! The one application error: each case has its HTTP status; database and internal causes are logged once
 //! here and shown to the reader as a generic message, never as raw database text.
 
-use crate::i18n::{Lang, tr};
+use kla::i18n::{Lang, tr};
 
 #[derive(Debug, Clone)]
 pub enum AppError {

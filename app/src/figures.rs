@@ -2,13 +2,13 @@
 //! aggregates. The page draws the dataset and shows it as a table; the API serves the very same dataset as
 //! CSV and JSON, so a download always equals what the reader saw.
 
-use crate::aggregate::{Distribution, KindUnits, YearTraining};
+use kla::aggregate::{Distribution, KindUnits, YearTraining};
 use crate::charts::{self, Bars, PREDICATE_COLOURS, Ranked, Stacked};
-use crate::domain::Predicate;
+use kla::domain::Predicate;
 use crate::error::AppError;
-use crate::format;
-use crate::i18n::{Lang, tr};
-use crate::reference::{Status, Targets};
+use kla::format;
+use kla::i18n::{Lang, tr};
+use kla::reference::{Status, Targets};
 use serde::Serialize;
 
 /// One value in a dataset. Display formats it for the reader's language; CSV and JSON keep it raw.
@@ -103,9 +103,9 @@ impl Dataset {
     /// CSV with the columns' machine names as the header.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        crate::spreadsheet::write_csv_record(&mut w, self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
+        kla::spreadsheet::write_csv_record(&mut w, self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
         for row in &self.rows {
-            crate::spreadsheet::write_csv_record(&mut w, row.iter().map(Cell::raw)).expect("in-memory CSV");
+            kla::spreadsheet::write_csv_record(&mut w, row.iter().map(Cell::raw)).expect("in-memory CSV");
         }
         String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV is UTF-8")
     }
@@ -233,7 +233,7 @@ pub fn latest_distribution(lang: Lang, d: &Distribution, demo: bool, place: &str
 pub fn predicates_over_years(
     lang: Lang,
     db: &[(i32, Distribution)],
-    published: &[crate::reference::PublishedResult],
+    published: &[kla::reference::PublishedResult],
     demo: bool,
     place: &str,
 ) -> Result<Figure, AppError> {

@@ -1,5 +1,5 @@
 //! Maps: choropleth maps of the 514 kab/kota, drawn with plotters from the embedded boundary outlines
-//! (`app/data/boundaries-regencies.geojson`), simplified once per map kind to that map's resolution.
+//! (`kla/data/boundaries-regencies.geojson`), simplified once per map kind to that map's resolution.
 //!
 //! Pure functions, no I/O: the outlines are compiled into the binary, parsed on first use and projected and
 //! simplified once per map kind (the national map, and one map per province). The caller chooses the colour
@@ -23,8 +23,8 @@ use serde::Deserialize;
 
 use crate::charts::{ChartError, err, finish};
 
-/// The outlines (see `app/data/README.md` for source and licence).
-const GEOJSON: &str = include_str!("../data/boundaries-regencies.geojson");
+/// The outlines (see `kla/data/README.md` for source and licence).
+const GEOJSON: &str = include_str!("../../kla/data/boundaries-regencies.geojson");
 
 /// Output size of the national map, in SVG units (≈ pixels at full width).
 pub const NATIONAL_SIZE: (u32, u32) = (960, 380);
@@ -354,7 +354,7 @@ mod tests {
 
     /// The kab/kota codes of the region registry.
     fn registry_codes() -> BTreeSet<String> {
-        include_str!("../data/regions.csv")
+        include_str!("../../kla/data/regions.csv")
             .lines()
             .skip(1)
             .filter(|l| l.contains(",regency,"))

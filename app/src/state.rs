@@ -1,21 +1,15 @@
-//! Application state shared by every request: the pool, the in-memory region registry and the predicate
-//! bands. Pages reach it as Leptos context; axum handlers as state.
+//! Application state shared by every request: the core [`Store`] (pool, registry, bands, targets, storage,
+//! limits) and what serving pages adds to it — the page and response caches, the render limiter, Leptos'
+//! options and the HTTP settings. Pages reach it as Leptos context; axum handlers as state. It dereferences
+//! to the store, so `state.pool` reads as it says.
 
-use crate::db::{Engine, RegionRegistry};
-use crate::domain::PredicateBands;
-use crate::reference::Targets;
-use axum::extract::FromRef;
+use kla::Store;
 use leptos::config::LeptosOptions;
-use sqlx::AnyPool;
 use std::sync::Arc;
 
-#[derive(Clone, FromRef)]
+#[derive(Clone)]
 pub struct AppState {
-    pub pool: AnyPool,
-    pub engine: Engine,
-    pub regions: Arc<RegionRegistry>,
-    pub bands: Arc<PredicateBands>,
-    pub targets: Arc<Targets>,
+    pub store: Store,
     /// Page aggregates, reused while the data version is unchanged.
     pub cache: Arc<crate::cache::PageCache>,
     /// Rendered public responses, reused while the data version is unchanged.
@@ -26,48 +20,46 @@ pub struct AppState {
     /// Give cookies the `Secure` attribute on every response (`--secure-cookies`), not only when a proxy
     /// reports HTTPS.
     pub secure_cookies: bool,
-    /// Where evidence documents are kept (a local folder, or S3-compatible storage).
-    pub storage: crate::evaluation::files::Storage,
-    /// Rows per imported file and drafts per user (`--import-max-rows`, `--import-max-drafts`).
-    pub import: crate::import::ImportLimits,
-    /// The most bytes of evidence documents one regency may keep, all cycles together
-    /// (`--evidence-quota-bytes`).
-    pub evidence_quota_bytes: i64,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`); empty: the peer
     /// address is the client.
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
 impl AppState {
-    /// Connects, migrates and loads the registry: everything a server or a command needs before it runs.
-    pub async fn open(database_url: &str, max_connections: u32, leptos_options: LeptosOptions) -> Result<Self, crate::db::DbSetupError> {
-        let (pool, engine) = crate::db::connect(database_url, max_connections).await?;
-        crate::db::regions::seed(&pool).await.map_err(crate::db::DbSetupError::Regions)?;
-        let regions = RegionRegistry::load(&pool).await.map_err(crate::db::DbSetupError::Regions)?;
-        crate::evaluation::instrument::seed(&pool).await.map_err(|e| crate::db::DbSetupError::Instruments(e.to_string()))?;
-        let storage = crate::evaluation::files::Storage::open(&crate::evaluation::files::Storage::default_location(database_url))
-            .map_err(|e| crate::db::DbSetupError::Storage(e.to_string()))?;
-        Ok(Self {
-            pool,
-            engine,
-            regions: Arc::new(regions),
-            bands: Arc::new(PredicateBands::published()),
-            targets: Arc::new(Targets::bundled()),
+    /// Serves pages from `store`, with empty caches and the default render limits.
+    pub fn new(store: Store, leptos_options: LeptosOptions) -> Self {
+        Self {
+            store,
             cache: Arc::new(crate::cache::PageCache::default()),
             responses: Arc::new(crate::cache::ResponseCache::default()),
             renders: Arc::new(crate::render_limit::RenderLimiter::default()),
             leptos_options,
             secure_cookies: false,
-            storage,
-            import: crate::import::ImportLimits::default(),
-            evidence_quota_bytes: crate::evaluation::files::DEFAULT_QUOTA_BYTES,
             trusted_proxies: Arc::new(Vec::new()),
-        })
+        }
+    }
+
+    /// Opens the store (see [`Store::open`]) and serves pages from it.
+    pub async fn open(database_url: &str, max_connections: u32, leptos_options: LeptosOptions) -> Result<Self, kla::db::DbSetupError> {
+        Ok(Self::new(Store::open(database_url, max_connections).await?, leptos_options))
     }
 
     /// Replaces the scorecard targets (from `--targets FILE`).
-    pub fn with_targets(mut self, targets: Targets) -> Self {
-        self.targets = Arc::new(targets);
+    pub fn with_targets(mut self, targets: kla::reference::Targets) -> Self {
+        self.store.targets = Arc::new(targets);
         // The scorecard reads the targets when it renders, not from the cache; still, start clean.
         self.cache = Arc::new(crate::cache::PageCache::default());
         self.responses = Arc::new(crate::cache::ResponseCache::default());
@@ -81,12 +73,15 @@ impl AppState {
     }
 
     /// Keeps evidence documents elsewhere (from `--storage`).
-    pub fn with_storage(mut self, storage: crate::evaluation::files::Storage) -> Self {
-        self.storage = storage;
+    pub fn with_storage(mut self, storage: kla::evaluation::files::Storage) -> Self {
+        self.store.storage = storage;
         self
     }
+}
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+/// Leptos' router asks the state for its options.
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
     }
 }

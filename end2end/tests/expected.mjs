@@ -94,7 +94,7 @@ export const BANJARBARU = {
   latestPredicate: 'Nindya',
 };
 
-// Words of the interface the tests look for (app/locales/id.yml and en.yml).
+// Words of the interface the tests look for (kla/locales/id.yml and en.yml).
 export const UI = {
   id: {
     breadcrumbs: 'Lokasi halaman',

@@ -11,7 +11,7 @@
 -- * `is_demo` marks synthetic rows written by `pantau-kla demo`, so every page can say when it shows them.
 
 -- The region registry: 38 provinces and 514 kabupaten/kota (Kepmendagri 300.2.2-2138/2025), loaded from
--- app/data/regions.csv at every start (an upsert, so a corrected registry reaches existing databases).
+-- kla/data/regions.csv at every start (an upsert, so a corrected registry reaches existing databases).
 create table regions (
     code          text primary key,                 -- 'PP' or 'PP.KK'
     name          text not null,

@@ -1,6 +1,6 @@
 # Writes a training-events CSV (docs/import.md) of N valid rows for scripts/bench.sh, spread over the real
-# kab/kota codes of app/data/regions.csv, deterministic for a seed.
-#   awk -v n=100000 -v seed=2025 -f scripts/bench/events.awk app/data/regions.csv > events.csv
+# kab/kota codes of kla/data/regions.csv, deterministic for a seed.
+#   awk -v n=100000 -v seed=2025 -f scripts/bench/events.awk kla/data/regions.csv > events.csv
 # With -v only=35.07 every row is organised by that kab/kota.
 BEGIN {
   FS = ","

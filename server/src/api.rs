@@ -3,10 +3,10 @@
 //! so a download equals the view it came from (same URL parameters: tahun, jenis, ukuran, urut, arah).
 
 use app::AppState;
-use app::domain::RegionLevel;
+use kla::domain::RegionLevel;
 use app::error::AppError;
 use app::figures::Figure;
-use app::i18n::{Lang, tr};
+use kla::i18n::{Lang, tr};
 use app::pages::params::PageParams;
 use app::pages::{national, province, regency};
 use axum::Json;
@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 /// The reader's language for labels and messages: `?lang=`, then the cookie, then Indonesian.
 fn lang_of(headers: &HeaderMap, query: &RawQuery) -> Lang {
     let uri: axum::http::Uri = format!("/?{}", query.0.as_deref().unwrap_or("")).parse().unwrap_or_default();
-    Lang::from_request(&uri, headers)
+    app::lang::of_request(&uri, headers)
 }
 
 fn error(e: AppError, lang: Lang) -> Response {

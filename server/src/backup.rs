@@ -10,8 +10,8 @@
 //! (reported, and the copy's pack names it as missing).
 
 use anyhow::{Context, bail};
-use app::db::Engine;
-use app::evaluation::files::{Storage, sha256_hex};
+use kla::db::Engine;
+use kla::evaluation::files::{Storage, sha256_hex};
 use sqlx::{Connection, Executor};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,7 @@ pub async fn run(database_url: &str, storage: Option<&str>, dest: &Path) -> anyh
     if Storage::is_remote(&location) {
         bail!("the evidence documents are in S3 ({location}); back the bucket up as docs/backup.md describes. Nothing was written");
     }
-    let Some(file) = app::db::sqlite_file(database_url) else { bail!("DATABASE_URL names no SQLite file to back up") };
+    let Some(file) = kla::db::sqlite_file(database_url) else { bail!("DATABASE_URL names no SQLite file to back up") };
     anyhow::ensure!(Path::new(file).is_file(), "there is no database at {file} to back up");
     if dest.exists() {
         let empty =

@@ -5,8 +5,8 @@ use crate::config::{BackupArgs, DbArgs, DemoArgs, ImportArgs, InstrumentCommand,
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
-use app::i18n::Lang;
-use app::import::{self, ImportError};
+use kla::i18n::Lang;
+use kla::import::{self, ImportError};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
@@ -17,7 +17,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.targets {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("could not read the targets file {} (PANTAU_TARGETS)", path.display()))?;
-        let targets = app::reference::Targets::from_csv(&text).with_context(|| format!("{} (PANTAU_TARGETS)", path.display()))?;
+        let targets = kla::reference::Targets::from_csv(&text).with_context(|| format!("{} (PANTAU_TARGETS)", path.display()))?;
         tracing::info!(targets.file = %path.display(), "scorecard targets loaded");
         state = state.with_targets(targets);
     }
@@ -27,13 +27,13 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     state = state.with_render_limits(args.renders.limiter());
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
-        let storage = app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
+        let storage = kla::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
         state = state.with_storage(storage);
     }
     tracing::info!(storage = %state.storage.describe, "evidence storage ready");
     tracing::info!(
         database.engine = state.engine.name(),
-        database.url = %app::db::redact(db.url()),
+        database.url = %kla::db::redact(db.url()),
         regions.count = state.regions.regencies().count() + state.regions.provinces().count(),
         "database ready"
     );
@@ -63,9 +63,9 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     if bytes.len() > import::MAX_UPLOAD_BYTES {
         anyhow::bail!("{}: the file is larger than {} MB; nothing was imported", args.file.display(), import::MAX_UPLOAD_BYTES / 1_000_000);
     }
-    let limits = app::spreadsheet::Limits { max_rows: args.import_max_rows };
+    let limits = kla::spreadsheet::Limits { max_rows: args.import_max_rows };
     let text =
-        app::spreadsheet::to_csv_text(&bytes, limits).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
+        kla::spreadsheet::to_csv_text(&bytes, limits).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
     drop(bytes);
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     let checking = std::time::Instant::now();
@@ -82,7 +82,7 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let bar = ProgressBar::new(parsed.len() as u64);
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").expect("valid template").progress_chars("=> "));
     bar.set_message("importing");
-    let result = import::write(&state.pool, &state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, false, lang, |n| {
+    let result = import::write(&state.pool, &state.regions, &parsed, &kla::audit::Actor::cli(), kla::audit::Via::Cli, false, lang, |n| {
         bar.set_position(n as u64);
     })
     .await;
@@ -121,8 +121,8 @@ fn print_row_errors(file: &std::path::Path, errors: &import::RowErrors) {
 /// `pantau-kla demo`: refuses at once when the database holds data the options do not allow over, then
 /// generates the dataset and writes it in one transaction, showing a progress bar.
 pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
-    use app::demo::{self, WriteOptions};
-    use app::format::int;
+    use kla::demo::{self, WriteOptions};
+    use kla::format::int;
     use std::time::Instant;
 
     let scale: demo::Scale = args.scale.into();
@@ -176,7 +176,7 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
         "wrote demo data (scale {}, seed {}) to {}: {} training events (with {} participant rows by regency and {} by provider kind), {} service units, {} predicate records",
         scale.as_str(),
         args.seed,
-        app::db::redact(db.url()),
+        kla::db::redact(db.url()),
         n(w.events),
         n(w.by_regency),
         n(w.by_kind),
@@ -196,8 +196,8 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
 
 /// `pantau-kla user add|password`: accounts from the command line (how the first administrator is made).
 pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
-    use app::audit::{Actor, Via};
-    use app::auth;
+    use kla::audit::{Actor, Via};
+    use kla::auth;
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     match cmd {
         UserCommand::Add(a) => {
@@ -210,7 +210,7 @@ pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
             }
             let password = read_password(a.password_stdin)?;
             auth::check_new_password(&password, &username).map_err(|k| {
-                anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
+                anyhow::anyhow!("{}", kla::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
             })?;
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
             let id = crate::forms::create_user(&state, &Actor::cli(), Via::Cli, &username, &a.name, &hash, role).await?;
@@ -225,7 +225,7 @@ pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
             let Some((user, _)) = auth::find_for_sign_in(&state.pool, &username).await? else { anyhow::bail!("no active user {username}") };
             let password = read_password(a.password_stdin)?;
             auth::check_new_password(&password, &username).map_err(|k| {
-                anyhow::anyhow!("{}", app::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
+                anyhow::anyhow!("{}", kla::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
             })?;
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
             let mut tx = state.pool.begin().await?;
@@ -233,12 +233,12 @@ pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
             sqlx::query("delete from sessions where user_id = $1").bind(user.id).execute(&mut *tx).await?;
             let when =
                 serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
-            app::audit::record(
+            kla::audit::record(
                 &mut tx,
                 &Actor::cli(),
                 Via::Cli,
-                app::audit::Change {
-                    action: app::audit::Action::Update,
+                kla::audit::Change {
+                    action: kla::audit::Action::Update,
                     entity: "user",
                     record_id: user.id,
                     region: user.role.region(),
@@ -270,7 +270,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 }
 
 pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Result<()> {
-    use app::evaluation::instrument::{self, LoadError, Meta};
+    use kla::evaluation::instrument::{self, LoadError, Meta};
     let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     match command {
         InstrumentCommand::List => {
@@ -296,7 +296,7 @@ pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Res
                 weights_note: a.weights_note.clone(),
                 weights_assumed: !a.weights_published,
             };
-            match instrument::store(&state.pool, &meta, &parsed, &app::audit::Actor::cli()).await {
+            match instrument::store(&state.pool, &meta, &parsed, &kla::audit::Actor::cli()).await {
                 Ok(_) => println!("loaded instrument {} with {} indicators", meta.code, parsed.indicators.len()),
                 Err(LoadError::Exists(code)) => anyhow::bail!("an instrument with the code {code} is already loaded; nothing was changed"),
                 Err(e) => return Err(e.into()),
@@ -310,7 +310,7 @@ pub async fn storage(db: &DbArgs, command: &StorageCommand) -> anyhow::Result<()
     let StorageCommand::Sweep(args) = command;
     let mut state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
-        state = state.with_storage(app::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?);
+        state = state.with_storage(kla::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?);
     }
     let sweep = state.storage.sweep(&state.pool, chrono::Duration::minutes(args.grace_minutes.max(0)), args.dry_run).await?;
     for key in &sweep.orphans {
@@ -334,7 +334,7 @@ pub async fn backup(db: &DbArgs, args: &BackupArgs) -> anyhow::Result<()> {
     let dest = args.dest.display();
     println!(
         "backed up {} to {dest}: database {:.1} MB, {} evidence document(s), {:.1} MB",
-        app::db::redact(db.url()),
+        kla::db::redact(db.url()),
         s.database_bytes as f64 / 1e6,
         s.documents,
         s.document_bytes as f64 / 1e6

@@ -55,7 +55,7 @@ pub enum Command {
     #[command(subcommand)]
     User(UserCommand),
     /// Evaluation instruments: `instrument add FILE` loads a new version (e.g. after the regulation is
-    /// revised) from a CSV in the format of app/data/instruments/README.md; `instrument list`.
+    /// revised) from a CSV in the format of kla/data/instruments/README.md; `instrument list`.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
     /// Evidence storage: `storage sweep` removes objects no document refers to (left when a server stopped
@@ -81,7 +81,7 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
 
     /// A CSV file of scorecard targets (columns target, provider_kind, threshold, source) replacing the
-    /// bundled ones in app/data/targets.csv: e.g. `certified_unit_share,,0.6,Provincial plan 2026`.
+    /// bundled ones in kla/data/targets.csv: e.g. `certified_unit_share,,0.6,Provincial plan 2026`.
     #[arg(long, env = "PANTAU_TARGETS")]
     pub targets: Option<PathBuf>,
 
@@ -102,7 +102,7 @@ pub struct ServeArgs {
 
     /// The most bytes of evidence documents one regency may keep, all evaluation cycles together; an
     /// upload beyond it is refused with a message and nothing stored. Default 2 GiB (2147483648).
-    #[arg(long, env = "PANTAU_EVIDENCE_QUOTA_BYTES", default_value_t = app::evaluation::files::DEFAULT_QUOTA_BYTES, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, env = "PANTAU_EVIDENCE_QUOTA_BYTES", default_value_t = kla::evaluation::files::DEFAULT_QUOTA_BYTES, value_parser = clap::value_parser!(i64).range(0..))]
     pub evidence_quota_bytes: i64,
 
     /// Addresses of reverse proxies in front of the server, comma-separated (e.g. `127.0.0.1`). For a request
@@ -128,7 +128,7 @@ impl Default for ServeArgs {
             secure_cookies: false,
             storage: None,
             import_limits: ImportLimitArgs::default(),
-            evidence_quota_bytes: app::evaluation::files::DEFAULT_QUOTA_BYTES,
+            evidence_quota_bytes: kla::evaluation::files::DEFAULT_QUOTA_BYTES,
             trusted_proxies: Vec::new(),
             connections: ConnectionArgs::default(),
             renders: RenderLimitArgs::default(),
@@ -144,22 +144,22 @@ impl Default for ServeArgs {
 pub struct ImportLimitArgs {
     /// Most data rows in one imported file (CSV or XLSX); a larger file is refused with a message naming
     /// the limit. The benchmark imports 100,000.
-    #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = app::spreadsheet::DEFAULT_MAX_ROWS)]
+    #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = kla::spreadsheet::DEFAULT_MAX_ROWS)]
     pub import_max_rows: usize,
 
     /// Most checked files one user may leave waiting for confirmation; the upload page says so when hit.
-    #[arg(long, env = "PANTAU_IMPORT_MAX_DRAFTS", default_value_t = app::import::DEFAULT_MAX_DRAFTS)]
+    #[arg(long, env = "PANTAU_IMPORT_MAX_DRAFTS", default_value_t = kla::import::DEFAULT_MAX_DRAFTS)]
     pub import_max_drafts: usize,
 }
 
 impl Default for ImportLimitArgs {
     fn default() -> Self {
-        let d = app::import::ImportLimits::default();
+        let d = kla::import::ImportLimits::default();
         Self { import_max_rows: d.max_rows, import_max_drafts: d.max_drafts }
     }
 }
 
-impl From<ImportLimitArgs> for app::import::ImportLimits {
+impl From<ImportLimitArgs> for kla::import::ImportLimits {
     fn from(a: ImportLimitArgs) -> Self {
         Self { max_rows: a.import_max_rows, max_drafts: a.import_max_drafts }
     }
@@ -320,7 +320,7 @@ pub enum InstrumentCommand {
 
 #[derive(Debug, Args, Clone)]
 pub struct InstrumentAddArgs {
-    /// The CSV file: one row per evidence item (columns in app/data/instruments/README.md).
+    /// The CSV file: one row per evidence item (columns in kla/data/instruments/README.md).
     pub file: PathBuf,
     /// A short unique code, e.g. permen-pppa-2026.
     #[arg(long)]
@@ -356,14 +356,14 @@ pub struct ImportArgs {
     #[arg(long, default_value = "id")]
     pub lang: String,
     /// Most data rows in the file (as `serve --import-max-rows`).
-    #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = app::spreadsheet::DEFAULT_MAX_ROWS)]
+    #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = kla::spreadsheet::DEFAULT_MAX_ROWS)]
     pub import_max_rows: usize,
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct DemoArgs {
     /// Seed of the generator: the same seed always gives the same dataset, another seed another one.
-    #[arg(long, default_value_t = app::demo::DEFAULT_SEED)]
+    #[arg(long, default_value_t = kla::demo::DEFAULT_SEED)]
     pub seed: u64,
 
     /// How much to generate.
@@ -392,11 +392,11 @@ pub enum DemoScale {
     National,
 }
 
-impl From<DemoScale> for app::demo::Scale {
+impl From<DemoScale> for kla::demo::Scale {
     fn from(s: DemoScale) -> Self {
         match s {
-            DemoScale::Demo => app::demo::Scale::Demo,
-            DemoScale::National => app::demo::Scale::National,
+            DemoScale::Demo => kla::demo::Scale::Demo,
+            DemoScale::National => kla::demo::Scale::National,
         }
     }
 }
@@ -417,7 +417,7 @@ mod tests {
     fn demo_flags_parse_with_their_defaults() {
         let cli = Cli::try_parse_from(["pantau-kla", "demo"]).unwrap();
         let Some(Command::Demo(args)) = cli.command else { panic!("demo command") };
-        assert_eq!((args.seed, args.scale, args.force, args.replace), (app::demo::DEFAULT_SEED, DemoScale::Demo, false, false));
+        assert_eq!((args.seed, args.scale, args.force, args.replace), (kla::demo::DEFAULT_SEED, DemoScale::Demo, false, false));
         let cli = Cli::try_parse_from(["pantau-kla", "demo", "--seed", "7", "--scale", "national", "--force", "--replace"]).unwrap();
         let Some(Command::Demo(args)) = cli.command else { panic!("demo command") };
         assert_eq!((args.seed, args.scale, args.force, args.replace), (7, DemoScale::National, true, true));
@@ -440,7 +440,7 @@ mod tests {
         assert_eq!(args.import_limits, ImportLimitArgs { import_max_rows: 100_000, import_max_drafts: 5 });
         let cli = Cli::try_parse_from(["pantau-kla", "serve", "--import-max-rows", "500", "--import-max-drafts", "2"]).unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
-        assert_eq!(app::import::ImportLimits::from(args.import_limits), app::import::ImportLimits { max_rows: 500, max_drafts: 2 });
+        assert_eq!(kla::import::ImportLimits::from(args.import_limits), kla::import::ImportLimits { max_rows: 500, max_drafts: 2 });
         let cli = Cli::try_parse_from(["pantau-kla", "import", "f.csv", "--import-max-rows", "7"]).unwrap();
         let Some(Command::Import(args)) = cli.command else { panic!("import") };
         assert_eq!(args.import_max_rows, 7);

@@ -7,7 +7,7 @@
 //! a cleartext HTTP/2 (or protocol-sniffing) listener would be one more place where a client can hold a
 //! connection without any header timeout.
 
-use app::i18n::{Lang, tr, trf};
+use kla::i18n::{Lang, tr, trf};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -392,7 +392,7 @@ impl http_body::Body for PacedBody {
 /// `request_timeout` after the body has arrived (at once for GET and HEAD, whose bodies no handler reads)
 /// with 503. A stopped handler's future is dropped, so its open transaction rolls back.
 pub async fn timeouts(State(limits): State<Limits>, req: Request, next: Next) -> Response {
-    let lang = Lang::from_request(req.uri(), req.headers());
+    let lang = app::lang::of_request(req.uri(), req.headers());
     let arrived = Instant::now();
     let watch = Arc::new(BodyWatch::default());
     if req.body().is_end_stream() || matches!(*req.method(), Method::GET | Method::HEAD) {

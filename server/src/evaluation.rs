@@ -7,12 +7,12 @@
 
 use crate::forms::{csrf_ok, csrf_refused, error_page, lang_of, read_form, render, save_failed, see_other, session_of};
 use app::AppState;
-use app::audit::Actor;
-use app::domain::{RegionCode, RegionLevel, Stage};
+use kla::audit::Actor;
+use kla::domain::{RegionCode, RegionLevel, Stage};
 use app::error::AppError;
-use app::evaluation::files::{self, MAX_FILE_BYTES, Storage};
-use app::evaluation::sheet::{self, Cycle, Decision, EvalError, NewFile, Refusal, Side};
-use app::i18n::{Lang, tr};
+use kla::evaluation::files::{self, MAX_FILE_BYTES, Storage};
+use kla::evaluation::sheet::{self, Cycle, Decision, EvalError, NewFile, Refusal, Side};
+use kla::i18n::{Lang, tr};
 use app::pages::manage::Submitted;
 use app::pages::manage::evaluation::sheet_path;
 use axum::Router;
@@ -139,11 +139,11 @@ async fn create_cycle(State(state): State<AppState>, req: Request) -> Response {
     let Some(s) = session_of(&parts) else { return StatusCode::UNAUTHORIZED.into_response() };
     let lang = lang_of(&parts);
     let page = "/kelola/evaluasi";
-    if s.user.role != app::auth::Role::Admin {
+    if s.user.role != kla::auth::Role::Admin {
         let sub = Submitted::new(form).error("", tr(lang, "eval.err_forbidden"));
         return refused_at(&state, parts, page, sub, StatusCode::FORBIDDEN).await;
     }
-    let instruments = match app::evaluation::instrument::list(&state.pool).await {
+    let instruments = match kla::evaluation::instrument::list(&state.pool).await {
         Ok(i) => i,
         Err(e) => return save_failed(&state, parts, form, e).await,
     };
@@ -216,9 +216,9 @@ fn item_of(form: &HashMap<String, String>) -> i64 {
 
 /// The indicator the path names (`…/{no}/…`) in the cycle's instrument, and whether `item` is one of its
 /// evidence items: a form can only act on the items of the page it was sent from.
-async fn indicator_on_page(state: &AppState, cycle: &Cycle, no: &str, item: Option<i64>) -> Result<app::evaluation::Indicator, EvalError> {
+async fn indicator_on_page(state: &AppState, cycle: &Cycle, no: &str, item: Option<i64>) -> Result<kla::evaluation::Indicator, EvalError> {
     let mut conn = state.pool.acquire().await?;
-    let instrument = app::evaluation::instrument::fetch(&mut conn, cycle.instrument_id).await?.ok_or(EvalError::NotFound)?;
+    let instrument = kla::evaluation::instrument::fetch(&mut conn, cycle.instrument_id).await?.ok_or(EvalError::NotFound)?;
     let ind = no.parse().ok().and_then(|n| instrument.indicator(n)).ok_or(EvalError::NotFound)?;
     match item {
         Some(id) if !ind.items.iter().any(|it| it.id == id) => Err(EvalError::NotFound),
@@ -387,7 +387,7 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
                 UploadProblem::TooLarge => ("eval.err_too_large", StatusCode::PAYLOAD_TOO_LARGE),
                 UploadProblem::Broken => ("eval.err_upload_broken", StatusCode::BAD_REQUEST),
             };
-            let msg = app::i18n::trf(lang, key, &[("mb", (MAX_FILE_BYTES / 1024 / 1024).to_string())]);
+            let msg = kla::i18n::trf(lang, key, &[("mb", (MAX_FILE_BYTES / 1024 / 1024).to_string())]);
             tracing::info!(path = %parts.uri.path(), reason = key, "evidence upload refused");
             let scope: HashMap<String, String> = form.into_iter().filter(|(k, _)| k == "scope").collect();
             return refused_at(&state, parts, &page, Submitted::new(scope).error("file", msg), status).await;
@@ -452,7 +452,7 @@ async fn upload(State(state): State<AppState>, Path((year, code, no)): Path<(Str
     if let Some(used) = over_quota {
         tracing::info!(regency = %t.regency, used, quota = state.evidence_quota_bytes, "evidence upload refused: quota reached");
         let h = files::human_bytes;
-        let msg = app::i18n::trf(
+        let msg = kla::i18n::trf(
             lang,
             "limits_rules.evidence_quota",
             &[("quota", h(state.evidence_quota_bytes)), ("used", h(used)), ("size", h(file.size_bytes))],
@@ -617,7 +617,7 @@ async fn pack(State(state): State<AppState>, Path((year, code)): Path<(String, S
         let mut conn = state.pool.acquire().await.map_err(|e| e.to_string())?;
         let sh = sheet::load(&mut conn, &t.cycle, t.regency).await.map_err(|e| e.to_string())?;
         // Labels only for the kinds of record the sheet actually links.
-        let mut offers: Vec<app::evaluation::Offer> = Vec::new();
+        let mut offers: Vec<kla::evaluation::Offer> = Vec::new();
         for it in sh.instrument.indicators.iter().flat_map(|i| &i.items).filter(|it| sh.links_of(it.id).next().is_some()) {
             if let Some(o) = it.offers.filter(|o| !offers.contains(o)) {
                 offers.push(o);
@@ -629,7 +629,7 @@ async fn pack(State(state): State<AppState>, Path((year, code)): Path<(String, S
         }
         drop(conn);
         let name = state.regions.name(t.regency).to_string();
-        app::evaluation::pack::build(&state.storage, &sh, &state.bands, &name, &labels, lang).await.map_err(|e| e.to_string())
+        kla::evaluation::pack::build(&state.storage, &sh, &state.bands, &name, &labels, lang).await.map_err(|e| e.to_string())
     }
     .await;
     match built {

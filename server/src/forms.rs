@@ -5,15 +5,15 @@
 
 use crate::session;
 use app::AppState;
-use app::audit::{self, Action, Actor, Change, Via};
-use app::auth::{self, Role, Session};
-use app::db::writes::WriteError;
-use app::i18n::{Lang, tr, trf};
-use app::import::{self, ImportError};
+use kla::audit::{self, Action, Actor, Change, Via};
+use kla::auth::{self, Role, Session};
+use kla::db::writes::WriteError;
+use kla::i18n::{Lang, tr, trf};
+use kla::import::{self, ImportError};
 use app::pages::manage::Submitted;
 use app::pages::manage::import::{ImportPreview, PREVIEW_ROWS, PreviewOutcome};
-use app::records::{self, Entity, Filter};
-use app::spreadsheet::{self, Format};
+use kla::records::{self, Entity, Filter};
+use kla::spreadsheet::{self, Format};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
@@ -67,7 +67,7 @@ pub async fn render<C: Clone + Send + Sync + 'static>(state: &AppState, mut part
 }
 
 pub(crate) fn lang_of(parts: &Parts) -> Lang {
-    Lang::from_request(&parts.uri, &parts.headers)
+    app::lang::of_request(&parts.uri, &parts.headers)
 }
 
 /// Set on a request whose form was over [`FORM_BYTES`]: the form reads as empty, so the handler's CSRF check
@@ -229,7 +229,7 @@ async fn sign_out(State(state): State<AppState>, req: Request) -> Response {
     if !csrf_ok(&parts, form.get("csrf")) {
         return csrf_refused(&state, parts, form).await;
     }
-    if let Some(token) = app::i18n::cookie(&parts.headers, auth::SESSION_COOKIE)
+    if let Some(token) = app::lang::cookie(&parts.headers, auth::SESSION_COOKIE)
         && let Err(e) = auth::end_session(&state.pool, &token).await
     {
         tracing::error!(error = %e, "ending a session failed");
@@ -295,7 +295,7 @@ async fn change_password(State(state): State<AppState>, req: Request) -> Respons
         Ok(h) => h,
         Err(e) => return save_failed(&state, parts, HashMap::new(), e).await,
     };
-    let token = app::i18n::cookie(&parts.headers, auth::SESSION_COOKIE).unwrap_or_default();
+    let token = app::lang::cookie(&parts.headers, auth::SESSION_COOKIE).unwrap_or_default();
     let result = async {
         let mut tx = state.pool.begin().await?;
         auth::set_password(&mut tx, s.user.id, &hash).await?;
@@ -408,7 +408,7 @@ pub async fn create_user(
 // ---------------------------------------------------------------------------------------------------------
 // Records
 
-fn back_to(entity: Entity, region: app::domain::RegionCode, notice: &str) -> String {
+fn back_to(entity: Entity, region: kla::domain::RegionCode, notice: &str) -> String {
     format!("/kelola?wilayah={region}&pesan={notice}#{}", entity.slug())
 }
 
@@ -474,7 +474,7 @@ async fn delete_record(State(state): State<AppState>, Path((slug, id)): Path<(St
         return csrf_refused(&state, parts, form).await;
     }
     let Some(s) = session_of(&parts) else { return StatusCode::UNAUTHORIZED.into_response() };
-    let result: Result<Option<app::domain::RegionCode>, sqlx::Error> = async {
+    let result: Result<Option<kla::domain::RegionCode>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
         let region = match records::load(&mut tx, entity, id).await? {
             Some(old) if s.user.role.covers(old.region) => {
@@ -520,7 +520,7 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
             Ok(Some(mut field)) => match field.name() {
                 Some("csrf") => csrf = field.text().await.ok(),
                 Some("file") => {
-                    let name = app::evaluation::files::plain_text(field.file_name().unwrap_or(""), 200);
+                    let name = kla::evaluation::files::plain_text(field.file_name().unwrap_or(""), 200);
                     let mut bytes = Vec::new();
                     loop {
                         match field.chunk().await {
@@ -657,22 +657,22 @@ fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String 
         E::NotASpreadsheet => tr(lang, "import.not_spreadsheet"),
         E::Workbook(detail) => trf(lang, "import.bad_workbook", &[("detail", detail.clone())]),
         E::NoSheet => trf(lang, "import.bad_workbook", &[("detail", String::new())]),
-        E::TooManyRows { limit } => trf(lang, "limits_import.too_many_rows", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::TooManyRows { limit } => trf(lang, "limits_import.too_many_rows", &[("limit", kla::format::int(*limit as i64, lang))]),
         E::TooManyColumns { limit } => trf(lang, "limits_import.too_many_columns", &[("limit", limit.to_string())]),
         E::TextTooLarge { mb } => trf(lang, "limits_import.text_too_large", &[("mb", mb.to_string())]),
-        E::TooManyParts { limit } => trf(lang, "limits_import.too_many_parts", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::TooManyParts { limit } => trf(lang, "limits_import.too_many_parts", &[("limit", kla::format::int(*limit as i64, lang))]),
         E::PartTooLarge { part, mb } => trf(lang, "limits_import.part_too_large", &[("part", part.clone()), ("mb", mb.to_string())]),
         E::UnpackedTooLarge { mb } => trf(lang, "limits_import.unpacked_too_large", &[("mb", mb.to_string())]),
-        E::TooManyStrings { limit } => trf(lang, "limits_import.too_many_strings", &[("limit", app::format::int(*limit as i64, lang))]),
+        E::TooManyStrings { limit } => trf(lang, "limits_import.too_many_strings", &[("limit", kla::format::int(*limit as i64, lang))]),
         E::TooManyElements { part, limit } => {
-            trf(lang, "limits_import.too_many_elements", &[("part", part.clone()), ("limit", app::format::int(*limit as i64, lang))])
+            trf(lang, "limits_import.too_many_elements", &[("part", part.clone()), ("limit", kla::format::int(*limit as i64, lang))])
         }
         E::Declaration { part } => trf(lang, "limits_import.declaration", &[("part", part.clone())]),
         E::WorkbookElsewhere => tr(lang, "limits_import.workbook_elsewhere"),
         E::RowsOutOfOrder { row } => trf(lang, "limits_import.rows_out_of_order", &[("row", row.to_string())]),
         E::LeftOfHeader { cell } => trf(lang, "limits_import.left_of_header", &[("cell", cell.clone())]),
         E::LongValue { part, kb } => {
-            trf(lang, "limits_import.long_value", &[("part", part.clone()), ("kb", app::format::int(*kb as i64, lang))])
+            trf(lang, "limits_import.long_value", &[("part", part.clone()), ("kb", kla::format::int(*kb as i64, lang))])
         }
     }
 }
@@ -814,10 +814,10 @@ async fn export(State(state): State<AppState>, Path(file): Path<String>, req: Re
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
         .and_then(|p| p.into_iter().find(|(k, v)| k == "wilayah" && !v.is_empty()).map(|(_, v)| v));
     let filter = match wilayah {
-        Some(w) => match app::domain::RegionCode::parse(&w).ok().filter(|c| state.regions.contains(*c)) {
+        Some(w) => match kla::domain::RegionCode::parse(&w).ok().filter(|c| state.regions.contains(*c)) {
             None => return render(&state, parts, (), Some(StatusCode::NOT_FOUND)).await,
             Some(c) if !s.user.role.covers(c) => return forbidden(&state, parts).await,
-            Some(c @ app::domain::RegionCode::Province(_)) => Filter::Province(c),
+            Some(c @ kla::domain::RegionCode::Province(_)) => Filter::Province(c),
             Some(c) => Filter::Region(c),
         },
         None => match s.user.role {

@@ -20,7 +20,7 @@ use crate::canonical::{self, Canonical, MAX_SEARCH_CHARS};
 use crate::session::SessionLookup;
 use app::AppState;
 use app::cache::{CachedResponse, Flight};
-use app::i18n::{Lang, tr, trf};
+use kla::i18n::{Lang, tr, trf};
 use app::render_limit::{RenderPermit, client_of};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -46,7 +46,7 @@ fn private_path(path: &str) -> bool {
 
 /// Whether a request may be answered from (and stored in) the cache, before its session cookie is checked.
 pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
-    method == Method::GET && !private_path(path) && app::i18n::cookie(headers, app::auth::SESSION_COOKIE).is_none()
+    method == Method::GET && !private_path(path) && app::lang::cookie(headers, kla::auth::SESSION_COOKIE).is_none()
 }
 
 /// Requests that cost next to nothing and are never counted against the render limits (static bytes, the
@@ -137,7 +137,7 @@ fn marked_private(headers: &HeaderMap) -> bool {
 pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let lang = Lang::from_request(req.uri(), req.headers());
+    let lang = app::lang::of_request(req.uri(), req.headers());
     let target = if method == Method::GET || method == Method::HEAD {
         match canonical::canonical(&path, req.uri().query()) {
             Canonical::Keep(target) => target,
@@ -156,8 +156,8 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     // Whether the request comes from a live session; looked up once, here, and handed to the session layer.
     let mut signed_in = false;
     let mut lookup_failed = false;
-    if let Some(token) = app::i18n::cookie(req.headers(), app::auth::SESSION_COOKIE) {
-        match app::auth::find_session(&state.pool, &token).await {
+    if let Some(token) = app::lang::cookie(req.headers(), kla::auth::SESSION_COOKIE) {
+        match kla::auth::find_session(&state.pool, &token).await {
             Ok(found) => {
                 signed_in = found.is_some();
                 req.extensions_mut().insert(SessionLookup(found));

@@ -4,8 +4,8 @@
 //! session cookies (HttpOnly, SameSite=Lax, Secure behind HTTPS).
 
 use app::AppState;
-use app::auth::{self, ANON_CSRF_COOKIE, AnonCsrf, SESSION_COOKIE, Session};
-use app::i18n::cookie;
+use kla::auth::{self, ANON_CSRF_COOKIE, AnonCsrf, SESSION_COOKIE, Session};
+use app::lang::cookie;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};

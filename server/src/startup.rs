@@ -1,7 +1,7 @@
 //! The HTTP application: Leptos pages, the data-entry form handlers, `/healthz`, the stylesheet, and the
 //! layers every response passes (sessions, compression, tracing, security headers, the remembered language).
 
-use app::i18n::{LANG_COOKIE, Lang};
+use kla::i18n::{LANG_COOKIE, Lang};
 use app::{App, AppState, shell};
 use axum::Router;
 use axum::body::Body;
@@ -54,7 +54,7 @@ pub fn router(state: AppState) -> Router {
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> Response {
-    let up = app::db::ping(state.pool()).await;
+    let up = kla::db::ping(state.pool()).await;
     let body = serde_json::json!({
         "status": if up { "ok" } else { "unavailable" },
         "database": if up { "reachable" } else { "unreachable" },

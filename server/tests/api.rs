@@ -6,8 +6,8 @@
 
 mod common;
 use app::figures::Cell;
-use app::i18n::Lang;
-use app::import;
+use kla::i18n::Lang;
+use kla::import;
 use common::{Engine, TestApp};
 use serde_json::Value;
 
@@ -217,7 +217,7 @@ fn participants(totals: &Value) -> i64 {
 /// Imports CSV text the way `pantau-kla import` does (`demo` marks the rows as demo data).
 async fn import_text(app: &TestApp, text: &str, demo: bool) {
     let parsed = import::parse(text, &app.state.regions, &app.state.bands, Lang::En).expect("valid rows");
-    import::write(&app.state.pool, &app.state.regions, &parsed, &app::audit::Actor::cli(), app::audit::Via::Cli, demo, Lang::En, |_| {})
+    import::write(&app.state.pool, &app.state.regions, &parsed, &kla::audit::Actor::cli(), kla::audit::Via::Cli, demo, Lang::En, |_| {})
         .await
         .expect("written");
 }

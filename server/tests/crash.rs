@@ -20,7 +20,7 @@ const EVENTUALLY: Duration = Duration::from_secs(240);
 /// A training-events CSV of `n` valid rows over the real kab/kota codes (the shape of
 /// scripts/bench/events.awk), every title marked `tag`.
 fn events_csv(n: usize, tag: &str) -> String {
-    let registry = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/data/regions.csv")).unwrap();
+    let registry = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../kla/data/regions.csv")).unwrap();
     let codes: Vec<&str> =
         registry.lines().filter(|l| l.split(',').nth(2) == Some("regency")).map(|l| l.split(',').next().unwrap()).collect();
     let mut csv = String::from(

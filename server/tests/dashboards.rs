@@ -3,7 +3,7 @@
 //! its description, data table, definition, source and downloads — on SQLite and on PostgreSQL alike.
 
 mod common;
-use app::reference::Targets;
+use kla::reference::Targets;
 use common::{Engine, TestApp};
 
 /// The names of the regency rows of the province table, in page order.

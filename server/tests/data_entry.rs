@@ -90,7 +90,7 @@ on_both_engines!(sign_in_sessions_and_sign_out, |app: TestApp| async move {
 
 on_both_engines!(sign_in_is_rate_limited, |app: TestApp| async move {
     add_user(&app, "rina", "regency", Some("63.10")).await;
-    for _ in 0..app::auth::FREE_FAILURES_PER_PAIR {
+    for _ in 0..kla::auth::FREE_FAILURES_PER_PAIR {
         assert_eq!(try_sign_in(&app, "rina", "not-the-password").await.status().as_u16(), 401);
     }
     let res = try_sign_in(&app, "rina", PASSWORD).await;
@@ -361,7 +361,7 @@ on_both_engines!(spreadsheet_imports_are_previewed_and_all_or_nothing, |app: Tes
         let res = app.client.get(format!("{}/kelola/ekspor/unit.xlsx", app.base)).header("cookie", &rina.cookie).send().await.unwrap();
         res.bytes().await.unwrap().to_vec()
     };
-    let text = app::spreadsheet::to_csv_text(&export, app::spreadsheet::Limits::default()).unwrap();
+    let text = kla::spreadsheet::to_csv_text(&export, kla::spreadsheet::Limits::default()).unwrap();
     assert!(text.contains("63.10,paud,PAUD Melati,4,2,2025,DP3A"), "{text}");
     // A duplicate of a stored predicate record rolls back the whole file.
     let preds = |rows: &[&str]| {
@@ -389,7 +389,7 @@ on_both_engines!(a_50000_row_file_imports_in_one_go, |app: TestApp| async move {
     add_user(&app, "prov63", "province", Some("63")).await;
     let prov = sign_in(&app, "prov63").await;
     let regencies: Vec<String> =
-        app.state.regions.regencies_of(app::domain::RegionCode::parse("63").unwrap()).map(|r| r.code.to_string()).collect();
+        app.state.regions.regencies_of(kla::domain::RegionCode::parse("63").unwrap()).map(|r| r.code.to_string()).collect();
     let rows: Vec<String> =
         (0..50_000).map(|i| format!("{},paud,PAUD Nomor {i},{},{},2025,DP3A", regencies[i % regencies.len()], 3 + i % 5, i % 3)).collect();
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();

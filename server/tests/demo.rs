@@ -4,7 +4,7 @@
 //! touched — on SQLite and on PostgreSQL alike.
 
 mod common;
-use app::demo::{self, DEFAULT_SEED, DemoData, Scale};
+use kla::demo::{self, DEFAULT_SEED, DemoData, Scale};
 use common::{Engine, TestApp};
 use pantau_kla::commands;
 use pantau_kla::config::{DbArgs, DemoArgs, DemoScale};
@@ -120,7 +120,7 @@ on_both_engines!(batched_writes_take_a_missing_score_before_a_present_one, |app:
     events[1].post_test_mean = Some(82.0);
     let mut tx = app.state.pool.begin().await.unwrap();
     for one in events.chunks(1) {
-        app::db::writes::insert_training_events(&mut tx, &app.state.regions, one, true).await.unwrap();
+        kla::db::writes::insert_training_events(&mut tx, &app.state.regions, one, true).await.unwrap();
     }
     tx.commit().await.unwrap();
     let means: Vec<(Option<f64>, Option<f64>)> =

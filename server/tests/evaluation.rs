@@ -112,7 +112,7 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     assert!(html.contains("isi tahun antara 2000 dan tahun penghargaan"));
     // Over the limit: refused with the limit named, nothing written.
     let mut big = pdf("besar");
-    big.resize(app::evaluation::files::MAX_FILE_BYTES + 1, b' ');
+    big.resize(kla::evaluation::files::MAX_FILE_BYTES + 1, b' ');
     let (status, _, html) = upload(&dp3a, 2, item, "besar.pdf", big, "").await;
     assert_eq!(status, 413);
     assert!(html.contains("berkas lebih dari 20 MB"), "the limit is named");
@@ -491,7 +491,7 @@ on_both_engines!(the_evidence_pack_holds_every_document_and_an_a4_index, |app: T
 });
 
 on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| async move {
-    use app::evaluation::instrument::{self, LoadError, Meta};
+    use kla::evaluation::instrument::{self, LoadError, Meta};
     let text = "indicator,cluster,indicator_name_id,indicator_name_en,weight,item,item_name_id,item_name_en,offers\n\
                 1,kelembagaan,Perda KLA revisi,Revised KLA regulation,2,1.a,Perda revisi,Revised regulation,\n\
                 2,klaster_3,Puskesmas Ramah Anak,Child-friendly puskesmas,3,2.a,SK Puskesmas,Decree,unit:puskesmas_ramah_anak\n";
@@ -503,9 +503,9 @@ on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| asyn
         weights_note: "Bobot uji.".into(),
         weights_assumed: true,
     };
-    instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await.unwrap();
+    instrument::store(&app.state.pool, &meta, &parsed, &kla::audit::Actor::cli()).await.unwrap();
     assert!(
-        matches!(instrument::store(&app.state.pool, &meta, &parsed, &app::audit::Actor::cli()).await, Err(LoadError::Exists(_))),
+        matches!(instrument::store(&app.state.pool, &meta, &parsed, &kla::audit::Actor::cli()).await, Err(LoadError::Exists(_))),
         "a version is never replaced"
     );
     app.import_all_fixtures().await;
@@ -556,14 +556,14 @@ async fn s3_server() -> (String, tempfile::TempDir) {
     (endpoint, dir)
 }
 
-fn s3_storage(endpoint: &str) -> app::evaluation::files::Storage {
-    let s3 = app::evaluation::files::AmazonS3Builder::new()
+fn s3_storage(endpoint: &str) -> kla::evaluation::files::Storage {
+    let s3 = kla::evaluation::files::AmazonS3Builder::new()
         .with_endpoint(endpoint)
         .with_allow_http(true)
         .with_region("us-east-1")
         .with_access_key_id("kla-test")
         .with_secret_access_key("kla-test-secret");
-    app::evaluation::files::Storage::open_with("s3://kla/bukti", s3).unwrap()
+    kla::evaluation::files::Storage::open_with("s3://kla/bukti", s3).unwrap()
 }
 
 async fn two_servers_share_evidence_through_s3(engine: Engine) {

@@ -3,8 +3,8 @@
 //! error and changes nothing — on SQLite and on PostgreSQL alike.
 
 mod common;
-use app::aggregate::{self, Scope};
-use app::domain::{Predicate, ProviderKind, RegionCode};
+use kla::aggregate::{self, Scope};
+use kla::domain::{Predicate, ProviderKind, RegionCode};
 use common::{Engine, TestApp, stat, stat_note};
 
 on_both_engines!(healthz_reports_a_reachable_database, |app: TestApp| async move {

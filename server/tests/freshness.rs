@@ -8,15 +8,15 @@ const ONE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mod
 63.10,Pelatihan KHA susulan,pelatihan,2025-09-01,2025-09-02,Batulicin,luring,25,0,12,,,,,,\n";
 
 async fn write_one_event(app: &TestApp) {
-    let parsed = app::import::parse(ONE_EVENT, &app.state.regions, &app.state.bands, app::i18n::Lang::En).unwrap();
-    app::import::write(
+    let parsed = kla::import::parse(ONE_EVENT, &app.state.regions, &app.state.bands, kla::i18n::Lang::En).unwrap();
+    kla::import::write(
         &app.state.pool,
         &app.state.regions,
         &parsed,
-        &app::audit::Actor::cli(),
-        app::audit::Via::Cli,
+        &kla::audit::Actor::cli(),
+        kla::audit::Via::Cli,
         false,
-        app::i18n::Lang::En,
+        kla::i18n::Lang::En,
         |_| {},
     )
     .await

@@ -2,7 +2,7 @@
 //! every error names its row and column — on SQLite and on PostgreSQL alike.
 
 mod common;
-use app::import::ImportError;
+use kla::import::ImportError;
 use common::{Engine, TestApp};
 
 on_both_engines!(a_file_with_bad_rows_writes_nothing_and_names_each_row, |app: TestApp| async move {
@@ -36,15 +36,15 @@ on_both_engines!(a_missing_score_before_a_present_one_imports_on_every_engine, |
     let csv = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\
 63.10,Tanpa tes,pelatihan,2025-01-10,2025-01-11,,luring,20,0,5,,,,,,\n\
 63.10,Dengan tes,pelatihan,2025-02-10,2025-02-11,,luring,20,0,5,,,55.5,80.25,,\n";
-    let parsed = app::import::parse(csv, &app.state.regions, &app.state.bands, app::i18n::Lang::En).unwrap();
-    app::import::write(
+    let parsed = kla::import::parse(csv, &app.state.regions, &app.state.bands, kla::i18n::Lang::En).unwrap();
+    kla::import::write(
         &app.state.pool,
         &app.state.regions,
         &parsed,
-        &app::audit::Actor::cli(),
-        app::audit::Via::Cli,
+        &kla::audit::Actor::cli(),
+        kla::audit::Via::Cli,
         false,
-        app::i18n::Lang::En,
+        kla::i18n::Lang::En,
         |_| {},
     )
     .await
@@ -56,15 +56,15 @@ on_both_engines!(a_missing_score_before_a_present_one_imports_on_every_engine, |
     assert_eq!(post, Some(80.25));
     let records = "regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url\n\
 63.10,2023,2022,,,,,madya,\n63.72,2025,2024,802,760,771.5,770,,\n";
-    let parsed = app::import::parse(records, &app.state.regions, &app.state.bands, app::i18n::Lang::En).unwrap();
-    app::import::write(
+    let parsed = kla::import::parse(records, &app.state.regions, &app.state.bands, kla::i18n::Lang::En).unwrap();
+    kla::import::write(
         &app.state.pool,
         &app.state.regions,
         &parsed,
-        &app::audit::Actor::cli(),
-        app::audit::Via::Cli,
+        &kla::audit::Actor::cli(),
+        kla::audit::Via::Cli,
         false,
-        app::i18n::Lang::En,
+        kla::i18n::Lang::En,
         |_| {},
     )
     .await

@@ -4,7 +4,7 @@
 //! back unchanged, and one user's drafts are capped.
 
 mod common;
-use app::spreadsheet::{self, hostile};
+use kla::spreadsheet::{self, hostile};
 use common::officer::{PASSWORD, add_user, sign_in};
 use common::{Engine, TestApp};
 use std::io::{BufRead, Write};
@@ -55,7 +55,7 @@ on_both_engines!(a_preview_of_many_bad_rows_lists_the_first_and_counts_the_rest,
     let (status, html) = rina.upload("buruk.csv", hostile::bad_rows_csv(50_000)).await;
     assert_eq!(status, 422);
     let listed = html.matches("<th scope=\"row\">").count();
-    assert_eq!(listed, app::import::MAX_ROW_ERRORS);
+    assert_eq!(listed, kla::import::MAX_ROW_ERRORS);
     assert!(html.contains("galat lainnya"), "the rest are counted");
     assert!(html.len() < 200_000, "the page stays small: {} bytes", html.len());
     // A file beyond the row limit is refused as a whole, naming the limit.

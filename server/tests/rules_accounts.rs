@@ -112,7 +112,7 @@ on_both_engines!(a_guesser_is_slowed_without_locking_the_officer_out, |app: Test
     add_user(&app, "rina", "regency", Some("63.10")).await;
     let attacker = client_from([127, 0, 0, 2]);
     let officer = client_from([127, 0, 0, 1]);
-    for _ in 0..app::auth::FREE_FAILURES_PER_PAIR {
+    for _ in 0..kla::auth::FREE_FAILURES_PER_PAIR {
         assert_eq!(sign_in_from(&app, &attacker, "rina", "bukan-kata-sandi", "/kelola").await.status().as_u16(), 401);
     }
     // The guesser now waits, even with the right password…
@@ -124,7 +124,7 @@ on_both_engines!(a_guesser_is_slowed_without_locking_the_officer_out, |app: Test
     assert_eq!(res.status().as_u16(), 303, "five failures elsewhere do not lock the officer out");
     // One address trying many user names is capped too.
     let sprayer = client_from([127, 0, 0, 3]);
-    for i in 0..app::auth::MAX_FAILURES_PER_CLIENT {
+    for i in 0..kla::auth::MAX_FAILURES_PER_CLIENT {
         let res = sign_in_from(&app, &sprayer, &format!("orang-{i}"), "bukan-kata-sandi", "/kelola").await;
         assert_eq!(res.status().as_u16(), 401);
     }
@@ -161,7 +161,7 @@ async fn throttling_behind_a_proxy(engine: Engine) {
         return;
     };
     add_user(&app, "rina", "regency", Some("63.10")).await;
-    for _ in 0..app::auth::FREE_FAILURES_PER_PAIR {
+    for _ in 0..kla::auth::FREE_FAILURES_PER_PAIR {
         assert_eq!(sign_in_via_proxy(&app, "203.0.113.9", "bukan-kata-sandi").await, 401);
     }
     assert_eq!(sign_in_via_proxy(&app, "203.0.113.9", PASSWORD).await, 429);
@@ -170,7 +170,7 @@ async fn throttling_behind_a_proxy(engine: Engine) {
 
     let Some(direct) = TestApp::spawn(engine).await else { return };
     add_user(&direct, "rina", "regency", Some("63.10")).await;
-    for i in 0..app::auth::FREE_FAILURES_PER_PAIR {
+    for i in 0..kla::auth::FREE_FAILURES_PER_PAIR {
         assert_eq!(sign_in_via_proxy(&direct, &format!("203.0.113.{i}"), "bukan-kata-sandi").await, 401);
     }
     assert_eq!(sign_in_via_proxy(&direct, "198.51.100.99", PASSWORD).await, 429, "no proxy trusted: the header is ignored");
@@ -192,7 +192,7 @@ on_both_engines!(current_password_guesses_are_throttled, |app: TestApp| async mo
     let change = |current: &'static str| {
         [("current_password", current), ("new_password", "Banjarmasin-Baru-2026"), ("confirm_password", "Banjarmasin-Baru-2026")]
     };
-    for _ in 0..app::auth::FREE_FAILURES_PER_PAIR {
+    for _ in 0..kla::auth::FREE_FAILURES_PER_PAIR {
         let (status, _, html) = rina.post("/akun/sandi", &change("tebakan-salah-1")).await;
         assert_eq!(status, 422);
         assert!(html.contains("kata sandi sekarang salah"));
@@ -202,7 +202,7 @@ on_both_engines!(current_password_guesses_are_throttled, |app: TestApp| async mo
     assert!(html.contains("Tunggu 1 menit") && html.contains("id=\"e-current_password\""));
     let hash: String =
         sqlx::query_scalar("select password_hash from users where username = 'rina'").fetch_one(&app.state.pool).await.unwrap();
-    assert!(app::auth::verify_password(PASSWORD, &hash), "the password is unchanged");
+    assert!(kla::auth::verify_password(PASSWORD, &hash), "the password is unchanged");
     // Signing in is counted apart: the officer is not locked out of the account.
     sign_in(&app, "rina").await;
 });
@@ -217,7 +217,7 @@ on_both_engines!(an_oversized_form_is_reported_as_too_large, |app: TestApp| asyn
     let (status, _, html) = rina.post("/kelola/kegiatan/baru", &fields).await;
     assert_eq!(status, 413);
     assert!(html.contains("Formulir terlalu besar (paling besar 256 KB)"), "the limit is named");
-    assert!(!html.contains(&app::i18n::tr(app::i18n::Lang::Id, "manage.csrf_expired")), "not called an expired token");
+    assert!(!html.contains(&kla::i18n::tr(kla::i18n::Lang::Id, "manage.csrf_expired")), "not called an expired token");
     assert_eq!(app.count("training_events").await, 0);
 });
 
@@ -225,13 +225,13 @@ on_both_engines!(an_empty_password_hash_is_never_stored, |app: TestApp| async mo
     add_user(&app, "rina", "regency", Some("63.10")).await;
     let id: i64 = sqlx::query_scalar("select id from users where username = 'rina'").fetch_one(&app.state.pool).await.unwrap();
     let mut conn = app.state.pool.acquire().await.unwrap();
-    assert!(app::auth::set_password(&mut conn, id, "").await.is_err());
-    let role = app::auth::Role::from_parts("regency", Some("63.10")).unwrap();
-    assert!(app::auth::insert_user(&mut conn, "budi", "Budi", "", role).await.is_err());
+    assert!(kla::auth::set_password(&mut conn, id, "").await.is_err());
+    let role = kla::auth::Role::from_parts("regency", Some("63.10")).unwrap();
+    assert!(kla::auth::insert_user(&mut conn, "budi", "Budi", "", role).await.is_err());
     drop(conn);
     let hash: String =
         sqlx::query_scalar("select password_hash from users where id = $1").bind(id).fetch_one(&app.state.pool).await.unwrap();
-    assert!(app::auth::verify_password(PASSWORD, &hash));
+    assert!(kla::auth::verify_password(PASSWORD, &hash));
     assert_eq!(app.count("users where username = 'budi'").await, 0);
 });
 
@@ -382,7 +382,7 @@ async fn attempts(app: &TestApp, username: &str, client: &str, seconds_ago: i64,
         sqlx::query("insert into sign_in_attempts (username, client, at, succeeded) values ($1, $2, $3, $4)")
             .bind(username)
             .bind(client)
-            .bind(app::auth::now() - seconds_ago)
+            .bind(kla::auth::now() - seconds_ago)
             .bind(i64::from(succeeded))
             .execute(&app.state.pool)
             .await
@@ -391,7 +391,7 @@ async fn attempts(app: &TestApp, username: &str, client: &str, seconds_ago: i64,
 }
 
 on_both_engines!(the_wait_ends_grows_and_stops_a_spread_out_guesser, |app: TestApp| async move {
-    use app::auth::{FIRST_DELAY_SECONDS, FREE_FAILURES_PER_PAIR, MAX_FAILURES_PER_USER_ALL_CLIENTS, Throttle, throttle};
+    use kla::auth::{FIRST_DELAY_SECONDS, FREE_FAILURES_PER_PAIR, MAX_FAILURES_PER_USER_ALL_CLIENTS, Throttle, throttle};
     let pool = app.state.pool.clone();
     // Five failures a while ago: the first wait has passed.
     attempts(&app, "rina", "203.0.113.1", FIRST_DELAY_SECONDS + 1, false, FREE_FAILURES_PER_PAIR).await;
@@ -436,7 +436,7 @@ on_both_engines!(a_burst_of_guesses_cannot_pass_the_throttle_all_at_once, |app: 
     }
     let checked = statuses.iter().filter(|s| **s == 401).count();
     // Without the slot held from check to record, all twenty would be checked (401).
-    let most = app::auth::FREE_FAILURES_PER_PAIR as usize + app::auth::hashing_slots() - 1;
+    let most = kla::auth::FREE_FAILURES_PER_PAIR as usize + kla::auth::hashing_slots() - 1;
     assert!(checked <= most, "{checked} guesses were checked, at most {most} may be: {statuses:?}");
     assert!(statuses.iter().all(|s| matches!(s, 401 | 429)), "{statuses:?}");
 });

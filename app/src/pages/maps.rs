@@ -1,12 +1,12 @@
 //! Map figures: kab/kota coloured by their latest predicate (drawn by `geo`), with the data behind them.
 
-use crate::aggregate::LatestPredicate;
+use kla::aggregate::LatestPredicate;
 use crate::charts::PREDICATE_COLOURS;
-use crate::domain::{Predicate, RegionCode};
+use kla::domain::{Predicate, RegionCode};
 use crate::error::AppError;
 use crate::figures::{Cell, Dataset, Figure, col, database_source};
 use crate::geo;
-use crate::i18n::{Lang, tr};
+use kla::i18n::{Lang, tr};
 use crate::state::AppState;
 use plotters::style::RGBColor;
 use std::collections::HashMap;

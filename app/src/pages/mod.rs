@@ -10,9 +10,10 @@ pub mod regency;
 pub mod search;
 
 use crate::components::ErrorPage;
-use crate::domain::ProviderKind;
+use kla::domain::ProviderKind;
 use crate::error::AppError;
-use crate::i18n::{Lang, tr, use_lang};
+use kla::i18n::{Lang, tr};
+use crate::lang::use_lang;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -24,7 +25,7 @@ pub const STYLESHEET_PATH: &str = concat!("/style/main.css?v=", env!("CARGO_PKG_
 
 /// The HTML document around every page. The language comes from the request (`?lang=` or the cookie).
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
-    let lang = use_context::<http::request::Parts>().map(|p| Lang::from_request(&p.uri, &p.headers)).unwrap_or_default();
+    let lang = use_context::<http::request::Parts>().map(|p| crate::lang::of_request(&p.uri, &p.headers)).unwrap_or_default();
     provide_context(lang);
     view! {
         <!DOCTYPE html>
@@ -92,7 +93,7 @@ pub fn page_params(lang: Lang) -> Result<PageParams, AppError> {
 }
 
 /// The label of an optional predicate ("no predicate" in the reader's language).
-pub fn predicate_label(p: Option<crate::domain::Predicate>, lang: Lang) -> String {
+pub fn predicate_label(p: Option<kla::domain::Predicate>, lang: Lang) -> String {
     p.map_or_else(|| tr(lang, "predicate.none"), |p| p.label().to_string())
 }
 

@@ -5,15 +5,16 @@
 use super::params::PageParams;
 use super::province::resolve;
 use super::{FilterForm, page_params, predicate_label};
-use crate::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
 use crate::charts::{self, Lines};
 use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stat, Stats};
-use crate::domain::{PredicateBands, RegionCode, RegionLevel};
+use kla::domain::{PredicateBands, RegionCode, RegionLevel};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
-use crate::format;
-use crate::i18n::{Lang, tr, trf, use_lang};
-use crate::reference::{Status, Targets};
+use kla::format;
+use kla::i18n::{Lang, tr, trf};
+use crate::lang::use_lang;
+use kla::reference::{Status, Targets};
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -41,7 +42,7 @@ pub struct RegencyData {
     /// The regency's latest evaluation preparation, shown as completeness per cluster (documents only when
     /// marked public, scores only when published).
     #[serde(skip)]
-    pub evaluation: Option<crate::evaluation::Sheet>,
+    pub evaluation: Option<kla::evaluation::Sheet>,
 }
 
 /// The page's aggregates, from the cache while the data version is unchanged.
@@ -62,7 +63,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         aggregate::predicate_history(pool, code),
         aggregate::events(pool, code, year, EVENT_LIST_LIMIT),
     )?;
-    let evaluation = crate::evaluation::sheet::latest_started(pool, code).await?;
+    let evaluation = kla::evaluation::sheet::latest_started(pool, code).await?;
     let province = code.province();
     let demo = trainings.demo || units.demo || predicates.iter().any(|p| p.is_demo != 0) || by_year.iter().any(|y| y.totals.demo);
     Ok(RegencyData {
@@ -354,7 +355,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
 
 /// Evaluation preparation for the public: evidence completeness per cluster, verified scores once the province
 /// published them, and the documents an officer marked public — never anything else of the sheet.
-fn evaluation_section(state: &AppState, sheet: &crate::evaluation::Sheet, lang: Lang) -> AnyView {
+fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: Lang) -> AnyView {
     let year = sheet.cycle.award_year;
     let published = sheet.submission.as_ref().is_some_and(|s| s.published);
     let clusters = sheet.clusters();

@@ -1,9 +1,10 @@
 //! `/cari?q=…`: finds provinces and kab/kota by name or code, for readers who arrive without knowing codes.
 
 use crate::components::{Crumb, Layout};
-use crate::db::Region;
-use crate::domain::RegionLevel;
-use crate::i18n::{tr, use_lang};
+use kla::db::Region;
+use kla::domain::RegionLevel;
+use kla::i18n::tr;
+use crate::lang::use_lang;
 use crate::state::AppState;
 use leptos::prelude::*;
 

@@ -8,8 +8,8 @@ pub mod officer;
 pub mod process;
 
 use app::AppState;
-use app::i18n::Lang;
-use app::import;
+use kla::i18n::Lang;
+use kla::import;
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -95,7 +95,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().unwrap();
         let storage = tempfile::tempdir().expect("temp dir");
-        let store = app::evaluation::files::Storage::open(&storage.path().display().to_string()).expect("evidence storage");
+        let store = kla::evaluation::files::Storage::open(&storage.path().display().to_string()).expect("evidence storage");
         let state =
             configure(AppState::open(&url, 4, pantau_kla::startup::leptos_options(addr)).await.expect("open database").with_storage(store));
         let serve_state = state.clone();
@@ -132,8 +132,8 @@ impl TestApp {
             &self.state.pool,
             &self.state.regions,
             &parsed,
-            &app::audit::Actor::cli(),
-            app::audit::Via::Cli,
+            &kla::audit::Actor::cli(),
+            kla::audit::Via::Cli,
             false,
             Lang::En,
             |_| {},

@@ -9,12 +9,12 @@ pub const PASSWORD: &str = "Kalimantan-Selatan-2026";
 /// One argon2 hash for every test account (hashing is slow on purpose).
 pub fn password_hash() -> &'static str {
     static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| app::auth::hash_password(PASSWORD))
+    H.get_or_init(|| kla::auth::hash_password(PASSWORD))
 }
 
 pub async fn add_user(app: &TestApp, name: &str, role: &str, region: Option<&str>) {
-    let role = app::auth::Role::from_parts(role, region).unwrap();
-    pantau_kla::forms::create_user(&app.state, &app::audit::Actor::cli(), app::audit::Via::Cli, name, name, password_hash(), role)
+    let role = kla::auth::Role::from_parts(role, region).unwrap();
+    pantau_kla::forms::create_user(&app.state, &kla::audit::Actor::cli(), kla::audit::Via::Cli, name, name, password_hash(), role)
         .await
         .unwrap();
 }

@@ -2,7 +2,8 @@
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, session, submitted};
 use crate::components::{Crumb, Layout};
-use crate::i18n::{tr, use_lang};
+use kla::i18n::tr;
+use crate::lang::use_lang;
 use leptos::prelude::*;
 
 /// Where to go after signing in when `kembali` is missing or refused.
@@ -23,7 +24,7 @@ fn strict_return(raw: &str) -> Option<String> {
         return None;
     }
     let decoded = percent_decode(raw)?;
-    if decoded.chars().any(|c| c.is_control() || c == '\\' || crate::evaluation::files::is_bidi_control(c)) {
+    if decoded.chars().any(|c| c.is_control() || c == '\\' || kla::evaluation::files::is_bidi_control(c)) {
         return None;
     }
     let path = decoded.split(['?', '#']).next().unwrap_or("");
@@ -140,7 +141,7 @@ pub fn AccountPage() -> impl IntoView {
                 {field("current_password", "current-password")}
                 {field("new_password", "new-password")}
                 {field("confirm_password", "new-password")}
-                <p class="hint">{crate::i18n::trf(lang, "account.password_rule", &[("n", crate::auth::MIN_PASSWORD_CHARS.to_string())])}</p>
+                <p class="hint">{kla::i18n::trf(lang, "account.password_rule", &[("n", kla::auth::MIN_PASSWORD_CHARS.to_string())])}</p>
                 <button type="submit">{tr(lang, "account.change_password")}</button>
             </form>
             <form method="post" action="/keluar" class="inline">

@@ -5,14 +5,15 @@
 //! `server/src/evaluation.rs`.
 
 use super::{CsrfField, ErrorSummary, Submitted, manage_crumbs, query_param, region_label, session, submitted};
-use crate::auth::Role;
+use kla::auth::Role;
 use crate::components::{Crumb, ErrorPage, Layout, Stat, Stats};
-use crate::domain::{RegionCode, RegionLevel, Stage};
+use kla::domain::{RegionCode, RegionLevel, Stage};
 use crate::error::AppError;
-use crate::evaluation::instrument::{self, Indicator};
-use crate::evaluation::sheet::{self, Cycle, ItemStatus, Sheet, Side, Status};
-use crate::format::decimal;
-use crate::i18n::{Lang, tr, trf, use_lang};
+use kla::evaluation::instrument::{self, Indicator};
+use kla::evaluation::sheet::{self, Cycle, ItemStatus, Sheet, Side, Status};
+use kla::format::decimal;
+use kla::i18n::{Lang, tr, trf};
+use crate::lang::use_lang;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -206,8 +207,8 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                                 {trf(lang, "eval.cycle_facts", &[
                                     ("award", c.award_year.to_string()),
                                     ("data", c.data_year.to_string()),
-                                    ("self", crate::format::date(&c.self_deadline, lang)),
-                                    ("verify", crate::format::date(&c.verify_deadline, lang)),
+                                    ("self", kla::format::date(&c.self_deadline, lang)),
+                                    ("verify", kla::format::date(&c.verify_deadline, lang)),
                                 ])}
                             </p>
                         });
@@ -252,7 +253,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                                             view! {
                                                 <li class=if late { "late" } else { "" }>
                                                     <a href=href>{format!("{} · {} {item}", region_label(&state, r), tr(lang, "eval.item"))}</a>
-                                                    {format!(" · {} {}", tr(lang, "eval.due"), crate::format::date(&due, lang))}
+                                                    {format!(" · {} {}", tr(lang, "eval.due"), kla::format::date(&due, lang))}
                                                     {late.then(|| view! { " · " <strong>{tr(lang, "eval.overdue")}</strong> })}
                                                 </li>
                                             }
@@ -332,7 +333,7 @@ async fn load_sheet(state: &AppState, role: Role) -> Result<Loaded, AppError> {
 
 fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> AnyView {
     let p = sheet.projection(&state.bands);
-    let band = |b: Option<crate::domain::Predicate>| b.map(|b| b.label().to_string()).unwrap_or_else(|| tr(lang, "eval.no_band"));
+    let band = |b: Option<kla::domain::Predicate>| b.map(|b| b.label().to_string()).unwrap_or_else(|| tr(lang, "eval.no_band"));
     let next = match p.next {
         Some((b, d)) => trf(lang, "eval.to_next", &[("points", pts(d, lang)), ("band", b.label().to_string())]),
         None => tr(lang, "eval.top_band"),
@@ -418,7 +419,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                         };
                         // Past the self-assessment deadline the sheet can still be submitted; the province decides.
                         let late_note = (status.open_to_regency() && today > sheet.cycle.self_deadline).then(|| view! {
-                            <p class="notice late">{trf(lang, "eval.deadline_passed", &[("date", crate::format::date(&sheet.cycle.self_deadline, lang))])}</p>
+                            <p class="notice late">{trf(lang, "eval.deadline_passed", &[("date", kla::format::date(&sheet.cycle.self_deadline, lang))])}</p>
                         });
                         let follow: Vec<_> = sheet.open_follow_ups().cloned().collect();
                         let follow_view = (!follow.is_empty()).then(|| view! {
@@ -431,7 +432,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                     view! {
                                         <li class=if late { "late" } else { "" }>
                                             <a href=format!("{base}/{ind}#butir-{}", f.item_id)>{format!("{} {code}", tr(lang, "eval.item"))}</a>
-                                            {format!(": {} · {} {}", f.note, tr(lang, "eval.due"), crate::format::date(&f.due_date, lang))}
+                                            {format!(": {} · {} {}", f.note, tr(lang, "eval.due"), kla::format::date(&f.due_date, lang))}
                                             {late.then(|| view! { " · " <strong>{tr(lang, "eval.overdue")}</strong> })}
                                             {answered.then(|| view! { " · " {tr(lang, "eval.answered")} })}
                                         </li>
@@ -457,7 +458,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                         <tbody>
                                             {inds.into_iter().map(|ind| {
                                                 let self_score = sheet.latest(ind.id, Stage::SelfAssessment).map(|e| e.score);
-                                                let risk = crate::evaluation::simulator::IndicatorState { max_points: ind.max_points, self_score, items: ind.items.len(), items_at_risk: sheet.at_risk_items(ind) }.at_risk();
+                                                let risk = kla::evaluation::simulator::IndicatorState { max_points: ind.max_points, self_score, items: ind.items.len(), items_at_risk: sheet.at_risk_items(ind) }.at_risk();
                                                 view! {
                                                     <tr>
                                                         <th scope="row"><a href=format!("{base}/{}", ind.number)>{format!("{}. {}", ind.number, ind.name(lang))}</a></th>
@@ -484,8 +485,8 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                     {trf(lang, "eval.cycle_facts", &[
                                         ("award", year.to_string()),
                                         ("data", sheet.cycle.data_year.to_string()),
-                                        ("self", crate::format::date(&sheet.cycle.self_deadline, lang)),
-                                        ("verify", crate::format::date(&sheet.cycle.verify_deadline, lang)),
+                                        ("self", kla::format::date(&sheet.cycle.self_deadline, lang)),
+                                        ("verify", kla::format::date(&sheet.cycle.verify_deadline, lang)),
                                     ])}
                                 </p>
                                 {late_note}
@@ -538,7 +539,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                     Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     Ok((Loaded { sheet, side, label }, ind, offered, used)) => {
                         // The upload hint says how much of the regency's evidence quota is used.
-                        let h = crate::evaluation::files::human_bytes;
+                        let h = kla::evaluation::files::human_bytes;
                         let quota_note = trf(lang, "limits_rules.evidence_quota_usage", &[("used", h(used)), ("quota", h(state.evidence_quota_bytes))]);
                         let year = sheet.cycle.award_year;
                         let base = format!("{}/{}", sheet_path(year, sheet.regency), ind.number);
@@ -597,7 +598,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                     {files.into_iter().map(|f| view! {
                                         <li>
                                             <a href=format!("/kelola/bukti/{}", f.id)>{f.file_name.clone()}</a>
-                                            " (" {crate::format::decimal(f.size_bytes as f64 / 1024.0, 0, lang)} " KB)"
+                                            " (" {kla::format::decimal(f.size_bytes as f64 / 1024.0, 0, lang)} " KB)"
                                             {f.public.then(|| view! { " · " <span class="badge">{tr(lang, "eval.public_doc")}</span> })}
                                             <form method="post" action=format!("/kelola/bukti/{}/publik", f.id) class="inline">
                                                 <CsrfField/>
@@ -650,7 +651,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                         <CsrfField/>
                                         <input type="hidden" name="scope" value=scope.clone()/>
                                         <input type="hidden" name="item" value=scope.clone()/>
-                                        {field(lang, fid.clone(), trf(lang, "eval.upload_for", &[("item", it.code.clone())]), Some(format!("{} {}", trf(lang, "eval.upload_hint", &[("mb", (crate::evaluation::files::MAX_FILE_BYTES / 1024 / 1024).to_string())]), quota_note)), error_here(&sub, &scope, "file"), false,
+                                        {field(lang, fid.clone(), trf(lang, "eval.upload_for", &[("item", it.code.clone())]), Some(format!("{} {}", trf(lang, "eval.upload_hint", &[("mb", (kla::evaluation::files::MAX_FILE_BYTES / 1024 / 1024).to_string())]), quota_note)), error_here(&sub, &scope, "file"), false,
                                             view! { <input id=fid name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,.webp,.xlsx,.xls,.ods,.csv,.docx"/> }.into_any())}
                                         {field(lang, yid.clone(), tr(lang, "eval.doc_year"), Some(tr(lang, "eval.doc_year_hint")), error_here(&sub, &scope, "doc_year"), true,
                                             view! { <input id=yid name="doc_year" type="text" inputmode="numeric" class="short" value=year_value/> }.into_any())}
@@ -696,7 +697,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                         {ev.as_ref().and_then(|e| e.doc_year).map(|y| format!(" · {} {y}", tr(lang, "eval.doc_year")))}
                                     </p>
                                     {ev.as_ref().filter(|e| !e.comment.is_empty()).map(|e| view! { <p class="verifier-comment">{format!("{}: {}", tr(lang, "eval.comment"), e.comment)}</p> })}
-                                    {follow.into_iter().map(|f| view! { <p class="follow-up">{format!("{}: {} · {} {}", tr(lang, "eval.follow_up"), f.note, tr(lang, "eval.due"), crate::format::date(&f.due_date, lang))}</p> }).collect_view()}
+                                    {follow.into_iter().map(|f| view! { <p class="follow-up">{format!("{}: {} · {} {}", tr(lang, "eval.follow_up"), f.note, tr(lang, "eval.due"), kla::format::date(&f.due_date, lang))}</p> }).collect_view()}
                                     {file_list}
                                     {link_view}
                                     {upload}

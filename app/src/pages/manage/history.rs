@@ -2,12 +2,13 @@
 //! and `/kelola/riwayat?wilayah=` (the latest changes in a region). Only for officers of that region.
 
 use super::{manage_crumbs, query_param, region_label, session};
-use crate::audit::{self, Entry};
+use kla::audit::{self, Entry};
 use crate::components::{ErrorPage, Layout};
-use crate::domain::RegionCode;
+use kla::domain::RegionCode;
 use crate::error::AppError;
-use crate::i18n::{Lang, tr, use_lang};
-use crate::records::Entity;
+use kla::i18n::{Lang, tr};
+use crate::lang::use_lang;
+use kla::records::Entity;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -158,7 +159,7 @@ pub fn RegionHistoryPage() -> impl IntoView {
                         let title = format!("{} · {}", tr(lang, "history.title"), region_label(&state, region));
                         view! {
                             <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=false>
-                                <p class="scope-note">{crate::i18n::trf(lang, "history.region_note", &[("n", REGION_LIMIT.to_string())])}</p>
+                                <p class="scope-note">{kla::i18n::trf(lang, "history.region_note", &[("n", REGION_LIMIT.to_string())])}</p>
                                 {entries_view(lang, entries, true)}
                             </Layout>
                         }

@@ -4,9 +4,10 @@
 
 use super::{CsrfField, ErrorSummary, manage_crumbs, session, submitted};
 use crate::components::{ErrorPage, Layout};
-use crate::i18n::{Lang, tr, trf, use_lang};
-use crate::import::RowErrors;
-use crate::records::Entity;
+use kla::i18n::{Lang, tr, trf};
+use crate::lang::use_lang;
+use kla::import::RowErrors;
+use kla::records::Entity;
 use leptos::prelude::*;
 
 /// Rows shown in a preview; all of them are written.
@@ -24,20 +25,20 @@ pub enum PreviewOutcome {
     /// The file is refused as a whole (unreadable, unknown header); the message says why.
     Refused(String),
     /// Some rows are wrong: each with row, column and reason (the first
-    /// [`crate::import::MAX_ROW_ERRORS`], and the count of the rest). Nothing is written.
+    /// [`kla::import::MAX_ROW_ERRORS`], and the count of the rest). Nothing is written.
     RowErrors { entity: Entity, rows: usize, errors: RowErrors },
     /// Every row is valid: the draft to confirm, and the first rows.
     Ready { draft: String, entity: Entity, rows: usize, columns: Vec<String>, sample: Vec<Vec<String>> },
 }
 
 fn upload_form(lang: Lang) -> impl IntoView {
-    let max_rows = use_context::<crate::AppState>().map(|s| s.import.max_rows).unwrap_or(crate::spreadsheet::DEFAULT_MAX_ROWS);
+    let max_rows = use_context::<crate::AppState>().map(|s| s.import.max_rows).unwrap_or(kla::spreadsheet::DEFAULT_MAX_ROWS);
     view! {
         <form class="entry" method="post" action="/kelola/impor" enctype="multipart/form-data">
             <CsrfField/>
             <div class="field">
                 <label for="f-file">{tr(lang, "import.file")}</label>
-                <p class="hint" id="h-file">{trf(lang, "import.file_hint", &[("mb", (crate::import::MAX_UPLOAD_BYTES / 1_000_000).to_string()), ("rows", crate::format::int(max_rows as i64, lang))])}</p>
+                <p class="hint" id="h-file">{trf(lang, "import.file_hint", &[("mb", (kla::import::MAX_UPLOAD_BYTES / 1_000_000).to_string()), ("rows", kla::format::int(max_rows as i64, lang))])}</p>
                 <input id="f-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-describedby="h-file"/>
             </div>
             <button type="submit">{tr(lang, "import.check")}</button>

@@ -10,11 +10,11 @@ pub mod import;
 pub mod records;
 pub mod users;
 
-use crate::auth::{AnonCsrf, Role, Session};
+use kla::auth::{AnonCsrf, Role, Session};
 use crate::components::Crumb;
-use crate::db::Region;
-use crate::domain::{FieldErrors, RegionCode, RegionLevel};
-use crate::i18n::{Lang, tr};
+use kla::db::Region;
+use kla::domain::{FieldErrors, RegionCode, RegionLevel};
+use kla::i18n::{Lang, tr};
 use crate::state::AppState;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -115,7 +115,7 @@ pub fn region_label(state: &AppState, code: RegionCode) -> String {
 /// The list of errors at the top of a refused form, each linking to its field.
 #[component]
 pub fn ErrorSummary(sub: Option<Submitted>) -> impl IntoView {
-    let lang = crate::i18n::use_lang();
+    let lang = crate::lang::use_lang();
     sub.filter(|s| !s.errors.is_empty()).map(|s| {
         if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
             resp.set_status(http::StatusCode::UNPROCESSABLE_ENTITY);
@@ -145,7 +145,7 @@ pub fn ErrorSummary(sub: Option<Submitted>) -> impl IntoView {
 /// A notice after a successful change (`?pesan=…` on the page redirected to).
 #[component]
 pub fn Notice() -> impl IntoView {
-    let lang = crate::i18n::use_lang();
+    let lang = crate::lang::use_lang();
     query_param("pesan")
         .filter(|k| {
             matches!(
@@ -155,7 +155,7 @@ pub fn Notice() -> impl IntoView {
         })
         .map(|key| {
             let n = query_param("n").unwrap_or_default();
-            let text = crate::i18n::trf(lang, &format!("manage.notice_{key}"), &[("n", n)]);
+            let text = kla::i18n::trf(lang, &format!("manage.notice_{key}"), &[("n", n)]);
             view! { <p class="notice" role="status">{text}</p> }
         })
 }

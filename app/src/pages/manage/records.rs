@@ -2,12 +2,13 @@
 //! export and see the history; `/kelola/{jenis}/baru`, `/kelola/{jenis}/{id}/ubah` and `…/hapus`: the forms.
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, region_label, regions_in_scope, session, submitted};
-use crate::auth::{Role, Session};
+use kla::auth::{Role, Session};
 use crate::components::{ErrorPage, Layout};
-use crate::domain::{Predicate, ProviderKind, RegionCode, RegionLevel, TrainingKind, TrainingMode};
+use kla::domain::{Predicate, ProviderKind, RegionCode, RegionLevel, TrainingKind, TrainingMode};
 use crate::error::AppError;
-use crate::i18n::{Lang, tr, trf, use_lang};
-use crate::records::{self, Entity, Filter, Stored};
+use kla::i18n::{Lang, tr, trf};
+use crate::lang::use_lang;
+use kla::records::{self, Entity, Filter, Stored};
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

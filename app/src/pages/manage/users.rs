@@ -1,10 +1,11 @@
 //! `/kelola/pengguna` (administrators only): the accounts, and a form to add one.
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, session, submitted};
-use crate::auth::{self, Role};
+use kla::auth::{self, Role};
 use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
-use crate::i18n::{tr, use_lang};
+use kla::i18n::tr;
+use crate::lang::use_lang;
 use crate::state::AppState;
 use leptos::prelude::*;
 

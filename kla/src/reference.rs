@@ -53,7 +53,7 @@ pub struct TargetsError {
 }
 
 impl Targets {
-    /// The bundled defaults (`app/data/targets.csv`).
+    /// The bundled defaults (`kla/data/targets.csv`).
     pub fn bundled() -> Self {
         Self::from_csv(TARGETS_CSV).expect("the bundled targets.csv is valid")
     }

@@ -3,7 +3,7 @@
 //! written in one transaction with every row marked `is_demo` ([`write`]), so the pages label it as demo.
 //!
 //! The dataset is invented; only its shape follows `docs/domain.md` and the published national results
-//! (`app/data/kla-national-results.csv`): events of 1–3 days with 20–100 participants, hybrid and online
+//! (`kla/data/kla-national-results.csv`): events of 1–3 days with 20–100 participants, hybrid and online
 //! events with large online counts, breakdowns by regency for provincial events, pre/post-tests that mostly
 //! show a gain; certified staff never above the staff total, Puskesmas mostly below their 50% bar; stage
 //! scores where administrative verification cuts the self-assessment by 5–20% (sometimes more), final

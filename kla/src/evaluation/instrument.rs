@@ -1,5 +1,5 @@
 //! The evaluation instrument as data: indicators grouped in Kelembagaan and Klaster I–V, each with the evidence
-//! items it expects and its points. Versions come from CSV files (`app/data/instruments/`), so a revised
+//! items it expects and its points. Versions come from CSV files (`kla/data/instruments/`), so a revised
 //! regulation is a new file loaded with `pantau-kla instrument add`, not a code change.
 
 use crate::audit::{self, Action, Actor, Change, Via};
@@ -319,7 +319,7 @@ pub fn bundled() -> Vec<(Meta, Parsed)> {
     csv::Reader::from_reader(BUNDLED_INDEX.as_bytes())
         .deserialize::<IndexRow>()
         .map(|r| {
-            let r = r.expect("app/data/instruments/index.csv is valid");
+            let r = r.expect("kla/data/instruments/index.csv is valid");
             let text = BUNDLED.iter().find(|(f, _)| *f == r.file).map(|(_, t)| *t).expect("every bundled instrument file is listed");
             let parsed = parse(text).unwrap_or_else(|e| panic!("{}: {}", r.file, e.join("; ")));
             (

@@ -84,7 +84,7 @@ pub enum BandsError {
 }
 
 impl PredicateBands {
-    /// The bands published by the ministry, from `app/data/predicate-bands.csv`.
+    /// The bands published by the ministry, from `kla/data/predicate-bands.csv`.
     pub fn published() -> Self {
         Self::from_csv(PUBLISHED_BANDS_CSV).expect("the bundled predicate-bands.csv is valid")
     }

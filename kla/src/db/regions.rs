@@ -1,4 +1,4 @@
-//! The region registry: loaded into every database from the bundled `app/data/regions.csv` at start, then
+//! The region registry: loaded into every database from the bundled `kla/data/regions.csv` at start, then
 //! held in memory (552 rows) so pages resolve names and check codes without a round trip.
 
 use crate::domain::{RegionCode, RegionLevel};

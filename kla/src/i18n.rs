@@ -1,6 +1,6 @@
-//! The i18n layer: every user-facing text goes through `tr` (rust-i18n, messages in `app/locales/*.yml`).
-//! Bahasa Indonesia is the default; English is chosen by `?lang=en` or the `lang` cookie that the
-//! language link sets.
+//! The i18n layer: every user-facing text goes through `tr` (rust-i18n, messages in `kla/locales/*.yml`).
+//! Bahasa Indonesia is the default. Which language a request asks for (`?lang=en`, the `lang` cookie) is
+//! the web layer's business: `app::lang`.
 
 use serde::Serialize;
 
@@ -35,19 +35,6 @@ impl Lang {
         }
     }
 
-    /// The language for a request: `?lang=` first, then the cookie, then Bahasa Indonesia.
-    pub fn from_request(uri: &http::Uri, headers: &http::HeaderMap) -> Self {
-        let from_query = uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse));
-        from_query.or_else(|| cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v))).unwrap_or_default()
-    }
-}
-
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
 }
 
 /// The message for `key` in `lang`.
@@ -64,23 +51,9 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     s
 }
 
-/// The language of the page being rendered (provided per request by the app shell).
-pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<Lang>().unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_beats_cookie_and_default_is_indonesian() {
-        let mut h = http::HeaderMap::new();
-        assert_eq!(Lang::from_request(&"/".parse().unwrap(), &h), Lang::Id);
-        h.insert(http::header::COOKIE, "x=1; lang=en".parse().unwrap());
-        assert_eq!(Lang::from_request(&"/".parse().unwrap(), &h), Lang::En);
-        assert_eq!(Lang::from_request(&"/?tahun=2025&lang=id".parse().unwrap(), &h), Lang::Id);
-    }
 
     #[test]
     fn every_key_exists_in_both_languages() {
