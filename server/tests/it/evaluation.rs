@@ -3,10 +3,9 @@
 //! with the score ledger and the audit trail, the public view, the evidence pack, role scoping of every
 //! evidence route, and a new instrument version loaded as data.
 
-mod common;
 
-use common::officer::{Officer, add_user, sign_in};
-use common::{Engine, TestApp};
+use crate::common::officer::{Officer, add_user, sign_in};
+use crate::common::{Engine, TestApp};
 
 const SHEET: &str = "/kelola/evaluasi/2025/63.10";
 
@@ -202,9 +201,9 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     // The simulator: 70 points, none of them a band; at risk 30 (indicator 1, nothing uploaded) + 40 × 1/3
     // (indicator 2, 2.b missing) = 43.33.
     let (_, sheet) = dp3a.get(SHEET).await;
-    assert_eq!(common::stat(&sheet, "Proyeksi nilai mandiri"), "70,00");
-    assert_eq!(common::stat(&sheet, "Poin berisiko"), "43,33");
-    assert_eq!(common::stat(&sheet, "Menuju predikat berikutnya"), "430,00");
+    assert_eq!(crate::common::stat(&sheet, "Proyeksi nilai mandiri"), "70,00");
+    assert_eq!(crate::common::stat(&sheet, "Poin berisiko"), "43,33");
+    assert_eq!(crate::common::stat(&sheet, "Menuju predikat berikutnya"), "430,00");
     assert!(sheet.contains("Bobot asumsi."), "the simulator says its weights are assumed");
     assert!(sheet.contains("Batas evaluasi mandiri (31 Mar 2025) sudah lewat"), "a sheet still open after its deadline says so");
 

@@ -3,11 +3,10 @@
 //! the same document bytes. PostgreSQL, S3 and an existing folder are refused with a pointer to the
 //! documented procedure.
 
-mod common;
 
-use common::officer::{Officer, add_user, sign_in};
-use common::process::{Server, bin, sign_in_at};
-use common::{Engine, TestApp};
+use crate::common::officer::{Officer, add_user, sign_in};
+use crate::common::process::{Server, bin, sign_in_at};
+use crate::common::{Engine, TestApp};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const SHEET: &str = "/kelola/evaluasi/2025/63.10";

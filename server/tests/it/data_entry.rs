@@ -2,10 +2,9 @@
 //! the rate limit, CSRF, the role × action matrix by page, form and download, forms keeping input with
 //! errors in place, the audit trail, and spreadsheet imports (good, bad, XLSX, 50,000 rows).
 
-mod common;
 
-use common::officer::{PASSWORD, add_user, set_cookie, sign_in, try_sign_in};
-use common::{Engine, TestApp};
+use crate::common::officer::{PASSWORD, add_user, set_cookie, sign_in, try_sign_in};
+use crate::common::{Engine, TestApp};
 
 fn event(region: &str, title: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -149,9 +148,9 @@ on_both_engines!(regency_officer_records_an_event_and_a_unit_and_the_public_page
     assert_eq!(status, 303);
     assert!(location.starts_with("/kelola?wilayah=63.10&pesan=disimpan"), "{location}");
     let regency = app.get("/kabkota/63.10").await.1;
-    assert_eq!(common::stat(&regency, "Kegiatan pelatihan KHA"), "1");
+    assert_eq!(crate::common::stat(&regency, "Kegiatan pelatihan KHA"), "1");
     let province = app.get("/provinsi/63").await.1;
-    assert_eq!(common::stat(&province, "Peserta"), "40");
+    assert_eq!(crate::common::stat(&province, "Peserta"), "40");
     let (status, _, _) = rina.post("/kelola/unit/baru", &refs(&unit("63.10", "PAUD Melati"))).await;
     assert_eq!(status, 303);
     assert_eq!(app.count("service_units").await, 1);

@@ -3,10 +3,9 @@
 //! from /proc — a preview of many bad rows stays small, CSV exports neutralise formulas and import them
 //! back unchanged, and one user's drafts are capped.
 
-mod common;
 use kla::spreadsheet::{self, hostile};
-use common::officer::{PASSWORD, add_user, sign_in};
-use common::{Engine, TestApp};
+use crate::common::officer::{PASSWORD, add_user, sign_in};
+use crate::common::{Engine, TestApp};
 use std::io::{BufRead, Write};
 use std::process::{Command, Stdio};
 
@@ -166,8 +165,8 @@ async fn the_served_binary_refuses_hostile_files_within_256_mb() {
 
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let res = client.get(format!("{base}/masuk")).send().await.unwrap();
-    let anon = common::officer::cookie_value(&common::officer::set_cookie(&res, "kla_csrf").unwrap());
-    let csrf = common::officer::csrf_in(&res.text().await.unwrap());
+    let anon = crate::common::officer::cookie_value(&crate::common::officer::set_cookie(&res, "kla_csrf").unwrap());
+    let csrf = crate::common::officer::csrf_in(&res.text().await.unwrap());
     let res = client
         .post(format!("{base}/masuk"))
         .header("cookie", anon)
@@ -176,9 +175,9 @@ async fn the_served_binary_refuses_hostile_files_within_256_mb() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 303);
-    let cookie = common::officer::cookie_value(&common::officer::set_cookie(&res, "kla_sesi").unwrap());
+    let cookie = crate::common::officer::cookie_value(&crate::common::officer::set_cookie(&res, "kla_sesi").unwrap());
     let page = client.get(format!("{base}/kelola/impor")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
-    let csrf = common::officer::csrf_in(&page);
+    let csrf = crate::common::officer::csrf_in(&page);
     // A clean upload first, so the idle peak includes what any import costs.
     let upload = |name: &'static str, bytes: Vec<u8>| {
         let form =
@@ -236,7 +235,7 @@ fn the_import_command_refuses_hostile_files() {
     }
     let out = bin()
         .args(["import", "--lang", "en", "--import-max-rows", "2"])
-        .arg(common::fixture("service_units.csv"))
+        .arg(crate::common::fixture("service_units.csv"))
         .env("DATABASE_URL", &db)
         .output()
         .unwrap();
@@ -244,9 +243,9 @@ fn the_import_command_refuses_hostile_files() {
 }
 
 on_both_engines!(a_confirmation_sent_twice_imports_once, |app: TestApp| async move {
-    common::officer::add_user(&app, "rina", "regency", Some("63.10")).await;
-    let rina = common::officer::sign_in(&app, "rina").await;
-    let csv = std::fs::read(common::fixture("training_events.csv")).unwrap();
+    crate::common::officer::add_user(&app, "rina", "regency", Some("63.10")).await;
+    let rina = crate::common::officer::sign_in(&app, "rina").await;
+    let csv = std::fs::read(crate::common::fixture("training_events.csv")).unwrap();
     let csv = String::from_utf8(csv).unwrap();
     // Only 63.10's rows: what this officer may import.
     let mut lines = csv.lines();

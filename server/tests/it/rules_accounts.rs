@@ -3,10 +3,9 @@
 //! throttling per user and address, oversized forms, hashes that are never empty, evidence links to a
 //! deleted record, the evidence quota per regency, and file names without bidi controls.
 
-mod common;
 
-use common::officer::{Officer, PASSWORD, add_user, cookie_value, csrf_in, set_cookie, sign_in};
-use common::{Engine, TestApp};
+use crate::common::officer::{Officer, PASSWORD, add_user, cookie_value, csrf_in, set_cookie, sign_in};
+use crate::common::{Engine, TestApp};
 use std::net::{IpAddr, Ipv4Addr};
 
 const SHEET: &str = "/kelola/evaluasi/2025/63.10";
@@ -330,7 +329,7 @@ on_both_engines!(uploaded_file_names_lose_bidi_controls, |app: TestApp| async mo
     let name: String = sqlx::query_scalar("select file_name from evidence_files").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(name, "laporanfdp.exe.pdf");
     // The import preview shows the file's name without them either.
-    let csv = std::fs::read(common::fixture("training_events.csv")).unwrap();
+    let csv = std::fs::read(crate::common::fixture("training_events.csv")).unwrap();
     let (_, html) = dp3a.upload("kegiatan\u{2067}\u{202E}vsc.csv", csv).await;
     assert!(html.contains("kegiatanvsc.csv") && !html.contains('\u{202E}') && !html.contains('\u{2067}'));
 });

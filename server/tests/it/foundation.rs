@@ -2,10 +2,9 @@
 //! figures computed by hand from the fixtures (see tests/fixtures/README.md), and bad input gets a clear
 //! error and changes nothing — on SQLite and on PostgreSQL alike.
 
-mod common;
 use kla::aggregate::{self, Scope};
 use kla::domain::{Predicate, ProviderKind, RegionCode};
-use common::{Engine, TestApp, stat, stat_note};
+use crate::common::{Engine, TestApp, stat, stat_note};
 
 on_both_engines!(healthz_reports_a_reachable_database, |app: TestApp| async move {
     let (status, body) = app.get("/healthz").await;
@@ -201,8 +200,8 @@ on_both_engines!(restarting_on_the_same_database_keeps_the_data, |app: TestApp| 
 
 on_both_engines!(pages_carry_no_script_and_the_browser_defences, |app: TestApp| async move {
     app.import_all_fixtures().await;
-    common::officer::add_user(&app, "rina", "regency", Some("63.10")).await;
-    let officer = common::officer::sign_in(&app, "rina").await;
+    crate::common::officer::add_user(&app, "rina", "regency", Some("63.10")).await;
+    let officer = crate::common::officer::sign_in(&app, "rina").await;
     let anonymous = ["/", "/provinsi/63", "/kabkota/63.10", "/cari?q=banjar", "/masuk", "/halaman-yang-tidak-ada"];
     for path in anonymous {
         let res = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();

@@ -2,7 +2,6 @@
 //! temporary folder, or a new database on the PostgreSQL server named by `TEST_DATABASE_URL` — and offers a
 //! client for it. `scripts/test.sh` starts a throwaway PostgreSQL and sets `PANTAU_REQUIRE_POSTGRES=1`, so
 //! there the PostgreSQL tests fail rather than skip when the server is missing.
-#![allow(dead_code)]
 
 pub mod officer;
 pub mod process;

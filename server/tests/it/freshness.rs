@@ -1,8 +1,7 @@
 //! Pages are cached, yet a write is visible on the very next request — on the server that wrote and on
 //! another app server sharing the same database — on SQLite and on PostgreSQL alike.
 
-mod common;
-use common::{Engine, TestApp, stat};
+use crate::common::{Engine, TestApp, stat};
 
 const ONE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\
 63.10,Pelatihan KHA susulan,pelatihan,2025-09-01,2025-09-02,Batulicin,luring,25,0,12,,,,,,\n";

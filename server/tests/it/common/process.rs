@@ -11,7 +11,7 @@ pub struct Server {
     pub base: String,
     child: Child,
     /// Everything the server logged, for failure messages.
-    pub log: Arc<Mutex<String>>,
+    log: Arc<Mutex<String>>,
 }
 
 pub fn bin() -> Command {
@@ -73,6 +73,10 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // A failing test shows what the server said.
+        if std::thread::panicking() {
+            eprintln!("--- the server's log ---\n{}", self.log.lock().map(|l| l.clone()).unwrap_or_default());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -3,7 +3,6 @@
 //! of connections while another visitor is still served, and SIGTERM lets a request in flight finish.
 //! Time bounds here are generous "eventually" limits, never measurements.
 
-mod common;
 
 use pantau_kla::connections::Limits;
 use std::net::SocketAddr;
@@ -135,7 +134,7 @@ async fn the_overall_cap_refuses_connections_beyond_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = common::process::Server::start(&format!("sqlite:{}", dir.path().join("kla.db").display()), &[]);
+    let mut server = crate::common::process::Server::start(&format!("sqlite:{}", dir.path().join("kla.db").display()), &[]);
     let addr = server.addr;
     // A sign-in form whose body is still on its way.
     let body = "username=nobody&password=x&csrf=0";
