@@ -82,10 +82,8 @@ for v in DURATION WARMUP CONNECTIONS FLOOD_CONNECTIONS THREADS SEED IMPORT_ROWS 
 done
 [ "$DURATION" -ge 1 ] || { echo "--duration must be at least 1" >&2; exit 2; }
 
-log() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
-say() { printf '%s\n' "$*" >&2; }
-warn() { printf '\033[33m!!! %s\033[0m\n' "$*" >&2; }
-die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 calc() { awk "BEGIN { printf $* }"; } # calc '"%.1f",' '3 / 2'
@@ -104,27 +102,9 @@ CHECKS="$WORK/checks.tsv"  # engine, target, measured, PASS|MISS, by how much
 : >"$ROWS"
 : >"$CHECKS"
 PGDIR=""
-PGBIN=""
 ADMIN_URL=""   # a PostgreSQL URL allowed to CREATE DATABASE
 OUTSIDE_PG=0   # 1: databases made on the user's server, dropped at exit
 PG_DBS=()
-
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-stop_pid() { # PID: TERM, wait up to 10 s, then KILL
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    warn "process $pid did not stop on TERM; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 # run_bg COMMAND…: runs it in the background and waits for it, so that an INT or TERM reaches the exit trap
 # at once (bash runs traps only between foreground commands) and the trap stops it.
@@ -149,13 +129,7 @@ cleanup() {
       psql "$ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || warn "could not drop database $db"
     done
   fi
-  if [ -n "$PGDIR" ] && [ -d "$PGDIR" ]; then
-    if [ -f "$PGDIR/data/postmaster.pid" ]; then
-      as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 ||
-        warn "could not stop the throwaway PostgreSQL cluster in $PGDIR"
-    fi
-    rm -rf "$PGDIR"
-  fi
+  pg_stop_throwaway "$PGDIR"
   if [ "$rc" -ne 0 ] || [ "${KEEP_BENCH_LOGS:-0}" = 1 ]; then
     say "Logs kept in $WORK"
   else
@@ -180,23 +154,13 @@ command -v awk >/dev/null || apt_missing+=(mawk)
 if [ -n "$POSTGRES" ]; then
   command -v psql >/dev/null || apt_missing+=(postgresql-client)
   if [ "$POSTGRES" = auto ]; then
-    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
+    pg_installed || apt_missing+=(postgresql)
   fi
 fi
-if [ ${#apt_missing[@]} -gt 0 ]; then
-  log "Installing from Debian: ${apt_missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "not root and no sudo: install ${apt_missing[*]} with apt-get first"
-    SUDO=sudo
-  fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" </dev/null >&2
-fi
+apt_install "${apt_missing[@]}"
 command -v wrk >/dev/null || die "wrk is still missing after apt-get install wrk"
 if [ "$POSTGRES" = auto ]; then
-  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || die "PostgreSQL's initdb is still missing after apt-get install postgresql"
-  PGBIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -1)")
+  pg_installed || die "PostgreSQL's initdb is still missing after apt-get install postgresql"
 fi
 
 # ---------------------------------------------------------------------------------------------------------
@@ -556,46 +520,25 @@ run_engine sqlite "sqlite:$WORK/sqlite/national.db" "sqlite:$WORK/sqlite/import.
 # ---------------------------------------------------------------------------------------------------------
 # PostgreSQL
 # ---------------------------------------------------------------------------------------------------------
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ -n "$POSTGRES" ]; then
   if [ "$POSTGRES" = auto ]; then
     log "Starting a throwaway PostgreSQL cluster"
-    PGDIR=$(mktemp -d /tmp/pantau-bench-pg.XXXXXX) # in /tmp: the postgres user must reach it; short socket path
-    chmod 700 "$PGDIR"
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
-    as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 ||
-      { tail -20 "$PGDIR/initdb.log" >&2; die "initdb failed"; }
-    started=0
-    for attempt in 1 2 3 4 5; do
-      PGPORT=$((20000 + RANDOM % 40000))
-      port_is_free "$PGPORT" || continue
-      # Stock settings (fsync on, shared_buffers 128MB) but for the address, port and socket folder.
-      if as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR" start >/dev/null; then
-        started=1
-        break
-      fi
-      warn "PostgreSQL did not start on port $PGPORT (attempt $attempt)"
-    done
-    [ "$started" = 1 ] || { tail -30 "$PGDIR/server.log" >&2 || true; die "could not start the throwaway PostgreSQL cluster"; }
-    ADMIN_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
-    say "PostgreSQL on 127.0.0.1:$PGPORT, data in $PGDIR (deleted at exit)"
+    PGDIR=$(mktemp -d /tmp/pantau-bench-pg.XXXXXX)
+    # Stock settings (fsync on, shared_buffers 128MB) but for the address, port and socket folder.
+    ADMIN_URL=$(pg_start_throwaway "$PGDIR")
+    say "PostgreSQL at $ADMIN_URL, data in $PGDIR (deleted at exit)"
   else
     ADMIN_URL=$POSTGRES
     OUTSIDE_PG=1
   fi
   PG_VERSION=$(psql "$ADMIN_URL" -tAq -c 'show server_version' </dev/null) || die "cannot connect to $ADMIN_URL"
-  base=${ADMIN_URL%%\?*} query=""
-  [ "$base" != "$ADMIN_URL" ] && query="?${ADMIN_URL#*\?}"
-  rest=${base#*://}
-  [[ $rest == */* ]] && base=${base%/*}
   suffix=""
   [ "$OUTSIDE_PG" = 1 ] && suffix="_$(date +%s)_$$"
   for db in "bench_national$suffix" "bench_import$suffix"; do
     PG_DBS+=("$db")
     psql "$ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" </dev/null
   done
-  run_engine postgres "$base/bench_national$suffix$query" "$base/bench_import$suffix$query"
+  run_engine postgres "$(pg_url_for "$ADMIN_URL" "bench_national$suffix")" "$(pg_url_for "$ADMIN_URL" "bench_import$suffix")"
 fi
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,14 +2,17 @@
 # The one test command: ./scripts/test.sh (CI runs it through .ci/run).
 #
 # On a fresh Debian machine it installs what is missing (PostgreSQL, Chromium, a font; the end-to-end npm
-# packages), starts a throwaway PostgreSQL cluster, and runs every tier against both database engines:
+# packages), starts a throwaway PostgreSQL cluster, and runs the gates and every tier against both engines:
 #
+#   gates     cargo fmt --all --check; cargo clippy --workspace --all-targets -- -D warnings (the lints are
+#             the workspace's, in Cargo.toml)
 #   tier 1+2  cargo test --workspace                 unit and integration tests; the integration tests
 #                                                   create a fresh database per test in TEST_DATABASE_URL
 #                                                   (PANTAU_REQUIRE_POSTGRES=1: they fail, not skip,
 #                                                   without it) and use SQLite files of their own
-#   tier 3    Playwright (end2end/) in headless Chromium, JavaScript off, against `pantau-kla serve` with
-#             the fixtures of server/tests/fixtures/ imported: once on SQLite, once on PostgreSQL
+#   tier 3    Playwright (end2end/) in headless Chromium, JavaScript off, against `pantau-kla serve` (the
+#             binary tier 1+2 built) with the fixtures of server/tests/fixtures/ imported: once on SQLite,
+#             once on PostgreSQL
 #
 # It prints a summary per tier and exits non-zero if any tier fails or does not run.
 #
@@ -29,41 +32,19 @@ FIXTURES="$ROOT/server/tests/fixtures"
 BIN="$ROOT/target/debug/pantau-kla"
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 
-log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-warn() { printf '\033[33m!!! %s\033[0m\n' "$*" >&2; }
-die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
-elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 
 # ---------------------------------------------------------------------------------------------------------
 # Temp dir, clean-up
 # ---------------------------------------------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pantau-test.XXXXXX")
 PGDIR=""          # throwaway cluster (data, socket, log), when we made one
-PGBIN=""
 PIDS_FILE="$WORK/pids"   # every server we start, so the exit trap can stop what a tier left behind
 DBS_FILE="$WORK/databases"   # databases made on an outside TEST_DATABASE_URL, dropped at exit
 : >"$PIDS_FILE"
 : >"$DBS_FILE"
 FAILED_ANY=0
-
-as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-stop_pid() { # PID: TERM, wait up to 10 s, then KILL
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    warn "process $pid did not stop on TERM; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -76,13 +57,7 @@ cleanup() {
         warn "could not drop database $db"
     done <"$DBS_FILE"
   fi
-  if [ -n "$PGDIR" ] && [ -d "$PGDIR" ]; then
-    if [ -f "$PGDIR/data/postmaster.pid" ]; then
-      as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 ||
-        warn "could not stop the throwaway PostgreSQL cluster in $PGDIR"
-    fi
-    rm -rf "$PGDIR"
-  fi
+  pg_stop_throwaway "$PGDIR"
   if [ "$rc" -ne 0 ] || [ "$FAILED_ANY" -ne 0 ] || [ "${KEEP_TEST_LOGS:-0}" = 1 ]; then
     echo "Logs kept in $WORK"
   else
@@ -108,23 +83,13 @@ NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "Node.js $(node --version) is too old: Playwright needs Node.js 20 or newer"
 
 apt_missing=()
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
+pg_installed || apt_missing+=(postgresql)
 command -v psql >/dev/null || apt_missing+=(postgresql-client)
 [ -x "$CHROMIUM_PATH" ] || apt_missing+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || apt_missing+=(fonts-dejavu-core)
-if [ ${#apt_missing[@]} -gt 0 ]; then
-  log "Installing from Debian: ${apt_missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || die "not root and no sudo: install ${apt_missing[*]} with apt-get first"
-    SUDO=sudo
-  fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" </dev/null
-fi
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || die "PostgreSQL's initdb is still missing after apt-get install postgresql"
+apt_install "${apt_missing[@]}"
+pg_installed || die "PostgreSQL's initdb is still missing after apt-get install postgresql"
 [ -x "$CHROMIUM_PATH" ] || die "$CHROMIUM_PATH is still missing after apt-get install chromium"
-PGBIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -1)")
 
 # end2end/node_modules: installed with `npm ci` when missing or when package.json / package-lock.json
 # changed since the last install (a stamp records their checksum).
@@ -141,12 +106,8 @@ if [ ! -x "$E2E/node_modules/.bin/playwright" ] || [ "$stamp_want" != "$stamp_ha
   fi
   echo "$stamp_want" >"$E2E/node_modules/.pantau-install-stamp"
 fi
-echo "cargo $(cargo --version | cut -d' ' -f2), node $(node --version), $("$PGBIN/postgres" --version), $("$CHROMIUM_PATH" --version 2>/dev/null | head -1), playwright $("$E2E/node_modules/.bin/playwright" --version | awk '{print $2}')"
+echo "cargo $(cargo --version | cut -d' ' -f2), node $(node --version), $("$(pg_bin)/postgres" --version), $("$CHROMIUM_PATH" --version 2>/dev/null | head -1), playwright $("$E2E/node_modules/.bin/playwright" --version | awk '{print $2}')"
 echo "setup took $(elapsed "$T0")"
-
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
 
 # ---------------------------------------------------------------------------------------------------------
 # (b) PostgreSQL: the one in TEST_DATABASE_URL, or a throwaway cluster
@@ -157,25 +118,11 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   psql "$TEST_DATABASE_URL" -q -tA -c 'SELECT version()' || die "cannot connect to TEST_DATABASE_URL"
 else
   log "Starting a throwaway PostgreSQL cluster"
-  PGDIR=$(mktemp -d /tmp/pantau-pg.XXXXXX) # in /tmp: the postgres user must reach it, the socket path must be short
-  chmod 700 "$PGDIR"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
-  as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 ||
-    { tail -20 "$PGDIR/initdb.log"; die "initdb failed"; }
-  started=0
-  for attempt in 1 2 3; do
-    PGPORT=$(free_port)
-    if as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null; then
-      started=1
-      break
-    fi
-    warn "PostgreSQL did not start on port $PGPORT (attempt $attempt)"
-  done
-  [ "$started" = 1 ] || { tail -30 "$PGDIR/server.log" || true; die "could not start the throwaway PostgreSQL cluster"; }
-  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
-  echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT, data in $PGDIR (deleted at exit)"
+  PGDIR=$(mktemp -d /tmp/pantau-pg.XXXXXX)
+  # Durability off: a test cluster is thrown away, and its speed is not what is measured.
+  TEST_DATABASE_URL=$(pg_start_throwaway "$PGDIR" -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off)
+  export TEST_DATABASE_URL
+  echo "PostgreSQL $("$(pg_bin)/postgres" --version | awk '{print $3}') at $TEST_DATABASE_URL, data in $PGDIR (deleted at exit)"
 fi
 PG_URL=$TEST_DATABASE_URL
 
@@ -201,6 +148,13 @@ run_tier() { # NAME FUNCTION
     FAILED_ANY=1
     SUMMARY+=("FAIL  $name ($(elapsed "$t0"), exit $rc)${detail:+: $detail}")
   fi
+}
+
+# --- gates ----------------------------------------------------------------------------------------------
+tier_gates() {
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets --color=never -- -D warnings
+  echo "rustfmt clean, clippy clean (-D warnings)" >"$WORK/detail"
 }
 
 # --- tier 1+2 -------------------------------------------------------------------------------------------
@@ -297,25 +251,26 @@ e2e_against() { # ENGINE DATABASE_URL
   fi
 }
 
+# The binary tier 1+2 built (the integration tests run it); `cargo build -p pantau-kla` would build it again
+# with other dependency features.
+need_binary() { [ -x "$BIN" ] || cargo build --workspace --bins --color=never; }
+
 tier_e2e_sqlite() {
-  cargo build -p pantau-kla --color=never
+  need_binary
   e2e_against sqlite "sqlite:$WORK/e2e-sqlite.db"
 }
 
 tier_e2e_postgres() {
-  cargo build -p pantau-kla --color=never
+  need_binary
   local db
   db="e2e_$(date +%s)_$$"
   psql "$PG_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" </dev/null
   echo "$db" >>"$DBS_FILE"
   # The same server, user and options as PG_URL, another database.
-  local base=${PG_URL%%\?*} query=""
-  [ "$base" != "$PG_URL" ] && query="?${PG_URL#*\?}"
-  local rest=${base#*://}
-  [[ $rest == */* ]] && base=${base%/*}
-  e2e_against postgres "$base/$db$query"
+  e2e_against postgres "$(pg_url_for "$PG_URL" "$db")"
 }
 
+run_tier "Gates: cargo fmt --check, cargo clippy -D warnings" tier_gates
 run_tier "Tier 1+2: cargo test --workspace (SQLite + PostgreSQL)" tier_cargo
 run_tier "Tier 3: end-to-end on SQLite" tier_e2e_sqlite
 run_tier "Tier 3: end-to-end on PostgreSQL" tier_e2e_postgres
@@ -330,7 +285,7 @@ for line in "${SUMMARY[@]}"; do
     *) printf '\033[31m%s\033[0m\n' "$line" ;;
   esac
 done
-if [ ${#SUMMARY[@]} -ne 3 ]; then
+if [ ${#SUMMARY[@]} -ne 4 ]; then
   FAILED_ANY=1
   echo "not every tier ran" >&2
 fi
