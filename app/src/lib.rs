@@ -15,6 +15,7 @@ pub mod figures;
 pub mod geo;
 pub mod lang;
 pub mod pages;
+pub mod paths;
 pub mod render_limit;
 pub mod state;
 

@@ -3,32 +3,33 @@
 //! so a download equals the view it came from (same URL parameters: tahun, jenis, ukuran, urut, arah).
 
 use app::AppState;
-use kla::domain::RegionLevel;
 use app::error::AppError;
 use app::figures::Figure;
-use kla::i18n::{Lang, tr};
 use app::pages::params::PageParams;
 use app::pages::{national, province, regency};
+use app::paths;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use kla::domain::RegionLevel;
+use kla::i18n::{Lang, tr};
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1", get(index))
-        .route("/api/v1/wilayah", get(regions))
-        .route("/api/v1/nasional", get(national_json))
-        .route("/api/v1/nasional/{file}", get(national_figure))
-        .route("/api/v1/provinsi/{code}", get(province_json))
-        .route("/api/v1/provinsi/{code}/{file}", get(province_figure))
-        .route("/api/v1/kabkota/{code}", get(regency_json))
-        .route("/api/v1/kabkota/{code}/{file}", get(regency_figure))
+        .route(paths::API, get(index))
+        .route(paths::API_REGIONS, get(regions))
+        .route(paths::API_NATIONAL, get(national_json))
+        .route(paths::API_NATIONAL_FIGURE, get(national_figure))
+        .route(paths::API_PROVINCE, get(province_json))
+        .route(paths::API_PROVINCE_FIGURE, get(province_figure))
+        .route(paths::API_REGENCY, get(regency_json))
+        .route(paths::API_REGENCY_FIGURE, get(regency_figure))
         .route(
-            "/api/v1/{*rest}",
+            paths::API_REST,
             get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }),
         )
 }

@@ -6,9 +6,9 @@
 //! make every request a fresh render by varying the URL. Values that are not understood are left to the
 //! page, which answers 400 naming the parameter.
 
+use app::pages::params::PageParams;
 use kla::domain::RegionCode;
 use kla::i18n::Lang;
-use app::pages::params::PageParams;
 
 /// The view-state parameters of pages and API (see `PageParams`), in their canonical order.
 pub const STATE_PARAMS: [&str; 5] = ["tahun", "jenis", "ukuran", "urut", "arah"];

@@ -5,9 +5,9 @@ use crate::config::{BackupArgs, DbArgs, DemoArgs, ImportArgs, InstrumentCommand,
 use crate::startup;
 use anyhow::Context;
 use app::AppState;
+use indicatif::{ProgressBar, ProgressStyle};
 use kla::i18n::Lang;
 use kla::import::{self, ImportError};
-use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let listener =

@@ -7,7 +7,6 @@
 //! a cleartext HTTP/2 (or protocol-sniffing) listener would be one more place where a client can hold a
 //! connection without any header timeout.
 
-use kla::i18n::{Lang, tr, trf};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -17,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http_body::{Body as _, Frame, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use kla::i18n::{Lang, tr, trf};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
 use std::pin::Pin;

@@ -7,14 +7,10 @@
 
 use crate::forms::{csrf_ok, csrf_refused, error_page, lang_of, read_form, render, save_failed, see_other, session_of};
 use app::AppState;
-use kla::audit::Actor;
-use kla::domain::{RegionCode, RegionLevel, Stage};
 use app::error::AppError;
-use kla::evaluation::files::{self, MAX_FILE_BYTES, Storage};
-use kla::evaluation::sheet::{self, Cycle, Decision, EvalError, NewFile, Refusal, Side};
-use kla::i18n::{Lang, tr};
 use app::pages::manage::Submitted;
 use app::pages::manage::evaluation::sheet_path;
+use app::paths;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
@@ -22,23 +18,28 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use kla::audit::Actor;
+use kla::domain::{RegionCode, RegionLevel, Stage};
+use kla::evaluation::files::{self, MAX_FILE_BYTES, Storage};
+use kla::evaluation::sheet::{self, Cycle, Decision, EvalError, NewFile, Refusal, Side};
+use kla::i18n::{Lang, tr};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/kelola/evaluasi/siklus", post(create_cycle))
-        .route("/kelola/evaluasi/{tahun}/{kode}/ajukan", post(submit))
-        .route("/kelola/evaluasi/{tahun}/{kode}/selesai", post(finish))
-        .route("/kelola/evaluasi/{tahun}/{kode}/terbitkan", post(publish))
-        .route("/kelola/evaluasi/{tahun}/{kode}/{no}/unggah", post(upload).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
-        .route("/kelola/evaluasi/{tahun}/{kode}/{no}/tautan", post(links))
-        .route("/kelola/evaluasi/{tahun}/{kode}/{no}/skor", post(score))
-        .route("/kelola/evaluasi/{tahun}/{kode}/{no}/periksa", post(review))
-        .route("/kelola/bukti/{id}", get(download))
-        .route("/kelola/bukti/{id}/hapus", post(remove_file))
-        .route("/kelola/bukti/{id}/publik", post(set_public))
-        .route("/kelola/paket/{tahun}/{kode}", get(pack))
-        .route("/bukti/{id}", get(public_download))
+        .route(paths::CYCLE_NEW, post(create_cycle))
+        .route(paths::SHEET_SUBMIT, post(submit))
+        .route(paths::SHEET_FINISH, post(finish))
+        .route(paths::SHEET_PUBLISH, post(publish))
+        .route(paths::INDICATOR_UPLOAD, post(upload).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .route(paths::INDICATOR_LINKS, post(links))
+        .route(paths::INDICATOR_SCORE, post(score))
+        .route(paths::INDICATOR_REVIEW, post(review))
+        .route(paths::FILE, get(download))
+        .route(paths::FILE_DELETE, post(remove_file))
+        .route(paths::FILE_PUBLIC, post(set_public))
+        .route(paths::PACK, get(pack))
+        .route(paths::PUBLIC_FILE, get(public_download))
 }
 
 /// Renders the page at `path` (the form's page) with the refused form in context.

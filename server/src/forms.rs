@@ -5,15 +5,9 @@
 
 use crate::session;
 use app::AppState;
-use kla::audit::{self, Action, Actor, Change, Via};
-use kla::auth::{self, Role, Session};
-use kla::db::writes::WriteError;
-use kla::i18n::{Lang, tr, trf};
-use kla::import::{self, ImportError};
 use app::pages::manage::Submitted;
 use app::pages::manage::import::{ImportPreview, PREVIEW_ROWS, PreviewOutcome};
-use kla::records::{self, Entity, Filter};
-use kla::spreadsheet::{self, Format};
+use app::paths;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
@@ -21,6 +15,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use kla::audit::{self, Action, Actor, Change, Via};
+use kla::auth::{self, Role, Session};
+use kla::db::writes::WriteError;
+use kla::i18n::{Lang, tr, trf};
+use kla::import::{self, ImportError};
+use kla::records::{self, Entity, Filter};
+use kla::spreadsheet::{self, Format};
 use leptos::prelude::provide_context;
 use std::collections::HashMap;
 
@@ -31,17 +32,17 @@ pub(crate) const FORM_BYTES: usize = 256 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/masuk", post(sign_in))
-        .route("/keluar", post(sign_out))
-        .route("/akun/sandi", post(change_password))
-        .route("/kelola/pengguna", post(add_user))
-        .route("/kelola/impor", post(import_upload).layer(DefaultBodyLimit::max(import::MAX_UPLOAD_BYTES + 64 * 1024)))
-        .route("/kelola/impor/simpan", post(import_confirm))
-        .route("/kelola/{entity}/baru", post(create_record))
-        .route("/kelola/{entity}/{id}/ubah", post(update_record))
-        .route("/kelola/{entity}/{id}/hapus", post(delete_record))
-        .route("/kelola/ekspor/{file}", get(export))
-        .route("/kelola/templat/{file}", get(template))
+        .route(paths::SIGN_IN, post(sign_in))
+        .route(paths::SIGN_OUT, post(sign_out))
+        .route(paths::PASSWORD, post(change_password))
+        .route(paths::USERS, post(add_user))
+        .route(paths::IMPORT, post(import_upload).layer(DefaultBodyLimit::max(import::MAX_UPLOAD_BYTES + 64 * 1024)))
+        .route(paths::IMPORT_CONFIRM, post(import_confirm))
+        .route(paths::RECORD_NEW, post(create_record))
+        .route(paths::RECORD_EDIT, post(update_record))
+        .route(paths::RECORD_DELETE, post(delete_record))
+        .route(paths::EXPORT, get(export))
+        .route(paths::TEMPLATE, get(template))
 }
 
 // ---------------------------------------------------------------------------------------------------------

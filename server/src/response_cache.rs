@@ -20,13 +20,13 @@ use crate::canonical::{self, Canonical, MAX_SEARCH_CHARS};
 use crate::session::SessionLookup;
 use app::AppState;
 use app::cache::{CachedResponse, Flight};
-use kla::i18n::{Lang, tr, trf};
 use app::render_limit::{RenderPermit, client_of};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use kla::i18n::{Lang, tr, trf};
 
 /// The largest response kept (a page or a download, compressed).
 const MAX_BODY: usize = 8 * 1024 * 1024;

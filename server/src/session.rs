@@ -4,13 +4,13 @@
 //! session cookies (HttpOnly, SameSite=Lax, Secure behind HTTPS).
 
 use app::AppState;
-use kla::auth::{self, ANON_CSRF_COOKIE, AnonCsrf, SESSION_COOKIE, Session};
 use app::lang::cookie;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use kla::auth::{self, ANON_CSRF_COOKIE, AnonCsrf, SESSION_COOKIE, Session};
 
 /// The session found for the request's cookie by the response-cache layer (which must know before it
 /// answers from the cache), so this layer does not look it up again.

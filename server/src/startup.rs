@@ -1,7 +1,7 @@
 //! The HTTP application: Leptos pages, the data-entry form handlers, `/healthz`, the stylesheet, and the
 //! layers every response passes (sessions, compression, tracing, security headers, the remembered language).
 
-use kla::i18n::{LANG_COOKIE, Lang};
+use app::paths;
 use app::{App, AppState, shell};
 use axum::Router;
 use axum::body::Body;
@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use kla::i18n::{LANG_COOKIE, Lang};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -30,10 +31,10 @@ pub fn router(state: AppState) -> Router {
         move || shell(fallback_options.clone()),
     );
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/style/main.css", get(stylesheet))
-        .route("/favicon.ico", get(crate::headers::favicon_ico))
-        .route("/favicon.svg", get(crate::headers::favicon_svg))
+        .route(paths::HEALTHZ, get(healthz))
+        .route(paths::STYLESHEET, get(stylesheet))
+        .route(paths::FAVICON_ICO, get(crate::headers::favicon_ico))
+        .route(paths::FAVICON_SVG, get(crate::headers::favicon_svg))
         .merge(crate::api::routes())
         .merge(crate::forms::routes())
         .merge(crate::evaluation::routes())

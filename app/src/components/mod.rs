@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::figures::Figure;
-use kla::i18n::{Lang, tr};
 use crate::lang::use_lang;
+use kla::i18n::{Lang, tr};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

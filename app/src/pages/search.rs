@@ -1,11 +1,11 @@
 //! `/cari?q=…`: finds provinces and kab/kota by name or code, for readers who arrive without knowing codes.
 
 use crate::components::{Crumb, Layout};
+use crate::lang::use_lang;
+use crate::state::AppState;
 use kla::db::Region;
 use kla::domain::RegionLevel;
 use kla::i18n::tr;
-use crate::lang::use_lang;
-use crate::state::AppState;
 use leptos::prelude::*;
 
 /// The most results listed.

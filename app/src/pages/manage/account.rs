@@ -2,8 +2,8 @@
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, session, submitted};
 use crate::components::{Crumb, Layout};
-use kla::i18n::tr;
 use crate::lang::use_lang;
+use kla::i18n::tr;
 use leptos::prelude::*;
 
 /// Where to go after signing in when `kembali` is missing or refused.

@@ -10,12 +10,12 @@ pub mod import;
 pub mod records;
 pub mod users;
 
-use kla::auth::{AnonCsrf, Role, Session};
 use crate::components::Crumb;
+use crate::state::AppState;
+use kla::auth::{AnonCsrf, Role, Session};
 use kla::db::Region;
 use kla::domain::{FieldErrors, RegionCode, RegionLevel};
 use kla::i18n::{Lang, tr};
-use crate::state::AppState;
 use leptos::prelude::*;
 use std::collections::HashMap;
 

@@ -1,12 +1,12 @@
 //! `/kelola/pengguna` (administrators only): the accounts, and a form to add one.
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, session, submitted};
-use kla::auth::{self, Role};
 use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
-use kla::i18n::tr;
 use crate::lang::use_lang;
 use crate::state::AppState;
+use kla::auth::{self, Role};
+use kla::i18n::tr;
 use leptos::prelude::*;
 
 #[component]

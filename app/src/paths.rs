@@ -1,0 +1,265 @@
+//! Every URL the server answers, spelled once: a route pattern (`const`, in axum's `{param}` form, which the
+//! router registers) and beside it a builder that fills the pattern, so a link and its route cannot drift.
+//!
+//! Builders fill the pattern's `{…}` segments in order ([`fill`]); query strings and fragments are the
+//! caller's. The Leptos page table (`pages::App`) keeps its own `path!` macro spelling (`:param`), which
+//! [`tests::leptos_routes_match`] checks against these patterns.
+
+use std::fmt::Display;
+
+// ---- Public pages and files ----
+
+pub const HOME: &str = "/";
+pub const PROVINCE: &str = "/provinsi/{code}";
+pub const REGENCY: &str = "/kabkota/{code}";
+pub const SEARCH: &str = "/cari";
+pub const HEALTHZ: &str = "/healthz";
+pub const STYLESHEET: &str = "/style/main.css";
+pub const FAVICON_ICO: &str = "/favicon.ico";
+pub const FAVICON_SVG: &str = "/favicon.svg";
+/// A public evidence file (one an evaluator marked public).
+pub const PUBLIC_FILE: &str = "/bukti/{id}";
+
+pub fn province(code: impl Display) -> String {
+    fill(PROVINCE, &[&code])
+}
+pub fn regency(code: impl Display) -> String {
+    fill(REGENCY, &[&code])
+}
+pub fn public_file(id: i64) -> String {
+    fill(PUBLIC_FILE, &[&id])
+}
+
+// ---- The JSON/CSV API ----
+
+pub const API: &str = "/api/v1";
+pub const API_REGIONS: &str = "/api/v1/wilayah";
+pub const API_NATIONAL: &str = "/api/v1/nasional";
+pub const API_NATIONAL_FIGURE: &str = "/api/v1/nasional/{file}";
+pub const API_PROVINCE: &str = "/api/v1/provinsi/{code}";
+pub const API_PROVINCE_FIGURE: &str = "/api/v1/provinsi/{code}/{file}";
+pub const API_REGENCY: &str = "/api/v1/kabkota/{code}";
+pub const API_REGENCY_FIGURE: &str = "/api/v1/kabkota/{code}/{file}";
+/// Anything else under the API: answered with a JSON 404.
+pub const API_REST: &str = "/api/v1/{*rest}";
+
+pub fn api_province(code: impl Display) -> String {
+    fill(API_PROVINCE, &[&code])
+}
+pub fn api_regency(code: impl Display) -> String {
+    fill(API_REGENCY, &[&code])
+}
+/// A figure's data file under an API region path (`api_province(..)`, `API_NATIONAL`, …): `{base}/{figure}.{ext}`.
+pub fn api_figure(base: &str, figure: impl Display, ext: &str) -> String {
+    format!("{base}/{figure}.{ext}")
+}
+
+// ---- Accounts ----
+
+pub const SIGN_IN: &str = "/masuk";
+pub const SIGN_OUT: &str = "/keluar";
+pub const ACCOUNT: &str = "/akun";
+pub const PASSWORD: &str = "/akun/sandi";
+
+// ---- Managing records ----
+
+pub const MANAGE: &str = "/kelola";
+pub const USERS: &str = "/kelola/pengguna";
+pub const IMPORT: &str = "/kelola/impor";
+pub const IMPORT_CONFIRM: &str = "/kelola/impor/simpan";
+pub const REGION_HISTORY: &str = "/kelola/riwayat";
+pub const RECORD_NEW: &str = "/kelola/{entity}/baru";
+pub const RECORD_EDIT: &str = "/kelola/{entity}/{id}/ubah";
+pub const RECORD_DELETE: &str = "/kelola/{entity}/{id}/hapus";
+pub const RECORD_HISTORY: &str = "/kelola/{entity}/{id}/riwayat";
+pub const EXPORT: &str = "/kelola/ekspor/{file}";
+pub const TEMPLATE: &str = "/kelola/templat/{file}";
+
+pub fn record_new(entity: impl Display) -> String {
+    fill(RECORD_NEW, &[&entity])
+}
+pub fn record_edit(entity: impl Display, id: i64) -> String {
+    fill(RECORD_EDIT, &[&entity, &id])
+}
+pub fn record_delete(entity: impl Display, id: i64) -> String {
+    fill(RECORD_DELETE, &[&entity, &id])
+}
+pub fn record_history(entity: impl Display, id: i64) -> String {
+    fill(RECORD_HISTORY, &[&entity, &id])
+}
+/// `file` is `{entity}.{csv|xlsx}`.
+pub fn export(entity: impl Display, ext: &str) -> String {
+    fill(EXPORT, &[&format_args!("{entity}.{ext}")])
+}
+/// `file` is `{entity}.{csv|xlsx}`.
+pub fn template(entity: impl Display, ext: &str) -> String {
+    fill(TEMPLATE, &[&format_args!("{entity}.{ext}")])
+}
+
+// ---- Evaluation ----
+
+pub const EVALUATION: &str = "/kelola/evaluasi";
+pub const CYCLE_NEW: &str = "/kelola/evaluasi/siklus";
+pub const SHEET: &str = "/kelola/evaluasi/{tahun}/{kode}";
+pub const SHEET_SUBMIT: &str = "/kelola/evaluasi/{tahun}/{kode}/ajukan";
+pub const SHEET_FINISH: &str = "/kelola/evaluasi/{tahun}/{kode}/selesai";
+pub const SHEET_PUBLISH: &str = "/kelola/evaluasi/{tahun}/{kode}/terbitkan";
+pub const INDICATOR: &str = "/kelola/evaluasi/{tahun}/{kode}/{no}";
+pub const INDICATOR_UPLOAD: &str = "/kelola/evaluasi/{tahun}/{kode}/{no}/unggah";
+pub const INDICATOR_LINKS: &str = "/kelola/evaluasi/{tahun}/{kode}/{no}/tautan";
+pub const INDICATOR_SCORE: &str = "/kelola/evaluasi/{tahun}/{kode}/{no}/skor";
+pub const INDICATOR_REVIEW: &str = "/kelola/evaluasi/{tahun}/{kode}/{no}/periksa";
+pub const FILE: &str = "/kelola/bukti/{id}";
+pub const FILE_DELETE: &str = "/kelola/bukti/{id}/hapus";
+pub const FILE_PUBLIC: &str = "/kelola/bukti/{id}/publik";
+pub const PACK: &str = "/kelola/paket/{tahun}/{kode}";
+
+pub fn sheet(year: impl Display, code: impl Display) -> String {
+    fill(SHEET, &[&year, &code])
+}
+pub fn sheet_submit(year: impl Display, code: impl Display) -> String {
+    fill(SHEET_SUBMIT, &[&year, &code])
+}
+pub fn sheet_finish(year: impl Display, code: impl Display) -> String {
+    fill(SHEET_FINISH, &[&year, &code])
+}
+pub fn sheet_publish(year: impl Display, code: impl Display) -> String {
+    fill(SHEET_PUBLISH, &[&year, &code])
+}
+pub fn indicator(year: impl Display, code: impl Display, no: impl Display) -> String {
+    fill(INDICATOR, &[&year, &code, &no])
+}
+pub fn indicator_upload(year: impl Display, code: impl Display, no: impl Display) -> String {
+    fill(INDICATOR_UPLOAD, &[&year, &code, &no])
+}
+pub fn indicator_links(year: impl Display, code: impl Display, no: impl Display) -> String {
+    fill(INDICATOR_LINKS, &[&year, &code, &no])
+}
+pub fn indicator_score(year: impl Display, code: impl Display, no: impl Display) -> String {
+    fill(INDICATOR_SCORE, &[&year, &code, &no])
+}
+pub fn indicator_review(year: impl Display, code: impl Display, no: impl Display) -> String {
+    fill(INDICATOR_REVIEW, &[&year, &code, &no])
+}
+pub fn file(id: i64) -> String {
+    fill(FILE, &[&id])
+}
+pub fn file_delete(id: i64) -> String {
+    fill(FILE_DELETE, &[&id])
+}
+pub fn file_public(id: i64) -> String {
+    fill(FILE_PUBLIC, &[&id])
+}
+pub fn pack(year: impl Display, code: impl Display) -> String {
+    fill(PACK, &[&year, &code])
+}
+
+/// Fills a route pattern's `{…}` segments with `args`, in order. A pattern with more segments than
+/// arguments keeps the rest as written (a bug the unit tests catch); extra arguments are ignored.
+pub fn fill(pattern: &str, args: &[&dyn Display]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut args = args.iter();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push_str(&rest[..open]);
+        match args.next() {
+            Some(a) => {
+                let _ = write!(out, "{a}");
+            }
+            None => out.push_str(&rest[open..open + close + 1]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_segments_in_order() {
+        assert_eq!(fill("/a/{x}/b/{y}", &[&1, &"z"]), "/a/1/b/z");
+        assert_eq!(fill("/a", &[]), "/a");
+        assert_eq!(fill("/a/{x}", &[]), "/a/{x}");
+    }
+
+    #[test]
+    fn public_builders() {
+        assert_eq!(province("63"), "/provinsi/63");
+        assert_eq!(regency("63.10"), "/kabkota/63.10");
+        assert_eq!(public_file(7), "/bukti/7");
+    }
+
+    #[test]
+    fn api_builders() {
+        assert_eq!(api_province("63"), "/api/v1/provinsi/63");
+        assert_eq!(api_regency("63.10"), "/api/v1/kabkota/63.10");
+        assert_eq!(api_figure(API_NATIONAL, "kartu-skor", "csv"), "/api/v1/nasional/kartu-skor.csv");
+        assert_eq!(api_figure(&api_regency("63.10"), "x", "json"), "/api/v1/kabkota/63.10/x.json");
+    }
+
+    #[test]
+    fn record_builders() {
+        assert_eq!(record_new("kegiatan"), "/kelola/kegiatan/baru");
+        assert_eq!(record_edit("kegiatan", 3), "/kelola/kegiatan/3/ubah");
+        assert_eq!(record_delete("kegiatan", 3), "/kelola/kegiatan/3/hapus");
+        assert_eq!(record_history("kegiatan", 3), "/kelola/kegiatan/3/riwayat");
+        assert_eq!(export("kegiatan", "xlsx"), "/kelola/ekspor/kegiatan.xlsx");
+        assert_eq!(template("kegiatan", "csv"), "/kelola/templat/kegiatan.csv");
+    }
+
+    #[test]
+    fn evaluation_builders() {
+        assert_eq!(sheet(2025, "63.10"), "/kelola/evaluasi/2025/63.10");
+        assert_eq!(sheet_submit(2025, "63.10"), "/kelola/evaluasi/2025/63.10/ajukan");
+        assert_eq!(sheet_finish(2025, "63.10"), "/kelola/evaluasi/2025/63.10/selesai");
+        assert_eq!(sheet_publish(2025, "63.10"), "/kelola/evaluasi/2025/63.10/terbitkan");
+        assert_eq!(indicator(2025, "63.10", 4), "/kelola/evaluasi/2025/63.10/4");
+        assert_eq!(indicator_upload(2025, "63.10", 4), "/kelola/evaluasi/2025/63.10/4/unggah");
+        assert_eq!(indicator_links(2025, "63.10", 4), "/kelola/evaluasi/2025/63.10/4/tautan");
+        assert_eq!(indicator_score(2025, "63.10", 4), "/kelola/evaluasi/2025/63.10/4/skor");
+        assert_eq!(indicator_review(2025, "63.10", 4), "/kelola/evaluasi/2025/63.10/4/periksa");
+        assert_eq!(file(9), "/kelola/bukti/9");
+        assert_eq!(file_delete(9), "/kelola/bukti/9/hapus");
+        assert_eq!(file_public(9), "/kelola/bukti/9/publik");
+        assert_eq!(pack(2025, "63.10"), "/kelola/paket/2025/63.10");
+    }
+
+    /// The Leptos page table (`pages/mod.rs`) spells its routes with `:param` in `path!` macros; each must be
+    /// one of the patterns here.
+    #[test]
+    fn leptos_routes_match() {
+        let all = [
+            HOME,
+            PROVINCE,
+            REGENCY,
+            SEARCH,
+            SIGN_IN,
+            ACCOUNT,
+            MANAGE,
+            IMPORT,
+            REGION_HISTORY,
+            USERS,
+            EVALUATION,
+            SHEET,
+            INDICATOR,
+            RECORD_NEW,
+            RECORD_EDIT,
+            RECORD_DELETE,
+            RECORD_HISTORY,
+        ];
+        let as_axum = |p: &str| {
+            p.split('/').map(|s| s.strip_prefix(':').map(|n| format!("{{{n}}}")).unwrap_or(s.to_string())).collect::<Vec<_>>().join("/")
+        };
+        let table = include_str!("pages/mod.rs");
+        let spelled: Vec<&str> = table.split("path!(\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+        assert!(spelled.len() >= 15, "found the page table");
+        for p in spelled {
+            assert!(all.contains(&as_axum(p).as_str()), "{p} has no pattern in app::paths");
+        }
+    }
+}
