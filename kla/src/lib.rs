@@ -18,6 +18,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod drafts;
 pub mod evaluation;
 pub mod format;
 pub mod i18n;

@@ -112,6 +112,22 @@ pub enum PackError {
     Zip(#[from] zip::result::ZipError),
 }
 
+/// The labels of the Pantau KLA records the sheet links as evidence, for the pack's CSV and index: queried
+/// only for the kinds of record the sheet actually links.
+pub async fn record_labels(conn: &mut sqlx::AnyConnection, sheet: &Sheet) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    let mut offers: Vec<super::Offer> = Vec::new();
+    for it in sheet.instrument.indicators.iter().flat_map(|i| &i.items).filter(|it| sheet.links_of(it.id).next().is_some()) {
+        if let Some(o) = it.offers.filter(|o| !offers.contains(o)) {
+            offers.push(o);
+        }
+    }
+    let mut labels = Vec::new();
+    for offer in offers {
+        labels.extend(super::sheet::offered(conn, offer, sheet.regency, sheet.cycle.data_year).await?);
+    }
+    Ok(labels)
+}
+
 /// Writes the pack into a temporary file (documents can add up to more than a response should hold in
 /// memory) and returns it, rewound, for streaming.
 /// A document whose object cannot be read is left out and named on the index's cover, rather than failing
