@@ -1,7 +1,9 @@
 //! The public JSON API under `/api/v1` (documented in docs/api.md): every figure the public pages show, as
 //! JSON, and each chart's data as CSV or JSON. It calls the very loaders and figure builders the pages use,
-//! so a download equals the view it came from (same URL parameters: tahun, jenis, ukuran, urut, arah).
+//! so a download equals the view it came from (same URL parameters: tahun, jenis, ukuran, urut, arah). Its
+//! errors are [`HandlerError::Api`]: `{ "error", "message" }` with the status, never a page.
 
+use crate::error::HandlerError;
 use app::AppState;
 use app::error::AppError;
 use app::figures::Figure;
@@ -40,14 +42,9 @@ fn lang_of(headers: &HeaderMap, query: &RawQuery) -> Lang {
     app::lang::of_request(&uri, headers)
 }
 
+/// An API error: JSON with its status, through the one handler error ([`HandlerError::Api`]).
 fn error(e: AppError, lang: Lang) -> Response {
-    let code = match e {
-        AppError::NotFound => "not_found",
-        AppError::Forbidden => "forbidden",
-        AppError::BadRequest(_) => "bad_request",
-        AppError::Internal => "internal",
-    };
-    (e.status(), Json(json!({ "error": code, "message": e.message(lang) }))).into_response()
+    HandlerError::Api(e, lang).into_response()
 }
 
 fn params(query: &RawQuery, lang: Lang) -> Result<PageParams, AppError> {

@@ -9,11 +9,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kla::i18n::Lang;
 use kla::import::{self, ImportError};
 
+/// The database as every command opens it: connected, migrated, the regions and instruments seeded and the
+/// registry loaded. Only `serve` wraps it in an [`AppState`], to render pages.
+async fn open_store(db: &DbArgs) -> anyhow::Result<kla::Store> {
+    Ok(kla::Store::open(db.url(), db.db_max_connections).await?)
+}
+
 pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {} (PANTAU_ADDR)", args.addr))?;
     let addr = listener.local_addr()?;
-    let mut state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(addr)).await?;
+    let mut state = AppState::new(open_store(db).await?, startup::leptos_options(addr));
     if let Some(path) = &args.targets {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("could not read the targets file {} (PANTAU_TARGETS)", path.display()))?;
@@ -67,7 +73,7 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let text =
         kla::spreadsheet::to_csv_text(&bytes, limits).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", args.file.display()))?;
     drop(bytes);
-    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let state = open_store(db).await?;
     let checking = std::time::Instant::now();
     let parsed = match import::parse(&text, &state.regions, &state.bands, lang) {
         Ok(p) => p,
@@ -127,7 +133,7 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
 
     let scale: demo::Scale = args.scale.into();
     let options = WriteOptions { force: args.force, replace: args.replace };
-    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let state = open_store(db).await?;
     let existing = demo::existing(&state.pool).await.context("could not count the stored rows")?;
     demo::check(&existing, options).map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
 
@@ -198,7 +204,7 @@ pub async fn demo(db: &DbArgs, args: &DemoArgs) -> anyhow::Result<()> {
 pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
     use kla::audit::{Actor, Via};
     use kla::auth;
-    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let state = open_store(db).await?;
     match cmd {
         UserCommand::Add(a) => {
             let username = auth::normalise_username(&a.username)?;
@@ -213,7 +219,7 @@ pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
                 anyhow::anyhow!("{}", kla::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
             })?;
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
-            let id = crate::forms::create_user(&state, &Actor::cli(), Via::Cli, &username, &a.name, &hash, role).await?;
+            let id = auth::create_user(&state.pool, &Actor::cli(), Via::Cli, &username, &a.name, &hash, role).await?;
             println!(
                 "created user {username} (id {id}, role {}{})",
                 role.as_str(),
@@ -228,26 +234,7 @@ pub async fn user(db: &DbArgs, cmd: &UserCommand) -> anyhow::Result<()> {
                 anyhow::anyhow!("{}", kla::i18n::trf(Lang::En, &format!("account.{k}"), &[("n", auth::MIN_PASSWORD_CHARS.to_string())]))
             })?;
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
-            let mut tx = state.pool.begin().await?;
-            auth::set_password(&mut tx, user.id, &hash).await?;
-            sqlx::query("delete from sessions where user_id = $1").bind(user.id).execute(&mut *tx).await?;
-            let when =
-                serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
-            kla::audit::record(
-                &mut tx,
-                &Actor::cli(),
-                Via::Cli,
-                kla::audit::Change {
-                    action: kla::audit::Action::Update,
-                    entity: "user",
-                    record_id: user.id,
-                    region: user.role.region(),
-                    old: None,
-                    new: Some(&when),
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            auth::change_password(&state.pool, &Actor::cli(), Via::Cli, &user, &hash, None).await?;
             println!("password of {username} changed; their sessions were ended");
         }
     }
@@ -271,7 +258,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 
 pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Result<()> {
     use kla::evaluation::instrument::{self, LoadError, Meta};
-    let state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let state = open_store(db).await?;
     match command {
         InstrumentCommand::List => {
             for (_, code, name) in instrument::list(&state.pool).await? {
@@ -308,7 +295,7 @@ pub async fn instrument(db: &DbArgs, command: &InstrumentCommand) -> anyhow::Res
 
 pub async fn storage(db: &DbArgs, command: &StorageCommand) -> anyhow::Result<()> {
     let StorageCommand::Sweep(args) = command;
-    let mut state = AppState::open(db.url(), db.db_max_connections, startup::leptos_options(([127, 0, 0, 1], 0).into())).await?;
+    let mut state = open_store(db).await?;
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
         state = state.with_storage(kla::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?);
     }

@@ -14,7 +14,7 @@ pub fn password_hash() -> &'static str {
 
 pub async fn add_user(app: &TestApp, name: &str, role: &str, region: Option<&str>) {
     let role = kla::auth::Role::from_parts(role, region).unwrap();
-    pantau_kla::forms::create_user(&app.state, &kla::audit::Actor::cli(), kla::audit::Via::Cli, name, name, password_hash(), role)
+    kla::auth::create_user(&app.state.pool, &kla::audit::Actor::cli(), kla::audit::Via::Cli, name, name, password_hash(), role)
         .await
         .unwrap();
 }
