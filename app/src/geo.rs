@@ -284,8 +284,8 @@ fn name_shapes(svg: String, map: &Projected) -> String {
         out.push_str(line);
     }
     for shape in &map.shapes {
-        out.push_str("<a href=\"/kabkota/");
-        out.push_str(&escape_text(&REGENCIES[shape.regency].code));
+        out.push_str("<a href=\"");
+        out.push_str(&escape_text(&crate::paths::regency(&REGENCIES[shape.regency].code)));
         out.push_str("\"><title>");
         out.push_str(&escape_text(&REGENCIES[shape.regency].name));
         out.push_str("</title>\n");

@@ -81,7 +81,7 @@ fn figure_links(figs: &[Figure], base: &str, params: &PageParams) -> serde_json:
     let q = params.query();
     let q = if q.is_empty() { q } else { format!("?{q}") };
     figs.iter()
-        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{base}/{}.csv{q}", f.data.id), "json": format!("{base}/{}.json{q}", f.data.id) }))
+        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(base, &f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(base, &f.data.id, "json")) }))
         .collect()
 }
 
@@ -114,7 +114,7 @@ async fn national_json(State(state): State<AppState>, headers: HeaderMap, query:
         let p = params(&query, lang)?;
         let d = national::load(&state, p).await?;
         let figs = national::figures(&state, &d, lang)?;
-        Ok::<_, AppError>(json!({ "region": { "level": "national", "name": tr(lang, "place.indonesia") }, "figures": figure_links(&figs, "/api/v1/nasional", &d.params), "data": d }))
+        Ok::<_, AppError>(json!({ "region": { "level": "national", "name": tr(lang, "place.indonesia") }, "figures": figure_links(&figs, paths::API_NATIONAL, &d.params), "data": d }))
     }
     .await;
     result.map_or_else(|e| error(e, lang), fresh_json)
@@ -136,7 +136,7 @@ async fn province_json(State(state): State<AppState>, Path(code): Path<String>, 
         let c = province::resolve(&state, &code, RegionLevel::Province)?;
         let d = province::load(&state, c, params(&query, lang)?).await?;
         let figs = province::figures(&state, &d, lang)?;
-        let base = format!("/api/v1/provinsi/{c}");
+        let base = paths::api_province(c);
         Ok::<_, AppError>(json!({ "region": state.regions.get(c), "figures": figure_links(&figs, &base, &d.params), "data": d }))
     }
     .await;
@@ -166,7 +166,7 @@ async fn regency_json(State(state): State<AppState>, Path(code): Path<String>, h
         let d = regency::load(&state, c, params(&query, lang)?).await?;
         let figs = regency::figures(&state, &d, lang)?;
         let summary = regency::summary(&d, &state.bands, &state.targets, lang);
-        let base = format!("/api/v1/kabkota/{c}");
+        let base = paths::api_regency(c);
         Ok::<_, AppError>(
             json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base, &d.params), "data": d }),
         )

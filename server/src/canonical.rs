@@ -7,6 +7,7 @@
 //! page, which answers 400 naming the parameter.
 
 use app::pages::params::PageParams;
+use app::paths;
 use kla::domain::RegionCode;
 use kla::i18n::Lang;
 
@@ -58,14 +59,18 @@ fn route(path: &str) -> Option<(Kind, String)> {
     Some(match segs.as_slice() {
         [""] => (Kind::State, "/".into()),
         ["cari"] => (Kind::Search, path.into()),
-        ["provinsi", code] => (Kind::State, format!("/provinsi/{}", region_segment(code))),
-        ["kabkota", code] => (Kind::State, format!("/kabkota/{}", region_segment(code))),
+        ["provinsi", code] => (Kind::State, paths::province(region_segment(code))),
+        ["kabkota", code] => (Kind::State, paths::regency(region_segment(code))),
         ["api", "v1"] | ["api", "v1", "wilayah"] => (Kind::Plain, path.into()),
         ["api", "v1", "nasional"] => (Kind::State, path.into()),
-        ["api", "v1", "nasional", file] => (Kind::State, format!("/api/v1/nasional/{}", file_segment(file))),
-        ["api", "v1", level @ ("provinsi" | "kabkota"), code] => (Kind::State, format!("/api/v1/{level}/{}", region_segment(code))),
-        ["api", "v1", level @ ("provinsi" | "kabkota"), code, file] => {
-            (Kind::State, format!("/api/v1/{level}/{}/{}", region_segment(code), file_segment(file)))
+        ["api", "v1", "nasional", file] => (Kind::State, paths::fill(paths::API_NATIONAL_FIGURE, &[&file_segment(file)])),
+        ["api", "v1", "provinsi", code] => (Kind::State, paths::api_province(region_segment(code))),
+        ["api", "v1", "kabkota", code] => (Kind::State, paths::api_regency(region_segment(code))),
+        ["api", "v1", "provinsi", code, file] => {
+            (Kind::State, paths::fill(paths::API_PROVINCE_FIGURE, &[&region_segment(code), &file_segment(file)]))
+        }
+        ["api", "v1", "kabkota", code, file] => {
+            (Kind::State, paths::fill(paths::API_REGENCY_FIGURE, &[&region_segment(code), &file_segment(file)]))
         }
         _ => return None,
     })

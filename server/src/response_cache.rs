@@ -20,6 +20,7 @@ use crate::canonical::{self, Canonical, MAX_SEARCH_CHARS};
 use crate::session::SessionLookup;
 use app::AppState;
 use app::cache::{CachedResponse, Flight};
+use app::paths;
 use app::render_limit::{RenderPermit, client_of};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -41,7 +42,9 @@ const REDIRECT_MAX_AGE: u32 = 3600;
 
 /// Paths whose responses are never kept: they depend on the user, or are served from elsewhere.
 fn private_path(path: &str) -> bool {
-    ["/kelola", "/akun", "/masuk", "/keluar", "/healthz", "/style/", "/bukti/", "/favicon."].iter().any(|p| path.starts_with(p))
+    [paths::MANAGE, paths::ACCOUNT, paths::SIGN_IN, paths::SIGN_OUT, paths::HEALTHZ, "/style/", "/bukti/", "/favicon."]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 /// Whether a request may be answered from (and stored in) the cache, before its session cookie is checked.
@@ -52,7 +55,10 @@ pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
 /// Requests that cost next to nothing and are never counted against the render limits (static bytes, the
 /// health check, form posts, which need an account or a CSRF cookie).
 fn exempt_from_limits(method: &Method, path: &str) -> bool {
-    (method != Method::GET && method != Method::HEAD) || path == "/healthz" || path.starts_with("/style/") || path.starts_with("/favicon.")
+    (method != Method::GET && method != Method::HEAD)
+        || path == paths::HEALTHZ
+        || path.starts_with("/style/")
+        || path.starts_with("/favicon.")
 }
 
 /// The encoding the compression layer will use for these request headers: the accepted one of br and gzip

@@ -5,6 +5,7 @@
 
 use app::AppState;
 use app::lang::cookie;
+use app::paths;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -19,7 +20,8 @@ pub struct SessionLookup(pub Option<Session>);
 
 /// Paths that need a signed-in user.
 pub fn needs_session(path: &str) -> bool {
-    path == "/kelola" || path.starts_with("/kelola/") || path == "/akun" || path.starts_with("/akun/")
+    let under = |root: &str| path == root || path.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'));
+    under(paths::MANAGE) || under(paths::ACCOUNT)
 }
 
 /// Whether cookies get the `Secure` attribute: always when configured, else when a proxy says the request
@@ -74,7 +76,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
             Some(v) => {
                 req.extensions_mut().insert(AnonCsrf(v));
             }
-            None if path == "/masuk" => {
+            None if path == paths::SIGN_IN => {
                 let t = auth::random_token();
                 req.extensions_mut().insert(AnonCsrf(t.clone()));
                 new_anon = Some(t);
@@ -88,7 +90,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     if session.is_none() && needs_session(&path) {
         if req.method() == Method::GET || req.method() == Method::HEAD {
             let back = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or(path.clone());
-            let target = format!("/masuk?{}", serde_urlencoded::to_string([("kembali", back)]).unwrap_or_default());
+            let target = format!("{}?{}", paths::SIGN_IN, serde_urlencoded::to_string([("kembali", back)]).unwrap_or_default());
             return Redirect::to(&target).into_response();
         }
         return (StatusCode::UNAUTHORIZED, "sign in first: /masuk").into_response();
@@ -99,7 +101,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    if needs_session(&path) || path == "/masuk" {
+    if needs_session(&path) || path == paths::SIGN_IN {
         // Pages of a signed-in user are nobody else's: no shared cache may keep them.
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     } else if signed_in {

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::figures::Figure;
 use crate::lang::use_lang;
+use crate::paths;
 use kla::i18n::{Lang, tr};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,14 +40,14 @@ pub fn Layout(title: String, crumbs: Vec<Crumb>, demo: bool, children: Children)
         <header class="site">
             <a class="brand" href="/">"Pantau KLA"</a>
             <span class="tagline">{tr(lang, "site.tagline")}</span>
-            <form class="search" method="get" action="/cari" role="search">
+            <form class="search" method="get" action=paths::SEARCH role="search">
                 <label for="q" class="visually-hidden">{tr(lang, "search.label")}</label>
                 <input id="q" name="q" type="search" placeholder=tr(lang, "search.placeholder") autocomplete="off"/>
                 <button type="submit">{tr(lang, "search.button")}</button>
             </form>
             {match crate::pages::manage::session() {
-                Some(s) => view! { <a class="account" href="/kelola">{tr(lang, "manage.title")}" · "{s.user.username}</a> }.into_any(),
-                None => view! { <a class="account" href="/masuk">{tr(lang, "account.sign_in")}</a> }.into_any(),
+                Some(s) => view! { <a class="account" href=paths::MANAGE>{tr(lang, "manage.title")}" · "{s.user.username}</a> }.into_any(),
+                None => view! { <a class="account" href=paths::SIGN_IN>{tr(lang, "account.sign_in")}</a> }.into_any(),
             }}
             <a class="lang" href=switch hreflang=lang.other().code() lang=lang.other().code()>
                 {tr(lang, "nav.other_language")}

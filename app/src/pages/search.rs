@@ -2,6 +2,7 @@
 
 use crate::components::{Crumb, Layout};
 use crate::lang::use_lang;
+use crate::paths;
 use crate::state::AppState;
 use kla::db::Region;
 use kla::domain::RegionLevel;
@@ -43,9 +44,9 @@ pub fn SearchPage() -> impl IntoView {
         .into_iter()
         .map(|r| {
             let (href, kind) = match r.level {
-                RegionLevel::Province => (format!("/provinsi/{}", r.code), tr(lang, "search.province")),
+                RegionLevel::Province => (paths::province(r.code), tr(lang, "search.province")),
                 _ => (
-                    format!("/kabkota/{}", r.code),
+                    paths::regency(r.code),
                     format!("{} · {}", tr(lang, &format!("search.{}", r.kind)), state.regions.name(r.code.province())),
                 ),
             };
@@ -63,7 +64,7 @@ pub fn SearchPage() -> impl IntoView {
     };
     view! {
         <Layout title=tr(lang, "search.title") crumbs=crumbs demo=false>
-            <form class="filter" method="get" action="/cari" role="search">
+            <form class="filter" method="get" action=paths::SEARCH role="search">
                 <div class="field">
                     <label for="q2">{tr(lang, "search.label")}</label>
                     <input id="q2" name="q" type="search" value=query.clone()/>

@@ -3,11 +3,12 @@
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, session, submitted};
 use crate::components::{Crumb, Layout};
 use crate::lang::use_lang;
+use crate::paths;
 use kla::i18n::tr;
 use leptos::prelude::*;
 
 /// Where to go after signing in when `kembali` is missing or refused.
-pub const DEFAULT_RETURN: &str = "/kelola";
+pub const DEFAULT_RETURN: &str = paths::MANAGE;
 
 /// Where to go after signing in: a path on this site only (never `//host`, `/\\host` or a full URL), else
 /// [`DEFAULT_RETURN`].
@@ -85,10 +86,10 @@ pub fn SignInPage() -> impl IntoView {
     let signed_in = session().map(|s| s.user.username);
     view! {
         <Layout title=tr(lang, "account.sign_in") crumbs=crumbs demo=false>
-            {signed_in.map(|u| view! { <p class="notice">{tr(lang, "account.already_signed_in")}" "<strong>{u}</strong>". "<a href="/kelola">{tr(lang, "manage.title")}</a></p> })}
+            {signed_in.map(|u| view! { <p class="notice">{tr(lang, "account.already_signed_in")}" "<strong>{u}</strong>". "<a href=paths::MANAGE>{tr(lang, "manage.title")}</a></p> })}
             <p class="lead">{tr(lang, "account.sign_in_lead")}</p>
             <ErrorSummary sub=sub.clone()/>
-            <form class="entry narrow" method="post" action="/masuk">
+            <form class="entry narrow" method="post" action=paths::SIGN_IN>
                 <CsrfField/>
                 <input type="hidden" name="kembali" value=back/>
                 <div class="field">
@@ -136,7 +137,7 @@ pub fn AccountPage() -> impl IntoView {
             <p>{tr(lang, "account.signed_in_as")}" "<strong>{s.user.username.clone()}</strong>" ("{role}{region}")"</p>
             <h2>{tr(lang, "account.change_password")}</h2>
             <ErrorSummary sub=submitted()/>
-            <form class="entry narrow" method="post" action="/akun/sandi">
+            <form class="entry narrow" method="post" action=paths::PASSWORD>
                 <CsrfField/>
                 {field("current_password", "current-password")}
                 {field("new_password", "new-password")}
@@ -144,7 +145,7 @@ pub fn AccountPage() -> impl IntoView {
                 <p class="hint">{kla::i18n::trf(lang, "account.password_rule", &[("n", kla::auth::MIN_PASSWORD_CHARS.to_string())])}</p>
                 <button type="submit">{tr(lang, "account.change_password")}</button>
             </form>
-            <form method="post" action="/keluar" class="inline">
+            <form method="post" action=paths::SIGN_OUT class="inline">
                 <CsrfField/>
                 <button type="submit" class="secondary">{tr(lang, "account.sign_out")}</button>
             </form>

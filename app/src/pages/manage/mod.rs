@@ -11,6 +11,7 @@ pub mod records;
 pub mod users;
 
 use crate::components::Crumb;
+use crate::paths;
 use crate::state::AppState;
 use kla::auth::{AnonCsrf, Role, Session};
 use kla::db::Region;
@@ -102,7 +103,7 @@ pub fn regions_in_scope(state: &AppState, role: Role, level: Option<RegionLevel>
 pub fn manage_crumbs(lang: Lang, here: Option<String>) -> Vec<Crumb> {
     let home = Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) };
     match here {
-        Some(h) => vec![home, Crumb { label: tr(lang, "manage.title"), href: Some("/kelola".into()) }, Crumb { label: h, href: None }],
+        Some(h) => vec![home, Crumb { label: tr(lang, "manage.title"), href: Some(paths::MANAGE.into()) }, Crumb { label: h, href: None }],
         None => vec![home, Crumb { label: tr(lang, "manage.title"), href: None }],
     }
 }

@@ -4,6 +4,7 @@ use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, session, submitted};
 use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
 use crate::lang::use_lang;
+use crate::paths;
 use crate::state::AppState;
 use kla::auth::{self, Role};
 use kla::i18n::tr;
@@ -78,7 +79,7 @@ pub fn UsersPage() -> impl IntoView {
                         </div>
                         <h2>{tr(lang, "users.add")}</h2>
                         <ErrorSummary sub=submitted()/>
-                        <form class="entry narrow" method="post" action="/kelola/pengguna">
+                        <form class="entry narrow" method="post" action=paths::USERS>
                             <CsrfField/>
                             {text_field("username", "text")}
                             {text_field("display_name", "text")}
