@@ -1,5 +1,7 @@
-//! The commands: `serve`, `import`, `demo` and `user`. Each opens the database the same way (migrations and the region
-//! registry included) and reports errors in words, never as raw database text on a page.
+//! The commands: `serve`, `import`, `demo`, `user`, `instrument`, `storage` and `backup`. Each opens the
+//! database once, the same way (`open_store`: migrations, regions, instruments), and only `serve` wraps it
+//! in an `AppState` to render pages; accounts are made and changed through the core (`kla::auth`), as the
+//! forms make them. Errors are reported in words, never as raw database text on a page.
 
 use crate::config::{BackupArgs, DbArgs, DemoArgs, ImportArgs, InstrumentCommand, ServeArgs, StorageCommand, UserCommand};
 use crate::startup;

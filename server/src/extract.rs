@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use kla::audit::Actor;
 use kla::auth::{self, Session};
-use kla::domain::{RegionCode, RegionLevel};
-use kla::evaluation::sheet::{self, Cycle, Side};
+use kla::domain::RegionCode;
+use kla::evaluation::sheet::{Cycle, Side};
+use kla::evaluation::target::{self, Found};
 use kla::i18n::{Lang, tr, trf};
 use std::collections::HashMap;
 
@@ -147,7 +148,12 @@ impl FromRequestParts<AppState> for SheetTarget {
         };
         let s = parts.extensions.get::<Session>().cloned().ok_or(HandlerError::Unauthorized)?;
         let miss = |status| HandlerError::form(Default::default(), Some(status)).at(page.clone());
-        let found = find_sheet(state, s.user.role, &year, &code).await.map_err(|e| HandlerError::from(e).at(page.clone()))?;
+        let found = async {
+            let mut conn = state.pool.acquire().await?;
+            target::find(&mut conn, &state.regions, s.user.role, &year, &code).await
+        }
+        .await
+        .map_err(|e| HandlerError::from(e).at(page.clone()))?;
         let (cycle, regency, side) = match found {
             Found::Sheet(c, r, side) => (c, r, side),
             Found::NotFound => return Err(miss(StatusCode::NOT_FOUND)),
@@ -155,25 +161,4 @@ impl FromRequestParts<AppState> for SheetTarget {
         };
         Ok(SheetTarget { cycle, regency, side, actor: Actor::user(&s.user), user_id: s.user.id, no, page })
     }
-}
-
-/// What [`find_sheet`] found.
-pub enum Found {
-    Sheet(Cycle, RegionCode, Side),
-    NotFound,
-    Forbidden,
-}
-
-/// The cycle and regency a `{tahun}/{kode}` path names, and the role's side on its sheet.
-pub async fn find_sheet(state: &AppState, role: auth::Role, year: &str, code: &str) -> Result<Found, sqlx::Error> {
-    let Ok(year) = year.parse::<i64>() else { return Ok(Found::NotFound) };
-    let Some(regency) = RegionCode::parse(code).ok().filter(|c| c.level() == RegionLevel::Regency && state.regions.contains(*c)) else {
-        return Ok(Found::NotFound);
-    };
-    let Some(side) = sheet::side(role, regency) else { return Ok(Found::Forbidden) };
-    let mut conn = state.pool.acquire().await?;
-    Ok(match sheet::cycle(&mut conn, year).await? {
-        Some(cycle) => Found::Sheet(cycle, regency, side),
-        None => Found::NotFound,
-    })
 }

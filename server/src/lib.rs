@@ -1,6 +1,13 @@
-//! The Pantau KLA server and command-line tool: configuration ([`config`]), logging ([`telemetry`]), the
-//! HTTP router ([`startup`]) with the session layer ([`session`]) and the form handlers ([`forms`]), and the
-//! commands ([`commands`]). `main.rs` only dispatches.
+//! The Pantau KLA server and command-line tool. `main.rs` only dispatches.
+//!
+//! Reading order: [`config`] (flags and environment) and [`telemetry`] (logging) → [`startup`] (the router
+//! and its layers: [`session`], [`headers`], [`response_cache`], [`canonical`], over [`connections`], our
+//! accept loop, with [`client`] saying who asks) → the handlers: [`manage`] (what the `/masuk`, `/akun` and
+//! `/kelola` forms post to, by feature) and [`api`] (`/api/v1`), which take their inputs through
+//! [`extract`], read uploads through [`multipart`] and refuse through the one [`error::HandlerError`].
+//! Every route is spelled once, in `app::paths`. [`commands`] are the CLI (`serve`, `import`, `demo`,
+//! `user`, `instrument`, `storage`, `backup`), each opening one `kla::Store`; [`backup`] copies the
+//! database and documents.
 
 pub mod api;
 pub mod backup;
