@@ -34,6 +34,7 @@ impl Lang {
             Lang::En => Lang::Id,
         }
     }
+
 }
 
 /// The message for `key` in `lang`.

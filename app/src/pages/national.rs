@@ -4,15 +4,15 @@
 
 use super::params::{PageParams, SortKey};
 use super::{FilterForm, SortHeader, page_params};
+use kla::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stat, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Figure, RankedInput};
-use crate::lang::use_lang;
-use crate::state::AppState;
-use kla::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::format;
 use kla::i18n::{Lang, tr};
+use crate::lang::use_lang;
 use kla::reference::published_results;
+use crate::state::AppState;
 use leptos::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;

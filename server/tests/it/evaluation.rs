@@ -3,6 +3,7 @@
 //! with the score ledger and the audit trail, the public view, the evidence pack, role scoping of every
 //! evidence route, and a new instrument version loaded as data.
 
+
 use crate::common::officer::{Officer, add_user, sign_in};
 use crate::common::{Engine, TestApp};
 

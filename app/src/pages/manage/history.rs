@@ -2,14 +2,14 @@
 //! and `/kelola/riwayat?wilayah=` (the latest changes in a region). Only for officers of that region.
 
 use super::{manage_crumbs, query_param, region_label, session};
-use crate::components::{ErrorPage, Layout};
-use crate::error::AppError;
-use crate::lang::use_lang;
-use crate::state::AppState;
 use kla::audit::{self, Entry};
+use crate::components::{ErrorPage, Layout};
 use kla::domain::RegionCode;
+use crate::error::AppError;
 use kla::i18n::{Lang, tr};
+use crate::lang::use_lang;
 use kla::records::Entity;
+use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -4,8 +4,8 @@
 
 use super::{CsrfField, ErrorSummary, manage_crumbs, session, submitted};
 use crate::components::{ErrorPage, Layout};
-use crate::lang::use_lang;
 use kla::i18n::{Lang, tr, trf};
+use crate::lang::use_lang;
 use kla::import::RowErrors;
 use kla::records::Entity;
 use leptos::prelude::*;

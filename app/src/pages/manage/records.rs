@@ -2,14 +2,14 @@
 //! export and see the history; `/kelola/{jenis}/baru`, `/kelola/{jenis}/{id}/ubah` and `…/hapus`: the forms.
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, region_label, regions_in_scope, session, submitted};
-use crate::components::{ErrorPage, Layout};
-use crate::error::AppError;
-use crate::lang::use_lang;
-use crate::state::AppState;
 use kla::auth::{Role, Session};
+use crate::components::{ErrorPage, Layout};
 use kla::domain::{Predicate, ProviderKind, RegionCode, RegionLevel, TrainingKind, TrainingMode};
+use crate::error::AppError;
 use kla::i18n::{Lang, tr, trf};
+use crate::lang::use_lang;
 use kla::records::{self, Entity, Filter, Stored};
+use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
