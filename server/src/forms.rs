@@ -613,11 +613,10 @@ async fn too_large(state: &AppState, parts: Parts, lang: Lang) -> Response {
 /// Checks a file as the import would: every row's errors, and rows outside the user's region. A clean file
 /// comes back as `Ready` (its `draft` id left for the caller to fill in) with the validated rows.
 async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Result<(PreviewOutcome, Option<import::Parsed>), sqlx::Error> {
-    let kind = match import::kind_of(text) {
+    let entity = match import::kind_of(text) {
         Ok(k) => k,
         Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
     };
-    let entity = Entity::of_kind(kind);
     let rows_in_file = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
     let (st, text_owned) = (state.clone(), text.to_string());
     let parsed = tokio::task::spawn_blocking(move || import::parse(&text_owned, &st.regions, &st.bands, lang))
@@ -771,7 +770,7 @@ async fn import_confirm(State(state): State<AppState>, req: Request) -> Response
             see_other(&format!("/kelola?wilayah={region}&pesan=diimpor&n={n}"))
         }
         Err(ImportError::Rows(errors)) => {
-            let entity = Entity::of_kind(parsed.kind());
+            let entity = parsed.entity();
             render(
                 &state,
                 parts,
@@ -856,7 +855,7 @@ async fn template(State(state): State<AppState>, Path(file): Path<String>, req: 
     let (parts, _) = req.into_parts();
     let Some((entity, format)) = file_parts(&file) else { return render(&state, parts, (), None).await };
     let region = session_of(&parts).and_then(|s| s.user.role.region());
-    let example = import::example_row(entity.kind(), region);
+    let example = entity.example_row(region);
     let name = format!("templat-{}.{}", entity.slug(), format.extension());
     download(format, &name, spreadsheet::write(format, entity.slug(), entity.columns(), &[example]))
 }
