@@ -31,6 +31,8 @@ STARTED=$(date +%s)
 FIXTURES="$ROOT/server/tests/fixtures"
 BIN="$ROOT/target/debug/pantau-kla"
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+# A CI run builds once from a fresh clone: incremental compilation would only write caches nobody reads.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}; fi
 
 # shellcheck source=scripts/lib.sh
 . "$ROOT/scripts/lib.sh"
@@ -132,16 +134,43 @@ PG_URL=$TEST_DATABASE_URL
 # ---------------------------------------------------------------------------------------------------------
 declare -a SUMMARY=()
 
-run_tier() { # NAME FUNCTION
+run_tier() { # NAME FUNCTION: runs it now; its one-line result goes to the summary
   local name=$1 fn=$2 t0 rc detail
   t0=$(date +%s)
   log "$name"
   set +e
-  (set -e; "$fn")
+  (set -e; DETAIL="$WORK/detail.$fn"; "$fn")
   rc=$?
   set -e
-  detail=$(cat "$WORK/detail" 2>/dev/null || true)
-  rm -f "$WORK/detail"
+  summarise "$name" "$fn" "$rc" "$t0"
+}
+
+# Tiers that mostly wait (a browser on a page, a checker between files) run side by side: run_tier_bg starts
+# one with its output in a log, wait_tier waits for it and prints that log whole, so outputs never interleave.
+declare -A BG_PID=() BG_T0=()
+run_tier_bg() { # NAME FUNCTION
+  local name=$1 fn=$2
+  log "$name (started; its output follows when it ends)"
+  BG_T0[$fn]=$(date +%s)
+  (set -e; DETAIL="$WORK/detail.$fn"; "$fn") >"$WORK/tier.$fn.log" 2>&1 &
+  BG_PID[$fn]=$!
+  echo "${BG_PID[$fn]}" >>"$PIDS_FILE"
+}
+wait_tier() { # NAME FUNCTION
+  local name=$1 fn=$2 rc=0
+  set +e
+  wait "${BG_PID[$fn]}"
+  rc=$?
+  set -e
+  log "$name"
+  cat "$WORK/tier.$fn.log"
+  summarise "$name" "$fn" "$rc" "${BG_T0[$fn]}"
+}
+
+summarise() { # NAME FUNCTION RC T0
+  local name=$1 fn=$2 rc=$3 t0=$4 detail
+  detail=$(cat "$WORK/detail.$fn" 2>/dev/null || true)
+  rm -f "$WORK/detail.$fn"
   if [ "$rc" -eq 0 ]; then
     SUMMARY+=("PASS  $name ($(elapsed "$t0"))${detail:+: $detail}")
   else
@@ -151,10 +180,15 @@ run_tier() { # NAME FUNCTION
 }
 
 # --- gates ----------------------------------------------------------------------------------------------
-tier_gates() {
+tier_fmt() {
   cargo fmt --all --check
+  echo "formatted as rustfmt.toml says" >"$DETAIL"
+}
+
+tier_clippy() {
+  # The lints are the workspace's (Cargo.toml); every warning fails the gate.
   cargo clippy --workspace --all-targets --color=never -- -D warnings
-  echo "rustfmt clean, clippy clean (-D warnings)" >"$WORK/detail"
+  echo "no warnings" >"$DETAIL"
 }
 
 # --- tier 1+2 -------------------------------------------------------------------------------------------
@@ -165,9 +199,9 @@ tier_cargo() {
   cargo test --workspace --no-fail-fast --color=never 2>&1 | tee "$out" || rc=$?
   # Sum the "test result:" lines of every test binary.
   awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) g += $i } n++ }
-       END { printf "%d passed, %d failed, %d ignored in %d test binaries", p, f, g, n }' "$out" >"$WORK/detail"
+       END { printf "%d passed, %d failed, %d ignored in %d test binaries", p, f, g, n }' "$out" >"$DETAIL"
   if [ "$rc" -ne 0 ] && ! grep -q '^test result:' "$out"; then
-    echo "did not compile or run (see above)" >"$WORK/detail"
+    echo "did not compile or run (see above)" >"$DETAIL"
   fi
   return "$rc"
 }
@@ -239,7 +273,7 @@ e2e_against() { # ENGINE DATABASE_URL
   local counts
   counts=$(grep -aE '^\s+[0-9]+ (passed|failed|flaky|skipped|did not run|interrupted)' "$dir/playwright.log" |
     sed -E 's/^\s+//; s/ \(.*\)$//' | paste -sd, - | sed 's/,/, /g')
-  echo "${counts:-no result from Playwright}" >"$WORK/detail"
+  echo "${counts:-no result from Playwright}" >"$DETAIL"
   if [ "$rc" -ne 0 ]; then
     echo "--- last lines of the $engine server log ($dir/server.log) ---" >&2
     tail -40 "$dir/server.log" >&2
@@ -256,12 +290,10 @@ e2e_against() { # ENGINE DATABASE_URL
 need_binary() { [ -x "$BIN" ] || cargo build --workspace --bins --color=never; }
 
 tier_e2e_sqlite() {
-  need_binary
   e2e_against sqlite "sqlite:$WORK/e2e-sqlite.db"
 }
 
 tier_e2e_postgres() {
-  need_binary
   local db
   db="e2e_$(date +%s)_$$"
   psql "$PG_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" </dev/null
@@ -270,10 +302,17 @@ tier_e2e_postgres() {
   e2e_against postgres "$(pg_url_for "$PG_URL" "$db")"
 }
 
-run_tier "Gates: cargo fmt --check, cargo clippy -D warnings" tier_gates
+# In a cold clone the build is most of the time. Order: the instant format check; the test build and run;
+# then clippy (which reuses the build's proc-macros and build scripts) beside both end-to-end runs, which
+# spend half their time waiting on the browser and the server.
+run_tier "Gate: cargo fmt --check" tier_fmt
 run_tier "Tier 1+2: cargo test --workspace (SQLite + PostgreSQL)" tier_cargo
+need_binary || warn "no binary at $BIN: the end-to-end tiers will fail"
+run_tier_bg "Gate: cargo clippy -D warnings" tier_clippy
+run_tier_bg "Tier 3: end-to-end on PostgreSQL" tier_e2e_postgres
 run_tier "Tier 3: end-to-end on SQLite" tier_e2e_sqlite
-run_tier "Tier 3: end-to-end on PostgreSQL" tier_e2e_postgres
+wait_tier "Tier 3: end-to-end on PostgreSQL" tier_e2e_postgres
+wait_tier "Gate: cargo clippy -D warnings" tier_clippy
 
 # ---------------------------------------------------------------------------------------------------------
 # (e) Summary
@@ -285,7 +324,7 @@ for line in "${SUMMARY[@]}"; do
     *) printf '\033[31m%s\033[0m\n' "$line" ;;
   esac
 done
-if [ ${#SUMMARY[@]} -ne 4 ]; then
+if [ ${#SUMMARY[@]} -ne 5 ]; then
   FAILED_ANY=1
   echo "not every tier ran" >&2
 fi

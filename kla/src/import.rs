@@ -5,67 +5,14 @@
 use crate::audit::{Actor, Via};
 use crate::auth::Role;
 use crate::db::RegionRegistry;
-use crate::db::writes::{self, BatchError, WriteError};
-use crate::domain::predicate::PredicateRecordInput;
-use crate::domain::service_unit::ServiceUnitInput;
-use crate::domain::training::TrainingEventInput;
-use crate::domain::{FieldErrors, PredicateBands, PredicateRecord, ServiceUnit, TrainingEvent};
+use crate::db::writes::{BatchError, WriteError};
+use crate::domain::{FieldErrors, PredicateBands, RegionCode};
 use crate::i18n::Lang;
-use crate::records::Values;
+use crate::records::{Entity, Record, Valid, Values, with_record};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::AnyPool;
 use std::collections::HashSet;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    TrainingEvents,
-    ServiceUnits,
-    PredicateRecords,
-}
-
-pub const TRAINING_COLUMNS: &[&str] = &[
-    "organiser_code",
-    "title",
-    "kind",
-    "start_date",
-    "end_date",
-    "venue",
-    "mode",
-    "participants_offline",
-    "participants_online",
-    "institutions",
-    "participants_by_regency",
-    "participants_by_kind",
-    "pre_test_mean",
-    "post_test_mean",
-    "certificate_issuer",
-    "source_url",
-];
-pub const UNIT_COLUMNS: &[&str] =
-    &["regency_code", "kind", "name", "total_staff", "certified_staff", "latest_certificate_year", "certificate_issuer"];
-pub const PREDICATE_COLUMNS: &[&str] = &[
-    "regency_code",
-    "award_year",
-    "data_year",
-    "score_self_assessment",
-    "score_administrative",
-    "score_field",
-    "score_final",
-    "predicate",
-    "source_url",
-];
-
-impl RecordKind {
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            RecordKind::TrainingEvents => TRAINING_COLUMNS,
-            RecordKind::ServiceUnits => UNIT_COLUMNS,
-            RecordKind::PredicateRecords => PREDICATE_COLUMNS,
-        }
-    }
-}
 
 /// The largest file the upload form accepts (a 50,000-row CSV of training events is about 8 MB).
 pub const MAX_UPLOAD_BYTES: usize = 25_000_000;
@@ -194,54 +141,41 @@ pub struct Row<T> {
     pub values: Values,
 }
 
-/// Validated rows, ready to write.
+/// Validated rows of one record kind, ready to write.
 #[derive(Debug, Clone)]
-pub enum Parsed {
-    TrainingEvents(Vec<Row<TrainingEvent>>),
-    ServiceUnits(Vec<Row<ServiceUnit>>),
-    PredicateRecords(Vec<Row<PredicateRecord>>),
+pub struct Parsed {
+    entity: Entity,
+    rows: Vec<Row<Valid>>,
 }
 
 impl Parsed {
-    pub fn kind(&self) -> RecordKind {
-        match self {
-            Parsed::TrainingEvents(_) => RecordKind::TrainingEvents,
-            Parsed::ServiceUnits(_) => RecordKind::ServiceUnits,
-            Parsed::PredicateRecords(_) => RecordKind::PredicateRecords,
-        }
+    /// The record kind of every row.
+    pub fn entity(&self) -> Entity {
+        self.entity
+    }
+    pub fn rows(&self) -> &[Row<Valid>] {
+        &self.rows
     }
     pub fn len(&self) -> usize {
-        match self {
-            Parsed::TrainingEvents(v) => v.len(),
-            Parsed::ServiceUnits(v) => v.len(),
-            Parsed::PredicateRecords(v) => v.len(),
-        }
+        self.rows.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.rows.is_empty()
     }
     /// Each row's line and region, in file order.
-    pub fn regions(&self) -> Vec<(usize, crate::domain::RegionCode)> {
-        match self {
-            Parsed::TrainingEvents(v) => v.iter().map(|r| (r.line, r.record.organiser)).collect(),
-            Parsed::ServiceUnits(v) => v.iter().map(|r| (r.line, r.record.regency)).collect(),
-            Parsed::PredicateRecords(v) => v.iter().map(|r| (r.line, r.record.regency)).collect(),
-        }
+    pub fn regions(&self) -> Vec<(usize, RegionCode)> {
+        self.rows.iter().map(|r| (r.line, r.record.region())).collect()
     }
     /// Each row's values, in file order.
     pub fn values(&self) -> Vec<&Values> {
-        match self {
-            Parsed::TrainingEvents(v) => v.iter().map(|r| &r.values).collect(),
-            Parsed::ServiceUnits(v) => v.iter().map(|r| &r.values).collect(),
-            Parsed::PredicateRecords(v) => v.iter().map(|r| &r.values).collect(),
-        }
+        self.rows.iter().map(|r| &r.values).collect()
     }
 }
 
 /// The rows a role may not write (outside its region), each named with its row and region column. An
 /// administrator and the command line may write everywhere.
 pub fn out_of_scope(parsed: &Parsed, role: Role, lang: Lang) -> RowErrors {
-    let column = crate::records::Entity::of_kind(parsed.kind()).region_column();
+    let column = parsed.entity().region_column();
     parsed
         .regions()
         .into_iter()
@@ -264,8 +198,8 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
 
 /// Which record the header describes: the kind whose columns it shares most. Then every column must be
 /// known and every column of the record present, so a header with a typo is named, not guessed around.
-pub fn detect(headers: &[String]) -> Result<RecordKind, ImportError> {
-    let (kind, shared) = [RecordKind::TrainingEvents, RecordKind::ServiceUnits, RecordKind::PredicateRecords]
+pub fn detect(headers: &[String]) -> Result<Entity, ImportError> {
+    let (kind, shared) = Entity::ALL
         .into_iter()
         .map(|k| (k, headers.iter().filter(|h| k.columns().contains(&h.as_str())).count()))
         .max_by_key(|&(_, n)| n)
@@ -319,8 +253,8 @@ fn rows<'r, I: DeserializeOwned>(rdr: &'r mut csv::Reader<&[u8]>) -> impl Iterat
 /// The rows of a file whose region lies outside what `role` may write, read from the region column even
 /// when other columns of the row are wrong, so one preview lists every problem.
 pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> RowErrors {
-    let Ok(kind) = kind_of(text) else { return RowErrors::default() };
-    let column = crate::records::Entity::of_kind(kind).region_column();
+    let Ok(entity) = kind_of(text) else { return RowErrors::default() };
+    let column = entity.region_column();
     let mut rdr = reader(text);
     let Some(at) = rdr.headers().ok().and_then(|h| h.iter().position(|c| c.eq_ignore_ascii_case(column))) else {
         return RowErrors::default();
@@ -340,61 +274,11 @@ pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> RowErrors {
 }
 
 /// Which record a file holds, from its header alone.
-pub fn kind_of(text: &str) -> Result<RecordKind, ImportError> {
+pub fn kind_of(text: &str) -> Result<Entity, ImportError> {
     let mut rdr = reader(text);
     let headers: Vec<String> =
         rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
     detect(&headers)
-}
-
-/// The example row of each template, in column order. Region codes are the ones of `region` where that
-/// fits the column, else Kabupaten Banjar's.
-pub fn example_row(kind: RecordKind, region: Option<crate::domain::RegionCode>) -> Vec<String> {
-    use crate::domain::RegionCode;
-    let regency = region.filter(|r| matches!(r, RegionCode::Regency(..))).map(|r| r.to_string()).unwrap_or_else(|| "63.10".into());
-    let organiser = region.map(|r| r.to_string()).unwrap_or_else(|| regency.clone());
-    let row: Vec<String> = match kind {
-        RecordKind::TrainingEvents => vec![
-            organiser,
-            "Pelatihan KHA bagi guru PAUD".into(),
-            "pelatihan".into(),
-            "2026-03-10".into(),
-            "2026-03-12".into(),
-            "Aula DP3A".into(),
-            "luring".into(),
-            "40".into(),
-            "0".into(),
-            "25".into(),
-            format!("{regency}:40"),
-            "paud:25; sekolah_ramah_anak:15".into(),
-            "55.5".into(),
-            "78.25".into(),
-            "DP3A Provinsi".into(),
-            String::new(),
-        ],
-        RecordKind::ServiceUnits => vec![
-            regency,
-            "puskesmas_ramah_anak".into(),
-            "Puskesmas Martapura 1".into(),
-            "24".into(),
-            "13".into(),
-            "2025".into(),
-            "DP3A Provinsi".into(),
-        ],
-        RecordKind::PredicateRecords => vec![
-            regency,
-            "2025".into(),
-            "2024".into(),
-            "721".into(),
-            "588.40".into(),
-            String::new(),
-            "604.10".into(),
-            "madya".into(),
-            String::new(),
-        ],
-    };
-    debug_assert_eq!(row.len(), kind.columns().len());
-    row
 }
 
 /// Validates a whole file. Region codes are checked against the registry and duplicate rows within the
@@ -406,104 +290,51 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
     let kind = detect(&headers)?;
     rdr.set_headers(csv::StringRecord::from(headers));
     let mut errors = RowErrors::default();
-    let unknown = |errs: &mut FieldErrors, field: &'static str, code: crate::domain::RegionCode| {
-        if !registry.contains(code) {
-            errs.push(crate::domain::FieldError::with(field, "unknown_region", code.to_string()));
-        }
-    };
-    let parsed = match kind {
-        RecordKind::TrainingEvents => {
-            let mut seen = HashSet::new();
-            let mut ok = Vec::new();
-            for item in rows::<TrainingEventInput>(&mut rdr) {
-                let (row, input, values) = match item {
-                    Ok(r) => r,
-                    Err(e) => {
-                        errors.push(e);
-                        continue;
-                    }
-                };
-                match input.parse() {
-                    Ok(e) => {
-                        let mut errs = FieldErrors::default();
-                        unknown(&mut errs, "organiser_code", e.organiser);
-                        for b in &e.by_regency {
-                            unknown(&mut errs, "participants_by_regency", b.key);
-                        }
-                        if !seen.insert((e.organiser, e.title.to_lowercase(), e.start_date)) {
-                            errs.push(crate::domain::FieldError::new("title", "duplicate_row"));
-                        }
-                        if errs.is_empty() {
-                            keep(&mut ok, &errors, Row { line: row, record: e, values })
-                        } else {
-                            push_field_errors(&mut errors, row, &errs, lang)
-                        }
-                    }
-                    Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
-                }
-            }
-            Parsed::TrainingEvents(ok)
-        }
-        RecordKind::ServiceUnits => {
-            let mut seen = HashSet::new();
-            let mut ok = Vec::new();
-            for item in rows::<ServiceUnitInput>(&mut rdr) {
-                let (row, input, values) = match item {
-                    Ok(r) => r,
-                    Err(e) => {
-                        errors.push(e);
-                        continue;
-                    }
-                };
-                match input.parse() {
-                    Ok(u) => {
-                        let mut errs = FieldErrors::default();
-                        unknown(&mut errs, "regency_code", u.regency);
-                        if !seen.insert((u.regency, u.kind, u.name.to_lowercase())) {
-                            errs.push(crate::domain::FieldError::new("name", "duplicate_row"));
-                        }
-                        if errs.is_empty() {
-                            keep(&mut ok, &errors, Row { line: row, record: u, values })
-                        } else {
-                            push_field_errors(&mut errors, row, &errs, lang)
-                        }
-                    }
-                    Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
-                }
-            }
-            Parsed::ServiceUnits(ok)
-        }
-        RecordKind::PredicateRecords => {
-            let mut seen = HashSet::new();
-            let mut ok = Vec::new();
-            for item in rows::<PredicateRecordInput>(&mut rdr) {
-                let (row, input, values) = match item {
-                    Ok(r) => r,
-                    Err(e) => {
-                        errors.push(e);
-                        continue;
-                    }
-                };
-                match input.parse(bands) {
-                    Ok(p) => {
-                        let mut errs = FieldErrors::default();
-                        unknown(&mut errs, "regency_code", p.regency);
-                        if !seen.insert((p.regency, p.award_year)) {
-                            errs.push(crate::domain::FieldError::new("award_year", "duplicate_row"));
-                        }
-                        if errs.is_empty() {
-                            keep(&mut ok, &errors, Row { line: row, record: p, values })
-                        } else {
-                            push_field_errors(&mut errors, row, &errs, lang)
-                        }
-                    }
-                    Err(errs) => push_field_errors(&mut errors, row, &errs, lang),
-                }
-            }
-            Parsed::PredicateRecords(ok)
-        }
-    };
+    let rows = with_record!(kind, T => parse_rows::<T>(&mut rdr, registry, bands, lang, &mut errors));
+    let parsed = Parsed { entity: kind, rows };
     if errors.is_empty() { Ok(parsed) } else { Err(ImportError::Rows(errors)) }
+}
+
+/// Validates every row of a file of records `T`: each row's field errors, region codes not in the registry
+/// and rows repeating an earlier one, into `errors`; the valid rows while there is no error.
+fn parse_rows<T: Record>(
+    rdr: &mut csv::Reader<&[u8]>,
+    registry: &RegionRegistry,
+    bands: &PredicateBands,
+    lang: Lang,
+    errors: &mut RowErrors,
+) -> Vec<Row<Valid>> {
+    let mut seen = HashSet::new();
+    let mut ok = Vec::new();
+    for item in rows::<T::Input>(rdr) {
+        let (row, input, values) = match item {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match T::parse(input, bands) {
+            Ok(record) => {
+                let mut errs = FieldErrors::default();
+                for (field, code) in record.region_codes() {
+                    if !registry.contains(code) {
+                        errs.push(crate::domain::FieldError::with(field, "unknown_region", code.to_string()));
+                    }
+                }
+                if !seen.insert(record.duplicate_key()) {
+                    errs.push(crate::domain::FieldError::new(T::DUPLICATE_COLUMN, "duplicate_row"));
+                }
+                if errs.is_empty() {
+                    keep(&mut ok, errors, Row { line: row, record: record.into_valid(), values })
+                } else {
+                    push_field_errors(errors, row, &errs, lang)
+                }
+            }
+            Err(errs) => push_field_errors(errors, row, &errs, lang),
+        }
+    }
+    ok
 }
 
 /// Rows written per batch (one multi-row statement per table or so), and between progress reports.
@@ -551,26 +382,16 @@ pub async fn write_in(
         }
         WriteError::Db(e) => ImportError::Database(e),
     };
-    let entity = crate::records::Entity::of_kind(parsed.kind());
+    let entity = parsed.entity();
     let values = parsed.values();
     let mut n = 0;
     while n < parsed.len() {
         let end = (n + ROWS_PER_BATCH).min(parsed.len());
-        let ids = match parsed {
-            Parsed::TrainingEvents(rows) => {
-                let batch: Vec<TrainingEvent> = rows[n..end].iter().map(|r| r.record.clone()).collect();
-                writes::insert_training_events(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
-            }
-            Parsed::ServiceUnits(rows) => {
-                let batch: Vec<ServiceUnit> = rows[n..end].iter().map(|r| r.record.clone()).collect();
-                writes::insert_service_units(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
-            }
-            Parsed::PredicateRecords(rows) => {
-                let batch: Vec<PredicateRecord> = rows[n..end].iter().map(|r| r.record.clone()).collect();
-                writes::insert_predicate_records(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
-            }
-        };
-        let entries: Vec<(i64, crate::domain::RegionCode, &Values)> =
+        let ids = with_record!(entity, T => {
+            let batch: Vec<T> = parsed.rows[n..end].iter().filter_map(|r| r.record.get::<T>().cloned()).collect();
+            T::insert_batch(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
+        });
+        let entries: Vec<(i64, RegionCode, &Values)> =
             ids.iter().zip(&regions[n..end]).zip(&values[n..end]).map(|((id, (_, region)), v)| (*id, *region, *v)).collect();
         crate::audit::record_created(&mut *tx, actor, via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
         n = end;
@@ -591,13 +412,14 @@ mod tests {
     #[test]
     fn detects_each_record_kind_and_refuses_unknown_columns() {
         let h = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        assert_eq!(detect(&h(UNIT_COLUMNS)).unwrap(), RecordKind::ServiceUnits);
-        assert_eq!(detect(&h(PREDICATE_COLUMNS)).unwrap(), RecordKind::PredicateRecords);
-        assert_eq!(detect(&h(TRAINING_COLUMNS)).unwrap(), RecordKind::TrainingEvents);
-        let mut extra = h(UNIT_COLUMNS);
+        for entity in Entity::ALL {
+            assert_eq!(detect(&h(entity.columns())).unwrap(), entity);
+        }
+        let unit_columns = Entity::ServiceUnit.columns();
+        let mut extra = h(unit_columns);
         extra.push("nik".into());
         assert!(matches!(detect(&extra), Err(ImportError::UnknownColumn(c)) if c == "nik"));
-        assert!(matches!(detect(&h(&UNIT_COLUMNS[..4])), Err(ImportError::MissingColumn(_))));
+        assert!(matches!(detect(&h(&unit_columns[..4])), Err(ImportError::MissingColumn(_))));
         assert!(matches!(detect(&h(&["a", "b"])), Err(ImportError::UnknownHeader)));
     }
 
@@ -618,14 +440,14 @@ mod tests {
     #[test]
     fn every_template_example_row_is_valid() {
         let reg = registry();
-        for kind in [RecordKind::TrainingEvents, RecordKind::ServiceUnits, RecordKind::PredicateRecords] {
+        for kind in Entity::ALL {
             for region in [None, Some(crate::domain::RegionCode::parse("35.07").unwrap())] {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(kind.columns()).unwrap();
-                w.write_record(example_row(kind, region)).unwrap();
+                w.write_record(kind.example_row(region)).unwrap();
                 let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
                 let parsed = parse(&text, &reg, &PredicateBands::published(), Lang::En).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
-                assert_eq!((parsed.kind(), parsed.len()), (kind, 1));
+                assert_eq!((parsed.entity(), parsed.len()), (kind, 1));
             }
         }
     }
@@ -635,7 +457,9 @@ mod tests {
         let csv = "regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n\
                    63.10,paud,'=1+1,4,2,2024,'-DP3A\n\
                    63.10,paud,'Apostrof,4,2,2024,DP3A\n";
-        let Parsed::ServiceUnits(rows) = parse(csv, &registry(), &PredicateBands::published(), Lang::En).unwrap() else { panic!("units") };
+        let parsed = parse(csv, &registry(), &PredicateBands::published(), Lang::En).unwrap();
+        assert_eq!(parsed.entity(), Entity::ServiceUnit);
+        let rows = parsed.rows();
         let names: Vec<&str> = rows.iter().map(|r| r.values["name"].as_str().unwrap()).collect();
         assert_eq!(names, vec!["=1+1", "'Apostrof"]);
         assert_eq!(rows[0].values["certificate_issuer"], "-DP3A");
@@ -661,7 +485,7 @@ mod tests {
                    63.10,2025,2024,721,588.40,,588.40,,\n\
                    63.72,2025,2024,,,,702.5,nindya,https://example.org/x\n";
         let p = parse(csv, &registry(), &PredicateBands::published(), Lang::Id).unwrap();
-        assert_eq!(p.kind(), RecordKind::PredicateRecords);
+        assert_eq!(p.entity(), Entity::PredicateRecord);
         assert_eq!(p.len(), 2);
     }
 }

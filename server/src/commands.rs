@@ -97,7 +97,7 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     match result {
         Ok(n) => {
-            println!("imported {n} {:?} row(s) from {}", parsed.kind(), args.file.display());
+            println!("imported {n} {} row(s) from {}", parsed.entity().name(), args.file.display());
             println!(
                 "checked in {:.1} s, written with their audit entries in {:.1} s",
                 checked.as_secs_f64(),

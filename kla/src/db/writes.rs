@@ -528,24 +528,6 @@ pub async fn insert_predicate_records(
     Ok(ids)
 }
 
-#[cfg(test)]
-mod batch_tests {
-    use super::{Placeholders, multi_row_sql};
-
-    #[test]
-    fn multi_row_sql_numbers_every_placeholder() {
-        assert_eq!(
-            multi_row_sql("insert into t (a, b)", 2, 3, " returning id", Placeholders::Numbered, &[1]),
-            "insert into t (a, b) values ($1, cast($2 as double precision)), ($3, cast($4 as double precision)), \
-             ($5, cast($6 as double precision)) returning id"
-        );
-        assert_eq!(
-            multi_row_sql("insert into t (a, b)", 2, 2, "", Placeholders::Positional, &[1]),
-            "insert into t (a, b) values (?, ?), (?, ?)"
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Updates and deletes of one record, by id, for the forms. Same registry checks as the inserts.
 
@@ -595,4 +577,22 @@ pub async fn update_predicate_record(
          where id = $11",
     );
     Ok(bind_predicate(q, p).bind(id).execute(&mut *conn).await?.rows_affected() > 0)
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::{Placeholders, multi_row_sql};
+
+    #[test]
+    fn multi_row_sql_numbers_every_placeholder() {
+        assert_eq!(
+            multi_row_sql("insert into t (a, b)", 2, 3, " returning id", Placeholders::Numbered, &[1]),
+            "insert into t (a, b) values ($1, cast($2 as double precision)), ($3, cast($4 as double precision)), \
+             ($5, cast($6 as double precision)) returning id"
+        );
+        assert_eq!(
+            multi_row_sql("insert into t (a, b)", 2, 2, "", Placeholders::Positional, &[1]),
+            "insert into t (a, b) values (?, ?), (?, ?)"
+        );
+    }
 }

@@ -378,9 +378,9 @@ mod tests {
 
     #[test]
     fn imports_apply_the_same_area_rule() {
-        use crate::import::{ImportError, TRAINING_COLUMNS, parse};
+        use crate::import::{ImportError, parse};
         let reg = crate::db::RegionRegistry::from_regions(crate::db::regions::bundled().unwrap());
-        let header = TRAINING_COLUMNS.join(",");
+        let header = crate::records::Entity::TrainingEvent.columns().join(",");
         let row = |by_regency: &str| format!("63,Bimtek KHA,bimtek,2025-03-11,2025-03-13,Banjarbaru,luring,600,0,10,{by_regency},,,,,");
         let ok = format!("{header}\n{}\n", row("63.10:100; 63.72:50"));
         assert!(parse(&ok, &reg, &crate::domain::PredicateBands::published(), crate::i18n::Lang::Id).is_ok());

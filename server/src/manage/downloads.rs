@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kla::auth::Role;
 use kla::domain::RegionCode;
-use kla::import;
 use kla::records::{self, Entity, Filter};
 use kla::spreadsheet::{self, Format};
 
@@ -76,7 +75,7 @@ async fn export(
 async fn template(Path(file): Path<String>, s: Result<SignedIn, HandlerError>) -> Result<Response, HandlerError> {
     let (entity, format) = file_parts(&file).ok_or(HandlerError::page(None))?;
     let region = s.ok().and_then(|SignedIn(s)| s.user.role.region());
-    let example = import::example_row(entity.kind(), region);
+    let example = entity.example_row(region);
     let name = format!("templat-{}.{}", entity.slug(), format.extension());
     Ok(download(format, &name, spreadsheet::write(format, entity.slug(), entity.columns(), &[example])))
 }

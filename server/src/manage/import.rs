@@ -20,7 +20,6 @@ use kla::auth::Session;
 use kla::drafts::{self, DRAFT_SECONDS};
 use kla::i18n::{Lang, tr, trf};
 use kla::import::{self, ImportError};
-use kla::records::Entity;
 use kla::spreadsheet;
 use std::collections::HashMap;
 
@@ -118,7 +117,7 @@ async fn import_confirmed(
             Ok(see_other(&format!("{}?wilayah={region}&pesan=diimpor&n={n}", paths::MANAGE)))
         }
         Err(ImportError::Rows(errors)) => {
-            let entity = Entity::of_kind(parsed.kind());
+            let entity = parsed.entity();
             Err(HandlerError::preview(ImportPreview {
                 file_name,
                 outcome: PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors },
@@ -157,11 +156,10 @@ fn too_large(lang: Lang) -> HandlerError {
 /// Checks a file as the import would: every row's errors, and rows outside the user's region. A clean file
 /// comes back as `Ready` (its `draft` id left for the caller to fill in) with the validated rows.
 async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Result<(PreviewOutcome, Option<import::Parsed>), sqlx::Error> {
-    let kind = match import::kind_of(text) {
+    let entity = match import::kind_of(text) {
         Ok(k) => k,
         Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
     };
-    let entity = Entity::of_kind(kind);
     let rows_in_file = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
     let (st, text_owned) = (state.clone(), text.to_string());
     let parsed = tokio::task::spawn_blocking(move || import::parse(&text_owned, &st.regions, &st.bands, lang))

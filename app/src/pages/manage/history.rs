@@ -2,14 +2,14 @@
 //! and `/kelola/riwayat?wilayah=` (the latest changes in a region). Only for officers of that region.
 
 use super::{manage_crumbs, query_param, region_label, session};
-use kla::audit::{self, Entry};
 use crate::components::{ErrorPage, Layout};
-use kla::domain::RegionCode;
 use crate::error::AppError;
-use kla::i18n::{Lang, tr};
 use crate::lang::use_lang;
-use kla::records::Entity;
 use crate::state::AppState;
+use kla::audit::{self, Entry};
+use kla::domain::RegionCode;
+use kla::i18n::{Lang, tr};
+use kla::records::Entity;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -39,10 +39,10 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
             let changes = e.changes(columns);
             let what = match (entity, link_records) {
                 (Some(x), true) => view! {
-                    <a href=format!("/kelola/{}/{}/riwayat", x.slug(), e.record_id)>{format!("{} #{}", tr(lang, &format!("manage.entity_{}", x.slug())), e.record_id)}</a>
+                    <a href=format!("/kelola/{}/{}/riwayat", x.slug(), e.record_id)>{format!("{} #{}", x.label(lang), e.record_id)}</a>
                 }
                 .into_any(),
-                (Some(x), false) => format!("{} #{}", tr(lang, &format!("manage.entity_{}", x.slug())), e.record_id).into_any(),
+                (Some(x), false) => format!("{} #{}", x.label(lang), e.record_id).into_any(),
                 (None, _) => format!("{} #{}", tr(lang, &format!("history.entity_{}", e.entity)), e.record_id).into_any(),
             };
             view! {
@@ -116,7 +116,7 @@ pub fn RecordHistoryPage() -> impl IntoView {
                 };
                 match loaded.await {
                     Ok((entity, id, entries)) => {
-                        let title = format!("{} · {} #{id}", tr(lang, "history.title"), tr(lang, &format!("manage.entity_{}", entity.slug())));
+                        let title = format!("{} · {} #{id}", tr(lang, "history.title"), entity.label(lang));
                         view! {
                             <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=false>
                                 {entries_view(lang, entries, false)}

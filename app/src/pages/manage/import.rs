@@ -4,8 +4,8 @@
 
 use super::{CsrfField, ErrorSummary, manage_crumbs, session, submitted};
 use crate::components::{ErrorPage, Layout};
-use kla::i18n::{Lang, tr, trf};
 use crate::lang::use_lang;
+use kla::i18n::{Lang, tr, trf};
 use kla::import::RowErrors;
 use kla::records::Entity;
 use leptos::prelude::*;
@@ -55,7 +55,7 @@ fn templates(lang: Lang) -> impl IntoView {
                 .into_iter()
                 .map(|e| view! {
                     <li>
-                        {tr(lang, &format!("manage.entity_{}", e.slug()))}": "
+                        {e.label(lang)}": "
                         <a href=format!("/kelola/templat/{}.xlsx", e.slug())>"XLSX"</a>" · "
                         <a href=format!("/kelola/templat/{}.csv", e.slug())>"CSV"</a>
                     </li>
@@ -102,7 +102,7 @@ pub fn ImportPage() -> impl IntoView {
                         <h2>{trf(lang, "import.row_errors", &[("file", p.file_name.clone()), ("n", n.to_string()), ("rows", rows.to_string())])}</h2>
                         <p>{tr(lang, "import.nothing_written")}" "{tr(lang, "import.fix_and_retry")}</p>
                     </div>
-                    <p>{tr(lang, "import.kind")}": "<strong>{tr(lang, &format!("manage.entity_{}", entity.slug()))}</strong></p>
+                    <p>{tr(lang, "import.kind")}": "<strong>{entity.label(lang)}</strong></p>
                     <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "import.errors_table")>
                         <table class="row-errors">
                             <thead><tr>
@@ -123,7 +123,7 @@ pub fn ImportPage() -> impl IntoView {
                 .into_any()
             }
             PreviewOutcome::Ready { draft, entity, rows, columns, sample } => view! {
-                <p class="notice" role="status">{trf(lang, "import.ready", &[("file", p.file_name.clone()), ("n", rows.to_string()), ("kind", tr(lang, &format!("manage.entity_{}", entity.slug())))])}</p>
+                <p class="notice" role="status">{trf(lang, "import.ready", &[("file", p.file_name.clone()), ("n", rows.to_string()), ("kind", entity.label(lang))])}</p>
                 <p>{trf(lang, "import.sample", &[("n", sample.len().to_string())])}</p>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "import.sample_table")>
                     <table>

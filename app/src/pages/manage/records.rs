@@ -2,14 +2,14 @@
 //! export and see the history; `/kelola/{jenis}/baru`, `/kelola/{jenis}/{id}/ubah` and `…/hapus`: the forms.
 
 use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, region_label, regions_in_scope, session, submitted};
-use kla::auth::{Role, Session};
 use crate::components::{ErrorPage, Layout};
-use kla::domain::{Predicate, ProviderKind, RegionCode, RegionLevel, TrainingKind, TrainingMode};
 use crate::error::AppError;
-use kla::i18n::{Lang, tr, trf};
 use crate::lang::use_lang;
-use kla::records::{self, Entity, Filter, Stored};
 use crate::state::AppState;
+use kla::auth::{Role, Session};
+use kla::domain::{Predicate, RegionCode, RegionLevel, TrainingMode};
+use kla::i18n::{Lang, tr, trf};
+use kla::records::{self, Entity, Filter, Stored};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -33,7 +33,7 @@ fn input_of(column: &str) -> Input {
     match column {
         "organiser_code" => Input::Region(None),
         "regency_code" => Input::Region(Some(RegionLevel::Regency)),
-        "kind" => Input::Text, // replaced per entity below
+        "kind" => Input::Text, // replaced per entity: [`Entity::choices`]
         "mode" => Input::Choice(|| TrainingMode::ALL.iter().map(|m| m.as_str()).collect(), "mode"),
         "predicate" => Input::Choice(|| Predicate::ALL.iter().map(|p| p.as_str()).collect(), "predicate"),
         "start_date" | "end_date" => Input::Date,
@@ -57,20 +57,11 @@ fn input_of(column: &str) -> Input {
     }
 }
 
+/// How a column of `entity` is entered: from the kind's own list (`kind`), else as [`input_of`] says.
 fn entity_input(entity: Entity, column: &str) -> Input {
-    match (entity, column) {
-        (Entity::TrainingEvent, "kind") => Input::Choice(|| TrainingKind::ALL.iter().map(|k| k.as_str()).collect(), "training_kind"),
-        (Entity::ServiceUnit, "kind") => Input::Choice(|| ProviderKind::ALL.iter().map(|k| k.as_str()).collect(), "provider"),
-        _ => input_of(column),
-    }
-}
-
-/// Columns that must be filled in (the rest may stay empty).
-fn required(entity: Entity, column: &str) -> bool {
-    match entity {
-        Entity::TrainingEvent => matches!(column, "organiser_code" | "title" | "kind" | "start_date" | "end_date" | "mode"),
-        Entity::ServiceUnit => matches!(column, "regency_code" | "kind" | "name" | "total_staff" | "certified_staff"),
-        Entity::PredicateRecord => matches!(column, "regency_code" | "award_year" | "data_year"),
+    match entity.choices(column) {
+        Some((all, prefix)) => Input::Choice(all, prefix),
+        None => input_of(column),
     }
 }
 
@@ -89,7 +80,7 @@ fn field_view(
     let err_id = format!("e-{column}");
     let described = if error.is_some() { format!("{hint_id} {err_id}") } else { hint_id.clone() };
     let invalid = error.is_some().then_some("true");
-    let req = required(entity, column);
+    let req = entity.required(column);
     let label = tr(lang, &format!("col.{column}"));
     let hint = tr(lang, &format!("hint.{column}"));
     let control = match entity_input(entity, column) {
@@ -163,42 +154,8 @@ fn chosen_region(state: &AppState, role: Role) -> Result<Option<RegionCode>, App
     }
 }
 
-fn entity_title(lang: Lang, entity: Entity) -> String {
-    tr(lang, &format!("manage.entity_{}", entity.slug()))
-}
-
-/// A one-line summary of a stored record for lists and confirmations.
-pub fn summary(lang: Lang, entity: Entity, r: &Stored) -> Vec<String> {
-    match entity {
-        Entity::TrainingEvent => vec![
-            r.get("start_date").to_string(),
-            r.get("title").to_string(),
-            tr(lang, &format!("training_kind.{}", r.get("kind"))),
-            (r.get("participants_offline").parse::<i64>().unwrap_or(0) + r.get("participants_online").parse::<i64>().unwrap_or(0))
-                .to_string(),
-        ],
-        Entity::ServiceUnit => vec![
-            r.get("name").to_string(),
-            tr(lang, &format!("provider.{}", r.get("kind"))),
-            r.get("total_staff").to_string(),
-            r.get("certified_staff").to_string(),
-        ],
-        Entity::PredicateRecord => vec![
-            r.get("award_year").to_string(),
-            r.get("score_final").to_string(),
-            Predicate::parse(r.get("predicate")).map(|p| p.label().to_string()).unwrap_or_else(|| "–".into()),
-            r.get("regency_code").to_string(),
-        ],
-    }
-}
-
 fn summary_headers(lang: Lang, entity: Entity) -> Vec<String> {
-    let keys: [&str; 4] = match entity {
-        Entity::TrainingEvent => ["start_date", "title", "kind", "participants"],
-        Entity::ServiceUnit => ["name", "kind", "total_staff", "certified_staff"],
-        Entity::PredicateRecord => ["award_year", "score_final", "predicate", "regency_code"],
-    };
-    keys.iter().map(|k| tr(lang, &format!("col.{k}"))).collect()
+    entity.summary_columns().iter().map(|k| tr(lang, &format!("col.{k}"))).collect()
 }
 
 #[component]
@@ -232,7 +189,7 @@ async fn load_sections(state: &AppState, region: Option<RegionCode>) -> Result<V
     let mut out = Vec::new();
     for entity in Entity::ALL {
         // A province shows the events it organised; units and predicates belong to regencies.
-        if region.level() == RegionLevel::Province && entity != Entity::TrainingEvent {
+        if !entity.held_by(region.level()) {
             continue;
         }
         let (rows, total) = records::list(&state.pool, entity, Filter::Region(region), Some(LIST_LIMIT)).await?;
@@ -286,7 +243,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
                 let list = rows
                     .into_iter()
                     .map(|row| {
-                        let mut cells = summary(lang, entity, &row).into_iter();
+                        let mut cells = entity.summary(lang, &row).into_iter();
                         let first = cells.next().unwrap_or_default();
                         let base = format!("/kelola/{}/{}", entity.slug(), row.id);
                         view! {
@@ -304,7 +261,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
                     .collect_view();
                 view! {
                     <section id=entity.slug()>
-                        <h2>{entity_title(lang, entity)}" "<span class="count">{format!("({total})")}</span></h2>
+                        <h2>{entity.label(lang)}" "<span class="count">{format!("({total})")}</span></h2>
                         <p class="actions-bar">
                             <a class="button" href=format!("/kelola/{}/baru?wilayah={r}", entity.slug())>{tr(lang, &format!("manage.add_{}", entity.slug()))}</a>
                             " "{tr(lang, "manage.export")}": "
@@ -313,7 +270,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
                         {(total == 0).then(|| view! { <p class="scope-note">{tr(lang, "manage.no_records")}</p> })}
                         {(total > shown).then(|| view! { <p class="scope-note">{trf(lang, "manage.showing", &[("n", shown.to_string()), ("total", total.to_string())])}</p> })}
                         {(total > 0).then(|| view! {
-                            <div class="table-wrap" tabindex="0" role="region" aria-label=entity_title(lang, entity)>
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=entity.label(lang)>
                                 <table class="records">
                                     <thead><tr>
                                         {heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
