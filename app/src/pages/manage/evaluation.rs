@@ -5,16 +5,16 @@
 //! `server/src/evaluation.rs`.
 
 use super::{CsrfField, ErrorSummary, Submitted, manage_crumbs, query_param, region_label, session, submitted};
-use kla::auth::Role;
 use crate::components::{Crumb, ErrorPage, Layout, Stat, Stats};
-use kla::domain::{RegionCode, RegionLevel, Stage};
 use crate::error::AppError;
+use crate::lang::use_lang;
+use crate::state::AppState;
+use kla::auth::Role;
+use kla::domain::{RegionCode, RegionLevel, Stage};
 use kla::evaluation::instrument::{self, Indicator};
 use kla::evaluation::sheet::{self, Cycle, ItemStatus, Sheet, Side, Status};
 use kla::format::decimal;
 use kla::i18n::{Lang, tr, trf};
-use crate::lang::use_lang;
-use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
