@@ -4,7 +4,7 @@
 //!
 //! Reading order: [`instrument`] (what is asked) → [`sheet`] (what a regency has, read and written in
 //! transactions with the audit trail) → [`simulator`] (what it is worth) → [`files`] (where documents live)
-//! → [`pack`] (the ZIP for the ministry's app). Pages are in `pages/manage/evaluation.rs`, handlers in
+//! → [`pack`] (the ZIP for the ministry's app). Pages are in `app/src/pages/manage/evaluation/`, handlers in
 //! `server/src/evaluation.rs`.
 
 pub mod files;
