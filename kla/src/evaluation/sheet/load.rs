@@ -152,3 +152,84 @@ pub async fn latest_started(pool: &AnyPool, regency: RegionCode) -> Result<Optio
         None => Ok(None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Actor;
+    use crate::evaluation::sheet::{
+        Decision, NewCycle, NewFile, Side, add_file, create_cycle, record_score, review_item, submission_for, submit,
+    };
+
+    /// Every regency of the country read at once (more than one list of bound values) gives each regency the
+    /// sheet it has on its own, in the order asked, and an empty one to those that have not started.
+    #[tokio::test]
+    async fn many_sheets_at_once_are_each_regencys_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pool, _) = crate::db::connect(&format!("sqlite:{}", dir.path().join("kla.db").display()), 2).await.unwrap();
+        crate::db::regions::seed(&pool).await.unwrap();
+        crate::evaluation::instrument::seed(&pool).await.unwrap();
+        let actor = Actor::cli();
+        let mut conn = pool.acquire().await.unwrap();
+        let instrument_id: i64 = sqlx::query_scalar("select id from instruments").fetch_one(&mut *conn).await.unwrap();
+        let new = NewCycle {
+            award_year: 2025,
+            data_year: 2024,
+            instrument_id,
+            self_deadline: "2025-03-31".into(),
+            verify_deadline: "2025-04-30".into(),
+        };
+        create_cycle(&mut conn, &actor, &new).await.unwrap();
+        let cycle = crate::evaluation::sheet::cycle(&mut conn, 2025).await.unwrap().unwrap();
+        let instrument = crate::evaluation::instrument::fetch(&mut conn, instrument_id).await.unwrap().unwrap();
+        let codes: Vec<String> =
+            sqlx::query_scalar("select code from regions where level = 'regency' order by code desc").fetch_all(&mut *conn).await.unwrap();
+        let regencies: Vec<RegionCode> = codes.iter().map(|c| RegionCode::parse(c).unwrap()).collect();
+        assert!(regencies.len() > CHUNK, "the bound values take more than one list");
+
+        // Three regencies start, one of them past the first list: scores, a document, a rejection.
+        let started = [regencies[0], regencies[1], regencies[CHUNK + 3]];
+        for (n, r) in started.iter().enumerate() {
+            let sub = submission_for(&mut conn, &cycle, *r).await.unwrap();
+            let ind = &instrument.indicators[n];
+            record_score(&mut conn, &actor, Side::Regency, &sub, ind, Stage::SelfAssessment, 10.0 + n as f64).await.unwrap();
+        }
+        let sub = submission_for(&mut conn, &cycle, started[2]).await.unwrap();
+        let item = instrument.indicators[0].items[0].id;
+        let file = NewFile {
+            object_key: "k".into(),
+            file_name: "SK.pdf".into(),
+            content_type: "application/pdf".into(),
+            size_bytes: 10,
+            sha256: "0".repeat(64),
+        };
+        add_file(&mut conn, &actor, Side::Regency, &cycle, &sub, item, Some(2024), &file, None).await.unwrap();
+        submit(&mut conn, &actor, Side::Regency, &sub).await.unwrap();
+        let sub = submission_for(&mut conn, &cycle, started[2]).await.unwrap();
+        review_item(&mut conn, &actor, Side::Verifier, &cycle, &sub, item, Decision::Reject, "kurang", Some("2099-01-01")).await.unwrap();
+
+        let sheets = load_many(&mut conn, &cycle, &regencies).await.unwrap();
+        assert_eq!(sheets.iter().map(|s| s.regency).collect::<Vec<_>>(), regencies, "in the order asked");
+        for sheet in &sheets {
+            let own = load(&mut conn, &cycle, sheet.regency).await.unwrap();
+            assert_eq!(
+                (&sheet.submission, &sheet.evidence, &sheet.files, &sheet.links, &sheet.follow_ups, &sheet.ledger),
+                (&own.submission, &own.evidence, &own.files, &own.links, &own.follow_ups, &own.ledger),
+                "{}",
+                sheet.regency
+            );
+            assert_eq!(sheet.submission.is_some(), started.contains(&sheet.regency), "{}", sheet.regency);
+        }
+        let of = |r: RegionCode| sheets.iter().find(|s| s.regency == r).unwrap();
+        for (n, r) in started.iter().enumerate() {
+            let scores: Vec<f64> = of(*r).ledger.iter().map(|e| e.score).collect();
+            assert_eq!(scores, vec![10.0 + n as f64], "{r} has its own score only");
+        }
+        let last = of(started[2]);
+        assert_eq!(last.files.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>(), vec!["SK.pdf"]);
+        assert_eq!(last.follow_ups.len(), 1);
+        assert_eq!(last.status(), crate::evaluation::Status::Submitted);
+        assert!(of(started[0]).files.is_empty() && of(started[0]).follow_ups.is_empty());
+        assert!(of(regencies[2]).evidence.is_empty() && of(regencies[2]).ledger.is_empty());
+    }
+}
