@@ -5,7 +5,7 @@
 //! Reading order: [`instrument`] (what is asked) → [`sheet`] (what a regency has, read and written in
 //! transactions with the audit trail) → [`simulator`] (what it is worth) → [`files`] (where documents live)
 //! → [`pack`] (the ZIP for the ministry's app); [`target`] finds the sheet a path names. Pages are in
-//! `pages/manage/evaluation.rs`, handlers in `server/src/manage/{evaluation,evidence}.rs`.
+//! `app/src/pages/manage/evaluation/`, handlers in `server/src/manage/{evaluation,evidence}.rs`.
 
 pub mod files;
 pub mod instrument;

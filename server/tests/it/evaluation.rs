@@ -3,7 +3,6 @@
 //! with the score ledger and the audit trail, the public view, the evidence pack, role scoping of every
 //! evidence route, and a new instrument version loaded as data.
 
-
 use crate::common::officer::{Officer, add_user, sign_in};
 use crate::common::{Engine, TestApp};
 
@@ -44,6 +43,19 @@ async fn item_id(app: &TestApp, code: &str) -> i64 {
 }
 
 async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: Vec<u8>, doc_year: &str) -> (u16, String, String) {
+    upload_to(o, SHEET, indicator, item, name, bytes, doc_year).await
+}
+
+/// An upload to another regency's sheet (`sheet` is its path).
+async fn upload_to(
+    o: &Officer<'_>,
+    sheet: &str,
+    indicator: i64,
+    item: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    doc_year: &str,
+) -> (u16, String, String) {
     let csrf = o.csrf().await;
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf)
@@ -54,7 +66,7 @@ async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: V
     let res = o
         .app
         .client
-        .post(format!("{}{SHEET}/{indicator}/unggah", o.app.base))
+        .post(format!("{}{sheet}/{indicator}/unggah", o.app.base))
         .header("cookie", &o.cookie)
         .multipart(form)
         .send()
@@ -530,6 +542,154 @@ on_both_engines!(a_new_instrument_version_is_loaded_as_data, |app: TestApp| asyn
     assert!(sheet.contains("400,00") && sheet.contains("600,00"), "points follow the weights 2:3");
     let (_, ind) = dp3a.get("/kelola/evaluasi/2027/63.10/2").await;
     assert!(ind.contains("Puskesmas Batulicin"), "the regency's puskesmas are offered as evidence");
+});
+
+/// The cells of the evaluation index's row for `regency`, tags stripped (`None` when the table has no such row).
+fn index_row(html: &str, regency: &str) -> Option<Vec<String>> {
+    let table = &html[html.find("<table class=\"evaluation\">").expect("the regencies' table")..];
+    let table = &table[..table.find("</table>").expect("the table ends")];
+    let at = table.find(&format!("href=\"/kelola/evaluasi/2025/{regency}\""))?;
+    let row = &table[table[..at].rfind("<tr").expect("the row starts")..];
+    let row = &row[..row.find("</tr>").expect("the row ends")];
+    Some(row.split("</t").filter_map(|cell| cell.rfind("<td").or(cell.rfind("<th")).map(|i| text_of(&cell[i..]))).collect())
+}
+
+/// Text with its tags (and Leptos's comment markers) left out.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The lines of the index's list of open follow-ups, in order.
+fn follow_up_lines(html: &str) -> Vec<String> {
+    let Some(start) = html.find("<ul class=\"follow-ups\">") else { return vec![] };
+    let list = &html[start..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    list.split("</li>").filter(|l| l.contains("<li")).map(text_of).collect()
+}
+
+// The index reads every regency's sheet at once; each row shows the same figures the regency's own sheet has.
+on_both_engines!(the_index_shows_each_regencys_figures, |app: TestApp| async move {
+    setup(&app).await;
+    let tanah_bumbu = sign_in(&app, "dp3a-tanahbumbu").await;
+    let banjarbaru = sign_in(&app, "dp3a-banjarbaru").await;
+    let prov = sign_in(&app, "prov-kalsel").await;
+    let review = |sheet: &'static str, indicator: i64, item: i64, decision: &'static str, comment: &'static str, due: String| {
+        let prov = &prov;
+        async move {
+            let id = item.to_string();
+            prov.post(
+                &format!("{sheet}/{indicator}/periksa"),
+                &[("scope", &id), ("item", &id), ("decision", decision), ("comment", comment), ("due_date", &due)],
+            )
+            .await
+            .0
+        }
+    };
+    let post_score = |sheet: &'static str, indicator: i64, stage: &'static str, value: &'static str, who: u8| {
+        let o = match who {
+            0 => &tanah_bumbu,
+            1 => &banjarbaru,
+            _ => &prov,
+        };
+        async move { o.post(&format!("{sheet}/{indicator}/skor"), &[("scope", "score"), ("stage", stage), ("score", value)]).await.0 }
+    };
+    const OTHER: &str = "/kelola/evaluasi/2025/63.72";
+    let (a, b, c) = (item_id(&app, "2.a").await, item_id(&app, "2.b").await, item_id(&app, "2.c").await);
+    let one_a = item_id(&app, "1.a").await;
+
+    // Tanah Bumbu: a document (2.a), a linked training event (2.c), self scores 40 + 30; submitted, then
+    // returned: 2.c verified, 2.a and 2.b rejected (two follow-ups), an administrative score for indicator 2.
+    assert_eq!(upload(&tanah_bumbu, 2, a, "SK.pdf", pdf("SK"), "2024").await.0, 303);
+    let event: i64 = sqlx::query_scalar("select id from training_events where title = 'Pelatihan KHA bagi tenaga kesehatan'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    let link = [("scope", c.to_string()), ("item", c.to_string()), ("record", event.to_string())];
+    let link: Vec<(&str, &str)> = link.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(tanah_bumbu.post(&format!("{SHEET}/2/tautan"), &link).await.0, 303);
+    assert_eq!(post_score(SHEET, 2, "self_assessment", "40", 0).await, 303);
+    assert_eq!(post_score(SHEET, 1, "self_assessment", "30", 0).await, 303);
+    assert_eq!(tanah_bumbu.post(&format!("{SHEET}/ajukan"), &[]).await.0, 303);
+    let due = |days: u64| (chrono::Utc::now().date_naive() + chrono::Days::new(days)).format("%Y-%m-%d").to_string();
+    assert_eq!(review(SHEET, 2, c, "verify", "", String::new()).await, 303);
+    assert_eq!(review(SHEET, 2, a, "reject", "SK belum ditandatangani", due(7)).await, 303);
+    assert_eq!(review(SHEET, 2, b, "reject", "RAD belum ada", due(14)).await, 303);
+    assert_eq!(post_score(SHEET, 2, "administrative", "30", 2).await, 303);
+    assert_eq!(prov.post(&format!("{SHEET}/selesai"), &[]).await.0, 303);
+
+    // Banjarbaru: one document (1.a), a self score of 20; submitted and verified with an administrative score
+    // of 1 for every indicator and a field score of 5 for indicator 1 (the more advanced stage counts): 28.
+    assert_eq!(upload_to(&banjarbaru, OTHER, 1, one_a, "Perda.pdf", pdf("Perda"), "2024").await.0, 303);
+    assert_eq!(post_score(OTHER, 1, "self_assessment", "20", 1).await, 303);
+    assert_eq!(banjarbaru.post(&format!("{OTHER}/ajukan"), &[]).await.0, 303);
+    assert_eq!(review(OTHER, 1, one_a, "verify", "", String::new()).await, 303);
+    for no in 1..=24 {
+        assert_eq!(post_score(OTHER, no, "administrative", "1", 2).await, 303);
+    }
+    assert_eq!(post_score(OTHER, 1, "field", "5", 2).await, 303);
+    assert_eq!(prov.post(&format!("{OTHER}/selesai"), &[]).await.0, 303);
+
+    let tanah_bumbu_row = vec!["63.10 Kabupaten Tanah Bumbu", "dikembalikan untuk dilengkapi", "1/49", "70,00", "–", "2"];
+    let banjarbaru_row = vec!["63.72 Kota Banjarbaru", "terverifikasi", "1/49", "20,00", "28,00", "0"];
+    let not_started = vec!["63.01 Kabupaten Tanah Laut", "belum mulai", "0/49", "0,00", "–", "0"];
+    let follow_ups = vec![
+        format!("63.10 Kabupaten Tanah Bumbu · Butir 2.a · Tenggat {}", kla::format::date(&due(7), kla::i18n::Lang::Id)),
+        format!("63.10 Kabupaten Tanah Bumbu · Butir 2.b · Tenggat {}", kla::format::date(&due(14), kla::i18n::Lang::Id)),
+    ];
+    // Each sheet agrees with its row.
+    let (_, sheet) = tanah_bumbu.get(SHEET).await;
+    assert_eq!(crate::common::stat(&sheet, "Proyeksi nilai mandiri"), "70,00");
+    let (_, sheet) = banjarbaru.get(OTHER).await;
+    assert_eq!(crate::common::stat(&sheet, "Proyeksi nilai mandiri"), "20,00");
+    assert_eq!(crate::common::stat(&sheet, "Skor terverifikasi"), "28,00");
+
+    // The province sees all its regencies, started or not.
+    let (status, dash) = prov.get("/kelola/evaluasi").await;
+    assert_eq!(status, 200);
+    assert_eq!(index_row(&dash, "63.10").unwrap(), tanah_bumbu_row);
+    assert_eq!(index_row(&dash, "63.72").unwrap(), banjarbaru_row);
+    assert_eq!(index_row(&dash, "63.01").unwrap(), not_started);
+    let table = &dash[dash.find("<table class=\"evaluation\">").unwrap()..];
+    assert_eq!(
+        table[..table.find("</table>").unwrap()].matches("<th scope=\"row\">").count(),
+        13,
+        "the 13 regencies of Kalimantan Selatan"
+    );
+    assert_eq!(follow_up_lines(&dash), follow_ups);
+    // The follow-ups link to the item's indicator.
+    assert!(dash.contains("href=\"/kelola/evaluasi/2025/63.10/2\""));
+
+    // A regency sees its own row only.
+    let (_, own) = banjarbaru.get("/kelola/evaluasi").await;
+    assert_eq!(index_row(&own, "63.72").unwrap(), banjarbaru_row);
+    assert_eq!(index_row(&own, "63.10"), None);
+    assert!(follow_up_lines(&own).is_empty() && own.contains("Tidak ada tindak lanjut terbuka."));
+    let (_, own) = tanah_bumbu.get("/kelola/evaluasi").await;
+    assert_eq!(index_row(&own, "63.10").unwrap(), tanah_bumbu_row);
+    assert_eq!(follow_up_lines(&own), follow_ups);
+
+    // An administrator without a province sees the regencies that have started; with one, all of its regencies.
+    let admin = sign_in(&app, "admin-kla").await;
+    let (_, all) = admin.get("/kelola/evaluasi").await;
+    assert_eq!(index_row(&all, "63.10").unwrap(), tanah_bumbu_row);
+    assert_eq!(index_row(&all, "63.72").unwrap(), banjarbaru_row);
+    assert_eq!(index_row(&all, "63.01"), None);
+    let (_, kalsel) = admin.get("/kelola/evaluasi?tahun=2025&provinsi=63").await;
+    assert_eq!(index_row(&kalsel, "63.01").unwrap(), not_started);
+    assert_eq!(index_row(&kalsel, "63.72").unwrap(), banjarbaru_row);
+    // Another province's regencies have not started.
+    let (_, kalteng) = admin.get("/kelola/evaluasi?tahun=2025&provinsi=62").await;
+    assert!(index_row(&kalteng, "63.10").is_none() && follow_up_lines(&kalteng).is_empty());
 });
 
 /// An S3-compatible server on port 0 (s3s-fs: S3 over a temporary folder) with one bucket, `kla`.
