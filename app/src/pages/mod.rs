@@ -7,6 +7,7 @@ pub mod national;
 pub mod params;
 pub mod province;
 pub mod regency;
+pub mod region;
 pub mod search;
 
 use crate::components::ErrorPage;
