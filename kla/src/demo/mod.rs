@@ -1,6 +1,6 @@
 //! Synthetic demo data (`pantau-kla demo`): a realistic, deterministic dataset of training events, service
 //! units and predicate records for every regency, generated in memory from a seed ([`generate`], pure) and
-//! written in one transaction with every row marked `is_demo` ([`write`]), so the pages label it as demo.
+//! written in one transaction with every row marked `is_demo` ([`write()`]), so the pages label it as demo.
 //!
 //! The dataset is invented; only its shape follows `docs/domain.md` and the published national results
 //! (`kla/data/kla-national-results.csv`): events of 1–3 days with 20–100 participants, hybrid and online

@@ -41,7 +41,7 @@ pub enum DemoError {
     Db(#[from] sqlx::Error),
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     /// Earlier demo rows deleted (`replace`), fact tables only.
@@ -55,7 +55,7 @@ pub struct Written {
     pub predicates_skipped: usize,
 }
 
-/// Progress of [`write`]: the table being written (reported as each table starts and after each batch;
+/// Progress of [`write()`]: the table being written (reported as each table starts and after each batch;
 /// `commit` at the end) and fact-table rows written so far.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
