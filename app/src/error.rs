@@ -1,5 +1,8 @@
-//! The one application error: each case has its HTTP status; database and internal causes are logged once
-//! here and shown to the reader as a generic message, never as raw database text.
+//! The page error: why a page (or a handler shown as a page) could not be drawn, as the reader sees it on the
+//! error page — each case with its HTTP status, title and message in the reader's language. Database and
+//! chart failures are logged once here and shown as a generic message, never as raw database text. The data
+//! API (`/api/v1`) answers the same error as JSON with the same status. Refused form fields are not this
+//! error: they come back on the form itself (`kla::domain::FieldErrors`).
 
 use kla::i18n::{Lang, tr};
 

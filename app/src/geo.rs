@@ -387,8 +387,6 @@ mod tests {
         assert_eq!(svg.matches("<a href=\"/kabkota/").count(), svg.matches("</a>").count());
         // Every group holds at least one polygon.
         assert!(svg.split("\"><title>").skip(1).all(|g| g.contains("<polygon ")));
-        let polygons = svg.matches("<polygon ").count();
-        println!("national map: {} bytes, {polygons} polygons", svg.len());
         assert!(svg.len() < 120_000, "national map is {} bytes", svg.len());
         assert!(!svg.contains("opacity=\"1\" fill=\"#D9D9D9\" points"));
     }
@@ -430,7 +428,6 @@ mod tests {
         let mut want: Vec<&str> = REGENCIES.iter().filter(|r| r.code.starts_with("63.")).map(|r| r.name.as_str()).collect();
         want.sort();
         assert_eq!(names, want);
-        println!("province 63 map: {} bytes", svg.len());
     }
 
     #[test]
@@ -465,49 +462,5 @@ mod tests {
         assert_eq!(simplify_ring(&square, 0.5), vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
         assert_eq!(to_pixels(&[(0.2, 0.2), (0.4, 0.1), (3.0, 0.0), (3.0, 3.0), (0.1, 0.3)]), vec![(0, 0), (3, 0), (3, 3)]);
         assert_eq!(area2(&[(0, 0), (3, 0), (3, 3)]), 9);
-    }
-
-    /// Prints how long a map takes to draw (no assertion: machines differ).
-    #[test]
-    fn render_time() {
-        let _ = &*REGENCIES;
-        let t = std::time::Instant::now();
-        let _ = parse(GEOJSON).unwrap();
-        let parse_time = t.elapsed();
-        let t = std::time::Instant::now();
-        let all: Vec<usize> = (0..REGENCIES.len()).collect();
-        let _ = project(&all, NATIONAL_SIZE, NATIONAL_MARGIN, NATIONAL_TOLERANCE);
-        let project_time = t.elapsed();
-        let _ = &*NATIONAL;
-        let t = std::time::Instant::now();
-        let svg = national_map("t", &|_| Some(PREDICATE_COLOURS[3]), PREDICATE_COLOURS[0]).unwrap();
-        let first = t.elapsed();
-        let _ = &*PROVINCES;
-        let t = std::time::Instant::now();
-        let province = province_map("35", "t", &grey, PREDICATE_COLOURS[0]).unwrap().unwrap();
-        let province_time = t.elapsed();
-        println!(
-            "parse the GeoJSON: {parse_time:?}; project+simplify national: {project_time:?}; render national: {first:?} ({} bytes); render province 35: {province_time:?} ({} bytes)",
-            svg.len(),
-            province.len()
-        );
-    }
-
-    /// Writes sample maps to the folder named by `PANTAU_GEO_DUMP`, to look at them (skipped when unset).
-    #[test]
-    fn dump_samples() {
-        let Some(dir) = std::env::var_os("PANTAU_GEO_DUMP") else { return };
-        let dir = std::path::PathBuf::from(dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        // A made-up colouring that cycles through the predicate ramp by code, to see the borders.
-        let fill = |code: &str| {
-            let n: usize = code.bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as usize).sum();
-            Some(PREDICATE_COLOURS[n % PREDICATE_COLOURS.len()])
-        };
-        std::fs::write(dir.join("map-national.svg"), national_map("Indonesia", &fill, PREDICATE_COLOURS[0]).unwrap()).unwrap();
-        for p in ["63", "35", "94", "11"] {
-            let svg = province_map(p, p, &fill, PREDICATE_COLOURS[0]).unwrap().unwrap();
-            std::fs::write(dir.join(format!("map-province-{p}.svg")), svg).unwrap();
-        }
     }
 }

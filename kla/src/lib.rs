@@ -2,7 +2,7 @@
 //! framework, no pages. The server's forms and API, its command-line tool and the pages all call in here.
 //!
 //! Reading order, which is also the path of a figure from entry to page:
-//! form or file → [`domain`] (validated types) → [`db`] (writes, registry) → [`aggregate`] (figures per
+//! form or file → [`domain`] (types, and the parsing that validates them) → [`db`] (writes, registry) → [`aggregate`] (figures per
 //! region and year), with [`i18n`] and [`format`] for every text and number a reader sees. Data entry runs
 //! the same line from the other end: [`auth`] (accounts, sessions, who may write where) → [`records`] and
 //! [`import`] (forms and spreadsheets, via [`spreadsheet`]) → [`db`], with every change in the [`audit`]

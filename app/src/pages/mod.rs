@@ -1,5 +1,6 @@
-//! The routes: one file per page, all server-rendered with `SsrMode::Async` so that the whole page arrives
-//! in one response and works with JavaScript off. The shell leaves out hydration scripts on purpose.
+//! The routes: one file per page (the region pages share their frame through [`region`]), all server-rendered
+//! with `SsrMode::Async` so that the whole page arrives in one response and works with JavaScript off. The
+//! shell leaves out hydration scripts on purpose.
 
 pub mod manage;
 pub mod maps;
@@ -7,6 +8,7 @@ pub mod national;
 pub mod params;
 pub mod province;
 pub mod regency;
+pub mod region;
 pub mod search;
 
 use crate::components::ErrorPage;

@@ -3,16 +3,16 @@
 //! measure, and a sortable table of the 38 provinces.
 
 use super::params::{PageParams, SortKey};
-use super::{FilterForm, SortHeader, page_params};
-use kla::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
-use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stat, Stats};
+use super::region::{any_demo, chart_views, crumbs, headline, region_page, scope_note, sort_regions};
+use super::{FilterForm, SortHeader};
+use crate::components::{Layout, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Figure, RankedInput};
+use crate::state::AppState;
+use kla::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::format;
 use kla::i18n::{Lang, tr};
-use crate::lang::use_lang;
 use kla::reference::published_results;
-use crate::state::AppState;
 use leptos::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -79,7 +79,7 @@ async fn load_fresh(state: &AppState, params: PageParams) -> Result<NationalData
         })
         .collect();
     sort_provinces(&mut provinces, params);
-    let demo = trainings.demo || units.demo || latest.iter().any(|l| l.demo) || by_year.iter().any(|y| y.totals.demo);
+    let demo = any_demo(&trainings, &units, &by_year, latest.iter().any(|l| l.demo));
     Ok(NationalData {
         params,
         trainings,
@@ -96,8 +96,11 @@ async fn load_fresh(state: &AppState, params: PageParams) -> Result<NationalData
 
 fn sort_provinces(rows: &mut [ProvinceRow], params: PageParams) {
     let share = |r: &ProvinceRow| r.units.unit_share().unwrap_or(-1.0);
-    rows.sort_by(|a, b| {
-        let o = match params.sort.key {
+    sort_regions(
+        rows,
+        params,
+        |r| &r.code,
+        |key, a, b| match key {
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::Events => a.trainings.events.cmp(&b.trainings.events),
             SortKey::Participants => a.trainings.participants().cmp(&b.trainings.participants()),
@@ -106,39 +109,8 @@ fn sort_provinces(rows: &mut [ProvinceRow], params: PageParams) {
                 (a.awarded as f64 / a.regencies.max(1) as f64).total_cmp(&(b.awarded as f64 / b.regencies.max(1) as f64))
             }
             SortKey::Code => a.code.cmp(&b.code),
-        };
-        let o = if params.sort.desc { o.reverse() } else { o };
-        o.then_with(|| a.code.cmp(&b.code))
-    });
-}
-
-/// The headline figures shared by the national and province pages.
-pub fn headline(lang: Lang, t: &TrainingTotals, u: &UnitTotals, d: &Distribution, regencies: usize) -> Vec<Stat> {
-    vec![
-        Stat { label: tr(lang, "figure.events"), value: format::int(t.events, lang), note: None },
-        Stat {
-            label: tr(lang, "figure.participants"),
-            value: format::int(t.participants(), lang),
-            note: Some(format!(
-                "{} {} · {} {}",
-                format::int(t.participants_offline, lang),
-                tr(lang, "figure.offline"),
-                format::int(t.participants_online, lang),
-                tr(lang, "figure.online")
-            )),
         },
-        Stat { label: tr(lang, "figure.institutions"), value: format::int(t.institutions, lang), note: None },
-        Stat {
-            label: tr(lang, "figure.certified_share"),
-            value: format::percent(u.unit_share(), lang),
-            note: Some(format!("{} / {} {}", format::int(u.certified_units, lang), format::int(u.units, lang), tr(lang, "figure.units"))),
-        },
-        Stat {
-            label: tr(lang, "figure.with_predicate"),
-            value: format!("{} / {}", format::int(d.awarded(), lang), format::int(regencies as i64, lang)),
-            note: Some(tr(lang, "figure.latest_award")),
-        },
-    ]
+    );
 }
 
 /// A region ranked by the chosen measure, as a dataset cell.
@@ -189,10 +161,7 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
     let stats = headline(lang, &d.trainings, &d.units, &d.distribution, d.regencies);
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
     let query = d.params.query();
-    let figs = figures(state, &d, lang)?
-        .into_iter()
-        .map(|f| view! { <FigureView figure=f data_path="/api/v1/nasional".to_string() query=query.clone()/> })
-        .collect_view();
+    let figs = chart_views(figures(state, &d, lang)?, "/api/v1/nasional", &query);
     let p = d.params;
     let head = move |key: SortKey, label: &str| view! { <SortHeader params=p path="/".to_string() anchor="provinsi" key=key label=tr(lang, label) numeric=key != SortKey::Name/> };
     let rows = d
@@ -212,11 +181,8 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
             }
         })
         .collect_view();
-    let crumbs = vec![Crumb { label: tr(lang, "place.indonesia"), href: None }];
-    let scope_note = match p.year {
-        Some(y) => format!("{} {y}", tr(lang, "filter.trainings_in")),
-        None => tr(lang, "filter.trainings_all"),
-    };
+    let crumbs = crumbs(lang, Vec::new(), None);
+    let scope_note = scope_note(lang, p.year);
     Ok(view! {
         <Layout title=tr(lang, "page.national_title") crumbs=crumbs demo=d.demo>
             <p class="lead">{tr(lang, "page.national_lead")}</p>
@@ -248,21 +214,5 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
 
 #[component]
 pub fn NationalPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = use_lang();
-    let params = page_params(lang);
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                let page = match params {
-                    Ok(p) => match load(&state, p).await {
-                        Ok(d) => render(&state, d, lang),
-                        Err(e) => Err(e),
-                    },
-                    Err(e) => Err(e),
-                };
-                page.unwrap_or_else(|e| view! { <ErrorPage error=e/> }.into_any())
-            })}
-        </Suspense>
-    }
+    region_page(move |state, lang, params| async move { render(&state, load(&state, params?).await?, lang) })
 }

@@ -2,22 +2,22 @@
 //! of its regencies, training activity per year, certified share by regency and by provider kind, predicates
 //! over the years, a scorecard of regencies against the targets, and a sortable table of its regencies.
 
-use super::national::headline;
 use super::params::{PageParams, SortKey};
-use super::{FilterForm, SortHeader, page_params, predicate_label};
-use kla::aggregate::{self, Distribution, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
-use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stats};
-use kla::domain::{RegionCode, RegionLevel};
+use super::region::{any_demo, chart_views, crumbs, headline, region_page, route_code, scope_note, sort_regions};
+use super::{FilterForm, SortHeader, predicate_label};
+use crate::components::{Layout, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Column, Dataset, Figure, RankedInput, col, database_source};
+use crate::state::AppState;
+use kla::aggregate::{self, Distribution, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::domain::{RegionCode, RegionLevel};
 use kla::format;
 use kla::i18n::{Lang, tr};
-use crate::lang::use_lang;
 use kla::reference::Status;
-use crate::state::AppState;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::Serialize;
+
+pub use super::region::resolve;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RegencyRow {
@@ -52,11 +52,6 @@ pub struct ProvinceData {
     pub over_years: Vec<(i32, Distribution)>,
     pub regencies: Vec<RegencyRow>,
     pub demo: bool,
-}
-
-/// Resolves a code from the URL to a region of the wanted level, or a 404.
-pub fn resolve(state: &AppState, raw: &str, level: RegionLevel) -> Result<RegionCode, AppError> {
-    state.regions.find(raw).filter(|r| r.level == level).map(|r| r.code).ok_or(AppError::NotFound)
 }
 
 /// The page's aggregates, from the cache while the data version is unchanged.
@@ -103,7 +98,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         })
         .collect();
     sort_regencies(&mut regencies, params);
-    let demo = trainings.demo || units.demo || latest.iter().any(|l| l.demo) || by_year.iter().any(|y| y.totals.demo);
+    let demo = any_demo(&trainings, &units, &by_year, latest.iter().any(|l| l.demo));
     Ok(ProvinceData {
         code: code.to_string(),
         name: state.regions.name(code).to_string(),
@@ -124,8 +119,11 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
 
 fn sort_regencies(rows: &mut [RegencyRow], params: PageParams) {
     let num = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
-    rows.sort_by(|a, b| {
-        let o = match params.sort.key {
+    sort_regions(
+        rows,
+        params,
+        |r| &r.code,
+        |key, a, b| match key {
             SortKey::Code => a.code.cmp(&b.code),
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::Events => a.trainings.events.cmp(&b.trainings.events),
@@ -139,10 +137,8 @@ fn sort_regencies(rows: &mut [RegencyRow], params: PageParams) {
                 num(a.latest.as_ref().and_then(|l| l.score_final)).total_cmp(&num(b.latest.as_ref().and_then(|l| l.score_final)))
             }
             SortKey::Trend => num(a.trend).total_cmp(&num(b.trend)),
-        };
-        let o = if params.sort.desc { o.reverse() } else { o };
-        o.then_with(|| a.code.cmp(&b.code))
-    });
+        },
+    );
 }
 
 /// The scorecard: each regency against the targets, with a light per target.
@@ -238,7 +234,7 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
     let mut figs = figures(state, &d, lang)?;
     // The scorecard is a table, not a chart: it gets its own section below the charts.
     let card = figs.pop().map(|f| f.data).expect("scorecard is the last figure");
-    let charts = figs.into_iter().map(|f| view! { <FigureView figure=f data_path=data_path.clone() query=query.clone()/> }).collect_view();
+    let charts = chart_views(figs, &data_path, &query);
     let card_rows = card
         .rows
         .iter()
@@ -302,11 +298,8 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
         format::int(d.own_trainings.participants(), lang),
         tr(lang, "figure.participants_lower"),
     );
-    let crumbs = vec![Crumb { label: tr(lang, "place.indonesia"), href: Some("/".into()) }, Crumb { label: d.name.clone(), href: None }];
-    let scope_note = match p.year {
-        Some(y) => format!("{} {y}", tr(lang, "filter.trainings_in")),
-        None => tr(lang, "filter.trainings_all"),
-    };
+    let crumbs = crumbs(lang, Vec::new(), Some(d.name.clone()));
+    let scope_note = scope_note(lang, p.year);
     Ok(view! {
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo>
             <p class="lead">{tr(lang, "page.province_lead")}</p>
@@ -350,22 +343,11 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
 
 #[component]
 pub fn ProvincePage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = use_lang();
-    let raw = use_params_map().with_untracked(|p| p.get("code")).unwrap_or_default();
-    let params = page_params(lang);
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                let page = match (resolve(&state, &raw, RegionLevel::Province), params) {
-                    (Ok(code), Ok(p)) => match load(&state, code, p).await {
-                        Ok(d) => render(&state, d, lang),
-                        Err(e) => Err(e),
-                    },
-                    (Err(e), _) | (_, Err(e)) => Err(e),
-                };
-                page.unwrap_or_else(|e| view! { <ErrorPage error=e/> }.into_any())
-            })}
-        </Suspense>
-    }
+    let raw = route_code();
+    region_page(move |state, lang, params| async move {
+        // An unknown province is a 404 before a refused parameter is a 400.
+        let code = resolve(&state, &raw, RegionLevel::Province);
+        let (code, params) = (code?, params?);
+        render(&state, load(&state, code, params).await?, lang)
+    })
 }

@@ -3,21 +3,21 @@
 //! every stage (so the drop from self-assessment to verification is visible).
 
 use super::params::PageParams;
-use super::province::resolve;
-use super::{FilterForm, page_params, predicate_label};
-use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
+use super::region::{
+    any_demo, certified_share_stat, chart_views, crumbs, events_stat, participants_stat, region_page, resolve, route_code, scope_note,
+};
+use super::{FilterForm, predicate_label};
 use crate::charts::{self, Lines};
-use crate::components::{Crumb, ErrorPage, FigureView, Layout, Stat, Stats};
-use kla::domain::{PredicateBands, RegionCode, RegionLevel};
+use crate::components::{Layout, Stat, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
+use crate::state::AppState;
+use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::domain::{PredicateBands, RegionCode, RegionLevel};
 use kla::format;
 use kla::i18n::{Lang, tr, trf};
-use crate::lang::use_lang;
 use kla::reference::{Status, Targets};
-use crate::state::AppState;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 /// How many events the page lists (newest first).
@@ -65,7 +65,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
     )?;
     let evaluation = kla::evaluation::sheet::latest_started(pool, code).await?;
     let province = code.province();
-    let demo = trainings.demo || units.demo || predicates.iter().any(|p| p.is_demo != 0) || by_year.iter().any(|y| y.totals.demo);
+    let demo = any_demo(&trainings, &units, &by_year, predicates.iter().any(|p| p.is_demo != 0));
     Ok(RegencyData {
         code: code.to_string(),
         name: state.regions.name(code).to_string(),
@@ -237,33 +237,14 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
 fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
     let latest = d.predicates.last();
     let stats = vec![
-        Stat { label: tr(lang, "figure.events"), value: format::int(d.trainings.events, lang), note: None },
-        Stat {
-            label: tr(lang, "figure.participants"),
-            value: format::int(d.trainings.participants(), lang),
-            note: Some(format!(
-                "{} {} · {} {}",
-                format::int(d.trainings.participants_offline, lang),
-                tr(lang, "figure.offline"),
-                format::int(d.trainings.participants_online, lang),
-                tr(lang, "figure.online")
-            )),
-        },
+        events_stat(lang, &d.trainings),
+        participants_stat(lang, &d.trainings),
         Stat {
             label: tr(lang, "figure.in_provincial_events"),
             value: format::int(d.in_provincial_events, lang),
             note: Some(tr(lang, "figure.in_provincial_events_note")),
         },
-        Stat {
-            label: tr(lang, "figure.certified_share"),
-            value: format::percent(d.units.unit_share(), lang),
-            note: Some(format!(
-                "{} / {} {}",
-                format::int(d.units.certified_units, lang),
-                format::int(d.units.units, lang),
-                tr(lang, "figure.units")
-            )),
-        },
+        certified_share_stat(lang, &d.units),
         Stat {
             label: tr(lang, "figure.latest_predicate"),
             value: latest.map_or_else(|| "–".to_string(), |p| predicate_label(p.predicate(), lang)),
@@ -274,10 +255,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
     let data_path = format!("/api/v1/kabkota/{}", d.code);
     let query = d.params.query();
-    let figs = figures(state, &d, lang)?
-        .into_iter()
-        .map(|f| view! { <FigureView figure=f data_path=data_path.clone() query=query.clone()/> })
-        .collect_view();
+    let figs = chart_views(figures(state, &d, lang)?, &data_path, &query);
     let event_headers =
         ["table.event", "table.date", "table.kind", "table.mode", "figure.participants", "table.test_gain"].map(|k| tr(lang, k));
     let events = d
@@ -312,15 +290,8 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         })
         .collect_view();
     let has_events = !d.events.is_empty();
-    let crumbs = vec![
-        Crumb { label: tr(lang, "place.indonesia"), href: Some("/".into()) },
-        Crumb { label: d.province_name.clone(), href: Some(format!("/provinsi/{}", d.province_code)) },
-        Crumb { label: d.name.clone(), href: None },
-    ];
-    let scope_note = match d.params.year {
-        Some(y) => format!("{} {y}", tr(lang, "filter.trainings_in")),
-        None => tr(lang, "filter.trainings_all"),
-    };
+    let crumbs = crumbs(lang, vec![(d.province_name.clone(), format!("/provinsi/{}", d.province_code))], Some(d.name.clone()));
+    let scope_note = scope_note(lang, d.params.year);
     let evaluation = d.evaluation.as_ref().map(|sheet| evaluation_section(state, sheet, lang));
     Ok(view! {
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo>
@@ -418,22 +389,11 @@ fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: La
 
 #[component]
 pub fn RegencyPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = use_lang();
-    let raw = use_params_map().with_untracked(|p| p.get("code")).unwrap_or_default();
-    let params = page_params(lang);
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                let page = match (resolve(&state, &raw, RegionLevel::Regency), params) {
-                    (Ok(code), Ok(p)) => match load(&state, code, p).await {
-                        Ok(d) => render(&state, d, lang),
-                        Err(e) => Err(e),
-                    },
-                    (Err(e), _) | (_, Err(e)) => Err(e),
-                };
-                page.unwrap_or_else(|e| view! { <ErrorPage error=e/> }.into_any())
-            })}
-        </Suspense>
-    }
+    let raw = route_code();
+    region_page(move |state, lang, params| async move {
+        // An unknown regency is a 404 before a refused parameter is a 400.
+        let code = resolve(&state, &raw, RegionLevel::Regency);
+        let (code, params) = (code?, params?);
+        render(&state, load(&state, code, params).await?, lang)
+    })
 }

@@ -1,6 +1,13 @@
-//! The KLA domain: pure types and rules (regions, the three measures, predicate bands). No I/O here;
-//! every type that reaches the database is built through a constructor that validates it and names the
-//! offending field when it refuses.
+//! The KLA domain: pure types and rules (regions, the three measures, predicate bands). No I/O here.
+//!
+//! The records ([`TrainingEvent`], [`ServiceUnit`], [`PredicateRecord`]) are plain structs with public fields,
+//! so the type does not guarantee that a value is valid. What does: forms and imports build records only
+//! through the `…Input::parse` functions (`TrainingEventInput`, `ServiceUnitInput`, `PredicateRecordInput`),
+//! which check every field and name each one they refuse ([`FieldErrors`]); the demo generator builds the
+//! structs directly, and its tests check that every record it makes passes `parse` unchanged; the database
+//! writes (`crate::db::writes`) refuse codes not in the region registry, and the schema's CHECK constraints
+//! are the last guard. Code that builds a record by hand owns its validity. [`PredicateBands`] is the
+//! exception: its field is private and its constructors check the bands.
 
 pub mod error;
 pub mod predicate;

@@ -12,8 +12,9 @@ pub enum RegionLevel {
     Regency,
 }
 
-/// A syntactically valid region code. Whether the region exists is the registry's question (the database),
-/// not this type's.
+/// A region code. [`RegionCode::parse`] accepts only syntactically valid ones (province 11–99, kab/kota
+/// 01–99); the variants are public, so a code built directly is valid only if its builder made it so.
+/// Whether the region exists is the registry's question (the database), not this type's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegionCode {
     Province(u8),
