@@ -2,10 +2,10 @@
 //! aggregates. The page draws the dataset and shows it as a table; the API serves the very same dataset as
 //! CSV and JSON, so a download always equals what the reader saw.
 
-use kla::aggregate::{Distribution, KindUnits, YearTraining};
 use crate::charts::{self, Bars, PREDICATE_COLOURS, Ranked, Stacked};
-use kla::domain::Predicate;
 use crate::error::AppError;
+use kla::aggregate::{Distribution, KindUnits, YearTraining};
+use kla::domain::Predicate;
 use kla::format;
 use kla::i18n::{Lang, tr};
 use kla::reference::{Status, Targets};

@@ -34,7 +34,6 @@ impl Lang {
             Lang::En => Lang::Id,
         }
     }
-
 }
 
 /// The message for `key` in `lang`.

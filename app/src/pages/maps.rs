@@ -1,13 +1,13 @@
 //! Map figures: kab/kota coloured by their latest predicate (drawn by `geo`), with the data behind them.
 
-use kla::aggregate::LatestPredicate;
 use crate::charts::PREDICATE_COLOURS;
-use kla::domain::{Predicate, RegionCode};
 use crate::error::AppError;
 use crate::figures::{Cell, Dataset, Figure, col, database_source};
 use crate::geo;
-use kla::i18n::{Lang, tr};
 use crate::state::AppState;
+use kla::aggregate::LatestPredicate;
+use kla::domain::{Predicate, RegionCode};
+use kla::i18n::{Lang, tr};
 use plotters::style::RGBColor;
 use std::collections::HashMap;
 

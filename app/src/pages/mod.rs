@@ -12,10 +12,10 @@ pub mod region;
 pub mod search;
 
 use crate::components::ErrorPage;
-use kla::domain::ProviderKind;
 use crate::error::AppError;
-use kla::i18n::{Lang, tr};
 use crate::lang::use_lang;
+use kla::domain::ProviderKind;
+use kla::i18n::{Lang, tr};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};

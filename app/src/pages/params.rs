@@ -2,8 +2,8 @@
 //! (`jenis`), ranking metric (`ukuran`) and table order (`urut`, `arah`). Pages and the API parse it the
 //! same way; a value that is not understood is a 400 naming the parameter.
 
-use kla::domain::{MAX_YEAR, MIN_YEAR, ProviderKind};
 use crate::error::AppError;
+use kla::domain::{MAX_YEAR, MIN_YEAR, ProviderKind};
 use kla::i18n::{Lang, tr};
 use serde::Serialize;
 

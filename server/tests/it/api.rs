@@ -4,10 +4,10 @@
 //! page, the URL state flows through, bad input gets a JSON error naming the parameter, and the next request
 //! after a write sees it — on SQLite and on PostgreSQL alike.
 
+use crate::common::{Engine, TestApp};
 use app::figures::Cell;
 use kla::i18n::Lang;
 use kla::import;
-use crate::common::{Engine, TestApp};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------------------

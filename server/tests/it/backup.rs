@@ -3,7 +3,6 @@
 //! the same document bytes. PostgreSQL, S3 and an existing folder are refused with a pointer to the
 //! documented procedure.
 
-
 use crate::common::officer::{Officer, add_user, sign_in};
 use crate::common::process::{Server, bin, sign_in_at};
 use crate::common::{Engine, TestApp};

@@ -3,7 +3,6 @@
 //! of connections while another visitor is still served, and SIGTERM lets a request in flight finish.
 //! Time bounds here are generous "eventually" limits, never measurements.
 
-
 use pantau_kla::connections::Limits;
 use std::net::SocketAddr;
 use std::time::Duration;

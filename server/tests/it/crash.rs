@@ -4,7 +4,6 @@
 //! `foreign_key_check`; on both, every record with its audit entry), the import wholly absent, and every
 //! write that was acknowledged (303) present. The CLI import is killed the same way.
 
-
 use crate::common::process::{Server, add_user, bin, csrf_of, sign_in_at};
 use crate::common::{Engine, fresh_database};
 use sqlx::Connection;

@@ -2,8 +2,8 @@
 //! tables, the scorecard against configurable targets, the regency summary, search, and every chart with
 //! its description, data table, definition, source and downloads — on SQLite and on PostgreSQL alike.
 
-use kla::reference::Targets;
 use crate::common::{Engine, TestApp};
+use kla::reference::Targets;
 
 /// The names of the regency rows of the province table, in page order.
 fn regency_order(html: &str) -> Vec<String> {

@@ -2,7 +2,6 @@
 //! the rate limit, CSRF, the role × action matrix by page, form and download, forms keeping input with
 //! errors in place, the audit trail, and spreadsheet imports (good, bad, XLSX, 50,000 rows).
 
-
 use crate::common::officer::{PASSWORD, add_user, set_cookie, sign_in, try_sign_in};
 use crate::common::{Engine, TestApp};
 

@@ -3,8 +3,8 @@
 //! replaces the first; a database holding real data is refused unless forced, and real rows are never
 //! touched — on SQLite and on PostgreSQL alike.
 
-use kla::demo::{self, DEFAULT_SEED, DemoData, Scale};
 use crate::common::{Engine, TestApp};
+use kla::demo::{self, DEFAULT_SEED, DemoData, Scale};
 use pantau_kla::commands;
 use pantau_kla::config::{DbArgs, DemoArgs, DemoScale};
 

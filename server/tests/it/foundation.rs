@@ -2,9 +2,9 @@
 //! figures computed by hand from the fixtures (see tests/fixtures/README.md), and bad input gets a clear
 //! error and changes nothing — on SQLite and on PostgreSQL alike.
 
+use crate::common::{Engine, TestApp, stat, stat_note};
 use kla::aggregate::{self, Scope};
 use kla::domain::{Predicate, ProviderKind, RegionCode};
-use crate::common::{Engine, TestApp, stat, stat_note};
 
 on_both_engines!(healthz_reports_a_reachable_database, |app: TestApp| async move {
     let (status, body) = app.get("/healthz").await;

@@ -1,8 +1,8 @@
 //! Imports are all-or-nothing: a file with any bad row, or a row the database refuses, writes nothing, and
 //! every error names its row and column — on SQLite and on PostgreSQL alike.
 
-use kla::import::ImportError;
 use crate::common::{Engine, TestApp};
+use kla::import::ImportError;
 
 on_both_engines!(a_file_with_bad_rows_writes_nothing_and_names_each_row, |app: TestApp| async move {
     let err = app.import_fixture("service_units_bad.csv").await.unwrap_err();

@@ -3,9 +3,9 @@
 //! from /proc — a preview of many bad rows stays small, CSV exports neutralise formulas and import them
 //! back unchanged, and one user's drafts are capped.
 
-use kla::spreadsheet::{self, hostile};
 use crate::common::officer::{PASSWORD, add_user, sign_in};
 use crate::common::{Engine, TestApp};
+use kla::spreadsheet::{self, hostile};
 use std::io::{BufRead, Write};
 use std::process::{Command, Stdio};
 

@@ -6,9 +6,9 @@
 //! slot held by the test and no waiting allowed, a request that needs a fresh render is answered 503, and
 //! one answered from the cache is not (cache hits never wait).
 
-use app::render_limit::{RenderLimiter, RenderPermit};
 use crate::common::officer::{add_user, sign_in};
 use crate::common::{Engine, TestApp};
+use app::render_limit::{RenderLimiter, RenderPermit};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,7 +3,6 @@
 //! throttling per user and address, oversized forms, hashes that are never empty, evidence links to a
 //! deleted record, the evidence quota per regency, and file names without bidi controls.
 
-
 use crate::common::officer::{Officer, PASSWORD, add_user, cookie_value, csrf_in, set_cookie, sign_in};
 use crate::common::{Engine, TestApp};
 use std::net::{IpAddr, Ipv4Addr};
