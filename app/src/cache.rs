@@ -293,7 +293,7 @@ impl ResponseCache {
 
     /// Requests waiting for the render of `key` in progress (for tests).
     pub fn waiting_for(&self, key: &str) -> usize {
-        self.in_flight.lock().expect("cache lock").get(key).map_or(0, |tx| tx.receiver_count())
+        self.in_flight.lock().expect("cache lock").get(key).map_or(0, tokio::sync::watch::Sender::receiver_count)
     }
 
     pub fn put(&self, key: String, entry: CachedResponse) {

@@ -356,7 +356,7 @@ mod tests {
         for l in ["2023", "2024", "2025"] {
             assert!(svg.contains(&format!(">\n{l}\n</text>")), "label {l} missing");
         }
-        assert_eq!(svg.matches("<rect").count() >= 3, true);
+        assert!(svg.matches("<rect").count() >= 3);
     }
 
     #[test]
@@ -378,9 +378,9 @@ mod tests {
         b.labels.clear();
         assert!(bars(&b).unwrap().is_none());
         let l =
-            Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![Some(588.4)])], y_label: "".into(), y_range: None };
+            Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![Some(588.4)])], y_label: String::new(), y_range: None };
         assert!(lines(&l).unwrap().is_some());
-        let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![None])], y_label: "".into(), y_range: None };
+        let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![None])], y_label: String::new(), y_range: None };
         assert!(lines(&l).unwrap().is_none());
     }
 

@@ -167,7 +167,7 @@ impl Entry {
                 v
             })
         } else {
-            columns.iter().map(|c| c.to_string()).collect()
+            columns.iter().map(std::string::ToString::to_string).collect()
         };
         keys.into_iter().map(|c| (c.clone(), text(&old, &c), text(&new, &c))).filter(|(_, o, n)| o != n).collect()
     }

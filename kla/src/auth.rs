@@ -146,7 +146,7 @@ pub struct HashTaskFailed(String);
 /// account) would take memory and processors from everyone; with it, a burst also cannot pass the sign-in
 /// throttle all at once, since the check, the hash and the record happen while holding a slot.
 pub fn hashing_slots() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// How long a sign-in or password change waits for a hashing slot before it is told to try again.
@@ -481,6 +481,72 @@ pub async fn record_attempt(pool: &AnyPool, username: &str, client: &str, succee
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Account changes with their audit entries (the forms and `pantau-kla user` alike)
+
+/// Creates an account and its audit entry in one transaction; the password is already checked and hashed.
+pub async fn create_user(
+    pool: &AnyPool,
+    actor: &crate::audit::Actor,
+    via: crate::audit::Via,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<i64, UserError> {
+    use crate::audit::{Action, Change};
+    let mut tx = pool.begin().await?;
+    let id = insert_user(&mut tx, username, display_name, password_hash, role).await?;
+    let values = serde_json::Map::from_iter(
+        [
+            ("username", username.to_string()),
+            ("display_name", display_name.trim().to_string()),
+            ("role", role.as_str().to_string()),
+            ("region_code", role.region().map(|r| r.to_string()).unwrap_or_default()),
+        ]
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v))),
+    );
+    crate::audit::record(
+        &mut tx,
+        actor,
+        via,
+        Change { action: Action::Create, entity: "user", record_id: id, region: role.region(), old: None, new: Some(&values) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets a user's password (already checked and hashed), ends their sessions except `keep_token`'s (the one
+/// that asked, from the account page; `None` ends them all), and records the change, in one transaction.
+pub async fn change_password(
+    pool: &AnyPool,
+    actor: &crate::audit::Actor,
+    via: crate::audit::Via,
+    user: &User,
+    password_hash: &str,
+    keep_token: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    use crate::audit::{Action, Change};
+    let mut tx = pool.begin().await?;
+    set_password(&mut tx, user.id, password_hash).await?;
+    match keep_token {
+        Some(token) => end_other_sessions(&mut tx, user.id, token).await?,
+        None => {
+            sqlx::query("delete from sessions where user_id = $1").bind(user.id).execute(&mut *tx).await?;
+        }
+    }
+    let when = serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
+    crate::audit::record(
+        &mut tx,
+        actor,
+        via,
+        Change { action: Action::Update, entity: "user", record_id: user.id, region: user.role.region(), old: None, new: Some(&when) },
+    )
+    .await?;
+    tx.commit().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,70 +617,4 @@ mod tests {
         assert_eq!(normalise_username("  Rina.DP3A ").unwrap(), "rina.dp3a");
         assert!(normalise_username("a b").is_err() && normalise_username("ab").is_err());
     }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Account changes with their audit entries (the forms and `pantau-kla user` alike)
-
-/// Creates an account and its audit entry in one transaction; the password is already checked and hashed.
-pub async fn create_user(
-    pool: &AnyPool,
-    actor: &crate::audit::Actor,
-    via: crate::audit::Via,
-    username: &str,
-    display_name: &str,
-    password_hash: &str,
-    role: Role,
-) -> Result<i64, UserError> {
-    use crate::audit::{Action, Change};
-    let mut tx = pool.begin().await?;
-    let id = insert_user(&mut tx, username, display_name, password_hash, role).await?;
-    let values = serde_json::Map::from_iter(
-        [
-            ("username", username.to_string()),
-            ("display_name", display_name.trim().to_string()),
-            ("role", role.as_str().to_string()),
-            ("region_code", role.region().map(|r| r.to_string()).unwrap_or_default()),
-        ]
-        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v))),
-    );
-    crate::audit::record(
-        &mut tx,
-        actor,
-        via,
-        Change { action: Action::Create, entity: "user", record_id: id, region: role.region(), old: None, new: Some(&values) },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Sets a user's password (already checked and hashed), ends their sessions except `keep_token`'s (the one
-/// that asked, from the account page; `None` ends them all), and records the change, in one transaction.
-pub async fn change_password(
-    pool: &AnyPool,
-    actor: &crate::audit::Actor,
-    via: crate::audit::Via,
-    user: &User,
-    password_hash: &str,
-    keep_token: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    use crate::audit::{Action, Change};
-    let mut tx = pool.begin().await?;
-    set_password(&mut tx, user.id, password_hash).await?;
-    match keep_token {
-        Some(token) => end_other_sessions(&mut tx, user.id, token).await?,
-        None => {
-            sqlx::query("delete from sessions where user_id = $1").bind(user.id).execute(&mut *tx).await?;
-        }
-    }
-    let when = serde_json::Map::from_iter([("password_changed".to_string(), serde_json::Value::String(chrono::Utc::now().to_rfc3339()))]);
-    crate::audit::record(
-        &mut tx,
-        actor,
-        via,
-        Change { action: Action::Update, entity: "user", record_id: user.id, region: user.role.region(), old: None, new: Some(&when) },
-    )
-    .await?;
-    tx.commit().await
 }

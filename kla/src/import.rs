@@ -277,7 +277,7 @@ pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> RowErrors {
 pub fn kind_of(text: &str) -> Result<Entity, ImportError> {
     let mut rdr = reader(text);
     let headers: Vec<String> =
-        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
+        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(str::to_lowercase).collect();
     detect(&headers)
 }
 
@@ -286,7 +286,7 @@ pub fn kind_of(text: &str) -> Result<Entity, ImportError> {
 pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang: Lang) -> Result<Parsed, ImportError> {
     let mut rdr = reader(text);
     let headers: Vec<String> =
-        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(|h| h.to_lowercase()).collect();
+        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(str::to_lowercase).collect();
     let kind = detect(&headers)?;
     rdr.set_headers(csv::StringRecord::from(headers));
     let mut errors = RowErrors::default();
@@ -326,9 +326,9 @@ fn parse_rows<T: Record>(
                     errs.push(crate::domain::FieldError::new(T::DUPLICATE_COLUMN, "duplicate_row"));
                 }
                 if errs.is_empty() {
-                    keep(&mut ok, errors, Row { line: row, record: record.into_valid(), values })
+                    keep(&mut ok, errors, Row { line: row, record: record.into_valid(), values });
                 } else {
-                    push_field_errors(errors, row, &errs, lang)
+                    push_field_errors(errors, row, &errs, lang);
                 }
             }
             Err(errs) => push_field_errors(errors, row, &errs, lang),
@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn detects_each_record_kind_and_refuses_unknown_columns() {
-        let h = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let h = |cols: &[&str]| cols.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
         for entity in Entity::ALL {
             assert_eq!(detect(&h(entity.columns())).unwrap(), entity);
         }

@@ -833,7 +833,7 @@ mod tests {
 
     #[test]
     fn xlsx_round_trips_through_csv_text() {
-        let rows = vec![vec!["63.10".to_string(), "PAUD \"Melati\", Banjar".to_string(), "4".to_string(), "".to_string()]];
+        let rows = vec![vec!["63.10".to_string(), "PAUD \"Melati\", Banjar".to_string(), "4".to_string(), String::new()]];
         let bytes = write(Format::Xlsx, "unit", &["regency_code", "name", "total_staff", "latest_certificate_year"], &rows);
         assert!(bytes.starts_with(b"PK\x03\x04"));
         let text = to_csv_text(&bytes, Limits::default()).unwrap();

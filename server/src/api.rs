@@ -81,7 +81,7 @@ fn figure_links(figs: &[Figure], base: &str, params: &PageParams) -> serde_json:
     let q = params.query();
     let q = if q.is_empty() { q } else { format!("?{q}") };
     figs.iter()
-        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(base, &f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(base, &f.data.id, "json")) }))
+        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(base, f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(base, f.data.id, "json")) }))
         .collect()
 }
 

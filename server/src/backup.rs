@@ -39,7 +39,7 @@ pub async fn run(database_url: &str, storage: Option<&str>, dest: &Path) -> anyh
         );
     }
     let location =
-        storage.map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).unwrap_or_else(|| Storage::default_location(database_url));
+        storage.map(str::trim).filter(|l| !l.is_empty()).map_or_else(|| Storage::default_location(database_url), str::to_string);
     if Storage::is_remote(&location) {
         bail!("the evidence documents are in S3 ({location}); back the bucket up as docs/backup.md describes. Nothing was written");
     }

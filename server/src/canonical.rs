@@ -37,7 +37,7 @@ enum Kind {
 }
 
 fn decode(seg: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(seg).decode_utf8().ok().map(|s| s.into_owned())
+    percent_encoding::percent_decode_str(seg).decode_utf8().ok().map(std::borrow::Cow::into_owned)
 }
 
 /// A region code as the pages write it (`63`, `63.10`); an unreadable one is left as it is (a 404 later).

@@ -114,7 +114,7 @@ pub struct Admitted {
 
 impl Drop for Admitted {
     fn drop(&mut self) {
-        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         c.total = c.total.saturating_sub(1);
         if let Some(n) = c.per_client.get_mut(&self.client) {
             *n -= 1;
@@ -153,7 +153,7 @@ impl Admission {
 
     pub fn admit(&self, peer: IpAddr) -> Result<Admitted, Refused> {
         let client = client_key(peer);
-        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if c.total >= self.limits.max_connections {
             return Err(Refused::Full);
         }
@@ -169,7 +169,7 @@ impl Admission {
 
     /// Open connections (overall, from `peer`'s address).
     pub fn open(&self, peer: IpAddr) -> (usize, usize) {
-        let c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let c = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         (c.total, c.per_client.get(&client_key(peer)).copied().unwrap_or(0))
     }
 }
@@ -290,7 +290,7 @@ struct BodyWatch {
 
 impl BodyWatch {
     fn end(&self) {
-        let mut ended = self.ended.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ended = self.ended.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if ended.is_none() {
             *ended = Some(Instant::now());
             // `notify_one` keeps a permit when nobody waits yet, so the layer cannot miss the end.
@@ -298,7 +298,7 @@ impl BodyWatch {
         }
     }
     fn ended(&self) -> Option<Instant> {
-        *self.ended.lock().unwrap_or_else(|p| p.into_inner())
+        *self.ended.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -50,7 +50,7 @@ fn anon_cookie(token: &str, secure: bool) -> String {
 fn cross_site(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
     origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 

@@ -19,7 +19,7 @@ pub struct Crumb {
 /// The current path with `lang=` set, for the language link (the server remembers it in a cookie).
 fn lang_href(lang: Lang) -> String {
     let parts = use_context::<http::request::Parts>();
-    let path = parts.as_ref().map(|p| p.uri.path().to_string()).unwrap_or_else(|| "/".into());
+    let path = parts.as_ref().map_or_else(|| "/".into(), |p| p.uri.path().to_string());
     let mut query: Vec<String> = parts
         .as_ref()
         .and_then(|p| p.uri.query().map(str::to_string))
@@ -121,7 +121,7 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
     let desc_id = format!("{}-desc", d.id);
     let svg = figure.svg.map(|svg| svg.replacen("<svg ", &format!("<svg aria-describedby=\"{desc_id}\" "), 1));
     let headers: Vec<String> = d.columns.iter().map(|c| c.label.clone()).collect();
-    let numeric: Vec<bool> = (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(|c| c.is_numeric()))).collect();
+    let numeric: Vec<bool> = (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(super::figures::Cell::is_numeric))).collect();
     let table_label = d.title.clone();
     let rows: Vec<Vec<String>> = d.rows.iter().map(|r| r.iter().map(|c| c.display(lang)).collect()).collect();
     let sources = d

@@ -119,14 +119,14 @@ impl PageParams {
                             .ok()
                             .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y))
                             .ok_or_else(|| bad(lang, "tahun", "error.year_param"))?,
-                    )
+                    );
                 }
                 "jenis" => p.kind = Some(ProviderKind::parse(v).ok_or_else(|| bad(lang, "jenis", "error.kind_param"))?),
                 "ukuran" => {
-                    p.metric = Metric::ALL.into_iter().find(|m| m.slug() == v).ok_or_else(|| bad(lang, "ukuran", "error.metric_param"))?
+                    p.metric = Metric::ALL.into_iter().find(|m| m.slug() == v).ok_or_else(|| bad(lang, "ukuran", "error.metric_param"))?;
                 }
                 "urut" => {
-                    p.sort.key = SortKey::ALL.into_iter().find(|s| s.slug() == v).ok_or_else(|| bad(lang, "urut", "error.sort_param"))?
+                    p.sort.key = SortKey::ALL.into_iter().find(|s| s.slug() == v).ok_or_else(|| bad(lang, "urut", "error.sort_param"))?;
                 }
                 "arah" => {
                     p.sort.desc = match v {

@@ -144,7 +144,7 @@ fn sort_regencies(rows: &mut [RegencyRow], params: PageParams) {
 /// The scorecard: each regency against the targets, with a light per target.
 pub fn scorecard(state: &AppState, d: &ProvinceData, lang: Lang) -> Dataset {
     let t = &state.targets;
-    let year = d.scorecard_year.map(|y| y.to_string()).unwrap_or_else(|| "–".into());
+    let year = d.scorecard_year.map_or_else(|| "–".into(), |y| y.to_string());
     let mut rows: Vec<&RegencyRow> = d.regencies.iter().collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
     Dataset {

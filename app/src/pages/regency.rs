@@ -205,7 +205,7 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
     match d.predicates.last() {
         None => out.push(tr(lang, "summary.no_predicate")),
         Some(p) => {
-            let score = p.score_final.map(|s| format::decimal(s, 2, lang)).unwrap_or_else(|| "–".into());
+            let score = p.score_final.map_or_else(|| "–".into(), |s| format::decimal(s, 2, lang));
             out.push(trf(
                 lang,
                 "summary.predicate",
@@ -363,7 +363,7 @@ fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: La
             {match (published, total) {
                 (true, Some(t)) => view! {
                     <p>{tr(lang, "eval.verified_total")}": " <strong>{format::decimal(t, 2, lang)}</strong>" · "
-                        {band.map(|b| b.label().to_string()).unwrap_or_else(|| tr(lang, "eval.no_band"))}
+                        {band.map_or_else(|| tr(lang, "eval.no_band"), |b| b.label().to_string())}
                     </p>
                 }.into_any(),
                 (true, None) => view! { <p class="scope-note">{tr(lang, "eval.public_verified_partial")}</p> }.into_any(),

@@ -162,7 +162,7 @@ impl RegionRegistry {
     }
 
     pub fn name(&self, code: RegionCode) -> &str {
-        self.get(code).map(|r| r.name.as_str()).unwrap_or("?")
+        self.get(code).map_or("?", |r| r.name.as_str())
     }
 }
 

@@ -155,7 +155,7 @@ fn bind_predicate<'q>(q: AnyQuery<'q>, p: &'q PredicateRecord) -> AnyQuery<'q> {
         .bind(opt_decimal(p.score_administrative))
         .bind(opt_decimal(p.score_field))
         .bind(opt_decimal(p.score_final))
-        .bind(p.predicate.map(|x| x.as_str()))
+        .bind(p.predicate.map(super::super::domain::predicate::Predicate::as_str))
         .bind(&p.source_url)
 }
 
@@ -355,7 +355,7 @@ pub async fn insert_training_events(
             let start: String = row.try_get(3).map_err(batch_err(first))?;
             let i = by_key
                 .get_mut(&(organiser, title, start))
-                .and_then(|q| q.pop_front())
+                .and_then(std::collections::VecDeque::pop_front)
                 .ok_or_else(|| batch_err(first)(sqlx::Error::Protocol("insert returned a row that matches no record".into())))?;
             ids[first + i] = id;
         }
@@ -467,7 +467,7 @@ fn match_returned<K: std::hash::Hash + Eq>(
         let k = key_of(row).map_err(batch_err(first))?;
         let i = by_key
             .get_mut(&k)
-            .and_then(|q| q.pop_front())
+            .and_then(std::collections::VecDeque::pop_front)
             .ok_or_else(|| batch_err(first)(sqlx::Error::Protocol("insert returned a row that matches no record".into())))?;
         ids[i] = id;
     }
@@ -518,7 +518,7 @@ pub async fn insert_predicate_records(
             for score in [p.score_self_assessment, p.score_administrative, p.score_field, p.score_final] {
                 q = bind_score(q, score, style);
             }
-            q = q.bind(p.predicate.map(|x| x.as_str())).bind(p.source_url.clone()).bind(demo_flag(demo));
+            q = q.bind(p.predicate.map(super::super::domain::predicate::Predicate::as_str)).bind(p.source_url.clone()).bind(demo_flag(demo));
         }
         let first = chunk_no * PREDICATE_ROWS_PER_STATEMENT;
         let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;

@@ -15,13 +15,13 @@ fn band_interval(bands: &PredicateBands, p: Predicate) -> Option<(f64, f64)> {
     let all = bands.bands();
     let i = all.iter().position(|b| b.predicate == p)?;
     let lo = all[i].min_score;
-    let hi = all.get(i + 1).map(|n| n.min_score - 0.01).unwrap_or(all[i].max_score);
+    let hi = all.get(i + 1).map_or(all[i].max_score, |n| n.min_score - 0.01);
     Some((lo, hi))
 }
 
 pub(super) fn predicates(world: &World, bands: &PredicateBands, scale: Scale, rng: &mut ChaCha8Rng) -> Vec<PredicateRecord> {
     let n = world.regencies.len();
-    let lowest = bands.bands().first().map(|b| b.min_score).unwrap_or(500.0);
+    let lowest = bands.bands().first().map_or(500.0, |b| b.min_score);
     let mut out = Vec::new();
     for award_year in scale.award_years() {
         let target = year_target(award_year);

@@ -118,7 +118,7 @@ fn the_national_scale_has_the_benchmark_size_and_valid_records() {
     assert_eq!(d.events.len(), NATIONAL_EVENTS);
     assert_eq!(d.units.len(), NATIONAL_UNITS);
     assert_eq!(d.predicates.len(), 8 * 514);
-    let years: HashSet<i32> = d.events.iter().map(|e| e.year()).collect();
+    let years: HashSet<i32> = d.events.iter().map(super::super::domain::training::TrainingEvent::year).collect();
     assert_eq!(years, (2018..=2025).collect());
     assert_valid(&d, 97);
 }

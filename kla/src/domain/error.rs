@@ -58,7 +58,7 @@ impl FieldErrors {
 
 impl std::fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
+        let parts: Vec<String> = self.0.iter().map(std::string::ToString::to_string).collect();
         f.write_str(&parts.join("; "))
     }
 }

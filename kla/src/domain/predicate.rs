@@ -243,7 +243,7 @@ impl PredicateRecordInput {
             Some(s) => {
                 let derived = bands.classify(s);
                 if typed.is_some() && typed != derived {
-                    errs.push(FieldError::with("predicate", "predicate_mismatch", derived.map(Predicate::label).unwrap_or("-")));
+                    errs.push(FieldError::with("predicate", "predicate_mismatch", derived.map_or("-", Predicate::label)));
                 }
                 derived
             }

@@ -119,7 +119,7 @@ pub fn plain_text(name: &str, max: usize) -> String {
 /// at most 120 characters, with the extension of its real kind.
 pub fn clean_name(name: &str, kind: Kind) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let stem = base.rsplit_once('.').map(|(s, _)| s).unwrap_or(base);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     let stem: String =
         plain_text(stem, usize::MAX).chars().filter(|c| !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')).take(120).collect();
     let stem = stem.trim();
@@ -191,7 +191,7 @@ impl Storage {
     pub fn default_location(database_url: &str) -> String {
         let file = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"));
         match file.map(|f| f.split('?').next().unwrap_or(f)).filter(|f| !f.is_empty() && !f.contains(":memory:")) {
-            Some(f) => std::path::Path::new(f).parent().map(|p| p.join("bukti")).unwrap_or_else(|| "bukti".into()).display().to_string(),
+            Some(f) => std::path::Path::new(f).parent().map_or_else(|| "bukti".into(), |p| p.join("bukti")).display().to_string(),
             None => "data/bukti".into(),
         }
     }

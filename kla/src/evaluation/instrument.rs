@@ -280,7 +280,7 @@ pub async fn store(pool: &AnyPool, meta: &Meta, parsed: &Parsed, actor: &Actor) 
                 .bind(&it.code)
                 .bind(&it.name_id)
                 .bind(&it.name_en)
-                .bind(it.offers.map(|o| o.key()))
+                .bind(it.offers.map(Offer::key))
                 .execute(&mut *tx)
                 .await?;
         }

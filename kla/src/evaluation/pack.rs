@@ -71,9 +71,9 @@ pub fn index_html(
             esc(ind.name(lang)),
             tr(lang, &format!("eval.cluster_{}", ind.cluster.key())),
             tr(lang, "eval.self_score"),
-            sheet.latest(ind.id, crate::domain::Stage::SelfAssessment).map(|e| number(e.score, 2, lang)).unwrap_or_else(|| "–".into()),
+            sheet.latest(ind.id, crate::domain::Stage::SelfAssessment).map_or_else(|| "–".into(), |e| number(e.score, 2, lang)),
             tr(lang, "eval.verified_score"),
-            sheet.verified_score(ind.id).map(|s| number(s, 2, lang)).unwrap_or_else(|| "–".into()),
+            sheet.verified_score(ind.id).map_or_else(|| "–".into(), |s| number(s, 2, lang)),
             tr(lang, "eval.item"),
             tr(lang, "eval.status"),
             tr(lang, "eval.doc_year"),
@@ -85,7 +85,7 @@ pub fn index_html(
             let mut docs: Vec<String> = sheet.files_of(it.id).map(|f| esc(&zip_path(ind.number, &it.code, f.id, &f.file_name))).collect();
             docs.extend(sheet.links_of(it.id).map(|l| {
                 let label =
-                    record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map(|(_, _, s)| s.as_str()).unwrap_or("");
+                    record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map_or("", |(_, _, s)| s.as_str());
                 format!("Pantau KLA #{} {}", l.record_id, esc(label))
             }));
             h.push_str(&format!(
@@ -95,7 +95,7 @@ pub fn index_html(
                 tr(lang, &format!("eval.item_{}", sheet.item_status(it.id).key())),
                 ev.and_then(|e| e.doc_year).map(|y| y.to_string()).unwrap_or_default(),
                 if docs.is_empty() { "–".to_string() } else { docs.join("<br>") },
-                esc(ev.map(|e| e.comment.as_str()).unwrap_or("")),
+                esc(ev.map_or("", |e| e.comment.as_str())),
             ));
         }
         h.push_str("</table></section>");

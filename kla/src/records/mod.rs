@@ -211,8 +211,8 @@ impl Entity {
     /// The example row of the template, in column order. Region codes are the ones of `region` where that
     /// fits the column, else Kabupaten Banjar's.
     pub fn example_row(self, region: Option<RegionCode>) -> Vec<String> {
-        let regency = region.filter(|r| matches!(r, RegionCode::Regency(..))).map(|r| r.to_string()).unwrap_or_else(|| "63.10".into());
-        let organiser = region.map(|r| r.to_string()).unwrap_or_else(|| regency.clone());
+        let regency = region.filter(|r| matches!(r, RegionCode::Regency(..))).map_or_else(|| "63.10".into(), |r| r.to_string());
+        let organiser = region.map_or_else(|| regency.clone(), |r| r.to_string());
         let row = with_record!(self, T => T::example_row(regency, organiser));
         debug_assert_eq!(row.len(), self.columns().len());
         row
@@ -344,7 +344,7 @@ pub async fn create(
     let entity = valid.entity();
     let id = with_record!(entity, T => T::insert(conn, reg, valid.get::<T>().expect("the entity of the record"), false).await?);
     let stored = load(conn, entity, id).await?;
-    let new = stored.as_ref().map(|s| &s.values).unwrap_or(values);
+    let new = stored.as_ref().map_or(values, |s| &s.values);
     audit::record(
         conn,
         actor,

@@ -105,7 +105,7 @@ impl Record for PredicateRecord {
         vec![
             r.get("award_year").to_string(),
             r.get("score_final").to_string(),
-            Predicate::parse(r.get("predicate")).map(|p| p.label().to_string()).unwrap_or_else(|| "–".into()),
+            Predicate::parse(r.get("predicate")).map_or_else(|| "–".into(), |p| p.label().to_string()),
             r.get("regency_code").to_string(),
         ]
     }

@@ -44,7 +44,7 @@ async fn sign_in(
         }
     }
     let found = auth::find_for_sign_in(&state.pool, &username).await.map_err(failed)?;
-    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| auth::dummy_hash().to_string());
+    let hash = found.as_ref().map_or_else(|| auth::dummy_hash().to_string(), |(_, h)| h.clone());
     let ok = auth::verify_in_background(password, hash).await.map_err(|e| HandlerError::internal(e).with_input(&form))? && found.is_some();
     auth::record_attempt(&state.pool, &username, &client, ok).await.map_err(failed)?;
     let Some((user, _)) = found.filter(|_| ok) else {

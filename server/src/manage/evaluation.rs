@@ -177,7 +177,7 @@ async fn score(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target,
         let Some(stage) = Stage::ALL.into_iter().find(|s| Some(s.key()) == form.get("stage").map(String::as_str)) else {
             return Err(EvalError::Refused(Refusal { field: "stage", key: "eval.err_stage" }));
         };
-        let value = sheet::parse_score(form.get("score").map(String::as_str).unwrap_or(""), ind.max_points).map_err(EvalError::Refused)?;
+        let value = sheet::parse_score(form.get("score").map_or("", String::as_str), ind.max_points).map_err(EvalError::Refused)?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::record_score(&mut tx, &t.actor, t.side, &sub, ind, stage, value).await?;
         tx.commit().await?;
@@ -199,7 +199,7 @@ async fn review(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target
         };
         let due = match decision {
             Decision::Reject => Some(
-                sheet::parse_due_date(form.get("due_date").map(String::as_str).unwrap_or(""), chrono::Utc::now().date_naive())
+                sheet::parse_due_date(form.get("due_date").map_or("", String::as_str), chrono::Utc::now().date_naive())
                     .map_err(EvalError::Refused)?,
             ),
             Decision::Verify => None,
@@ -214,7 +214,7 @@ async fn review(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target
             &sub,
             item,
             decision,
-            form.get("comment").map(String::as_str).unwrap_or(""),
+            form.get("comment").map_or("", String::as_str),
             due.as_deref(),
         )
         .await?;
@@ -273,7 +273,7 @@ async fn upload(
     let refuse = |field: &'static str, key: &'static str| refused(EvalError::Refused(Refusal { field, key }), &form, lang, &page);
     let Some((name, bytes)) = up.file.filter(|(_, b)| !b.is_empty()) else { return Err(refuse("file", "eval.err_no_file")) };
     let Some(kind) = files::sniff(&bytes) else { return Err(refuse("file", "eval.err_file_type")) };
-    let doc_year = sheet::parse_doc_year(form.get("doc_year").map(String::as_str).unwrap_or(""), &t.cycle)
+    let doc_year = sheet::parse_doc_year(form.get("doc_year").map_or("", String::as_str), &t.cycle)
         .map_err(|r| refused(EvalError::Refused(r), &form, lang, &page))?;
     let item = item_of(&form);
     indicator_on_page(&state, &t.cycle, Some(&no), Some(item)).await.map_err(|e| refused(e, &form, lang, &page))?;

@@ -181,7 +181,7 @@ async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
     if !outside.is_empty() {
         return Ok((PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside }, None));
     }
-    let columns: Vec<String> = entity.columns().iter().map(|c| c.to_string()).collect();
+    let columns: Vec<String> = entity.columns().iter().map(std::string::ToString::to_string).collect();
     let sample: Vec<Vec<String>> = parsed
         .values()
         .into_iter()

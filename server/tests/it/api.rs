@@ -369,7 +369,7 @@ on_both_engines!(every_listed_figure_downloads_as_csv_and_json_with_the_same_row
                     match raw_of_json(&j[*key]) {
                         Ok(raw) if raw == c[k] => {}
                         Ok(raw) => {
-                            problems.push(format!("{page} {id} row {i} {key}: JSON {} ≠ CSV {:?} (expected {raw:?})", j[*key], c[k]))
+                            problems.push(format!("{page} {id} row {i} {key}: JSON {} ≠ CSV {:?} (expected {raw:?})", j[*key], c[k]));
                         }
                         Err(why) => problems.push(format!("{page} {id} row {i} {key}: JSON {why}; CSV {:?}", c[k])),
                     }

@@ -76,7 +76,7 @@ fn without_nonces(html: &str) -> String {
     while let Some(at) = rest.find("nonce=\"") {
         out.push_str(&rest[..at]);
         let after = &rest[at + "nonce=\"".len()..];
-        rest = after.find('"').map(|end| &after[end + 1..]).unwrap_or("");
+        rest = after.find('"').map_or("", |end| &after[end + 1..]);
     }
     out.push_str(rest);
     out

@@ -59,7 +59,7 @@ async fn stored_bytes(engine: Engine, url: &str) -> u64 {
     match engine {
         Engine::Sqlite => {
             let path = sqlite_path(url);
-            let size = |p: String| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            let size = |p: String| std::fs::metadata(p).map_or(0, |m| m.len());
             size(path.to_string()) + size(format!("{path}-wal"))
         }
         Engine::Postgres => scalar(url, "select pg_total_relation_size('training_events')::bigint").await as u64,

@@ -79,7 +79,7 @@ async fn upload_to(
 
 /// Files in the evidence store, at any depth (temporary ones included).
 fn stored_files(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+    std::fs::read_dir(dir).map_or(0, |rd| rd.flatten().map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum())
 }
 
 async fn written(app: &TestApp) -> (i64, i64, usize) {

@@ -285,7 +285,7 @@ async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: V
 }
 
 fn stored_files(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+    std::fs::read_dir(dir).map_or(0, |rd| rd.flatten().map(|e| if e.path().is_dir() { stored_files(&e.path()) } else { 1 }).sum())
 }
 
 async fn item_status(app: &TestApp, item: i64) -> String {

@@ -32,7 +32,7 @@ pub enum PreviewOutcome {
 }
 
 fn upload_form(lang: Lang) -> impl IntoView {
-    let max_rows = use_context::<crate::AppState>().map(|s| s.import.max_rows).unwrap_or(kla::spreadsheet::DEFAULT_MAX_ROWS);
+    let max_rows = use_context::<crate::AppState>().map_or(kla::spreadsheet::DEFAULT_MAX_ROWS, |s| s.import.max_rows);
     view! {
         <form class="entry" method="post" action="/kelola/impor" enctype="multipart/form-data">
             <CsrfField/>

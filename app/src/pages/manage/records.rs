@@ -368,7 +368,7 @@ fn form_view(state: &AppState, lang: Lang, s: &Session, entity: Entity, stored: 
         None => (tr(lang, &format!("manage.add_{}", entity.slug())), format!("/kelola/{}/baru", entity.slug())),
     };
     let back = stored.as_ref().map(|r| r.region).or_else(|| preset_region.as_deref().and_then(|w| RegionCode::parse(w).ok()));
-    let back_href = back.map(|r| format!("/kelola?wilayah={r}#{}", entity.slug())).unwrap_or_else(|| "/kelola".into());
+    let back_href = back.map_or_else(|| "/kelola".into(), |r| format!("/kelola?wilayah={r}#{}", entity.slug()));
     let demo = stored.as_ref().is_some_and(|r| r.is_demo);
     view! {
         <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=demo>

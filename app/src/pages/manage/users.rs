@@ -71,7 +71,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <th scope="row">{u.username}</th>
                                             <td>{u.display_name}</td>
                                             <td>{tr(lang, &format!("role.{}", u.role.as_str()))}</td>
-                                            <td>{u.role.region().map(|r| format!("{r} {}", state.regions.name(r))).unwrap_or_else(|| "–".into())}</td>
+                                            <td>{u.role.region().map_or_else(|| "–".into(), |r| format!("{r} {}", state.regions.name(r)))}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

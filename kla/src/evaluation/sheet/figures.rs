@@ -43,10 +43,10 @@ pub struct ClusterSummary {
 
 impl Sheet {
     pub fn status(&self) -> Status {
-        self.submission.as_ref().map(|s| s.status).unwrap_or(Status::Preparing)
+        self.submission.as_ref().map_or(Status::Preparing, |s| s.status)
     }
     pub fn item_status(&self, item_id: i64) -> ItemStatus {
-        self.evidence.get(&item_id).map(|e| e.status).unwrap_or(ItemStatus::Missing)
+        self.evidence.get(&item_id).map_or(ItemStatus::Missing, |e| e.status)
     }
     pub fn files_of(&self, item_id: i64) -> impl Iterator<Item = &FileRow> {
         self.files.iter().filter(move |f| f.item_id == item_id)

@@ -62,7 +62,7 @@ pub async fn load_many(conn: &mut AnyConnection, cycle: &Cycle, regencies: &[Reg
         })
         .collect();
     // The submissions, and which sheets each one fills (a regency asked for twice gets two equal sheets).
-    let codes: Vec<String> = regencies.iter().map(|r| r.to_string()).collect();
+    let codes: Vec<String> = regencies.iter().map(std::string::ToString::to_string).collect();
     let mut of_submission: HashMap<i64, Vec<usize>> = HashMap::new();
     for chunk in codes.chunks(CHUNK) {
         let text = format!(

@@ -25,7 +25,7 @@ pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| v.to_string())
+        .map(std::string::ToString::to_string)
 }
 
 pub fn cookie_value(set_cookie: &str) -> String {

@@ -32,7 +32,7 @@ impl Row {
         let follow_ups = sh
             .open_follow_ups()
             .map(|f| {
-                let item = sh.instrument.item(f.item_id).map(|(i, it)| (i.number, it.code.clone())).unwrap_or((0, String::new()));
+                let item = sh.instrument.item(f.item_id).map_or((0, String::new()), |(i, it)| (i.number, it.code.clone()));
                 (format!("{path}/{}", item.0), item.1, f.due_date.clone())
             })
             .collect();
@@ -96,7 +96,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                         let title = tr(lang, "eval.title");
                         let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
                         let cycle_picker = (cycles.len() > 1).then(|| {
-                            let current = cycle.as_ref().map(|c| c.award_year).unwrap_or(0);
+                            let current = cycle.as_ref().map_or(0, |c| c.award_year);
                             view! {
                                 <form class="filter" method="get" action="/kelola/evaluasi">
                                     <div class="field">
@@ -156,7 +156,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                                             {rows.iter().map(|r| view! {
                                                 <tr>
                                                     <th scope="row"><a href=sheet_path(year, r.regency)>{region_label(&state, r.regency)}</a></th>
-                                                    <td>{r.status.map(|s| tr(lang, &format!("eval.status_{}", s.key()))).unwrap_or_else(|| tr(lang, "eval.status_none"))}</td>
+                                                    <td>{r.status.map_or_else(|| tr(lang, "eval.status_none"), |s| tr(lang, &format!("eval.status_{}", s.key())))}</td>
                                                     <td class="num">{format!("{}/{}", r.present, r.items)}</td>
                                                     <td class="num">{pts(r.self_total, lang)}</td>
                                                     <td class="num">{opt_pts(r.verified_total, lang)}</td>

@@ -14,7 +14,7 @@ pub(super) fn pts(x: f64, lang: Lang) -> String {
 }
 
 pub(super) fn opt_pts(x: Option<f64>, lang: Lang) -> String {
-    x.map(|x| pts(x, lang)).unwrap_or_else(|| "–".into())
+    x.map_or_else(|| "–".into(), |x| pts(x, lang))
 }
 
 /// `/kelola/evaluasi/{tahun}/{kode}`.

@@ -69,7 +69,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                             <h2>{tr(lang, "eval.open_follow_ups")}</h2>
                             <ul class="follow-ups">
                                 {follow.into_iter().map(|f| {
-                                    let (ind, code) = sheet.instrument.item(f.item_id).map(|(i, it)| (i.number, it.code.clone())).unwrap_or((0, String::new()));
+                                    let (ind, code) = sheet.instrument.item(f.item_id).map_or((0, String::new()), |(i, it)| (i.number, it.code.clone()));
                                     let late = f.due_date < today;
                                     let answered = sheet.item_status(f.item_id) == ItemStatus::Uploaded;
                                     view! {

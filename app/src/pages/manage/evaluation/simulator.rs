@@ -22,7 +22,7 @@ fn weights_note(lang: Lang, sheet: &Sheet) -> AnyView {
 
 pub(super) fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> AnyView {
     let p = sheet.projection(&state.bands);
-    let band = |b: Option<kla::domain::Predicate>| b.map(|b| b.label().to_string()).unwrap_or_else(|| tr(lang, "eval.no_band"));
+    let band = |b: Option<kla::domain::Predicate>| b.map_or_else(|| tr(lang, "eval.no_band"), |b| b.label().to_string());
     let next = match p.next {
         Some((b, d)) => trf(lang, "eval.to_next", &[("points", pts(d, lang)), ("band", b.label().to_string())]),
         None => tr(lang, "eval.top_band"),
@@ -31,7 +31,7 @@ pub(super) fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> An
         Stat { label: tr(lang, "eval.self_total"), value: pts(p.total, lang), note: Some(band(p.band)) },
         Stat {
             label: tr(lang, "eval.next_band"),
-            value: p.next.map(|(_, d)| pts(d, lang)).unwrap_or_else(|| "–".into()),
+            value: p.next.map_or_else(|| "–".into(), |(_, d)| pts(d, lang)),
             note: Some(next),
         },
         Stat {
