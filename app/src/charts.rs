@@ -377,8 +377,13 @@ mod tests {
         b.values.clear();
         b.labels.clear();
         assert!(bars(&b).unwrap().is_none());
-        let l =
-            Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![Some(588.4)])], y_label: String::new(), y_range: None };
+        let l = Lines {
+            title: "t".into(),
+            x: vec![2025],
+            series: vec![("a".into(), vec![Some(588.4)])],
+            y_label: String::new(),
+            y_range: None,
+        };
         assert!(lines(&l).unwrap().is_some());
         let l = Lines { title: "t".into(), x: vec![2025], series: vec![("a".into(), vec![None])], y_label: String::new(), y_range: None };
         assert!(lines(&l).unwrap().is_none());

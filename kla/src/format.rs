@@ -76,8 +76,8 @@ mod tests {
 
     #[test]
     fn indonesian_and_english_separators() {
-        assert_eq!(int(1234567, Lang::Id), "1.234.567");
-        assert_eq!(int(1234567, Lang::En), "1,234,567");
+        assert_eq!(int(1_234_567, Lang::Id), "1.234.567");
+        assert_eq!(int(1_234_567, Lang::En), "1,234,567");
         assert_eq!(int(999, Lang::Id), "999");
         assert_eq!(int(-1000, Lang::Id), "-1.000");
         assert_eq!(decimal(1234.5, 1, Lang::Id), "1.234,5");

@@ -276,8 +276,7 @@ pub fn out_of_scope_rows(text: &str, role: Role, lang: Lang) -> RowErrors {
 /// Which record a file holds, from its header alone.
 pub fn kind_of(text: &str) -> Result<Entity, ImportError> {
     let mut rdr = reader(text);
-    let headers: Vec<String> =
-        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(str::to_lowercase).collect();
+    let headers: Vec<String> = rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(str::to_lowercase).collect();
     detect(&headers)
 }
 
@@ -285,8 +284,7 @@ pub fn kind_of(text: &str) -> Result<Entity, ImportError> {
 /// file are refused, so the preview lists every problem before anything is written.
 pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang: Lang) -> Result<Parsed, ImportError> {
     let mut rdr = reader(text);
-    let headers: Vec<String> =
-        rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(str::to_lowercase).collect();
+    let headers: Vec<String> = rdr.headers().map_err(|e| ImportError::Unreadable(e.to_string()))?.iter().map(str::to_lowercase).collect();
     let kind = detect(&headers)?;
     rdr.set_headers(csv::StringRecord::from(headers));
     let mut errors = RowErrors::default();

@@ -38,8 +38,7 @@ pub async fn run(database_url: &str, storage: Option<&str>, dest: &Path) -> anyh
             "pantau-kla backup copies an SQLite database; for PostgreSQL use pg_dump and copy the evidence store as docs/backup.md describes. Nothing was written"
         );
     }
-    let location =
-        storage.map(str::trim).filter(|l| !l.is_empty()).map_or_else(|| Storage::default_location(database_url), str::to_string);
+    let location = storage.map(str::trim).filter(|l| !l.is_empty()).map_or_else(|| Storage::default_location(database_url), str::to_string);
     if Storage::is_remote(&location) {
         bail!("the evidence documents are in S3 ({location}); back the bucket up as docs/backup.md describes. Nothing was written");
     }

@@ -29,7 +29,8 @@ pub enum HandlerError {
     /// No session (the session layer refuses these first; this is the handlers' own guard): a bare 401.
     Unauthorized,
     /// A page rendered again: a refused form, a preview, an error page.
-    Again(Rerender),
+    /// Boxed: a rendered view is large, and every handler's `Result` carries this type.
+    Again(Box<Rerender>),
     /// A database or other internal failure: logged, and the form shown again with a plain message (500).
     Internal { cause: String, form: HashMap<String, String>, page: Option<String> },
     /// An error of the JSON API: `{ "error", "message" }` with the error's status.
@@ -63,11 +64,11 @@ pub enum View {
 impl HandlerError {
     /// The page at the request's path, with `status` when given.
     pub fn page(status: Option<StatusCode>) -> Self {
-        Self::Again(Rerender { view: View::Page, status, page: None })
+        Self::Again(Box::new(Rerender { view: View::Page, status, page: None }))
     }
     /// The form shown again with its errors.
     pub fn form(sub: Submitted, status: Option<StatusCode>) -> Self {
-        Self::Again(Rerender { view: View::Form(sub), status, page: None })
+        Self::Again(Box::new(Rerender { view: View::Form(sub), status, page: None }))
     }
     /// The form shown again with one message, beside `field` (`""`: above the form).
     pub fn refused(form: HashMap<String, String>, field: &str, message: String, status: StatusCode) -> Self {
@@ -75,12 +76,12 @@ impl HandlerError {
     }
     /// An import's preview that refuses the file.
     pub fn preview(p: ImportPreview) -> Self {
-        Self::Again(Rerender::preview(p))
+        Self::Again(Box::new(Rerender::preview(p)))
     }
     /// The error page (404, 403, 500 …) with its status.
     pub fn error_page(e: AppError) -> Self {
         let status = e.status();
-        Self::Again(Rerender { view: View::Error(e), status: Some(status), page: None })
+        Self::Again(Box::new(Rerender { view: View::Error(e), status: Some(status), page: None }))
     }
     pub fn not_found() -> Self {
         Self::error_page(AppError::NotFound)
@@ -111,7 +112,11 @@ impl HandlerError {
     /// Drops the kept input (a form whose fields are not for showing again).
     pub fn without_input(mut self) -> Self {
         match &mut self {
-            Self::Again(Rerender { view: View::Form(sub), .. }) => sub.values.clear(),
+            Self::Again(r) => {
+                if let View::Form(sub) = &mut r.view {
+                    sub.values.clear();
+                }
+            }
             Self::Internal { form, .. } => form.clear(),
             _ => {}
         }
@@ -130,7 +135,7 @@ impl IntoResponse for HandlerError {
         let marker = match self {
             Self::Unauthorized => return StatusCode::UNAUTHORIZED.into_response(),
             Self::Api(e, lang) => return api_error(e, lang),
-            Self::Again(r) => r,
+            Self::Again(r) => *r,
             Self::Internal { cause, form, page } => {
                 Rerender { view: View::Internal(form, cause), status: Some(StatusCode::INTERNAL_SERVER_ERROR), page }
             }

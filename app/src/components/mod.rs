@@ -121,7 +121,8 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
     let desc_id = format!("{}-desc", d.id);
     let svg = figure.svg.map(|svg| svg.replacen("<svg ", &format!("<svg aria-describedby=\"{desc_id}\" "), 1));
     let headers: Vec<String> = d.columns.iter().map(|c| c.label.clone()).collect();
-    let numeric: Vec<bool> = (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(super::figures::Cell::is_numeric))).collect();
+    let numeric: Vec<bool> =
+        (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(super::figures::Cell::is_numeric))).collect();
     let table_label = d.title.clone();
     let rows: Vec<Vec<String>> = d.rows.iter().map(|r| r.iter().map(|c| c.display(lang)).collect()).collect();
     let sources = d

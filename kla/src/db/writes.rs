@@ -518,7 +518,10 @@ pub async fn insert_predicate_records(
             for score in [p.score_self_assessment, p.score_administrative, p.score_field, p.score_final] {
                 q = bind_score(q, score, style);
             }
-            q = q.bind(p.predicate.map(super::super::domain::predicate::Predicate::as_str)).bind(p.source_url.clone()).bind(demo_flag(demo));
+            q = q
+                .bind(p.predicate.map(super::super::domain::predicate::Predicate::as_str))
+                .bind(p.source_url.clone())
+                .bind(demo_flag(demo));
         }
         let first = chunk_no * PREDICATE_ROWS_PER_STATEMENT;
         let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;

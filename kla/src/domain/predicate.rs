@@ -105,7 +105,7 @@ impl PredicateBands {
             let r = row.map_err(|e| BandsError::Row { row: row_no, reason: e.to_string() })?;
             let predicate = Predicate::parse(&r.predicate)
                 .ok_or_else(|| BandsError::Row { row: row_no, reason: format!("unknown predicate {:?}", r.predicate) })?;
-            if !(r.min_score < r.max_score) || r.min_score < 0.0 || r.max_score > MAX_SCORE {
+            if r.min_score.partial_cmp(&r.max_score) != Some(std::cmp::Ordering::Less) || r.min_score < 0.0 || r.max_score > MAX_SCORE {
                 return Err(BandsError::Row { row: row_no, reason: "min_score must be below max_score, within 0–1000".into() });
             }
             bands.push(PredicateBand { predicate, min_score: r.min_score, max_score: r.max_score, source: r.source });

@@ -84,8 +84,7 @@ pub fn index_html(
             let ev = sheet.evidence.get(&it.id);
             let mut docs: Vec<String> = sheet.files_of(it.id).map(|f| esc(&zip_path(ind.number, &it.code, f.id, &f.file_name))).collect();
             docs.extend(sheet.links_of(it.id).map(|l| {
-                let label =
-                    record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map_or("", |(_, _, s)| s.as_str());
+                let label = record_labels.iter().find(|(e, id, _)| *e == l.entity && *id == l.record_id).map_or("", |(_, _, s)| s.as_str());
                 format!("Pantau KLA #{} {}", l.record_id, esc(label))
             }));
             h.push_str(&format!(

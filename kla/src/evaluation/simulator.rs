@@ -71,7 +71,8 @@ mod tests {
     fn every_band_boundary() {
         let bands = PredicateBands::published();
         use Predicate::*;
-        let cases: &[(f64, Option<Predicate>, Option<(Predicate, f64)>)] = &[
+        type Case = (f64, Option<Predicate>, Option<(Predicate, f64)>);
+        let cases: &[Case] = &[
             (0.0, None, Some((Pratama, 500.0))),
             (499.99, None, Some((Pratama, 0.01))),
             (500.0, Some(Pratama), Some((Madya, 101.0))),

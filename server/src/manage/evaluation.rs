@@ -206,18 +206,8 @@ async fn review(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target
         };
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
-        sheet::review_item(
-            &mut tx,
-            &t.actor,
-            t.side,
-            &t.cycle,
-            &sub,
-            item,
-            decision,
-            form.get("comment").map_or("", String::as_str),
-            due.as_deref(),
-        )
-        .await?;
+        let review = sheet::Review { decision, comment: form.get("comment").map_or("", String::as_str), due_date: due.as_deref() };
+        sheet::review_item(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, review).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -284,6 +274,8 @@ async fn upload(
         content_type: kind.content_type().to_string(),
         size_bytes: bytes.len() as i64,
         sha256: files::sha256_hex(&bytes),
+        doc_year,
+        uploaded_by: Some(t.user_id),
     };
     if let Err(e) = state.storage.put(&key, bytes.into()).await {
         tracing::error!(error = %e, "storing an evidence file failed");
@@ -295,7 +287,7 @@ async fn upload(
     let result = async {
         let mut tx = state.pool.begin().await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
-        sheet::add_file(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, doc_year, &file, Some(t.user_id)).await?;
+        sheet::add_file(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, &file).await?;
         let used = sheet::evidence_bytes(&mut tx, t.regency).await?;
         if used > state.evidence_quota_bytes {
             over_quota = Some(used - file.size_bytes);

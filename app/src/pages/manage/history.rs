@@ -35,7 +35,7 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
         .into_iter()
         .map(|e| {
             let entity = Entity::from_audit_name(&e.entity);
-            let columns = entity.map(kla::records::Entity::columns).unwrap_or(&[]);
+            let columns = entity.map_or(&[][..], kla::records::Entity::columns);
             let changes = e.changes(columns);
             let what = match (entity, link_records) {
                 (Some(x), true) => view! {

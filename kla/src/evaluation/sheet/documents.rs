@@ -3,10 +3,10 @@
 
 use super::access::{EvalError, Side, check_regency_may_edit, refuse};
 use super::cycles::Cycle;
-use super::evidence::{ItemStatus, evidence_for, item_code, recheck_item, set_item_status};
+use super::evidence::{ItemState, ItemStatus, evidence_for, item_code, recheck_item, set_item_status};
 use super::submission::{Submission, submission_by_id};
 use super::trail::{audit_change, obj};
-use crate::audit::{Action, Actor};
+use crate::audit::Actor;
 use crate::domain::RegionCode;
 use sqlx::{AnyConnection, Row};
 
@@ -42,6 +42,10 @@ pub struct NewFile {
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
+    /// The year the documents are from, when the regency said.
+    pub doc_year: Option<i64>,
+    /// The account that uploaded it (none for the demo).
+    pub uploaded_by: Option<i64>,
 }
 
 /// The bytes of evidence documents a regency keeps, all cycles together (what its quota counts).
@@ -64,9 +68,7 @@ pub async fn add_file(
     cycle: &Cycle,
     sub: &Submission,
     item_id: i64,
-    doc_year: Option<i64>,
     file: &NewFile,
-    user_id: Option<i64>,
 ) -> Result<i64, EvalError> {
     check_regency_may_edit(side, sub)?;
     let instrument = crate::evaluation::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
@@ -85,7 +87,7 @@ pub async fn add_file(
     .bind(&file.content_type)
     .bind(file.size_bytes)
     .bind(&file.sha256)
-    .bind(user_id)
+    .bind(file.uploaded_by)
     .bind(crate::auth::now())
     .fetch_one(&mut *conn)
     .await?;
@@ -95,9 +97,9 @@ pub async fn add_file(
         ("size_bytes", file.size_bytes.to_string()),
         ("sha256", file.sha256.clone()),
     ]);
-    audit_change(conn, actor, Action::Create, "evidence_file", id, sub.regency, None, Some(new)).await?;
-    let year = doc_year.or(ev.doc_year);
-    set_item_status(conn, actor, sub, &ev, &item.code, ItemStatus::Uploaded, &ev.comment, year).await?;
+    audit_change(conn, actor, "evidence_file", id, sub.regency, None, Some(new)).await?;
+    let to = ItemState { doc_year: file.doc_year.or(ev.doc_year), ..ItemState::of(&ev, ItemStatus::Uploaded) };
+    set_item_status(conn, actor, sub, &ev, &item.code, to).await?;
     Ok(id)
 }
 
@@ -128,7 +130,7 @@ pub async fn remove_file(conn: &mut AnyConnection, actor: &Actor, side: Side, fi
     sqlx::query("delete from evidence_files where id = $1").bind(f.id).execute(&mut *conn).await?;
     let code = item_code(conn, f.item_id).await?;
     let old = obj(&[("item", code), ("file_name", f.file_name.clone()), ("size_bytes", f.size_bytes.to_string())]);
-    audit_change(conn, actor, Action::Delete, "evidence_file", f.id, sub.regency, Some(old), None).await?;
+    audit_change(conn, actor, "evidence_file", f.id, sub.regency, Some(old), None).await?;
     recheck_item(conn, actor, &sub, f.item_id, false).await?;
     Ok(f.object_key)
 }
@@ -140,6 +142,6 @@ pub async fn set_file_public(conn: &mut AnyConnection, actor: &Actor, file_id: i
     let code = item_code(conn, f.item_id).await?;
     let old = obj(&[("item", code.clone()), ("file_name", f.file_name.clone()), ("public", f.public.to_string())]);
     let new = obj(&[("item", code), ("file_name", f.file_name.clone()), ("public", public.to_string())]);
-    audit_change(conn, actor, Action::Update, "evidence_file", f.id, sub.regency, Some(old), Some(new)).await?;
+    audit_change(conn, actor, "evidence_file", f.id, sub.regency, Some(old), Some(new)).await?;
     Ok(())
 }

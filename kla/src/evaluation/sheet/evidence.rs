@@ -5,7 +5,7 @@ use super::access::Refusal;
 use super::cycles::Cycle;
 use super::submission::Submission;
 use super::trail::{audit_change, obj};
-use crate::audit::{Action, Actor};
+use crate::audit::Actor;
 use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,16 +68,29 @@ pub(super) async fn evidence_for(conn: &mut AnyConnection, sub: &Submission, ite
     Ok(evidence_of(&r))
 }
 
+/// What an item becomes: its status, the comment on it and the year of its documents.
+pub(super) struct ItemState<'a> {
+    pub status: ItemStatus,
+    pub comment: &'a str,
+    pub doc_year: Option<i64>,
+}
+
+impl<'a> ItemState<'a> {
+    /// The item as it is, with a new status.
+    pub fn of(ev: &'a Evidence, status: ItemStatus) -> Self {
+        ItemState { status, comment: &ev.comment, doc_year: ev.doc_year }
+    }
+}
+
 pub(super) async fn set_item_status(
     conn: &mut AnyConnection,
     actor: &Actor,
     sub: &Submission,
     ev: &Evidence,
     item_code: &str,
-    status: ItemStatus,
-    comment: &str,
-    doc_year: Option<i64>,
+    to: ItemState<'_>,
 ) -> Result<(), sqlx::Error> {
+    let ItemState { status, comment, doc_year } = to;
     sqlx::query("update evidence set status = $1, comment = $2, doc_year = $3, updated_at = $4 where id = $5")
         .bind(status.key())
         .bind(comment)
@@ -95,7 +108,7 @@ pub(super) async fn set_item_status(
     ]);
     let new =
         obj(&[("item", item_code.into()), ("status", status.key().into()), ("comment", comment.into()), ("doc_year", year(doc_year))]);
-    audit_change(conn, actor, Action::Update, "evidence", ev.id, sub.regency, Some(old), Some(new)).await
+    audit_change(conn, actor, "evidence", ev.id, sub.regency, Some(old), Some(new)).await
 }
 
 /// Checks an item's year field: empty, or a year no later than the cycle's award year.
@@ -131,9 +144,9 @@ pub(super) async fn recheck_item(
         sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
     let code = item_code(conn, item_id).await?;
     if files + links == 0 && ev.status == ItemStatus::Uploaded {
-        set_item_status(conn, actor, sub, &ev, &code, ItemStatus::Missing, &ev.comment, ev.doc_year).await?;
+        set_item_status(conn, actor, sub, &ev, &code, ItemState::of(&ev, ItemStatus::Missing)).await?;
     } else if added && files + links > 0 && matches!(ev.status, ItemStatus::Missing | ItemStatus::Rejected) {
-        set_item_status(conn, actor, sub, &ev, &code, ItemStatus::Uploaded, &ev.comment, ev.doc_year).await?;
+        set_item_status(conn, actor, sub, &ev, &code, ItemState::of(&ev, ItemStatus::Uploaded)).await?;
     }
     Ok(())
 }

@@ -3,10 +3,10 @@
 
 use super::access::{EvalError, Side, check_regency_may_edit, refuse};
 use super::cycles::Cycle;
-use super::evidence::{ItemStatus, evidence_for, item_code, recheck_item, set_item_status};
+use super::evidence::{ItemState, ItemStatus, evidence_for, item_code, recheck_item, set_item_status};
 use super::submission::{Submission, submission_by_id};
 use super::trail::{audit_change, obj};
-use crate::audit::{Action, Actor};
+use crate::audit::Actor;
 use crate::domain::RegionCode;
 use crate::evaluation::instrument::Offer;
 use sqlx::{AnyConnection, Row};
@@ -79,14 +79,14 @@ pub async fn unlink_record(conn: &mut AnyConnection, actor: &Actor, entity: &str
             ("record_id", record_id.to_string()),
             ("reason", "record_deleted".into()),
         ]);
-        audit_change(conn, actor, Action::Delete, "evidence_link", *link_id, sub.regency, Some(old), None).await?;
+        audit_change(conn, actor, "evidence_link", *link_id, sub.regency, Some(old), None).await?;
         let ev = evidence_for(conn, &sub, *item_id).await?;
         let files: i64 =
             sqlx::query_scalar("select count(*) from evidence_files where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
         let left: i64 =
             sqlx::query_scalar("select count(*) from evidence_links where evidence_id = $1").bind(ev.id).fetch_one(&mut *conn).await?;
         if files + left == 0 && matches!(ev.status, ItemStatus::Uploaded | ItemStatus::Verified) {
-            set_item_status(conn, actor, &sub, &ev, &code, ItemStatus::Missing, &ev.comment, ev.doc_year).await?;
+            set_item_status(conn, actor, &sub, &ev, &code, ItemState::of(&ev, ItemStatus::Missing)).await?;
         }
     }
     Ok(links.len())
@@ -128,7 +128,7 @@ pub async fn set_links(
         if !chosen.contains(record_id) {
             sqlx::query("delete from evidence_links where id = $1").bind(link_id).execute(&mut *conn).await?;
             let old = obj(&[("item", item.code.clone()), ("entity", entity.clone()), ("record_id", record_id.to_string())]);
-            audit_change(conn, actor, Action::Delete, "evidence_link", *link_id, sub.regency, Some(old), None).await?;
+            audit_change(conn, actor, "evidence_link", *link_id, sub.regency, Some(old), None).await?;
         }
     }
     let entity = offered.first().map(|(e, _, _)| e.clone()).unwrap_or_default();
@@ -147,7 +147,7 @@ pub async fn set_links(
         .fetch_one(&mut *conn)
         .await?;
         let new = obj(&[("item", item.code.clone()), ("entity", entity.clone()), ("record_id", record_id.to_string())]);
-        audit_change(conn, actor, Action::Create, "evidence_link", link_id, sub.regency, None, Some(new)).await?;
+        audit_change(conn, actor, "evidence_link", link_id, sub.regency, None, Some(new)).await?;
         added = true;
     }
     recheck_item(conn, actor, sub, item_id, added).await?;

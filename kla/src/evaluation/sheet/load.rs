@@ -39,7 +39,7 @@ async fn rows_for(conn: &mut AnyConnection, sql: &str, ids: &[i64]) -> Result<Ve
 
 /// The sheets a row belongs to, by the submission id in its `column` (every query's last).
 fn sheets_of<'a>(of_submission: &'a HashMap<i64, Vec<usize>>, r: &sqlx::any::AnyRow, column: usize) -> &'a [usize] {
-    of_submission.get(&r.get::<i64, _>(column)).map(Vec::as_slice).unwrap_or(&[])
+    of_submission.get(&r.get::<i64, _>(column)).map_or(&[], Vec::as_slice)
 }
 
 /// Loads the sheets of several regencies for a cycle, in the order given (an empty sheet for a regency that
@@ -158,7 +158,7 @@ mod tests {
     use super::*;
     use crate::audit::Actor;
     use crate::evaluation::sheet::{
-        Decision, NewCycle, NewFile, Side, add_file, create_cycle, record_score, review_item, submission_for, submit,
+        Decision, NewCycle, NewFile, Review, Side, add_file, create_cycle, record_score, review_item, submission_for, submit,
     };
 
     /// Every regency of the country read at once (more than one list of bound values) gives each regency the
@@ -202,11 +202,14 @@ mod tests {
             content_type: "application/pdf".into(),
             size_bytes: 10,
             sha256: "0".repeat(64),
+            doc_year: Some(2024),
+            uploaded_by: None,
         };
-        add_file(&mut conn, &actor, Side::Regency, &cycle, &sub, item, Some(2024), &file, None).await.unwrap();
+        add_file(&mut conn, &actor, Side::Regency, &cycle, &sub, item, &file).await.unwrap();
         submit(&mut conn, &actor, Side::Regency, &sub).await.unwrap();
         let sub = submission_for(&mut conn, &cycle, started[2]).await.unwrap();
-        review_item(&mut conn, &actor, Side::Verifier, &cycle, &sub, item, Decision::Reject, "kurang", Some("2099-01-01")).await.unwrap();
+        let review = Review { decision: Decision::Reject, comment: "kurang", due_date: Some("2099-01-01") };
+        review_item(&mut conn, &actor, Side::Verifier, &cycle, &sub, item, review).await.unwrap();
 
         let sheets = load_many(&mut conn, &cycle, &regencies).await.unwrap();
         assert_eq!(sheets.iter().map(|s| s.regency).collect::<Vec<_>>(), regencies, "in the order asked");

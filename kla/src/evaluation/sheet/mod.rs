@@ -34,6 +34,6 @@ pub use evidence::{Evidence, ItemStatus, parse_doc_year};
 pub use figures::{ClusterSummary, Sheet};
 pub use links::{LinkRow, offered, set_links, unlink_record};
 pub use load::{latest_started, load, load_many};
-pub use review::{Decision, FollowUp, finish_review, parse_due_date, review_item};
+pub use review::{Decision, FollowUp, Review, finish_review, parse_due_date, review_item};
 pub use scores::{LedgerEntry, parse_score, record_score};
 pub use submission::{Status, Submission, publish, submission_for, submissions, submit};

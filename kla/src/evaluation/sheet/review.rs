@@ -3,7 +3,7 @@
 
 use super::access::{EvalError, Refusal, Side, refuse};
 use super::cycles::Cycle;
-use super::evidence::{ItemStatus, evidence_for, set_item_status};
+use super::evidence::{ItemState, ItemStatus, evidence_for, set_item_status};
 use super::submission::{Status, Submission, set_status};
 use crate::audit::Actor;
 use sqlx::AnyConnection;
@@ -15,6 +15,14 @@ pub struct FollowUp {
     pub note: String,
     pub due_date: String,
     pub open: bool,
+}
+
+/// A verifier's decision on one item with its comment, and for a rejection the follow-up's due date.
+#[derive(Debug, Clone, Copy)]
+pub struct Review<'a> {
+    pub decision: Decision,
+    pub comment: &'a str,
+    pub due_date: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +49,9 @@ pub async fn review_item(
     cycle: &Cycle,
     sub: &Submission,
     item_id: i64,
-    decision: Decision,
-    comment: &str,
-    due_date: Option<&str>,
+    review: Review<'_>,
 ) -> Result<(), EvalError> {
+    let Review { decision, comment, due_date } = review;
     if side != Side::Verifier {
         return Err(EvalError::Forbidden);
     }
@@ -66,7 +73,8 @@ pub async fn review_item(
                 .bind(ev.id)
                 .execute(&mut *conn)
                 .await?;
-            set_item_status(conn, actor, sub, &ev, &item.code, ItemStatus::Verified, comment, ev.doc_year).await?;
+            set_item_status(conn, actor, sub, &ev, &item.code, ItemState { status: ItemStatus::Verified, comment, doc_year: ev.doc_year })
+                .await?;
         }
         Decision::Reject => {
             if comment.is_empty() {
@@ -86,7 +94,8 @@ pub async fn review_item(
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
-            set_item_status(conn, actor, sub, &ev, &item.code, ItemStatus::Rejected, comment, ev.doc_year).await?;
+            set_item_status(conn, actor, sub, &ev, &item.code, ItemState { status: ItemStatus::Rejected, comment, doc_year: ev.doc_year })
+                .await?;
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 use super::access::{EvalError, Refusal, Side, check_regency_may_edit, refuse};
 use super::submission::{Status, Submission};
 use super::trail::{audit_change, obj};
-use crate::audit::{Action, Actor};
+use crate::audit::Actor;
 use crate::domain::Stage;
 use crate::evaluation::instrument::Indicator;
 use sqlx::AnyConnection;
@@ -64,7 +64,7 @@ pub async fn record_score(
     .fetch_one(&mut *conn)
     .await?;
     let new = obj(&[("indicator", indicator.number.to_string()), ("stage", stage.key().into()), ("score", format!("{score:.2}"))]);
-    audit_change(conn, actor, Action::Create, "score", id, sub.regency, None, Some(new)).await?;
+    audit_change(conn, actor, "score", id, sub.regency, None, Some(new)).await?;
     Ok(())
 }
 
@@ -75,8 +75,8 @@ mod tests {
     #[test]
     fn scores_are_checked_against_the_indicators_points() {
         assert_eq!(parse_score("41,5", 41.67), Ok(41.5));
-        assert_eq!(parse_score("41.67", 41.666666), Ok(41.67));
-        assert_eq!(parse_score("41.68", 41.666666), Err(Refusal { field: "score", key: "eval.err_score_range" }));
+        assert_eq!(parse_score("41.67", 41.666_666), Ok(41.67));
+        assert_eq!(parse_score("41.68", 41.666_666), Err(Refusal { field: "score", key: "eval.err_score_range" }));
         assert_eq!(parse_score("-1", 50.0).unwrap_err().key, "eval.err_score_range");
         assert_eq!(parse_score("banyak", 50.0).unwrap_err().key, "eval.err_score");
     }

@@ -5,7 +5,7 @@
 use super::access::{EvalError, Side, check_regency_may_edit, refuse};
 use super::cycles::Cycle;
 use super::trail::{audit_change, obj};
-use crate::audit::{Action, Actor};
+use crate::audit::Actor;
 use crate::domain::RegionCode;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -125,7 +125,7 @@ pub(super) async fn set_status(conn: &mut AnyConnection, actor: &Actor, sub: &Su
         .await?;
     let old = obj(&[("status", sub.status.key().into())]);
     let new = obj(&[("status", status.key().into())]);
-    audit_change(conn, actor, Action::Update, "submission", sub.id, sub.regency, Some(old), Some(new)).await
+    audit_change(conn, actor, "submission", sub.id, sub.regency, Some(old), Some(new)).await
 }
 
 /// The regency hands its sheet to the province.
@@ -146,6 +146,6 @@ pub async fn publish(conn: &mut AnyConnection, actor: &Actor, side: Side, sub: &
     sqlx::query("update submissions set published = $1 where id = $2").bind(published as i64).bind(sub.id).execute(&mut *conn).await?;
     let old = obj(&[("published", sub.published.to_string())]);
     let new = obj(&[("published", published.to_string())]);
-    audit_change(conn, actor, Action::Update, "submission", sub.id, sub.regency, Some(old), Some(new)).await?;
+    audit_change(conn, actor, "submission", sub.id, sub.regency, Some(old), Some(new)).await?;
     Ok(())
 }

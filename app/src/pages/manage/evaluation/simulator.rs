@@ -29,11 +29,7 @@ pub(super) fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> An
     };
     let stats = vec![
         Stat { label: tr(lang, "eval.self_total"), value: pts(p.total, lang), note: Some(band(p.band)) },
-        Stat {
-            label: tr(lang, "eval.next_band"),
-            value: p.next.map_or_else(|| "–".into(), |(_, d)| pts(d, lang)),
-            note: Some(next),
-        },
+        Stat { label: tr(lang, "eval.next_band"), value: p.next.map_or_else(|| "–".into(), |(_, d)| pts(d, lang)), note: Some(next) },
         Stat {
             label: tr(lang, "eval.at_risk"),
             value: pts(p.at_risk, lang),
