@@ -38,7 +38,7 @@ pub fn Layout(title: String, crumbs: Vec<Crumb>, demo: bool, children: Children)
         <Title text=page_title/>
         <a class="skip" href="#isi">{tr(lang, "nav.skip")}</a>
         <header class="site">
-            <a class="brand" href="/">"Pantau KLA"</a>
+            <a class="brand" href=paths::HOME>"Pantau KLA"</a>
             <span class="tagline">{tr(lang, "site.tagline")}</span>
             <form class="search" method="get" action=paths::SEARCH role="search">
                 <label for="q" class="visually-hidden">{tr(lang, "search.label")}</label>
@@ -213,7 +213,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     view! {
         <Layout title=error.title(lang) crumbs=crumbs demo=false>
             <p class="error-message">{error.message(lang)}</p>
-            <p><a href="/">{tr(lang, "error.back_home")}</a></p>
+            <p><a href=paths::HOME>{tr(lang, "error.back_home")}</a></p>
         </Layout>
     }
 }

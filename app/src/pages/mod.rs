@@ -36,7 +36,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content=tr(lang, "site.description")/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="icon" href=crate::paths::FAVICON_SVG type="image/svg+xml"/>
                 <MetaTags/>
             </head>
             <body>

@@ -8,6 +8,7 @@ use super::{FilterForm, SortHeader};
 use crate::components::{Layout, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Figure, RankedInput};
+use crate::paths;
 use crate::state::AppState;
 use kla::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::format;
@@ -161,14 +162,14 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
     let stats = headline(lang, &d.trainings, &d.units, &d.distribution, d.regencies);
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
     let query = d.params.query();
-    let figs = chart_views(figures(state, &d, lang)?, "/api/v1/nasional", &query);
+    let figs = chart_views(figures(state, &d, lang)?, paths::API_NATIONAL, &query);
     let p = d.params;
     let head = move |key: SortKey, label: &str| view! { <SortHeader params=p path="/".to_string() anchor="provinsi" key=key label=tr(lang, label) numeric=key != SortKey::Name/> };
     let rows = d
         .provinces
         .iter()
         .map(|p| {
-            let href = format!("/provinsi/{}", p.code);
+            let href = paths::province(&p.code);
             view! {
                 <tr>
                     <th scope="row"><a href=href>{p.name.clone()}</a></th>

@@ -8,6 +8,7 @@ use super::{FilterForm, SortHeader, predicate_label};
 use crate::components::{Layout, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Column, Dataset, Figure, RankedInput, col, database_source};
+use crate::paths;
 use crate::state::AppState;
 use kla::aggregate::{self, Distribution, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{RegionCode, RegionLevel};
@@ -229,7 +230,7 @@ pub fn figures(state: &AppState, d: &ProvinceData, lang: Lang) -> Result<Vec<Fig
 fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppError> {
     let stats = headline(lang, &d.trainings, &d.units, &d.distribution, d.regencies.len());
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
-    let data_path = format!("/api/v1/provinsi/{}", d.code);
+    let data_path = paths::api_province(&d.code);
     let query = d.params.query();
     let mut figs = figures(state, &d, lang)?;
     // The scorecard is a table, not a chart: it gets its own section below the charts.
@@ -252,13 +253,13 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
     let card_csv = format!("{data_path}/kartu-skor.csv{}", if query.is_empty() { String::new() } else { format!("?{query}") });
     let card_json = card_csv.replace("kartu-skor.csv", "kartu-skor.json");
     let p = d.params;
-    let path = format!("/provinsi/{}", d.code);
+    let path = paths::province(&d.code);
     let head = move |key: SortKey, label: &str| view! { <SortHeader params=p path=path.clone() anchor="kabkota" key=key label=tr(lang, label) numeric=!matches!(key, SortKey::Name | SortKey::Predicate)/> };
     let rows = d
         .regencies
         .iter()
         .map(|r| {
-            let href = format!("/kabkota/{}", r.code);
+            let href = paths::regency(&r.code);
             let predicate =
                 r.latest.as_ref().map_or_else(|| "–".to_string(), |l| format!("{} ({})", predicate_label(l.predicate, lang), l.award_year));
             let trend = r.trend.map_or_else(

@@ -11,6 +11,7 @@ use crate::charts::{self, Lines};
 use crate::components::{Layout, Stat, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
+use crate::paths;
 use crate::state::AppState;
 use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{PredicateBands, RegionCode, RegionLevel};
@@ -253,7 +254,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     ];
     let summary = summary(&d, &state.bands, &state.targets, lang);
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
-    let data_path = format!("/api/v1/kabkota/{}", d.code);
+    let data_path = paths::api_regency(&d.code);
     let query = d.params.query();
     let figs = chart_views(figures(state, &d, lang)?, &data_path, &query);
     let event_headers =
@@ -290,7 +291,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         })
         .collect_view();
     let has_events = !d.events.is_empty();
-    let crumbs = crumbs(lang, vec![(d.province_name.clone(), format!("/provinsi/{}", d.province_code))], Some(d.name.clone()));
+    let crumbs = crumbs(lang, vec![(d.province_name.clone(), paths::province(&d.province_code))], Some(d.name.clone()));
     let scope_note = scope_note(lang, d.params.year);
     let evaluation = d.evaluation.as_ref().map(|sheet| evaluation_section(state, sheet, lang));
     Ok(view! {
@@ -378,7 +379,7 @@ fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: La
                 <ul>
                     {docs.into_iter().map(|f| {
                         let item = sheet.instrument.item(f.item_id).map(|(_, it)| format!("{} {}", it.code, it.name(lang))).unwrap_or_default();
-                        view! { <li><a href=format!("/bukti/{}", f.id)>{f.file_name.clone()}</a>" · "{item}</li> }
+                        view! { <li><a href=paths::public_file(f.id)>{f.file_name.clone()}</a>" · "{item}</li> }
                     }).collect_view()}
                 </ul>
             })}

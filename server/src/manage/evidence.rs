@@ -79,17 +79,9 @@ async fn file_action(
     let SignedIn(s) = s?;
     let (f, sub, side) = file_in_scope(&state, &s, id).await?;
     let failed = |e: sqlx::Error| HandlerError::from(e).with_input(&form);
-    let year: i64 = sqlx::query_scalar("select award_year from cycles where id = $1")
-        .bind(sub.cycle_id)
-        .fetch_one(&state.pool)
-        .await
-        .map_err(failed)?;
-    let number: i64 =
-        sqlx::query_scalar("select i.number from evidence_items e join indicators i on i.id = e.indicator_id where e.id = $1")
-            .bind(f.item_id)
-            .fetch_one(&state.pool)
-            .await
-            .map_err(failed)?;
+    let mut conn = state.pool.acquire().await.map_err(failed)?;
+    let (year, number) = sheet::file_place(&mut conn, &sub, f.item_id).await.map_err(failed)?;
+    drop(conn);
     let page = paths::indicator(year, sub.regency, number);
     let actor = Actor::user(&s.user);
     let mut removed = None;

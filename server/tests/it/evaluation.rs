@@ -135,7 +135,9 @@ on_both_engines!(uploads_are_checked_by_content_and_size_and_a_cut_off_upload_le
     assert_eq!(upload(&dp3a, 2, item, "pindaian.pdf", scan.clone(), "").await.0, 303);
     let scan_id: i64 =
         sqlx::query_scalar("select id from evidence_files where file_name = 'pindaian.pdf'").fetch_one(&app.state.pool).await.unwrap();
-    assert_eq!(dp3a.post(&format!("/kelola/bukti/{scan_id}/publik"), &[("public", "1")]).await.0, 303);
+    let (status, back, _) = dp3a.post(&format!("/kelola/bukti/{scan_id}/publik"), &[("public", "1")]).await;
+    assert_eq!(status, 303);
+    assert!(back.starts_with(&format!("{SHEET}/2?")), "back to the file's indicator page: {back}");
     for _ in 0..2 {
         let res = app.client.get(format!("{}/bukti/{scan_id}", app.base)).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 200);

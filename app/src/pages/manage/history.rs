@@ -5,6 +5,7 @@ use super::{manage_crumbs, query_param, region_label, session};
 use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
 use crate::lang::use_lang;
+use crate::paths;
 use crate::state::AppState;
 use kla::audit::{self, Entry};
 use kla::domain::RegionCode;
@@ -39,7 +40,7 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
             let changes = e.changes(columns);
             let what = match (entity, link_records) {
                 (Some(x), true) => view! {
-                    <a href=format!("/kelola/{}/{}/riwayat", x.slug(), e.record_id)>{format!("{} #{}", x.label(lang), e.record_id)}</a>
+                    <a href=paths::record_history(x.slug(), e.record_id)>{format!("{} #{}", x.label(lang), e.record_id)}</a>
                 }
                 .into_any(),
                 (Some(x), false) => format!("{} #{}", x.label(lang), e.record_id).into_any(),

@@ -5,6 +5,7 @@
 use super::{CsrfField, ErrorSummary, manage_crumbs, session, submitted};
 use crate::components::{ErrorPage, Layout};
 use crate::lang::use_lang;
+use crate::paths;
 use kla::i18n::{Lang, tr, trf};
 use kla::import::RowErrors;
 use kla::records::Entity;
@@ -34,7 +35,7 @@ pub enum PreviewOutcome {
 fn upload_form(lang: Lang) -> impl IntoView {
     let max_rows = use_context::<crate::AppState>().map_or(kla::spreadsheet::DEFAULT_MAX_ROWS, |s| s.import.max_rows);
     view! {
-        <form class="entry" method="post" action="/kelola/impor" enctype="multipart/form-data">
+        <form class="entry" method="post" action=paths::IMPORT enctype="multipart/form-data">
             <CsrfField/>
             <div class="field">
                 <label for="f-file">{tr(lang, "import.file")}</label>
@@ -56,8 +57,8 @@ fn templates(lang: Lang) -> impl IntoView {
                 .map(|e| view! {
                     <li>
                         {e.label(lang)}": "
-                        <a href=format!("/kelola/templat/{}.xlsx", e.slug())>"XLSX"</a>" · "
-                        <a href=format!("/kelola/templat/{}.csv", e.slug())>"CSV"</a>
+                        <a href=paths::template(e.slug(), "xlsx")>"XLSX"</a>" · "
+                        <a href=paths::template(e.slug(), "csv")>"CSV"</a>
                     </li>
                 })
                 .collect_view()}
@@ -133,11 +134,11 @@ pub fn ImportPage() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <form method="post" action="/kelola/impor/simpan" class="form-actions">
+                <form method="post" action=paths::IMPORT_CONFIRM class="form-actions">
                     <CsrfField/>
                     <input type="hidden" name="draft" value=draft/>
                     <button type="submit">{trf(lang, "import.confirm", &[("n", rows.to_string())])}</button>
-                    " "<a href="/kelola/impor">{tr(lang, "manage.cancel")}</a>
+                    " "<a href=paths::IMPORT>{tr(lang, "manage.cancel")}</a>
                 </form>
             }
             .into_any(),

@@ -5,6 +5,7 @@ use super::{CsrfField, ErrorSummary, Notice, manage_crumbs, query_param, region_
 use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
 use crate::lang::use_lang;
+use crate::paths;
 use crate::state::AppState;
 use kla::auth::{Role, Session};
 use kla::domain::{Predicate, RegionCode, RegionLevel, TrainingMode};
@@ -205,7 +206,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
     let picker = (choices.len() > 1).then(|| {
         let current = region.map(|r| r.to_string()).unwrap_or_default();
         view! {
-            <form class="filter" method="get" action="/kelola">
+            <form class="filter" method="get" action=paths::MANAGE>
                 <div class="field">
                     <label for="wilayah">{tr(lang, "manage.region")}</label>
                     <select id="wilayah" name="wilayah">
@@ -225,11 +226,11 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
     let demo = sections.iter().any(|(_, rows, _)| rows.iter().any(|r| r.is_demo));
     let tools = view! {
         <ul class="tools">
-            <li><a href="/kelola/evaluasi">{tr(lang, "manage.evaluation")}</a></li>
-            <li><a href="/kelola/impor">{tr(lang, "manage.import")}</a></li>
-            <li><a href=format!("/kelola/riwayat{scope_q}")>{tr(lang, "manage.region_history")}</a></li>
-            <li><a href="/akun">{tr(lang, "account.title")}</a></li>
-            {matches!(role, Role::Admin).then(|| view! { <li><a href="/kelola/pengguna">{tr(lang, "users.title")}</a></li> })}
+            <li><a href=paths::EVALUATION>{tr(lang, "manage.evaluation")}</a></li>
+            <li><a href=paths::IMPORT>{tr(lang, "manage.import")}</a></li>
+            <li><a href=format!("{}{scope_q}", paths::REGION_HISTORY)>{tr(lang, "manage.region_history")}</a></li>
+            <li><a href=paths::ACCOUNT>{tr(lang, "account.title")}</a></li>
+            {matches!(role, Role::Admin).then(|| view! { <li><a href=paths::USERS>{tr(lang, "users.title")}</a></li> })}
         </ul>
     };
     let body = match region {
@@ -237,7 +238,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
         Some(r) => sections
             .into_iter()
             .map(|(entity, rows, total)| {
-                let export = |fmt: &str| format!("/kelola/ekspor/{}.{fmt}?wilayah={r}", entity.slug());
+                let export = |fmt: &str| format!("{}?wilayah={r}", paths::export(entity.slug(), fmt));
                 let heads = summary_headers(lang, entity);
                 let shown = rows.len() as i64;
                 let list = rows
@@ -245,15 +246,14 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
                     .map(|row| {
                         let mut cells = entity.summary(lang, &row).into_iter();
                         let first = cells.next().unwrap_or_default();
-                        let base = format!("/kelola/{}/{}", entity.slug(), row.id);
                         view! {
                             <tr>
                                 <th scope="row">{first}{row.is_demo.then(|| view! { " " <span class="tag">{tr(lang, "demo.tag")}</span> })}</th>
                                 {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
                                 <td class="actions">
-                                    <a href=format!("{base}/ubah")>{tr(lang, "manage.edit")}</a>" · "
-                                    <a href=format!("{base}/hapus")>{tr(lang, "manage.delete")}</a>" · "
-                                    <a href=format!("{base}/riwayat")>{tr(lang, "manage.history")}</a>
+                                    <a href=paths::record_edit(entity.slug(), row.id)>{tr(lang, "manage.edit")}</a>" · "
+                                    <a href=paths::record_delete(entity.slug(), row.id)>{tr(lang, "manage.delete")}</a>" · "
+                                    <a href=paths::record_history(entity.slug(), row.id)>{tr(lang, "manage.history")}</a>
                                 </td>
                             </tr>
                         }
@@ -263,7 +263,7 @@ fn manage_view(state: &AppState, lang: Lang, s: &Session, region: Option<RegionC
                     <section id=entity.slug()>
                         <h2>{entity.label(lang)}" "<span class="count">{format!("({total})")}</span></h2>
                         <p class="actions-bar">
-                            <a class="button" href=format!("/kelola/{}/baru?wilayah={r}", entity.slug())>{tr(lang, &format!("manage.add_{}", entity.slug()))}</a>
+                            <a class="button" href=format!("{}?wilayah={r}", paths::record_new(entity.slug()))>{tr(lang, &format!("manage.add_{}", entity.slug()))}</a>
                             " "{tr(lang, "manage.export")}": "
                             <a href=export("csv")>"CSV"</a>" · "<a href=export("xlsx")>"XLSX"</a>
                         </p>
@@ -364,11 +364,11 @@ fn form_view(state: &AppState, lang: Lang, s: &Session, entity: Entity, stored: 
         .map(|c| field_view(state, s.user.role, lang, entity, c, value(c), sub.as_ref().and_then(|x| x.error_for(c))))
         .collect_view();
     let (title, action) = match &stored {
-        Some(r) => (trf(lang, &format!("manage.edit_{}", entity.slug()), &[]), format!("/kelola/{}/{}/ubah", entity.slug(), r.id)),
-        None => (tr(lang, &format!("manage.add_{}", entity.slug())), format!("/kelola/{}/baru", entity.slug())),
+        Some(r) => (trf(lang, &format!("manage.edit_{}", entity.slug()), &[]), paths::record_edit(entity.slug(), r.id)),
+        None => (tr(lang, &format!("manage.add_{}", entity.slug())), paths::record_new(entity.slug())),
     };
     let back = stored.as_ref().map(|r| r.region).or_else(|| preset_region.as_deref().and_then(|w| RegionCode::parse(w).ok()));
-    let back_href = back.map_or_else(|| "/kelola".into(), |r| format!("/kelola?wilayah={r}#{}", entity.slug()));
+    let back_href = back.map_or_else(|| paths::MANAGE.into(), |r| format!("{}?wilayah={r}#{}", paths::MANAGE, entity.slug()));
     let demo = stored.as_ref().is_some_and(|r| r.is_demo);
     view! {
         <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=demo>
@@ -406,8 +406,8 @@ pub fn DeletePage() -> impl IntoView {
                             .map(|c| (tr(lang, &format!("col.{c}")), r.get(c).to_string()))
                             .filter(|(_, v)| !v.is_empty())
                             .collect();
-                        let action = format!("/kelola/{}/{}/hapus", entity.slug(), r.id);
-                        let back = format!("/kelola?wilayah={}#{}", r.region, entity.slug());
+                        let action = paths::record_delete(entity.slug(), r.id);
+                        let back = format!("{}?wilayah={}#{}", paths::MANAGE, r.region, entity.slug());
                         view! {
                             <Layout title=title.clone() crumbs=manage_crumbs(lang, Some(title)) demo=r.is_demo>
                                 <p class="lead">{tr(lang, "manage.delete_lead")}</p>

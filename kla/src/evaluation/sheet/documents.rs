@@ -103,6 +103,20 @@ pub async fn add_file(
     Ok(id)
 }
 
+/// Where a file of `sub` for `item_id` is shown: its cycle's award year and its indicator's number, the
+/// segments of the indicator page's path.
+pub async fn file_place(conn: &mut AnyConnection, sub: &Submission, item_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    let r = sqlx::query(
+        "select c.award_year, i.number from cycles c, evidence_items e join indicators i on i.id = e.indicator_id
+         where c.id = $1 and e.id = $2",
+    )
+    .bind(sub.cycle_id)
+    .bind(item_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((r.get(0), r.get(1)))
+}
+
 /// A stored file with its submission, for the routes that act on one file.
 pub async fn file(conn: &mut AnyConnection, file_id: i64) -> Result<Option<(FileRow, Submission)>, sqlx::Error> {
     let Some(r) = sqlx::query(

@@ -29,7 +29,7 @@ mod trail;
 
 pub use access::{EvalError, Refusal, Side, side};
 pub use cycles::{Cycle, NewCycle, create_cycle, cycle, cycles, parse_cycle};
-pub use documents::{FileRow, NewFile, add_file, evidence_bytes, file, remove_file, set_file_public};
+pub use documents::{FileRow, NewFile, add_file, evidence_bytes, file, file_place, remove_file, set_file_public};
 pub use evidence::{Evidence, ItemStatus, parse_doc_year};
 pub use figures::{ClusterSummary, Sheet};
 pub use links::{LinkRow, offered, set_links, unlink_record};

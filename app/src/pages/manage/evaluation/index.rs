@@ -7,6 +7,7 @@ use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
 use crate::lang::use_lang;
 use crate::pages::manage::{CsrfField, ErrorSummary, Notice, manage_crumbs, must_sign_in, query_param, region_label, session, submitted};
+use crate::paths;
 use crate::state::AppState;
 use kla::auth::Role;
 use kla::domain::{PredicateBands, RegionCode};
@@ -98,7 +99,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                         let cycle_picker = (cycles.len() > 1).then(|| {
                             let current = cycle.as_ref().map_or(0, |c| c.award_year);
                             view! {
-                                <form class="filter" method="get" action="/kelola/evaluasi">
+                                <form class="filter" method="get" action=paths::EVALUATION>
                                     <div class="field">
                                         <label for="tahun">{tr(lang, "eval.cycle")}</label>
                                         <select id="tahun" name="tahun">
@@ -113,7 +114,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                         let province_picker = (role == Role::Admin).then(|| {
                             let current = province.map(|p| p.to_string()).unwrap_or_default();
                             view! {
-                                <form class="filter" method="get" action="/kelola/evaluasi">
+                                <form class="filter" method="get" action=paths::EVALUATION>
                                     {cycle.as_ref().map(|c| view! { <input type="hidden" name="tahun" value=c.award_year.to_string()/> })}
                                     <div class="field">
                                         <label for="provinsi">{tr(lang, "eval.province")}</label>
@@ -194,7 +195,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                             let e = |f: &str| error_here(&sub, "cycle", f);
                             view! {
                                 <h2 id="siklus-baru">{tr(lang, "eval.new_cycle")}</h2>
-                                <form method="post" action="/kelola/evaluasi/siklus" class="entry">
+                                <form method="post" action=paths::CYCLE_NEW class="entry">
                                     <CsrfField/>
                                     <input type="hidden" name="scope" value="cycle"/>
                                     {field(lang, "f-award_year".into(), tr(lang, "eval.award_year"), None, e("award_year"), false,

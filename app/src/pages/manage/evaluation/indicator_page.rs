@@ -7,6 +7,7 @@ use crate::components::{ErrorPage, Layout};
 use crate::error::AppError;
 use crate::lang::use_lang;
 use crate::pages::manage::{CsrfField, ErrorSummary, Notice, must_sign_in, session, submitted};
+use crate::paths;
 use crate::state::AppState;
 use kla::domain::Stage;
 use kla::evaluation::sheet::{self, ItemStatus, Side, Status};
@@ -99,16 +100,16 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                 <ul class="files">
                                     {files.into_iter().map(|f| view! {
                                         <li>
-                                            <a href=format!("/kelola/bukti/{}", f.id)>{f.file_name.clone()}</a>
+                                            <a href=paths::file(f.id)>{f.file_name.clone()}</a>
                                             " (" {kla::format::decimal(f.size_bytes as f64 / 1024.0, 0, lang)} " KB)"
                                             {f.public.then(|| view! { " · " <span class="badge">{tr(lang, "eval.public_doc")}</span> })}
-                                            <form method="post" action=format!("/kelola/bukti/{}/publik", f.id) class="inline">
+                                            <form method="post" action=paths::file_public(f.id) class="inline">
                                                 <CsrfField/>
                                                 <input type="hidden" name="public" value=if f.public { "0" } else { "1" }/>
                                                 <button type="submit" class="secondary">{tr(lang, if f.public { "eval.make_private" } else { "eval.make_public" })}</button>
                                             </form>
                                             {(regency_open && st != ItemStatus::Verified).then(|| view! {
-                                                <form method="post" action=format!("/kelola/bukti/{}/hapus", f.id) class="inline">
+                                                <form method="post" action=paths::file_delete(f.id) class="inline">
                                                     <CsrfField/>
                                                     <button type="submit" class="secondary">{tr(lang, "eval.remove_file")}" "{f.file_name.clone()}</button>
                                                 </form>

@@ -4,8 +4,8 @@ use crate::error::AppError;
 use crate::pages::manage::region_label;
 use crate::state::AppState;
 use kla::auth::Role;
-use kla::domain::{RegionCode, RegionLevel};
-use kla::evaluation::sheet::{self, Cycle, Sheet, Side};
+use kla::evaluation::sheet::{self, Sheet, Side};
+use kla::evaluation::target::{self, Found};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -16,19 +16,17 @@ pub struct Loaded {
     pub label: String,
 }
 
-/// The sheet of the path's `{tahun}` and `{kode}`: 404 for an unknown cycle or regency, 403 when the role
-/// does not cover the regency.
+/// The sheet of the path's `{tahun}` and `{kode}`, found as the handlers find it ([`target::find`]): 404 for
+/// an unknown cycle or regency, 403 when the role does not cover the regency.
 pub async fn load_sheet(state: &AppState, role: Role) -> Result<Loaded, AppError> {
     let params = use_params_map().get_untracked();
-    let year: i64 = params.get("tahun").and_then(|t| t.parse().ok()).ok_or(AppError::NotFound)?;
-    let regency = params
-        .get("kode")
-        .and_then(|k| RegionCode::parse(&k).ok())
-        .filter(|c| c.level() == RegionLevel::Regency && state.regions.contains(*c))
-        .ok_or(AppError::NotFound)?;
-    let side = sheet::side(role, regency).ok_or(AppError::Forbidden)?;
+    let (year, code) = (params.get("tahun").unwrap_or_default(), params.get("kode").unwrap_or_default());
     let mut conn = state.pool.acquire().await?;
-    let cycle: Cycle = sheet::cycle(&mut conn, year).await?.ok_or(AppError::NotFound)?;
+    let (cycle, regency, side) = match target::find(&mut conn, &state.regions, role, &year, &code).await? {
+        Found::Sheet(cycle, regency, side) => (cycle, regency, side),
+        Found::NotFound => return Err(AppError::NotFound),
+        Found::Forbidden => return Err(AppError::Forbidden),
+    };
     let sheet = sheet::load(&mut conn, &cycle, regency).await?;
     Ok(Loaded { sheet, side, label: region_label(state, regency) })
 }

@@ -3,6 +3,7 @@
 
 use crate::components::Crumb;
 use crate::pages::manage::{Submitted, manage_crumbs};
+use crate::paths;
 use kla::domain::RegionCode;
 use kla::evaluation::sheet::ItemStatus;
 use kla::format::decimal;
@@ -19,13 +20,13 @@ pub(super) fn opt_pts(x: Option<f64>, lang: Lang) -> String {
 
 /// `/kelola/evaluasi/{tahun}/{kode}`.
 pub fn sheet_path(award_year: i64, regency: RegionCode) -> String {
-    format!("/kelola/evaluasi/{award_year}/{regency}")
+    paths::sheet(award_year, regency)
 }
 
 /// Beranda › Kelola data › Persiapan evaluasi KLA [› the regency's sheet] › `here`.
 pub(super) fn eval_crumbs(lang: Lang, sheet: Option<(i64, RegionCode, String)>, here: String) -> Vec<Crumb> {
     let mut c = manage_crumbs(lang, Some(tr(lang, "eval.title")));
-    c[2].href = Some("/kelola/evaluasi".into());
+    c[2].href = Some(paths::EVALUATION.into());
     if let Some((year, code, label)) = sheet {
         c.push(Crumb { label, href: Some(sheet_path(year, code)) });
     }

@@ -7,6 +7,7 @@ use super::simulator::projection_view;
 use crate::components::{ErrorPage, Layout};
 use crate::lang::use_lang;
 use crate::pages::manage::{CsrfField, ErrorSummary, Notice, must_sign_in, session, submitted};
+use crate::paths;
 use crate::state::AppState;
 use kla::domain::Stage;
 use kla::evaluation::instrument::Indicator;
@@ -137,8 +138,8 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                                 {follow_view}
                                 {actions}
                                 <ul class="tools">
-                                    <li><a href=format!("/kelola/paket/{year}/{}", sheet.regency)>{tr(lang, "eval.pack")}</a></li>
-                                    <li><a href=format!("/kelola/riwayat?wilayah={}", sheet.regency)>{tr(lang, "manage.region_history")}</a></li>
+                                    <li><a href=paths::pack(year, sheet.regency)>{tr(lang, "eval.pack")}</a></li>
+                                    <li><a href=format!("{}?wilayah={}", paths::REGION_HISTORY, sheet.regency)>{tr(lang, "manage.region_history")}</a></li>
                                 </ul>
                                 {clusters}
                             </Layout>
