@@ -3,7 +3,7 @@
 //!
 //! Builders fill the pattern's `{…}` segments in order ([`fill`]); query strings and fragments are the
 //! caller's. The Leptos page table (`pages::App`) keeps its own `path!` macro spelling (`:param`), which
-//! [`tests::leptos_routes_match`] checks against these patterns.
+//! `tests::leptos_routes_match` checks against these patterns.
 
 use std::fmt::Display;
 

@@ -358,7 +358,7 @@ pub async fn write(
     Ok(n)
 }
 
-/// [`write`] inside a transaction the caller commits (with other work of the same step: the web import
+/// [`write`](fn@write) inside a transaction the caller commits (with other work of the same step: the web import
 /// removes its draft in it, so a confirmation sent twice imports once).
 #[allow(clippy::too_many_arguments)]
 pub async fn write_in(

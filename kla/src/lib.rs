@@ -3,11 +3,11 @@
 //!
 //! Reading order, which is also the path of a figure from entry to page: form or file → [`domain`] (types,
 //! and the parsing that validates them) → [`db`] (writes, registry) → [`aggregate`] (figures per region and
-//! year), with [`i18n`] and [`format`] for every text and number a reader sees. Data entry runs
+//! year), with [`i18n`] and [`format`](mod@format) for every text and number a reader sees. Data entry runs
 //! the same line from the other end: [`auth`] (accounts, sessions, who may write where) → [`records`] and
 //! [`import`] (forms and spreadsheets, via [`spreadsheet`], the preview kept in [`drafts`] until confirmed) → [`db`], with every change in the [`audit`]
 //! trail. Evaluation preparation ([`evaluation`]) adds the instrument, evidence, verification, the score
-//! ledger and the predicate simulator on the same foundations. [`reference`] holds the bundled official data
+//! ledger and the predicate simulator on the same foundations. [`reference`](mod@reference) holds the bundled official data
 //! (targets, published results); [`demo`] generates the labelled synthetic dataset. [`Store`] opens it all.
 
 rust_i18n::i18n!("locales", fallback = "id");

@@ -14,7 +14,7 @@
 //! Never cached: requests with a live session (the header shows the user), anything under `/kelola`,
 //! `/akun`, `/masuk`, evidence documents (`/bukti/`, served from their store), non-GET requests, responses
 //! other than 200, responses that set a cookie or are marked private or no-store, and responses larger
-//! than [`MAX_BODY`] (sent on as they are).
+//! than `MAX_BODY` (sent on as they are).
 
 use crate::canonical::{self, Canonical, MAX_SEARCH_CHARS};
 use crate::session::SessionLookup;
