@@ -227,6 +227,17 @@ on_both_engines!(roles_are_scoped_by_page_form_download_and_api, |app: TestApp| 
         let (status, _, _) = who.post(&format!("/kelola/kegiatan/{id}/ubah"), &refs(&event(region, &title))).await;
         assert_eq!(status, if allowed { 303 } else { 403 }, "POST ubah of event {id}");
     }
+    // A record without a trail (demo rows are written without one) has a history page that says so, in scope.
+    sqlx::query("delete from audit_log where entity = 'training_event' and record_id = $1")
+        .bind(neighbour)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, html) = prov.get(&format!("/kelola/kegiatan/{neighbour}/riwayat")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Belum ada perubahan tercatat."), "{html}");
+    assert_eq!(rina.get(&format!("/kelola/kegiatan/{neighbour}/riwayat")).await.0, 403);
+    assert_eq!(prov.get("/kelola/kegiatan/999999/riwayat").await.0, 404);
     // Nor may an officer move their own record into a region outside theirs.
     assert_eq!(rina.post(&format!("/kelola/kegiatan/{own}/ubah"), &refs(&event("63.72", "Pindah"))).await.0, 403);
     // Changing the neighbour's records by form: refused, and nothing changed.

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use kla::audit::{self, Entry};
 use kla::domain::RegionCode;
 use kla::i18n::{Lang, tr};
-use kla::records::Entity;
+use kla::records::{self, Entity};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -108,8 +108,15 @@ pub fn RecordHistoryPage() -> impl IntoView {
                 let loaded = async {
                     let (entity, id) = entity.zip(id).ok_or(AppError::NotFound)?;
                     let entries = audit::for_record(&state.pool, entity.audit_name(), id).await?;
-                    // The record's region is the one of its latest entry (a deleted record keeps its trail).
-                    let region = entries.first().and_then(|e| e.region_code.as_deref()).and_then(|r| RegionCode::parse(r).ok()).ok_or(AppError::NotFound)?;
+                    // The record's region is the one of its latest entry (a deleted record keeps its trail); a
+                    // record without entries (demo rows are written without) is asked for its own.
+                    let region = match entries.first().and_then(|e| e.region_code.as_deref()).and_then(|r| RegionCode::parse(r).ok()) {
+                        Some(region) => region,
+                        None => {
+                            let mut conn = state.pool.acquire().await?;
+                            records::load(&mut conn, entity, id).await?.ok_or(AppError::NotFound)?.region
+                        }
+                    };
                     if !s.user.role.covers(region) {
                         return Err(AppError::Forbidden);
                     }
