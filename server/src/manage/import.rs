@@ -39,7 +39,8 @@ async fn import_upload(
     let up = match multipart::read(&parts, body, &state, import::MAX_UPLOAD_BYTES).await {
         Ok(up) => up,
         Err((Problem::NotMultipart, _)) => return Err(file_refused(tr(lang, "import.not_multipart"), Some(StatusCode::BAD_REQUEST))),
-        Err(_) => return Err(too_large(lang)),
+        Err((Problem::Broken, _)) => return Err(file_refused(tr(lang, "import.upload_broken"), Some(StatusCode::BAD_REQUEST))),
+        Err((Problem::TooLarge, _)) => return Err(too_large(lang)),
     };
     check_csrf(&parts, up.form.get("csrf").map(String::as_str), &HashMap::new())?;
     let Some((file_name, bytes)) = up.file.filter(|(_, b)| !b.is_empty()) else {

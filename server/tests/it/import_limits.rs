@@ -67,6 +67,35 @@ on_both_engines!(a_preview_of_many_bad_rows_lists_the_first_and_counts_the_rest,
     );
 });
 
+on_both_engines!(an_upload_cut_off_is_told_so_not_called_too_large, |app: TestApp| async move {
+    add_user(&app, "rina", "regency", Some("63.10")).await;
+    let rina = sign_in(&app, "rina").await;
+    let csrf = rina.csrf().await;
+    // A weak network drops the connection mid-file: the body ends without its closing boundary.
+    let body = format!(
+        "--X\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--X\r\nContent-Disposition: form-data; \
+         name=\"file\"; filename=\"unit.csv\"\r\n\r\nregency_code,kind,name,total_staff"
+    );
+    let res = app
+        .client
+        .post(format!("{}/kelola/impor", app.base))
+        .header("cookie", &rina.cookie)
+        .header("content-type", "multipart/form-data; boundary=X")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("unggahan terputus sebelum selesai"),
+        "{}",
+        &html[html.find("<main").unwrap_or(0)..].chars().take(1500).collect::<String>()
+    );
+    let drafts: i64 = sqlx::query_scalar("select count(*) from import_drafts").fetch_one(&app.state.pool).await.unwrap();
+    assert_eq!(drafts, 0, "nothing kept");
+});
+
 on_both_engines!(drafts_per_user_are_capped_and_expired_ones_swept, |app: TestApp| async move {
     let app = TestApp::spawn_on_with(app.database_url.clone(), |mut s| {
         s.import.max_drafts = 2;
