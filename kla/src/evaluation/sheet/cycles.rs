@@ -4,6 +4,7 @@
 use super::access::{EvalError, Refusal, refuse};
 use super::trail::obj;
 use crate::audit::{self, Action, Actor, Change, Via};
+use crate::evaluation::instrument::Item;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
 
@@ -133,6 +134,12 @@ pub async fn create_cycle(conn: &mut AnyConnection, actor: &Actor, c: &NewCycle)
     )
     .await?;
     Ok(id)
+}
+
+/// An evidence item of the cycle's instrument, by id: `NotFound` when the instrument has no such item.
+pub(super) async fn cycle_item(conn: &mut AnyConnection, cycle: &Cycle, item_id: i64) -> Result<Item, EvalError> {
+    let instrument = crate::evaluation::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    instrument.item(item_id).map(|(_, item)| item.clone()).ok_or(EvalError::NotFound)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! publishing one, and the bytes a regency keeps (what its quota counts).
 
 use super::access::{EvalError, Side, check_regency_may_edit, refuse};
-use super::cycles::Cycle;
+use super::cycles::{Cycle, cycle_item};
 use super::evidence::{ItemState, ItemStatus, evidence_for, item_code, recheck_item, set_item_status};
 use super::submission::{Submission, submission_by_id};
 use super::trail::{audit_change, obj};
@@ -71,8 +71,7 @@ pub async fn add_file(
     file: &NewFile,
 ) -> Result<i64, EvalError> {
     check_regency_may_edit(side, sub)?;
-    let instrument = crate::evaluation::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
+    let item = cycle_item(conn, cycle, item_id).await?;
     let ev = evidence_for(conn, sub, item_id).await?;
     if ev.status == ItemStatus::Verified {
         return refuse("file", "eval.err_item_verified");

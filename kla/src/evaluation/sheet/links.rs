@@ -2,7 +2,7 @@
 //! regency ticks, and the links removed when such a record is deleted.
 
 use super::access::{EvalError, Side, check_regency_may_edit, refuse};
-use super::cycles::Cycle;
+use super::cycles::{Cycle, cycle_item};
 use super::evidence::{ItemState, ItemStatus, evidence_for, item_code, recheck_item, set_item_status};
 use super::submission::{Submission, submission_by_id};
 use super::trail::{audit_change, obj};
@@ -106,8 +106,7 @@ pub async fn set_links(
     let mut chosen = chosen.to_vec();
     chosen.sort_unstable();
     chosen.dedup();
-    let instrument = crate::evaluation::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
+    let item = cycle_item(conn, cycle, item_id).await?;
     let Some(offer) = item.offers else { return Err(EvalError::NotFound) };
     let offered = offered(conn, offer, sub.regency, cycle.data_year).await?;
     if chosen.iter().any(|id| !offered.iter().any(|(_, o, _)| o == id)) {

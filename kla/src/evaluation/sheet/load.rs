@@ -63,6 +63,10 @@ pub async fn load_many(conn: &mut AnyConnection, cycle: &Cycle, regencies: &[Reg
         .collect();
     // The submissions, and which sheets each one fills (a regency asked for twice gets two equal sheets).
     let codes: Vec<String> = regencies.iter().map(std::string::ToString::to_string).collect();
+    let mut of_regency: HashMap<RegionCode, Vec<usize>> = HashMap::new();
+    for (i, r) in regencies.iter().enumerate() {
+        of_regency.entry(*r).or_default().push(i);
+    }
     let mut of_submission: HashMap<i64, Vec<usize>> = HashMap::new();
     for chunk in codes.chunks(CHUNK) {
         let text = format!(
@@ -75,10 +79,11 @@ pub async fn load_many(conn: &mut AnyConnection, cycle: &Cycle, regencies: &[Reg
         }
         for r in q.fetch_all(&mut *conn).await? {
             let sub = submission_of(&r);
-            for (i, sheet) in sheets.iter_mut().enumerate().filter(|(_, s)| s.regency == sub.regency) {
-                of_submission.entry(sub.id).or_default().push(i);
-                sheet.submission = Some(sub.clone());
+            let at = of_regency.get(&sub.regency).map_or(&[][..], Vec::as_slice);
+            for &i in at {
+                sheets[i].submission = Some(sub.clone());
             }
+            of_submission.entry(sub.id).or_default().extend_from_slice(at);
         }
     }
     if of_submission.is_empty() {

@@ -2,7 +2,7 @@
 //! date for the regency) and the end of a round, which returns the sheet or verifies it.
 
 use super::access::{EvalError, Refusal, Side, refuse};
-use super::cycles::Cycle;
+use super::cycles::{Cycle, cycle_item};
 use super::evidence::{ItemState, ItemStatus, evidence_for, set_item_status};
 use super::submission::{Status, Submission, set_status};
 use crate::audit::Actor;
@@ -58,8 +58,7 @@ pub async fn review_item(
     if sub.status != Status::Submitted {
         return refuse("", "eval.err_not_submitted");
     }
-    let instrument = crate::evaluation::instrument::fetch(conn, cycle.instrument_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let Some((_, item)) = instrument.item(item_id) else { return Err(EvalError::NotFound) };
+    let item = cycle_item(conn, cycle, item_id).await?;
     let ev = evidence_for(conn, sub, item_id).await?;
     let comment = comment.trim();
     let now = crate::auth::now();
