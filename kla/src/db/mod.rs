@@ -78,6 +78,13 @@ pub fn sqlite_file(url: &str) -> Option<&str> {
 
 /// Opens the pool, creating an SQLite file and its folder on first start, and applies the migrations.
 pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Engine), DbSetupError> {
+    let (pool, engine) = open_pool(url, max_connections).await?;
+    migrate(&pool, engine).await?;
+    Ok((pool, engine))
+}
+
+/// [`connect`] without the migrations: the tests of a migration open an empty database with it.
+pub async fn open_pool(url: &str, max_connections: u32) -> Result<(AnyPool, Engine), DbSetupError> {
     sqlx::any::install_default_drivers();
     let engine = Engine::of_url(url)?;
     let mut url = url.to_string();
@@ -114,17 +121,25 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Engine
         .connect(&url)
         .await
         .map_err(DbSetupError::Connect)?;
-    migrate(&pool, engine).await?;
     Ok((pool, engine))
+}
+
+fn migrator(engine: Engine) -> sqlx::migrate::Migrator {
+    match engine {
+        Engine::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+        Engine::Postgres => sqlx::migrate!("../migrations/postgres"),
+    }
 }
 
 /// Applies the engine's migrations (`migrations/sqlite` or `migrations/postgres`).
 pub async fn migrate(pool: &AnyPool, engine: Engine) -> Result<(), DbSetupError> {
-    let migrator = match engine {
-        Engine::Sqlite => sqlx::migrate!("../migrations/sqlite"),
-        Engine::Postgres => sqlx::migrate!("../migrations/postgres"),
-    };
-    migrator.run(pool).await.map_err(DbSetupError::Migrate)
+    migrator(engine).run(pool).await.map_err(DbSetupError::Migrate)
+}
+
+/// Applies the engine's migrations up to and including `version`: the tests build a database of an earlier
+/// schema with it, fill it, and check what a later migration does to the rows.
+pub async fn migrate_to(pool: &AnyPool, engine: Engine, version: i64) -> Result<(), DbSetupError> {
+    migrator(engine).run_to(version, pool).await.map_err(DbSetupError::Migrate)
 }
 
 /// Whether the database answers, for `/healthz`.

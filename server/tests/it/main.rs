@@ -18,4 +18,5 @@ mod freshness;
 mod import;
 mod import_limits;
 mod limits_cache;
+mod migrations;
 mod rules_accounts;

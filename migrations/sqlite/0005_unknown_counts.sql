@@ -1,0 +1,63 @@
+-- Unknown is not zero (issue 13): the counts a training report may omit — participants in the room and
+-- online, institutions, days — become nullable. NULL means "not reported"; a number means someone reported
+-- it. The PostgreSQL twin is one ALTER per column; SQLite cannot drop a NOT NULL, so the table is rebuilt.
+--
+-- Existing rows keep their values. Before this migration the forms and imports required a participant count
+-- and turned an empty institutions or online-participants cell into 0, so a stored 0 there may have been a
+-- blank; it stays 0 here (nothing can tell the two apart), and an officer who knows it was not reported
+-- clears it by editing the record.
+--
+-- The rebuild, inside the migration's transaction with foreign keys on: dropping `training_events` would
+-- delete both breakdown tables' rows (ON DELETE CASCADE) and drops its own data-version triggers, so the
+-- breakdowns are copied aside first and put back, and the triggers and indexes are made again. Ids are kept,
+-- so audit entries and evidence links still name the same events, and AUTOINCREMENT continues after them.
+
+create temporary table keep_by_regency as select * from training_participants_by_regency;
+create temporary table keep_by_kind as select * from training_participants_by_kind;
+
+create table training_events_new (
+    id                   integer primary key autoincrement,
+    organiser_code       text not null references regions (code),
+    province_code        text not null references regions (code),
+    organiser_level      text not null check (organiser_level in ('province', 'regency')),
+    title                text not null,
+    kind                 text not null check (kind in ('pelatihan', 'bimtek', 'tot', 'sosialisasi')),
+    start_date           text not null,
+    end_date             text not null,
+    year                 integer not null,
+    days                 integer check (days >= 1),
+    venue                text not null default '',
+    mode                 text not null check (mode in ('luring', 'daring', 'hybrid')),
+    participants_offline integer check (participants_offline >= 0),
+    participants_online  integer check (participants_online >= 0),
+    institutions         integer check (institutions >= 0),
+    pre_test_mean        real check (pre_test_mean between 0 and 100),
+    post_test_mean       real check (post_test_mean between 0 and 100),
+    certificate_issuer   text not null default '',
+    source_url           text not null default '',
+    is_demo              integer not null default 0 check (is_demo in (0, 1))
+);
+insert into training_events_new
+    (id, organiser_code, province_code, organiser_level, title, kind, start_date, end_date, year, days, venue, mode,
+     participants_offline, participants_online, institutions, pre_test_mean, post_test_mean, certificate_issuer,
+     source_url, is_demo)
+select id, organiser_code, province_code, organiser_level, title, kind, start_date, end_date, year, days, venue, mode,
+       participants_offline, participants_online, institutions, pre_test_mean, post_test_mean, certificate_issuer,
+       source_url, is_demo
+from training_events;
+
+drop table training_events;
+alter table training_events_new rename to training_events;
+
+insert into training_participants_by_regency select * from keep_by_regency;
+insert into training_participants_by_kind select * from keep_by_kind;
+drop table keep_by_regency;
+drop table keep_by_kind;
+
+create index training_events_province_year on training_events (province_code, year);
+create index training_events_organiser_year on training_events (organiser_code, year);
+create index training_events_year on training_events (year);
+
+create trigger training_events_insert_version after insert on training_events begin update data_version set version = version + 1 where id = 1; end;
+create trigger training_events_update_version after update on training_events begin update data_version set version = version + 1 where id = 1; end;
+create trigger training_events_delete_version after delete on training_events begin update data_version set version = version + 1 where id = 1; end;
