@@ -60,14 +60,21 @@ async fn unknown_counts_keep_every_row(engine: Engine) {
     assert!(id > max_id, "ids continue after the kept ones: {id} after {max_id}");
     assert!(version(&pool).await > v, "an insert bumps the data version");
     let (offline, institutions): (Option<i64>, Option<i64>) =
-        sqlx::query_as("select participants_offline, institutions from training_events where id = $1").bind(id).fetch_one(&pool).await.unwrap();
+        sqlx::query_as("select participants_offline, institutions from training_events where id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!((offline, institutions), (None, None), "unknown stays unknown");
     let event: i64 = sqlx::query_scalar("select min(event_id) from training_participants_by_regency").fetch_one(&pool).await.unwrap();
     let v = version(&pool).await;
     sqlx::query("delete from training_events where id = $1").bind(event).execute(&pool).await.unwrap();
     assert!(version(&pool).await > v, "a delete bumps the data version");
-    let left: i64 =
-        sqlx::query_scalar("select count(*) from training_participants_by_regency where event_id = $1").bind(event).fetch_one(&pool).await.unwrap();
+    let left: i64 = sqlx::query_scalar("select count(*) from training_participants_by_regency where event_id = $1")
+        .bind(event)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(left, 0, "the breakdowns still follow their event");
     let bad = sqlx::query("update training_events set participants_online = -1 where id = $1").bind(id).execute(&pool).await;
     assert!(bad.is_err(), "the checks on known counts stay");
