@@ -1,6 +1,8 @@
 -- Unknown is not zero (issue 13): the counts a training report may omit — participants in the room and
--- online, institutions, days — become nullable. NULL means "not reported"; a number means someone reported
--- it. The PostgreSQL twin is one ALTER per column; SQLite cannot drop a NOT NULL, so the table is rebuilt.
+-- online, institutions, days — become nullable, and so does a predicate record's data year (award lists
+-- rarely give it; its scores were already optional). NULL means "not reported"; a number means someone
+-- reported it. The PostgreSQL twin is one ALTER per column; SQLite cannot drop a NOT NULL, so both tables
+-- are rebuilt.
 --
 -- Existing rows keep their values. Before this migration the forms and imports required a participant count
 -- and turned an empty institutions or online-participants cell into 0, so a stored 0 there may have been a
@@ -61,3 +63,33 @@ create index training_events_year on training_events (year);
 create trigger training_events_insert_version after insert on training_events begin update data_version set version = version + 1 where id = 1; end;
 create trigger training_events_update_version after update on training_events begin update data_version set version = version + 1 where id = 1; end;
 create trigger training_events_delete_version after delete on training_events begin update data_version set version = version + 1 where id = 1; end;
+
+-- predicate_records: nothing refers to it, so a plain rebuild; its indexes, unique key and triggers again.
+create table predicate_records_new (
+    id                    integer primary key autoincrement,
+    regency_code          text not null references regions (code),
+    province_code         text not null references regions (code),
+    award_year            integer not null,
+    data_year             integer,
+    score_self_assessment real,
+    score_administrative  real,
+    score_field           real,
+    score_final           real,
+    predicate             text check (predicate in ('pratama', 'madya', 'nindya', 'utama', 'kla')),
+    source_url            text not null default '',
+    is_demo               integer not null default 0 check (is_demo in (0, 1)),
+    unique (regency_code, award_year)
+);
+insert into predicate_records_new
+    (id, regency_code, province_code, award_year, data_year, score_self_assessment, score_administrative, score_field,
+     score_final, predicate, source_url, is_demo)
+select id, regency_code, province_code, award_year, data_year, score_self_assessment, score_administrative, score_field,
+       score_final, predicate, source_url, is_demo
+from predicate_records;
+drop table predicate_records;
+alter table predicate_records_new rename to predicate_records;
+create index predicate_records_province_year on predicate_records (province_code, award_year);
+create index predicate_records_year on predicate_records (award_year);
+create trigger predicate_records_insert_version after insert on predicate_records begin update data_version set version = version + 1 where id = 1; end;
+create trigger predicate_records_update_version after update on predicate_records begin update data_version set version = version + 1 where id = 1; end;
+create trigger predicate_records_delete_version after delete on predicate_records begin update data_version set version = version + 1 where id = 1; end;

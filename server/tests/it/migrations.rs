@@ -18,7 +18,8 @@ async fn snapshot(pool: &AnyPool) -> Vec<String> {
         "select event_id || '|' || regency_code || '|' || participants from training_participants_by_regency order by event_id, regency_code",
         "select event_id || '|' || provider_kind || '|' || participants from training_participants_by_kind order by event_id, provider_kind",
         "select cast(count(*) as text) from service_units",
-        "select cast(count(*) as text) from predicate_records",
+        "select id || '|' || regency_code || '|' || award_year || '|' || coalesce(data_year, -1) || '|' || \
+         coalesce(score_final, -1) || '|' || coalesce(predicate, '') || '|' || is_demo from predicate_records order by id",
     ] {
         let part: Vec<String> = sqlx::query_scalar(sql).fetch_all(pool).await.unwrap();
         assert!(!part.is_empty(), "{sql}");
@@ -78,6 +79,14 @@ async fn unknown_counts_keep_every_row(engine: Engine) {
     assert_eq!(left, 0, "the breakdowns still follow their event");
     let bad = sqlx::query("update training_events set participants_online = -1 where id = $1").bind(id).execute(&pool).await;
     assert!(bad.is_err(), "the checks on known counts stay");
+
+    // A predicate from an award list: no data year, no scores; still one record per kab/kota and award year.
+    let v = version(&pool).await;
+    let insert =
+        "insert into predicate_records (regency_code, province_code, award_year, predicate) values ('63.10', '63', 2016, 'pratama')";
+    sqlx::query(insert).execute(&pool).await.unwrap();
+    assert!(version(&pool).await > v, "an insert bumps the data version");
+    assert!(sqlx::query(insert).execute(&pool).await.is_err(), "the unique key stays");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
