@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod import;
 pub mod records;
 pub mod reference;
+pub mod search;
 pub mod spreadsheet;
 pub mod store;
 

@@ -1,35 +1,13 @@
-//! `/cari?q=…`: finds provinces and kab/kota by name or code, for readers who arrive without knowing codes.
+//! `/cari?q=…`: finds provinces and kab/kota by name or code ([`kla::search`]), for readers who arrive
+//! without knowing codes; each result shows its code, its kind and its province.
 
 use crate::components::{Crumb, Layout};
 use crate::lang::use_lang;
 use crate::paths;
 use crate::state::AppState;
-use kla::db::Region;
 use kla::domain::RegionLevel;
 use kla::i18n::tr;
 use leptos::prelude::*;
-
-/// The most results listed.
-pub const MAX_RESULTS: usize = 50;
-
-/// Regions whose name contains every word of the query (case-insensitive), or whose code starts with it.
-pub fn find<'a>(state: &'a AppState, query: &str) -> Vec<&'a Region> {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return Vec::new();
-    }
-    let words: Vec<&str> = q.split_whitespace().collect();
-    state
-        .regions
-        .provinces()
-        .chain(state.regions.regencies())
-        .filter(|r| {
-            let name = r.name.to_lowercase();
-            r.code.to_string().starts_with(&q) || words.iter().all(|w| name.contains(w))
-        })
-        .take(MAX_RESULTS)
-        .collect()
-}
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -40,14 +18,14 @@ pub fn SearchPage() -> impl IntoView {
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(&q).ok())
         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v))
         .unwrap_or_default();
-    let results: Vec<(String, String, String)> = find(&state, &query)
+    let results: Vec<(String, String, String)> = kla::search::find(&state.regions, &query)
         .into_iter()
         .map(|r| {
             let (href, kind) = match r.level {
-                RegionLevel::Province => (paths::province(r.code), tr(lang, "search.province")),
+                RegionLevel::Province => (paths::province(r.code), format!("{} · {}", r.code, tr(lang, "search.province"))),
                 _ => (
                     paths::regency(r.code),
-                    format!("{} · {}", tr(lang, &format!("search.{}", r.kind)), state.regions.name(r.code.province())),
+                    format!("{} · {} · {}", r.code, tr(lang, &format!("search.{}", r.kind)), state.regions.name(r.code.province())),
                 ),
             };
             (href, r.name.clone(), kind)

@@ -149,6 +149,15 @@ on_both_engines!(search_finds_regions_by_name_or_code, |app: TestApp| async move
     assert!(html.contains("href=\"/kabkota/63.72\">Kota Banjarbaru</a>"));
     let (_, html) = app.get("/cari?q=kalimantan+selatan").await;
     assert!(html.contains("href=\"/provinsi/63\">Kalimantan Selatan</a>"));
+    // As readers write it: with "Kab.", a typo; each result says its code, kind and province.
+    for q in ["Kab.+Tanah+Bumbu", "kabupaten+tanah+bumbo", "tanah+bumbu"] {
+        let (status, html) = app.get(&format!("/cari?q={q}")).await;
+        assert_eq!(status, 200, "{q}");
+        assert!(html.contains("href=\"/kabkota/63.10\">Kabupaten Tanah Bumbu</a>"), "{q} finds Tanah Bumbu");
+        assert!(html.contains("63.10 · kabupaten · Kalimantan Selatan"), "{q}: the code, kind and province");
+    }
+    let (_, html) = app.get("/cari?q=Kota+Banjar").await;
+    assert!(html.contains(">Kota Banjar</a>") && !html.contains(">Kabupaten Banjar</a>"), "the kind asked for");
     let (_, html) = app.get("/cari?q=%3Cscript%3E").await;
     assert!(!html.contains("<script>alert") && html.contains("&lt;script&gt;"), "the query is escaped");
     assert!(html.contains("Tidak ada wilayah yang cocok"));
