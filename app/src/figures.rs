@@ -16,6 +16,8 @@ use serde::Serialize;
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// A count a report may omit: "not reported" on the page, an empty cell in CSV, `null` in JSON.
+    Count(Option<i64>),
     /// A year: a whole number written without thousands separators.
     Year(i64),
     /// A decimal with the number of places to show.
@@ -32,6 +34,10 @@ impl Serialize for Cell {
         match self {
             Cell::Text(t) => s.serialize_str(t),
             Cell::Int(n) | Cell::Year(n) => s.serialize_i64(*n),
+            Cell::Count(n) => match n {
+                Some(n) => s.serialize_i64(*n),
+                None => s.serialize_none(),
+            },
             Cell::Num(v, _) | Cell::Share(v) => match v {
                 Some(v) => s.serialize_f64(*v),
                 None => s.serialize_none(),
@@ -46,6 +52,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => format::int(*n, lang),
+            Cell::Count(n) => format::count(*n, lang),
             Cell::Year(y) => y.to_string(),
             Cell::Num(v, places) => v.map_or_else(|| "–".to_string(), |v| format::decimal(v, *places, lang)),
             Cell::Share(s) => format::percent(*s, lang),
@@ -58,13 +65,14 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) | Cell::Year(n) => n.to_string(),
+            Cell::Count(n) => n.map(|n| n.to_string()).unwrap_or_default(),
             Cell::Num(v, _) | Cell::Share(v) => v.map(|v| format!("{}", (v * 1e6).round() / 1e6)).unwrap_or_default(),
             Cell::Status(s) => s.key().to_string(),
         }
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Cell::Int(_) | Cell::Year(_) | Cell::Num(..) | Cell::Share(_))
+        matches!(self, Cell::Int(_) | Cell::Count(_) | Cell::Year(_) | Cell::Num(..) | Cell::Share(_))
     }
 }
 
@@ -145,12 +153,19 @@ pub fn database_source(lang: Lang) -> Source {
     Source { label: tr(lang, "source.database"), url: None }
 }
 
-/// Training events per year, as bars.
+/// Training events per year, as bars. A year some of whose events did not report their participants is
+/// marked `*` under its bar, and the sums in its row cover only the events that did (each sum says how many).
 pub fn trainings_per_year(lang: Lang, by_year: &[YearTraining], place: &str) -> Result<Figure, AppError> {
     let title = format!("{} — {place}", tr(lang, "chart.trainings_per_year"));
+    let partial = |y: &YearTraining| !y.totals.participants().complete();
+    let mut description = tr(lang, "chart.trainings_per_year_desc");
+    if by_year.iter().any(partial) {
+        description.push(' ');
+        description.push_str(&tr(lang, "chart.unreported_mark"));
+    }
     let svg = charts::bars(&Bars {
         title: title.clone(),
-        labels: by_year.iter().map(|y| y.year.to_string()).collect(),
+        labels: by_year.iter().map(|y| if partial(y) { format!("{}*", y.year) } else { y.year.to_string() }).collect(),
         values: by_year.iter().map(|y| y.totals.events as f64).collect(),
         colours: vec![],
         y_label: tr(lang, "chart.events_axis"),
@@ -159,25 +174,32 @@ pub fn trainings_per_year(lang: Lang, by_year: &[YearTraining], place: &str) -> 
         svg,
         data: Dataset {
             id: "pelatihan-per-tahun",
-            description: tr(lang, "chart.trainings_per_year_desc"),
+            description,
             definition: tr(lang, "definition.trainings"),
             sources: vec![database_source(lang)],
             columns: vec![
                 col("year", lang, "table.year"),
                 col("events", lang, "figure.events"),
+                col("participants", lang, "figure.participants"),
+                col("participant_events", lang, "table.participant_events"),
                 col("participants_offline", lang, "figure.offline"),
                 col("participants_online", lang, "figure.online"),
                 col("institutions", lang, "figure.institutions"),
+                col("institution_events", lang, "table.institution_events"),
             ],
             rows: by_year
                 .iter()
                 .map(|y| {
+                    let t = &y.totals;
                     vec![
                         Cell::Year(y.year.into()),
-                        Cell::Int(y.totals.events),
-                        Cell::Int(y.totals.participants_offline),
-                        Cell::Int(y.totals.participants_online),
-                        Cell::Int(y.totals.institutions),
+                        Cell::Int(t.events),
+                        Cell::Count(t.participants().known()),
+                        Cell::Int(t.participant_events),
+                        Cell::Count(t.participants_offline),
+                        Cell::Count(t.participants_online),
+                        Cell::Count(t.institutions().known()),
+                        Cell::Int(t.institution_events),
                     ]
                 })
                 .collect(),

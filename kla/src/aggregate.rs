@@ -87,20 +87,60 @@ fn demo(row: &AnyRow) -> Result<bool, sqlx::Error> {
 // ---------------------------------------------------------------------------------------------------------
 // Training activity
 
+/// Training activity over a set of events. A count some events did not report is summed over those that
+/// did, and each sum says how many events it covers: unknown is never added as 0.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TrainingTotals {
     pub events: i64,
-    pub participants_offline: i64,
-    pub participants_online: i64,
-    pub institutions: i64,
-    pub days: i64,
+    /// Participants in the room, summed over the events that reported them (`None`: none did).
+    pub participants_offline: Option<i64>,
+    /// Participants online, summed over the events that reported them (`None`: none did).
+    pub participants_online: Option<i64>,
+    /// Events that reported any participant count (in the room or online).
+    pub participant_events: i64,
+    pub institutions: Option<i64>,
+    /// Events that reported how many institutions sent participants.
+    pub institution_events: i64,
+    pub days: Option<i64>,
+    /// Events with a known end date, so a known length.
+    pub day_events: i64,
     /// Whether any counted event is demo data.
     pub demo: bool,
 }
 
+/// A sum over the records that reported it: the value, how many records it covers, of how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Covered {
+    pub value: i64,
+    pub reported: i64,
+    pub of: i64,
+}
+
+impl Covered {
+    /// The sum, when at least one record reported it.
+    pub fn known(self) -> Option<i64> {
+        (self.reported > 0).then_some(self.value)
+    }
+    /// Whether every record reported it.
+    pub fn complete(self) -> bool {
+        self.reported == self.of
+    }
+}
+
 impl TrainingTotals {
-    pub fn participants(&self) -> i64 {
-        self.participants_offline + self.participants_online
+    /// Participants (in the room plus online) over the events that reported a count.
+    pub fn participants(&self) -> Covered {
+        Covered {
+            value: self.participants_offline.unwrap_or(0) + self.participants_online.unwrap_or(0),
+            reported: self.participant_events,
+            of: self.events,
+        }
+    }
+    pub fn institutions(&self) -> Covered {
+        Covered { value: self.institutions.unwrap_or(0), reported: self.institution_events, of: self.events }
+    }
+    pub fn days(&self) -> Covered {
+        Covered { value: self.days.unwrap_or(0), reported: self.day_events, of: self.events }
     }
 }
 
@@ -110,18 +150,25 @@ impl<'r> FromRow<'r, AnyRow> for TrainingTotals {
             events: row.try_get("events")?,
             participants_offline: row.try_get("offline")?,
             participants_online: row.try_get("online")?,
+            participant_events: row.try_get("participant_events")?,
             institutions: row.try_get("institutions")?,
+            institution_events: row.try_get("institution_events")?,
             days: row.try_get("days")?,
+            day_events: row.try_get("day_events")?,
             demo: demo(row)?,
         })
     }
 }
 
+/// The sums are NULL where no event reported the count: unknown stays unknown.
 const TRAINING_SUMS: &str = "count(*) as events,
-    cast(coalesce(sum(participants_offline), 0) as bigint) as offline,
-    cast(coalesce(sum(participants_online), 0) as bigint) as online,
-    cast(coalesce(sum(institutions), 0) as bigint) as institutions,
-    cast(coalesce(sum(days), 0) as bigint) as days,
+    cast(sum(participants_offline) as bigint) as offline,
+    cast(sum(participants_online) as bigint) as online,
+    cast(count(coalesce(participants_offline, participants_online)) as bigint) as participant_events,
+    cast(sum(institutions) as bigint) as institutions,
+    cast(count(institutions) as bigint) as institution_events,
+    cast(sum(days) as bigint) as days,
+    cast(count(days) as bigint) as day_events,
     cast(coalesce(max(is_demo), 0) as bigint) as demo";
 
 pub async fn training_totals(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<TrainingTotals, sqlx::Error> {
@@ -168,24 +215,98 @@ pub async fn training_by_child(pool: &AnyPool, scope: Scope, year: Option<i32>) 
     Ok(rows.into_iter().map(|r| (r.code, r.totals)).collect())
 }
 
-/// Participants a regency sent to events organised by its province (or any province), as recorded in the
-/// events' breakdowns by regency.
-pub async fn participants_in_provincial_events(pool: &AnyPool, regency: RegionCode, year: Option<i32>) -> Result<i64, sqlx::Error> {
-    let mut sql = String::from(
-        "select cast(coalesce(sum(b.participants), 0) as bigint) as n from training_participants_by_regency b
-         join training_events e on e.id = b.event_id
-         where b.regency_code = $1 and e.organiser_level = 'province'",
+/// A regency's part in trainings its province organised: the events that name it (in their breakdown by
+/// kab/kota, or as held for every kab/kota of the province), and the participants it sent where those events
+/// say how many.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProvincialPart {
+    /// Provincial events the regency took part in.
+    pub events: i64,
+    /// Participants the regency sent, summed over the events that give its count.
+    pub participants: i64,
+    /// Events that give the regency's count.
+    pub counted_events: i64,
+    pub demo: bool,
+}
+
+impl ProvincialPart {
+    pub fn participants(&self) -> Covered {
+        Covered { value: self.participants, reported: self.counted_events, of: self.events }
+    }
+}
+
+/// The provincial-event filter for one regency: events its province organised that name it or are for every
+/// kab/kota of the province. `$1` is the regency, `$2` its province.
+const PROVINCIAL_PART: &str = "from training_events e
+     left join training_participants_by_regency b on b.event_id = e.id and b.regency_code = $1
+     where e.organiser_code = $2 and (b.regency_code is not null or e.all_regencies = 1)";
+
+/// The regency's part in its province's trainings (see [`ProvincialPart`]).
+pub async fn provincial_part(pool: &AnyPool, regency: RegionCode, year: Option<i32>) -> Result<ProvincialPart, sqlx::Error> {
+    let mut sql = format!(
+        "select count(*) as events, cast(coalesce(sum(b.participants), 0) as bigint) as participants,
+                cast(count(b.participants) as bigint) as counted, cast(coalesce(max(e.is_demo), 0) as bigint) as demo
+         {PROVINCIAL_PART}"
     );
-    let mut p = vec![Param::Text(regency.to_string())];
+    let mut p = vec![Param::Text(regency.to_string()), Param::Text(regency.province().to_string())];
     if let Some(y) = year {
-        sql.push_str(" and e.year = $2");
+        sql.push_str(" and e.year = $3");
         p.push(Param::Int(i64::from(y)));
     }
     #[derive(FromRow)]
     struct Rec {
-        n: i64,
+        events: i64,
+        participants: i64,
+        counted: i64,
+        demo: i64,
     }
-    Ok(fetch_one::<Rec>(pool, &sql, &p).await?.n)
+    let r = fetch_one::<Rec>(pool, &sql, &p).await?;
+    Ok(ProvincialPart { events: r.events, participants: r.participants, counted_events: r.counted, demo: r.demo != 0 })
+}
+
+/// Each regency's part in its province's trainings, for every regency of a province (national scope: every
+/// regency), keyed by regency code; regencies without a part are left out.
+pub async fn provincial_parts(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<HashMap<String, ProvincialPart>, sqlx::Error> {
+    // Every (event, regency) pair: the named ones from the breakdowns, and every regency of the province for
+    // events held for all of them (a regency named too is counted once, with its count).
+    let mut p = Vec::new();
+    let mut conditions = vec!["e.organiser_level = 'province'".to_string()];
+    if let Scope::Province(code) | Scope::Regency(code) = scope {
+        p.push(Param::Text(code.province().to_string()));
+        conditions.push(format!("e.province_code = ${}", p.len()));
+    }
+    if let Some(y) = year {
+        p.push(Param::Int(i64::from(y)));
+        conditions.push(format!("e.year = ${}", p.len()));
+    }
+    let w = conditions.join(" and ");
+    let sql = format!(
+        "select x.regency_code as code, count(*) as events, cast(coalesce(sum(x.participants), 0) as bigint) as participants,
+                cast(count(x.participants) as bigint) as counted, cast(coalesce(max(x.is_demo), 0) as bigint) as demo
+         from (
+             select b.regency_code, b.participants, e.is_demo from training_events e
+             join training_participants_by_regency b on b.event_id = e.id where {w}
+             union all
+             select r.code, null, e.is_demo from training_events e
+             join regions r on r.province_code = e.organiser_code
+             where {w} and e.all_regencies = 1
+               and not exists (select 1 from training_participants_by_regency n where n.event_id = e.id and n.regency_code = r.code)
+         ) x
+         group by x.regency_code"
+    );
+    #[derive(FromRow)]
+    struct Rec {
+        code: String,
+        events: i64,
+        participants: i64,
+        counted: i64,
+        demo: i64,
+    }
+    let rows: Vec<Rec> = fetch_all(pool, &sql, &p).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.code, ProvincialPart { events: r.events, participants: r.participants, counted_events: r.counted, demo: r.demo != 0 }))
+        .collect())
 }
 
 /// One event as listed on a regency page: no personal data is stored, so all of it is public.
@@ -195,15 +316,26 @@ pub struct EventRow {
     pub title: String,
     pub kind: String,
     pub start_date: String,
-    pub end_date: String,
-    pub mode: String,
-    pub participants_offline: i64,
-    pub participants_online: i64,
-    pub institutions: i64,
+    pub end_date: Option<String>,
+    pub mode: Option<String>,
+    pub participants_offline: Option<i64>,
+    pub participants_online: Option<i64>,
+    pub institutions: Option<i64>,
+    pub assessment: Option<String>,
     pub pre_test_mean: Option<f64>,
     pub post_test_mean: Option<f64>,
+    pub programme: String,
+    pub facilitators: String,
+    pub notes: String,
     pub source_url: String,
     pub is_demo: i64,
+}
+
+impl EventRow {
+    /// The participants the report counted, `None` when it gives no count.
+    pub fn participants(&self) -> Option<i64> {
+        crate::domain::training::known_sum(self.participants_offline, self.participants_online)
+    }
 }
 
 /// A region's own events, newest first, at most `limit`.
@@ -212,7 +344,7 @@ pub async fn events(pool: &AnyPool, organiser: RegionCode, year: Option<i32>, li
     p.push(Param::Int(limit));
     let sql = format!(
         "select id, title, kind, start_date, end_date, mode, participants_offline, participants_online, institutions,
-                pre_test_mean, post_test_mean, source_url, is_demo
+                assessment, pre_test_mean, post_test_mean, programme, facilitators, notes, source_url, is_demo
          from training_events{w} order by start_date desc, id desc limit ${}",
         p.len()
     );
@@ -485,6 +617,21 @@ mod tests {
         assert_eq!(d.count(Some(Predicate::Madya)), 2);
         assert_eq!(d.count(None), 1);
         assert_eq!(d.awarded(), 3);
+    }
+
+    #[test]
+    fn sums_say_how_many_events_they_cover() {
+        let t = TrainingTotals {
+            events: 4,
+            participants_offline: Some(90),
+            participants_online: Some(10),
+            participant_events: 3,
+            ..Default::default()
+        };
+        let p = t.participants();
+        assert_eq!((p.known(), p.complete()), (Some(100), false));
+        assert_eq!(t.institutions().known(), None, "no event reported institutions: unknown, not 0");
+        assert!(TrainingTotals::default().participants().complete());
     }
 
     #[test]

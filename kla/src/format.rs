@@ -49,6 +49,11 @@ pub fn percent(share: Option<f64>, lang: Lang) -> String {
     }
 }
 
+/// A count a report may omit: the number, or "not reported" — never 0 for a number nobody gave.
+pub fn count(n: Option<i64>, lang: Lang) -> String {
+    n.map_or_else(|| crate::i18n::tr(lang, "figure.not_reported"), |n| int(n, lang))
+}
+
 /// An optional score with two decimals.
 pub fn score(s: Option<f64>, lang: Lang) -> String {
     s.map_or_else(|| "–".to_string(), |s| decimal(s, 2, lang))

@@ -197,7 +197,8 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
 }
 
 /// Which record the header describes: the kind whose columns it shares most. Then every column must be
-/// known and every column of the record present, so a header with a typo is named, not guessed around.
+/// known and every column a record requires present, so a header with a typo is named, not guessed around;
+/// an optional column may be left out (files made with an older template still import), its cells empty.
 pub fn detect(headers: &[String]) -> Result<Entity, ImportError> {
     let (kind, shared) = Entity::ALL
         .into_iter()
@@ -210,7 +211,7 @@ pub fn detect(headers: &[String]) -> Result<Entity, ImportError> {
     if let Some(h) = headers.iter().find(|h| !kind.columns().contains(&h.as_str())) {
         return Err(ImportError::UnknownColumn(h.clone()));
     }
-    if let Some(c) = kind.columns().iter().find(|c| !headers.iter().any(|h| h == *c)) {
+    if let Some(c) = kind.columns().iter().find(|c| kind.required(c) && !headers.iter().any(|h| h == *c)) {
         return Err(ImportError::MissingColumn(c.to_string()));
     }
     Ok(kind)

@@ -3,7 +3,7 @@
 //! measure, and a sortable table of the 38 provinces.
 
 use super::params::{PageParams, SortKey};
-use super::region::{any_demo, chart_views, crumbs, headline, region_page, scope_note, sort_regions};
+use super::region::{any_demo, chart_views, covered_cell, crumbs, headline, region_page, scope_note, sort_regions};
 use super::{FilterForm, SortHeader};
 use crate::components::{Layout, Stats};
 use crate::error::AppError;
@@ -104,7 +104,7 @@ fn sort_provinces(rows: &mut [ProvinceRow], params: PageParams) {
         |key, a, b| match key {
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::Events => a.trainings.events.cmp(&b.trainings.events),
-            SortKey::Participants => a.trainings.participants().cmp(&b.trainings.participants()),
+            SortKey::Participants => a.trainings.participants().known().cmp(&b.trainings.participants().known()),
             SortKey::CertifiedShare => share(a).total_cmp(&share(b)),
             SortKey::Predicate | SortKey::Score | SortKey::Trend => {
                 (a.awarded as f64 / a.regencies.max(1) as f64).total_cmp(&(b.awarded as f64 / b.regencies.max(1) as f64))
@@ -118,7 +118,7 @@ fn sort_provinces(rows: &mut [ProvinceRow], params: PageParams) {
 pub fn metric_cell(params: PageParams, t: &TrainingTotals, u: &UnitTotals) -> Cell {
     match params.metric {
         super::params::Metric::Events => Cell::Int(t.events),
-        super::params::Metric::Participants => Cell::Int(t.participants()),
+        super::params::Metric::Participants => Cell::Count(t.participants().known()),
         super::params::Metric::CertifiedShare => Cell::Share(u.unit_share()),
     }
 }
@@ -175,7 +175,7 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
                     <th scope="row"><a href=href>{p.name.clone()}</a></th>
                     <td class="num">{format::int(p.regencies as i64, lang)}</td>
                     <td class="num">{format::int(p.trainings.events, lang)}</td>
-                    <td class="num">{format::int(p.trainings.participants(), lang)}</td>
+                    <td class="num">{covered_cell(lang, p.trainings.participants())}</td>
                     <td class="num">{format::percent(p.units.unit_share(), lang)}</td>
                     <td class="num">{format!("{} / {}", format::int(p.awarded, lang), format::int(p.regencies as i64, lang))}</td>
                 </tr>

@@ -3,7 +3,9 @@
 //! over the years, a scorecard of regencies against the targets, and a sortable table of its regencies.
 
 use super::params::{PageParams, SortKey};
-use super::region::{any_demo, chart_views, crumbs, headline, region_page, route_code, scope_note, sort_regions};
+use super::region::{
+    any_demo, chart_views, coverage_note, covered_cell, covered_value, crumbs, headline, region_page, route_code, scope_note, sort_regions,
+};
 use super::{FilterForm, SortHeader, predicate_label};
 use crate::components::{Layout, Stats};
 use crate::error::AppError;
@@ -33,6 +35,8 @@ pub struct RegencyRow {
     pub trend: Option<f64>,
     /// Training events in the scorecard year.
     pub events_in_year: i64,
+    /// Provincial training events the regency took part in during the scorecard year.
+    pub provincial_in_year: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +85,10 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         Some(y) if Some(y) != year => aggregate::training_by_child(pool, scope, Some(y)).await?,
         _ => by_organiser.clone(),
     };
+    let provincial_in_year = match scorecard_year {
+        Some(y) => aggregate::provincial_parts(pool, scope, Some(y)).await?,
+        None => std::collections::HashMap::new(),
+    };
     let mut regencies: Vec<RegencyRow> = state
         .regions
         .regencies_of(code)
@@ -93,6 +101,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
                 latest: latest.iter().find(|l| l.regency == c).cloned(),
                 trend: aggregate::score_trend(&scores, &c),
                 events_in_year: in_year.get(&c).map_or(0, |t| t.events),
+                provincial_in_year: provincial_in_year.get(&c).map_or(0, |p| p.events),
                 name: r.name.clone(),
                 code: c,
             }
@@ -128,7 +137,7 @@ fn sort_regencies(rows: &mut [RegencyRow], params: PageParams) {
             SortKey::Code => a.code.cmp(&b.code),
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::Events => a.trainings.events.cmp(&b.trainings.events),
-            SortKey::Participants => a.trainings.participants().cmp(&b.trainings.participants()),
+            SortKey::Participants => a.trainings.participants().known().cmp(&b.trainings.participants().known()),
             SortKey::CertifiedShare => num(a.units.unit_share()).total_cmp(&num(b.units.unit_share())),
             SortKey::Predicate => {
                 let rank = |r: &RegencyRow| r.latest.as_ref().map_or(-1, |l| l.predicate.map_or(0, |p| p.rank() as i32));
@@ -153,9 +162,10 @@ pub fn scorecard(state: &AppState, d: &ProvinceData, lang: Lang) -> Dataset {
         title: format!("{} — {}", tr(lang, "chart.scorecard"), d.name),
         description: tr(lang, "chart.scorecard_desc"),
         definition: format!(
-            "{} {} ({year}); {} {}; {}",
+            "{} {} ({year}); {}; {} {}; {}",
             tr(lang, "definition.scorecard_trainings"),
             t.trainings_per_year,
+            tr(lang, "definition.scorecard_provincial"),
             tr(lang, "definition.scorecard_share"),
             format::percent(Some(t.certified_unit_share), lang),
             tr(lang, "definition.scorecard_predicate"),
@@ -164,6 +174,7 @@ pub fn scorecard(state: &AppState, d: &ProvinceData, lang: Lang) -> Dataset {
         columns: vec![
             col("regency", lang, "table.regency"),
             Column { key: "trainings_status", label: format!("{} {year}", tr(lang, "table.trainings_target")) },
+            Column { key: "provincial_events", label: format!("{} {year}", tr(lang, "table.provincial_part")) },
             col("certified_share_status", lang, "table.share_target"),
             col("predicate_status", lang, "table.predicate_target"),
         ],
@@ -183,6 +194,7 @@ pub fn scorecard(state: &AppState, d: &ProvinceData, lang: Lang) -> Dataset {
                 vec![
                     Cell::Text(r.name.clone()),
                     Cell::Status(trainings),
+                    Cell::Int(r.provincial_in_year),
                     Cell::Status(Status::judge(r.units.unit_share(), t.certified_unit_share)),
                     Cell::Status(predicate),
                 ]
@@ -282,7 +294,7 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
                 <tr>
                     <th scope="row"><a href=href>{r.name.clone()}</a></th>
                     <td class="num">{format::int(r.trainings.events, lang)}</td>
-                    <td class="num">{format::int(r.trainings.participants(), lang)}</td>
+                    <td class="num">{covered_cell(lang, r.trainings.participants())}</td>
                     <td class="num">{format::percent(r.units.unit_share(), lang)}</td>
                     <td>{predicate}</td>
                     <td class="num">{format::score(r.latest.as_ref().and_then(|l| l.score_final), lang)}</td>
@@ -291,13 +303,15 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
             }
         })
         .collect_view();
+    let own_participants = d.own_trainings.participants();
     let own = format!(
-        "{}: {} {} · {} {}",
+        "{}: {} {} · {} {}{}",
         tr(lang, "page.own_events"),
         format::int(d.own_trainings.events, lang),
         tr(lang, "figure.events_lower"),
-        format::int(d.own_trainings.participants(), lang),
-        tr(lang, "figure.participants_lower"),
+        covered_value(lang, own_participants),
+        if own_participants.known().is_some() { tr(lang, "figure.participants_lower") } else { String::new() },
+        coverage_note(lang, own_participants).map(|n| format!(" ({n})")).unwrap_or_default(),
     );
     let crumbs = crumbs(lang, Vec::new(), Some(d.name.clone()));
     let scope_note = scope_note(lang, p.year);

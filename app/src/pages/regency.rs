@@ -4,7 +4,8 @@
 
 use super::params::PageParams;
 use super::region::{
-    any_demo, certified_share_stat, chart_views, crumbs, events_stat, participants_stat, region_page, resolve, route_code, scope_note,
+    any_demo, certified_share_stat, chart_views, coverage_note, covered_value, crumbs, events_stat, participants_stat, region_page,
+    resolve, route_code, scope_note,
 };
 use super::{FilterForm, predicate_label};
 use crate::charts::{self, Lines};
@@ -13,7 +14,7 @@ use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
 use crate::paths;
 use crate::state::AppState;
-use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, ProvincialPart, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{PredicateBands, RegionCode, RegionLevel};
 use kla::format;
 use kla::i18n::{Lang, tr, trf};
@@ -33,8 +34,8 @@ pub struct RegencyData {
     pub params: PageParams,
     pub trainings: TrainingTotals,
     pub by_year: Vec<YearTraining>,
-    /// Participants this regency sent to provincial events (from the events' breakdowns).
-    pub in_provincial_events: i64,
+    /// The regency's part in its province's trainings (named in their breakdowns or held for every kab/kota).
+    pub provincial: ProvincialPart,
     pub units: UnitTotals,
     pub units_by_kind: Vec<KindUnits>,
     pub predicates: Vec<PredicateRow>,
@@ -55,10 +56,10 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
     let pool = state.pool();
     let scope = Scope::Regency(code);
     let year = params.year;
-    let (trainings, by_year, in_provincial_events, units, units_by_kind, predicates, events) = tokio::try_join!(
+    let (trainings, by_year, provincial, units, units_by_kind, predicates, events) = tokio::try_join!(
         aggregate::training_totals(pool, scope, year),
         aggregate::training_by_year(pool, scope),
-        aggregate::participants_in_provincial_events(pool, code, year),
+        aggregate::provincial_part(pool, code, year),
         aggregate::unit_totals(pool, scope),
         aggregate::units_by_kind(pool, scope),
         aggregate::predicate_history(pool, code),
@@ -75,7 +76,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         params,
         trainings,
         by_year,
-        in_provincial_events,
+        provincial,
         units,
         units_by_kind,
         predicates,
@@ -151,6 +152,27 @@ pub fn figures(state: &AppState, d: &RegencyData, lang: Lang) -> Result<Vec<Figu
     ])
 }
 
+/// The regency's part in provincial trainings: how many events, and the participants it sent where the
+/// events' breakdowns say — "not reported" when none does, never 0.
+fn provincial_stat(lang: Lang, p: &ProvincialPart) -> Stat {
+    let c = p.participants();
+    let note = if p.events == 0 {
+        None
+    } else {
+        let sent = match coverage_note(lang, c) {
+            Some(covered) => format!("{} {} ({covered})", covered_value(lang, c), tr(lang, "figure.participants_lower")),
+            None if c.known().is_some() => format!("{} {}", covered_value(lang, c), tr(lang, "figure.participants_lower")),
+            None => format!("{}: {}", tr(lang, "figure.participants"), tr(lang, "figure.not_reported")),
+        };
+        Some(sent)
+    };
+    Stat {
+        label: tr(lang, "figure.provincial_part"),
+        value: format!("{} {}", format::int(p.events, lang), tr(lang, "figure.events_lower")),
+        note,
+    }
+}
+
 /// A few sentences on where the regency stands, in the reader's language.
 pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
@@ -159,20 +181,34 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
         None => tr(lang, "summary.all_years"),
     };
     let name = d.name.clone();
+    let participants = d.trainings.participants();
     out.push(if d.trainings.events == 0 {
-        trf(lang, "summary.no_trainings", &[("name", name.clone()), ("when", when)])
+        trf(lang, "summary.no_trainings", &[("name", name.clone()), ("when", when.clone())])
     } else {
+        let key = match (participants.known(), participants.complete()) {
+            (None, _) => "summary.trainings_uncounted",
+            (Some(_), true) => "summary.trainings",
+            (Some(_), false) => "summary.trainings_partly",
+        };
         trf(
             lang,
-            "summary.trainings",
+            key,
             &[
                 ("name", name.clone()),
-                ("when", when),
+                ("when", when.clone()),
                 ("events", format::int(d.trainings.events, lang)),
-                ("participants", format::int(d.trainings.participants(), lang)),
+                ("participants", format::int(participants.value, lang)),
+                ("reported", format::int(participants.reported, lang)),
             ],
         )
     });
+    if d.provincial.events > 0 {
+        out.push(trf(
+            lang,
+            "summary.provincial_part",
+            &[("name", name.clone()), ("when", when), ("events", format::int(d.provincial.events, lang))],
+        ));
+    }
     if d.units.units == 0 {
         out.push(tr(lang, "summary.no_units"));
     } else {
@@ -240,11 +276,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     let stats = vec![
         events_stat(lang, &d.trainings),
         participants_stat(lang, &d.trainings),
-        Stat {
-            label: tr(lang, "figure.in_provincial_events"),
-            value: format::int(d.in_provincial_events, lang),
-            note: Some(tr(lang, "figure.in_provincial_events_note")),
-        },
+        provincial_stat(lang, &d.provincial),
         certified_share_stat(lang, &d.units),
         Stat {
             label: tr(lang, "figure.latest_predicate"),
@@ -263,28 +295,37 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         .events
         .iter()
         .map(|e| {
-            let gain = match (e.pre_test_mean, e.post_test_mean) {
-                (Some(a), Some(b)) => format!(
+            let gain = match (e.pre_test_mean, e.post_test_mean, e.assessment.as_deref()) {
+                (Some(a), Some(b), _) => format!(
                     "{} → {} ({}{})",
                     format::decimal(a, 1, lang),
                     format::decimal(b, 1, lang),
                     if b >= a { "+" } else { "" },
                     format::decimal(b - a, 1, lang)
                 ),
+                (_, _, Some(a)) => tr(lang, &format!("assessment.{a}")),
                 _ => "–".into(),
             };
-            let date = if e.start_date == e.end_date {
-                format::date(&e.start_date, lang)
-            } else {
-                format!("{} – {}", format::date(&e.start_date, lang), format::date(&e.end_date, lang))
+            let date = match e.end_date.as_deref() {
+                Some(end) if end != e.start_date => format!("{} – {}", format::date(&e.start_date, lang), format::date(end, lang)),
+                _ => format::date(&e.start_date, lang),
             };
+            let mode = e.mode.as_deref().map_or_else(|| tr(lang, "figure.not_reported"), |m| tr(lang, &format!("mode.{m}")));
+            let details: Vec<String> = [("col.programme", &e.programme), ("col.facilitators", &e.facilitators), ("col.notes", &e.notes)]
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{}: {v}", tr(lang, k)))
+                .collect();
             view! {
                 <tr>
-                    <th scope="row">{e.title.clone()}</th>
+                    <th scope="row">
+                        {e.title.clone()}
+                        {(!details.is_empty()).then(|| view! { <span class="event-details">{details.join(" · ")}</span> })}
+                    </th>
                     <td>{date}</td>
                     <td>{tr(lang, &format!("training_kind.{}", e.kind))}</td>
-                    <td>{tr(lang, &format!("mode.{}", e.mode))}</td>
-                    <td class="num">{format::int(e.participants_offline + e.participants_online, lang)}</td>
+                    <td>{mode}</td>
+                    <td class="num">{format::count(e.participants(), lang)}</td>
                     <td class="num">{gain}</td>
                 </tr>
             }

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::figures::Figure;
 use crate::lang::use_lang;
 use crate::state::AppState;
-use kla::aggregate::{Distribution, TrainingTotals, UnitTotals, YearTraining};
+use kla::aggregate::{Covered, Distribution, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{RegionCode, RegionLevel};
 use kla::format;
 use kla::i18n::{Lang, tr};
@@ -87,19 +87,41 @@ pub fn events_stat(lang: Lang, t: &TrainingTotals) -> Stat {
     Stat { label: tr(lang, "figure.events"), value: format::int(t.events, lang), note: None }
 }
 
-/// Participants, split into offline and online.
-pub fn participants_stat(lang: Lang, t: &TrainingTotals) -> Stat {
-    Stat {
-        label: tr(lang, "figure.participants"),
-        value: format::int(t.participants(), lang),
-        note: Some(format!(
-            "{} {} · {} {}",
-            format::int(t.participants_offline, lang),
-            tr(lang, "figure.offline"),
-            format::int(t.participants_online, lang),
-            tr(lang, "figure.online")
-        )),
+/// A sum over the events that reported it: the number, or "not reported" when none did.
+pub fn covered_value(lang: Lang, c: Covered) -> String {
+    format::count(c.known(), lang)
+}
+
+/// What a sum covers when some events did not report it: "from 3 of 4 events that reported a count".
+pub fn coverage_note(lang: Lang, c: Covered) -> Option<String> {
+    (c.known().is_some() && !c.complete())
+        .then(|| kla::i18n::trf(lang, "figure.covered", &[("reported", format::int(c.reported, lang)), ("of", format::int(c.of, lang))]))
+}
+
+/// A sum in a table cell: the number, marked with how many events it covers when not all reported it.
+pub fn covered_cell(lang: Lang, c: Covered) -> String {
+    match (c.known(), c.complete()) {
+        (Some(n), false) => format!("{} ({}/{})", format::int(n, lang), format::int(c.reported, lang), format::int(c.of, lang)),
+        _ => covered_value(lang, c),
     }
+}
+
+/// Participants, split into offline and online, saying how many events reported a count.
+pub fn participants_stat(lang: Lang, t: &TrainingTotals) -> Stat {
+    let c = t.participants();
+    let split = format!(
+        "{} {} · {} {}",
+        format::count(t.participants_offline, lang),
+        tr(lang, "figure.offline"),
+        format::count(t.participants_online, lang),
+        tr(lang, "figure.online")
+    );
+    let note = match (c.known(), coverage_note(lang, c)) {
+        (None, _) => None,
+        (Some(_), None) => Some(split),
+        (Some(_), Some(covered)) => Some(format!("{covered} · {split}")),
+    };
+    Stat { label: tr(lang, "figure.participants"), value: covered_value(lang, c), note }
 }
 
 /// The share of service units with KHA-certified staff, with the counts.
@@ -116,7 +138,11 @@ pub fn headline(lang: Lang, t: &TrainingTotals, u: &UnitTotals, d: &Distribution
     vec![
         events_stat(lang, t),
         participants_stat(lang, t),
-        Stat { label: tr(lang, "figure.institutions"), value: format::int(t.institutions, lang), note: None },
+        Stat {
+            label: tr(lang, "figure.institutions"),
+            value: covered_value(lang, t.institutions()),
+            note: coverage_note(lang, t.institutions()),
+        },
         certified_share_stat(lang, u),
         Stat {
             label: tr(lang, "figure.with_predicate"),

@@ -3,7 +3,7 @@
 //! are not in the registry are refused here with the field named, before the database sees them.
 
 use crate::db::RegionRegistry;
-use crate::domain::{FieldError, FieldErrors, PredicateRecord, RegionCode, ServiceUnit, TrainingEvent};
+use crate::domain::{Assessment, FieldError, FieldErrors, PredicateRecord, RegionCode, ServiceUnit, TrainingEvent, TrainingMode};
 use sqlx::error::ErrorKind;
 use sqlx::{AnyConnection, Row};
 
@@ -53,26 +53,40 @@ fn check_event(reg: &RegionRegistry, e: &TrainingEvent) -> Result<(), WriteError
     if errs.is_empty() { Ok(()) } else { Err(WriteError::Invalid(errs)) }
 }
 
-/// Binds an event's 18 stored columns (all but `is_demo`), in the order the statements below list them.
-fn bind_event<'q>(q: AnyQuery<'q>, e: &'q TrainingEvent) -> AnyQuery<'q> {
-    q.bind(e.organiser.to_string())
+/// The stored columns of an event (all but `is_demo`), in the order [`bind_event`] binds them; the test
+/// means (0-based 14 and 15) are the decimals [`bind_score`] casts.
+const EVENT_COLUMNS: &str = "organiser_code, province_code, organiser_level, title, kind, start_date, end_date, year, days, venue,
+    mode, participants_offline, participants_online, institutions, pre_test_mean, post_test_mean, certificate_issuer,
+    source_url, all_regencies, assessment, programme, facilitators, notes";
+const EVENT_COLUMN_COUNT: usize = 23;
+const EVENT_SCORE_COLUMNS: [usize; 2] = [14, 15];
+
+/// Binds an event's stored columns in [`EVENT_COLUMNS`] order. A count nobody reported is bound as NULL.
+fn bind_event<'q>(q: AnyQuery<'q>, e: &'q TrainingEvent, style: Placeholders) -> AnyQuery<'q> {
+    let q = q
+        .bind(e.organiser.to_string())
         .bind(e.organiser.province().to_string())
         .bind(level_str(e.organiser))
         .bind(&e.title)
         .bind(e.kind.as_str())
         .bind(e.start_date.to_string())
-        .bind(e.end_date.to_string())
+        .bind(e.end_date.map(|d| d.to_string()))
         .bind(i64::from(e.year()))
         .bind(e.days())
         .bind(&e.venue)
-        .bind(e.mode.as_str())
+        .bind(e.mode.map(TrainingMode::as_str))
         .bind(e.participants_offline)
         .bind(e.participants_online)
-        .bind(e.institutions)
-        .bind(opt_decimal(e.pre_test_mean))
-        .bind(opt_decimal(e.post_test_mean))
+        .bind(e.institutions);
+    let q = bind_score(q, e.pre_test_mean, style);
+    bind_score(q, e.post_test_mean, style)
         .bind(&e.certificate_issuer)
         .bind(&e.source_url)
+        .bind(i64::from(e.all_regencies))
+        .bind(e.assessment.map(Assessment::as_str))
+        .bind(&e.programme)
+        .bind(&e.facilitators)
+        .bind(&e.notes)
 }
 
 /// An event's breakdowns, written beside it (after any old ones were deleted).
@@ -103,15 +117,18 @@ pub async fn insert_training_event(
     demo: bool,
 ) -> Result<i64, WriteError> {
     check_event(reg, e)?;
-    let q = sqlx::query(
-        "insert into training_events (organiser_code, province_code, organiser_level, title, kind, start_date, end_date,
-             year, days, venue, mode, participants_offline, participants_online, institutions, pre_test_mean,
-             post_test_mean, certificate_issuer, source_url, is_demo)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, cast($15 as double precision),
-             cast($16 as double precision), $17, $18, $19)
-         returning id",
+    let style = Placeholders::of(conn);
+    let sql = multi_row_sql(
+        &format!("insert into training_events ({EVENT_COLUMNS}, is_demo)"),
+        EVENT_COLUMN_COUNT + 1,
+        1,
+        " returning id",
+        style,
+        &EVENT_SCORE_COLUMNS,
     );
-    let id: i64 = bind_event(q, e).bind(demo_flag(demo)).fetch_one(&mut *conn).await?.try_get(0)?;
+    // Safe: the SQL holds only this module's column names and numbered placeholders.
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let id: i64 = bind_event(q, e, style).bind(demo_flag(demo)).fetch_one(&mut *conn).await?.try_get(0)?;
     insert_breakdowns(conn, id, e).await?;
     Ok(id)
 }
@@ -221,7 +238,7 @@ pub struct BatchError {
 
 /// Rows per INSERT statement, chosen so that rows × columns stays far below SQLite's 32 766 bound
 /// parameters (and PostgreSQL's 65 535).
-const EVENT_ROWS_PER_STATEMENT: usize = 500; // 19 columns → 9 500 parameters
+const EVENT_ROWS_PER_STATEMENT: usize = 500; // 24 columns → 12 000 parameters
 const UNIT_ROWS_PER_STATEMENT: usize = 1_000; // 9 columns → 9 000 parameters
 const PREDICATE_ROWS_PER_STATEMENT: usize = 500; // 11 columns → 5 500 parameters
 const BREAKDOWN_ROWS_PER_STATEMENT: usize = 2_000; // 3 columns → 6 000 parameters
@@ -309,36 +326,17 @@ pub async fn insert_training_events(
     for (chunk_no, chunk) in events.chunks(EVENT_ROWS_PER_STATEMENT).enumerate() {
         let first = chunk_no * EVENT_ROWS_PER_STATEMENT;
         let sql = multi_row_sql(
-            "insert into training_events (organiser_code, province_code, organiser_level, title, kind, start_date,
-                 end_date, year, days, venue, mode, participants_offline, participants_online, institutions,
-                 pre_test_mean, post_test_mean, certificate_issuer, source_url, is_demo)",
-            19,
+            &format!("insert into training_events ({EVENT_COLUMNS}, is_demo)"),
+            EVENT_COLUMN_COUNT + 1,
             chunk.len(),
             " returning id, organiser_code, title, start_date",
             style,
-            &[14, 15],
+            &EVENT_SCORE_COLUMNS,
         );
         // Safe: the SQL holds only this function's column names and numbered placeholders.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for e in chunk {
-            q = q
-                .bind(e.organiser.to_string())
-                .bind(e.organiser.province().to_string())
-                .bind(level_str(e.organiser))
-                .bind(e.title.clone())
-                .bind(e.kind.as_str())
-                .bind(e.start_date.to_string())
-                .bind(e.end_date.to_string())
-                .bind(i64::from(e.year()))
-                .bind(e.days())
-                .bind(e.venue.clone())
-                .bind(e.mode.as_str())
-                .bind(e.participants_offline)
-                .bind(e.participants_online)
-                .bind(e.institutions);
-            q = bind_score(q, e.pre_test_mean, style);
-            q = bind_score(q, e.post_test_mean, style);
-            q = q.bind(e.certificate_issuer.clone()).bind(e.source_url.clone()).bind(demo_flag(demo));
+            q = bind_event(q, e, style).bind(demo_flag(demo));
         }
         let rows = q.fetch_all(&mut *conn).await.map_err(batch_err(first))?;
         // RETURNING's row order is not promised by either engine, so each id is matched to its record by
@@ -363,7 +361,7 @@ pub async fn insert_training_events(
             return Err(batch_err(first)(sqlx::Error::Protocol("insert returned fewer rows than records".into())));
         }
     }
-    let by_regency: Vec<(i64, String, i64)> =
+    let by_regency: Vec<(i64, String, Option<i64>)> =
         events.iter().zip(&ids).flat_map(|(e, &id)| e.by_regency.iter().map(move |b| (id, b.key.to_string(), b.participants))).collect();
     for chunk in by_regency.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
         let sql = multi_row_sql(
@@ -380,7 +378,7 @@ pub async fn insert_training_events(
         }
         q.execute(&mut *conn).await.map_err(batch_err(0))?;
     }
-    let by_kind: Vec<(i64, &'static str, i64)> =
+    let by_kind: Vec<(i64, &'static str, Option<i64>)> =
         events.iter().zip(&ids).flat_map(|(e, &id)| e.by_kind.iter().map(move |b| (id, b.key.as_str(), b.participants))).collect();
     for chunk in by_kind.chunks(BREAKDOWN_ROWS_PER_STATEMENT) {
         let sql = multi_row_sql(
@@ -537,14 +535,25 @@ pub async fn insert_predicate_records(
 /// Replaces a training event's values and its breakdowns; `Ok(false)` when there is no such event.
 pub async fn update_training_event(conn: &mut AnyConnection, reg: &RegionRegistry, id: i64, e: &TrainingEvent) -> Result<bool, WriteError> {
     check_event(reg, e)?;
-    let q = sqlx::query(
-        "update training_events set organiser_code = $1, province_code = $2, organiser_level = $3, title = $4, kind = $5,
-             start_date = $6, end_date = $7, year = $8, days = $9, venue = $10, mode = $11, participants_offline = $12,
-             participants_online = $13, institutions = $14, pre_test_mean = cast($15 as double precision),
-             post_test_mean = cast($16 as double precision), certificate_issuer = $17, source_url = $18
-         where id = $19",
-    );
-    if bind_event(q, e).bind(id).execute(&mut *conn).await?.rows_affected() == 0 {
+    let style = Placeholders::of(conn);
+    let assignments = EVENT_COLUMNS
+        .split(',')
+        .map(str::trim)
+        .enumerate()
+        .map(|(i, c)| match style {
+            Placeholders::Numbered if EVENT_SCORE_COLUMNS.contains(&i) => format!("{c} = cast(${} as double precision)", i + 1),
+            Placeholders::Numbered => format!("{c} = ${}", i + 1),
+            Placeholders::Positional => format!("{c} = ?"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let id_placeholder = match style {
+        Placeholders::Numbered => format!("${}", EVENT_COLUMN_COUNT + 1),
+        Placeholders::Positional => "?".to_string(),
+    };
+    // Safe: the SQL holds only this module's column names and placeholders.
+    let q = sqlx::query(sqlx::AssertSqlSafe(format!("update training_events set {assignments} where id = {id_placeholder}")));
+    if bind_event(q, e, style).bind(id).execute(&mut *conn).await?.rows_affected() == 0 {
         return Ok(false);
     }
     sqlx::query("delete from training_participants_by_regency where event_id = $1").bind(id).execute(&mut *conn).await?;

@@ -44,6 +44,10 @@ fn kind_profile(kind: ProviderKind) -> (f64, f64, (f64, i64, i64)) {
         ProviderKind::PusatKreativitasAnak => (0.5, 0.3, (6.0, 2, 15)),
         ProviderKind::Rira => (0.3, 0.3, (6.0, 2, 15)),
         ProviderKind::Lpks => (0.4, 0.3, (10.0, 4, 25)),
+        ProviderKind::Posyandu => (0.25, 0.3, (6.0, 3, 12)),
+        ProviderKind::Bkb | ProviderKind::Lpai | ProviderKind::TokohAgama | ProviderKind::Media | ProviderKind::DuniaUsaha => {
+            (0.3, 0.3, (8.0, 3, 20))
+        }
         ProviderKind::Lainnya => (0.2, 0.25, (12.0, 3, 40)),
     }
 }
@@ -194,6 +198,12 @@ fn unit_name(
         ProviderKind::Lpks => format!("LPKS Anak {}", pick(rng, PIOUS)),
         ProviderKind::Puspaga => format!("PUSPAGA {}", r.name),
         ProviderKind::UptdPpa => format!("UPTD PPA {}", r.name),
+        ProviderKind::Bkb => format!("{} {village}", pick(rng, &["BKB", "BKR"])),
+        ProviderKind::Lpai => format!("LPA {}", r.name),
+        ProviderKind::Posyandu => format!("Posyandu {}", pick(rng, FLOWERS)),
+        ProviderKind::TokohAgama => format!("Majelis Taklim {village}"),
+        ProviderKind::Media => format!("Radio Komunitas {}", r.short),
+        ProviderKind::DuniaUsaha => format!("Forum CSR {}", r.name),
         ProviderKind::Lainnya => {
             format!("{} {village}", pick(rng, &["Posyandu", "Perpustakaan Ramah Anak", "Klinik Pratama", "Taman Baca"]))
         }

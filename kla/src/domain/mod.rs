@@ -19,7 +19,7 @@ pub use error::{FieldError, FieldErrors};
 pub use predicate::{Predicate, PredicateBand, PredicateBands, PredicateRecord, Stage};
 pub use region::{RegionCode, RegionLevel};
 pub use service_unit::{ProviderKind, ServiceUnit};
-pub use training::{Breakdown, TrainingEvent, TrainingKind, TrainingMode};
+pub use training::{Assessment, Breakdown, TrainingEvent, TrainingKind, TrainingMode};
 
 /// Years the domain accepts for events, awards and certificates. KLA began in 2006; the upper bound keeps
 /// typos such as 20255 out while leaving room for planned events.

@@ -25,11 +25,19 @@ pub enum ProviderKind {
     Patbm,
     UptdPpa,
     Opd,
+    /// Bina Keluarga Balita / Remaja: family-development groups.
+    Bkb,
+    /// Child-protection NGOs (Lembaga Perlindungan Anak Indonesia and its branches).
+    Lpai,
+    Posyandu,
+    TokohAgama,
+    Media,
+    DuniaUsaha,
     Lainnya,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 14] = [
+    pub const ALL: [ProviderKind; 20] = [
         ProviderKind::SekolahRamahAnak,
         ProviderKind::PuskesmasRamahAnak,
         ProviderKind::Paud,
@@ -43,6 +51,12 @@ impl ProviderKind {
         ProviderKind::Patbm,
         ProviderKind::UptdPpa,
         ProviderKind::Opd,
+        ProviderKind::Bkb,
+        ProviderKind::Lpai,
+        ProviderKind::Posyandu,
+        ProviderKind::TokohAgama,
+        ProviderKind::Media,
+        ProviderKind::DuniaUsaha,
         ProviderKind::Lainnya,
     ];
 
@@ -61,12 +75,22 @@ impl ProviderKind {
             ProviderKind::Patbm => "patbm",
             ProviderKind::UptdPpa => "uptd_ppa",
             ProviderKind::Opd => "opd",
+            ProviderKind::Bkb => "bkb",
+            ProviderKind::Lpai => "lpai",
+            ProviderKind::Posyandu => "posyandu",
+            ProviderKind::TokohAgama => "tokoh_agama",
+            ProviderKind::Media => "media",
+            ProviderKind::DuniaUsaha => "dunia_usaha",
             ProviderKind::Lainnya => "lainnya",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim().to_lowercase().replace([' ', '-'], "_");
+        let s = s.trim().to_lowercase().replace([' ', '-', '/'], "_");
+        let s = match s.as_str() {
+            "bkr" | "bkb_bkr" => "bkb",
+            other => other,
+        };
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }

@@ -5,7 +5,7 @@ use super::{Arg, Choices, Entity, Record, Stored, Valid, Values, bind_arg, opt_n
 use crate::audit::Actor;
 use crate::db::RegionRegistry;
 use crate::db::writes::{self, BatchError, WriteError};
-use crate::domain::training::TrainingEventInput;
+use crate::domain::training::{ALL_REGENCIES, TrainingEventInput};
 use crate::domain::{FieldErrors, PredicateBands, RegionCode, RegionLevel, TrainingEvent, TrainingKind};
 use crate::i18n::{Lang, tr};
 use chrono::NaiveDate;
@@ -29,6 +29,10 @@ const COLUMNS: &[&str] = &[
     "post_test_mean",
     "certificate_issuer",
     "source_url",
+    "assessment",
+    "programme",
+    "facilitators",
+    "notes",
 ];
 
 fn kinds() -> Vec<&'static str> {
@@ -42,21 +46,27 @@ struct EventRow {
     title: String,
     kind: String,
     start_date: String,
-    end_date: String,
+    end_date: Option<String>,
     venue: String,
-    mode: String,
-    participants_offline: i64,
-    participants_online: i64,
-    institutions: i64,
+    mode: Option<String>,
+    participants_offline: Option<i64>,
+    participants_online: Option<i64>,
+    institutions: Option<i64>,
     pre_test_mean: Option<f64>,
     post_test_mean: Option<f64>,
     certificate_issuer: String,
     source_url: String,
     is_demo: i64,
+    all_regencies: i64,
+    assessment: Option<String>,
+    programme: String,
+    facilitators: String,
+    notes: String,
 }
 
 const SELECT: &str = "select id, organiser_code, title, kind, start_date, end_date, venue, mode, participants_offline,
-    participants_online, institutions, pre_test_mean, post_test_mean, certificate_issuer, source_url, is_demo from training_events";
+    participants_online, institutions, pre_test_mean, post_test_mean, certificate_issuer, source_url, is_demo, all_regencies,
+    assessment, programme, facilitators, notes from training_events";
 const BY_REGENCY_SQL: &str = "select event_id, regency_code, participants from training_participants_by_regency";
 const BY_KIND_SQL: &str = "select event_id, provider_kind, participants from training_participants_by_kind";
 
@@ -66,19 +76,33 @@ fn values(r: &EventRow, by_regency: &str, by_kind: &str) -> Values {
     put(&mut m, "title", &r.title);
     put(&mut m, "kind", &r.kind);
     put(&mut m, "start_date", &r.start_date);
-    put(&mut m, "end_date", &r.end_date);
+    put(&mut m, "end_date", r.end_date.as_deref().unwrap_or_default());
     put(&mut m, "venue", &r.venue);
-    put(&mut m, "mode", &r.mode);
-    put(&mut m, "participants_offline", r.participants_offline.to_string());
-    put(&mut m, "participants_online", r.participants_online.to_string());
-    put(&mut m, "institutions", r.institutions.to_string());
+    put(&mut m, "mode", r.mode.as_deref().unwrap_or_default());
+    put(&mut m, "participants_offline", opt_int(r.participants_offline));
+    put(&mut m, "participants_online", opt_int(r.participants_online));
+    put(&mut m, "institutions", opt_int(r.institutions));
+    let by_regency = match (r.all_regencies != 0, by_regency.is_empty()) {
+        (false, _) => by_regency.to_string(),
+        (true, true) => ALL_REGENCIES.to_string(),
+        (true, false) => format!("{ALL_REGENCIES}; {by_regency}"),
+    };
     put(&mut m, "participants_by_regency", by_regency);
     put(&mut m, "participants_by_kind", by_kind);
     put(&mut m, "pre_test_mean", opt_num(r.pre_test_mean));
     put(&mut m, "post_test_mean", opt_num(r.post_test_mean));
     put(&mut m, "certificate_issuer", &r.certificate_issuer);
     put(&mut m, "source_url", &r.source_url);
+    put(&mut m, "assessment", r.assessment.as_deref().unwrap_or_default());
+    put(&mut m, "programme", &r.programme);
+    put(&mut m, "facilitators", &r.facilitators);
+    put(&mut m, "notes", &r.notes);
     m
+}
+
+/// A count as its cell: empty when not reported.
+fn opt_int(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
 }
 
 /// Breakdowns of the given events as the input text (`63.10:25; 63.72:15`), by event id.
@@ -87,7 +111,7 @@ async fn breakdowns(conn: &mut AnyConnection, table_sql: &str, ids: &[i64]) -> R
     for chunk in ids.chunks(500) {
         let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         // Safe: the list holds only integers formatted here.
-        let rows: Vec<(i64, String, i64)> =
+        let rows: Vec<(i64, String, Option<i64>)> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{table_sql} where event_id in ({list}) order by event_id, 2")))
                 .fetch_all(&mut *conn)
                 .await?;
@@ -96,7 +120,10 @@ async fn breakdowns(conn: &mut AnyConnection, table_sql: &str, ids: &[i64]) -> R
             if !s.is_empty() {
                 s.push_str("; ");
             }
-            s.push_str(&format!("{key}:{n}"));
+            match n {
+                Some(n) => s.push_str(&format!("{key}:{n}")),
+                None => s.push_str(&key),
+            }
         }
     }
     Ok(out)
@@ -111,7 +138,7 @@ impl Record for TrainingEvent {
     const COLUMNS: &'static [&'static str] = COLUMNS;
     const REGION_COLUMN: &'static str = "organiser_code";
     const REGION_LEVEL: Option<RegionLevel> = None;
-    const REQUIRED: &'static [&'static str] = &["organiser_code", "title", "kind", "start_date", "end_date", "mode"];
+    const REQUIRED: &'static [&'static str] = &["organiser_code", "title", "kind", "start_date"];
     const SUMMARY_COLUMNS: [&'static str; 4] = ["start_date", "title", "kind", "participants"];
     const KIND_CHOICES: Option<Choices> = Some((kinds, "training_kind"));
     const DUPLICATE_COLUMN: &'static str = "title";
@@ -158,6 +185,10 @@ impl Record for TrainingEvent {
             "78.25".into(),
             "DP3A Provinsi".into(),
             String::new(),
+            "pre_post".into(),
+            String::new(),
+            String::new(),
+            String::new(),
         ]
     }
     fn summary(lang: Lang, r: &Stored) -> Vec<String> {
@@ -165,8 +196,11 @@ impl Record for TrainingEvent {
             r.get("start_date").to_string(),
             r.get("title").to_string(),
             tr(lang, &format!("training_kind.{}", r.get("kind"))),
-            (r.get("participants_offline").parse::<i64>().unwrap_or(0) + r.get("participants_online").parse::<i64>().unwrap_or(0))
-                .to_string(),
+            match crate::domain::training::known_sum(r.get("participants_offline").parse().ok(), r.get("participants_online").parse().ok())
+            {
+                Some(n) => crate::format::int(n, lang),
+                None => tr(lang, "figure.not_reported"),
+            },
         ]
     }
 

@@ -54,10 +54,10 @@ on_both_engines!(national_figures_are_the_hand_computed_ones, |app: TestApp| asy
     app.import_all_fixtures().await;
     let pool = &app.state.pool;
     let t = aggregate::training_totals(pool, Scope::National, None).await.unwrap();
-    assert_eq!((t.events, t.participants_offline, t.participants_online, t.institutions), (5, 145, 570, 145));
-    assert_eq!(t.days, 3 + 1 + 2 + 3 + 3);
+    assert_eq!((t.events, t.participants_offline, t.participants_online, t.institutions), (5, Some(145), Some(570), Some(145)));
+    assert_eq!(t.days, Some(3 + 1 + 2 + 3 + 3));
     let t25 = aggregate::training_totals(pool, Scope::National, Some(2025)).await.unwrap();
-    assert_eq!((t25.events, t25.participants(), t25.institutions), (4, 675, 120));
+    assert_eq!((t25.events, t25.participants().known(), t25.institutions), (4, Some(675), Some(120)));
     let u = aggregate::unit_totals(pool, Scope::National).await.unwrap();
     assert_eq!((u.units, u.certified_units, u.staff, u.certified_staff), (6, 3, 91, 27));
     let latest = aggregate::latest_predicates(pool, Scope::National).await.unwrap();
@@ -91,9 +91,9 @@ on_both_engines!(a_province_rolls_up_its_regencies_and_its_own_events, |app: Tes
     let kalsel = RegionCode::Province(63);
     let pool = &app.state.pool;
     let t = aggregate::training_totals(pool, Scope::Province(kalsel), None).await.unwrap();
-    assert_eq!((t.events, t.participants_offline, t.participants_online, t.institutions), (4, 115, 570, 127));
+    assert_eq!((t.events, t.participants_offline, t.participants_online, t.institutions), (4, Some(115), Some(570), Some(127)));
     let by_org = aggregate::training_by_child(pool, Scope::Province(kalsel), None).await.unwrap();
-    assert_eq!(by_org["63"].participants(), 475, "the province's own bimtek");
+    assert_eq!(by_org["63"].participants().known(), Some(475), "the province's own bimtek");
     assert_eq!(by_org["63.10"].events, 2);
     let u = aggregate::unit_totals(pool, Scope::Province(kalsel)).await.unwrap();
     assert_eq!((u.units, u.certified_units), (5, 3));
@@ -116,8 +116,9 @@ on_both_engines!(a_regency_shows_its_events_units_and_predicate_history, |app: T
     app.import_all_fixtures().await;
     let tanah_bumbu = RegionCode::Regency(63, 10);
     let pool = &app.state.pool;
-    assert_eq!(aggregate::participants_in_provincial_events(pool, tanah_bumbu, None).await.unwrap(), 25);
-    assert_eq!(aggregate::participants_in_provincial_events(pool, tanah_bumbu, Some(2024)).await.unwrap(), 0);
+    let part = aggregate::provincial_part(pool, tanah_bumbu, None).await.unwrap();
+    assert_eq!((part.events, part.participants().known()), (1, Some(25)));
+    assert_eq!(aggregate::provincial_part(pool, tanah_bumbu, Some(2024)).await.unwrap().events, 0);
     let kinds = aggregate::units_by_kind(pool, Scope::Regency(tanah_bumbu)).await.unwrap();
     let pkm = kinds.iter().find(|k| k.kind == ProviderKind::PuskesmasRamahAnak).unwrap();
     assert_eq!((pkm.totals.units, pkm.totals.certified_units, pkm.totals.staff, pkm.totals.certified_staff), (2, 1, 42, 13));
