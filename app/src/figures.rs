@@ -417,7 +417,7 @@ pub struct RankedInput<'a> {
 pub fn ranked_regions(lang: Lang, input: RankedInput<'_>) -> Result<Figure, AppError> {
     let mut rows = input.rows;
     let value = |c: &Cell| match c {
-        Cell::Int(n) => *n as f64,
+        Cell::Int(n) | Cell::Count(Some(n)) => *n as f64,
         Cell::Share(Some(s)) | Cell::Num(Some(s), _) => *s,
         _ => -1.0,
     };

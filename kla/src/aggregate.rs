@@ -222,8 +222,8 @@ pub async fn training_by_child(pool: &AnyPool, scope: Scope, year: Option<i32>) 
 pub struct ProvincialPart {
     /// Provincial events the regency took part in.
     pub events: i64,
-    /// Participants the regency sent, summed over the events that give its count.
-    pub participants: i64,
+    /// Participants the regency sent, summed over the events that give its count (`None`: none does).
+    pub participants: Option<i64>,
     /// Events that give the regency's count.
     pub counted_events: i64,
     pub demo: bool,
@@ -231,7 +231,7 @@ pub struct ProvincialPart {
 
 impl ProvincialPart {
     pub fn participants(&self) -> Covered {
-        Covered { value: self.participants, reported: self.counted_events, of: self.events }
+        Covered { value: self.participants.unwrap_or(0), reported: self.counted_events, of: self.events }
     }
 }
 
@@ -244,7 +244,7 @@ const PROVINCIAL_PART: &str = "from training_events e
 /// The regency's part in its province's trainings (see [`ProvincialPart`]).
 pub async fn provincial_part(pool: &AnyPool, regency: RegionCode, year: Option<i32>) -> Result<ProvincialPart, sqlx::Error> {
     let mut sql = format!(
-        "select count(*) as events, cast(coalesce(sum(b.participants), 0) as bigint) as participants,
+        "select count(*) as events, cast(sum(b.participants) as bigint) as participants,
                 cast(count(b.participants) as bigint) as counted, cast(coalesce(max(e.is_demo), 0) as bigint) as demo
          {PROVINCIAL_PART}"
     );
@@ -256,7 +256,7 @@ pub async fn provincial_part(pool: &AnyPool, regency: RegionCode, year: Option<i
     #[derive(FromRow)]
     struct Rec {
         events: i64,
-        participants: i64,
+        participants: Option<i64>,
         counted: i64,
         demo: i64,
     }
@@ -281,7 +281,7 @@ pub async fn provincial_parts(pool: &AnyPool, scope: Scope, year: Option<i32>) -
     }
     let w = conditions.join(" and ");
     let sql = format!(
-        "select x.regency_code as code, count(*) as events, cast(coalesce(sum(x.participants), 0) as bigint) as participants,
+        "select x.regency_code as code, count(*) as events, cast(sum(x.participants) as bigint) as participants,
                 cast(count(x.participants) as bigint) as counted, cast(coalesce(max(x.is_demo), 0) as bigint) as demo
          from (
              select b.regency_code, b.participants, e.is_demo from training_events e
@@ -298,7 +298,7 @@ pub async fn provincial_parts(pool: &AnyPool, scope: Scope, year: Option<i32>) -
     struct Rec {
         code: String,
         events: i64,
-        participants: i64,
+        participants: Option<i64>,
         counted: i64,
         demo: i64,
     }

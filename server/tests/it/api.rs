@@ -165,6 +165,8 @@ enum Kind {
     Text,
     Year,
     Int,
+    /// A count a report may omit (empty when unknown).
+    Count,
     Share,
 }
 
@@ -174,6 +176,7 @@ fn shown(raw: &str, kind: Kind) -> String {
         Kind::Text => Cell::Text(raw.to_string()),
         Kind::Year => Cell::Year(raw.parse().unwrap()),
         Kind::Int => Cell::Int(raw.parse().unwrap()),
+        Kind::Count => Cell::Count((!raw.is_empty()).then(|| raw.parse().unwrap())),
         Kind::Share => Cell::Share((!raw.is_empty()).then(|| raw.parse().unwrap())),
     };
     cell.display(Lang::Id)
@@ -310,7 +313,8 @@ on_both_engines!(the_regency_endpoint_serves_tanah_bumbu_with_its_summary, |app:
     let d = &v["data"];
     assert_eq!(d["trainings"]["events"], 2);
     assert_eq!(participants(&d["trainings"]), 160);
-    assert_eq!(d["in_provincial_events"], 25, "sent to the provincial bimtek");
+    assert_eq!(d["provincial"]["participants"], 25, "sent to the provincial bimtek");
+    assert_eq!(d["provincial"]["events"], 1);
     assert_eq!((d["units"]["units"].as_i64(), d["units"]["certified_units"].as_i64()), (Some(4), Some(2)));
     assert_eq!(d["predicates"].as_array().unwrap().iter().map(|p| p["award_year"].as_i64().unwrap()).collect::<Vec<_>>(), [2023, 2025]);
     assert_eq!(d["predicates"][1]["score_final"], 604.1);
@@ -384,15 +388,16 @@ on_both_engines!(every_listed_figure_downloads_as_csv_and_json_with_the_same_row
 on_both_engines!(the_downloads_equal_the_tables_on_the_pages, |app: TestApp| async move {
     app.import_all_fixtures().await;
     use Kind::*;
-    let years = [Year, Int, Int, Int, Int];
+    let years = [Year, Int, Count, Int, Count, Count, Count, Int];
 
-    // Trainings per year: the year, events, offline, online, institutions.
+    // Trainings per year: the year, events, participants and how many events reported them, offline,
+    // online, institutions and how many events reported them.
     let table = assert_download_is_the_page_table(&app, "/", "/api/v1/nasional", "pelatihan-per-tahun", &years).await;
-    assert_eq!(table, [["2024", "1", "40", "0", "25"], ["2025", "4", "105", "570", "120"]]);
+    assert_eq!(table, [["2024", "1", "40", "1", "40", "0", "25", "1"], ["2025", "4", "675", "4", "105", "570", "120", "4"]]);
     let table = assert_download_is_the_page_table(&app, "/provinsi/63", "/api/v1/provinsi/63", "pelatihan-per-tahun", &years).await;
-    assert_eq!(table, [["2024", "1", "40", "0", "25"], ["2025", "3", "75", "570", "102"]]);
+    assert_eq!(table, [["2024", "1", "40", "1", "40", "0", "25", "1"], ["2025", "3", "645", "3", "75", "570", "102", "3"]]);
     let table = assert_download_is_the_page_table(&app, "/kabkota/63.10", "/api/v1/kabkota/63.10", "pelatihan-per-tahun", &years).await;
-    assert_eq!(table, [["2024", "1", "40", "0", "25"], ["2025", "1", "0", "120", "30"]]);
+    assert_eq!(table, [["2024", "1", "40", "1", "40", "0", "25", "1"], ["2025", "1", "120", "1", "0", "120", "30", "1"]]);
 
     // The certified share by regency: CSV 1 ↔ page 100,0%, CSV 0.5 ↔ 50,0%, CSV empty ↔ –.
     let table =
@@ -463,7 +468,8 @@ on_both_engines!(the_year_kind_metric_and_order_flow_through, |app: TestApp| asy
     assert_eq!(v["data"]["params"]["year"], 2025);
     let v = ok_json(&app, "/api/v1/kabkota/63.10?tahun=2024").await;
     assert_eq!(v["data"]["trainings"]["events"], 1);
-    assert_eq!(v["data"]["in_provincial_events"], 0, "the provincial bimtek was in 2025");
+    assert_eq!(v["data"]["provincial"]["events"], 0, "the provincial bimtek was in 2025");
+    assert!(v["data"]["provincial"]["participants"].is_null(), "no event, no count: unknown, not 0");
 
     let (_, all) = csv_of(&app, "/api/v1/provinsi/63/sertifikat-per-kabkota.csv").await;
     let (_, pkm) = csv_of(&app, "/api/v1/provinsi/63/sertifikat-per-kabkota.csv?jenis=puskesmas_ramah_anak").await;
@@ -541,7 +547,7 @@ on_both_engines!(the_next_request_after_a_write_sees_it, |app: TestApp| async mo
     let before = ok_json(&app, "/api/v1/nasional").await;
     assert_eq!(before["data"]["trainings"]["events"], 5);
     let (_, csv) = csv_of(&app, "/api/v1/kabkota/63.72/pelatihan-per-tahun.csv").await;
-    assert_eq!(csv, [["2025", "1", "35", "15", "20"]]);
+    assert_eq!(csv, [["2025", "1", "50", "1", "35", "15", "20", "1"]]);
 
     import_text(&app, ONE_MORE_EVENT, false).await;
 
@@ -549,9 +555,9 @@ on_both_engines!(the_next_request_after_a_write_sees_it, |app: TestApp| async mo
     assert_eq!(after["data"]["trainings"]["events"], 6, "the very next request counts the new event");
     assert_eq!(participants(&after["data"]["trainings"]), 725);
     let (_, csv) = csv_of(&app, "/api/v1/nasional/pelatihan-per-tahun.csv").await;
-    assert_eq!(csv[1], ["2025", "5", "115", "570", "123"]);
+    assert_eq!(csv[1], ["2025", "5", "685", "5", "115", "570", "123", "5"]);
     let (_, csv) = csv_of(&app, "/api/v1/kabkota/63.72/pelatihan-per-tahun.csv").await;
-    assert_eq!(csv, [["2025", "2", "45", "15", "23"]]);
+    assert_eq!(csv, [["2025", "2", "60", "2", "45", "15", "23", "2"]]);
     assert_eq!(ok_json(&app, "/api/v1/provinsi/63").await["data"]["trainings"]["events"], 5);
 });
 

@@ -133,7 +133,8 @@ on_both_engines!(a_regency_shows_its_events_units_and_predicate_history, |app: T
     assert!(html.contains("href=\"/provinsi/63\">Kalimantan Selatan</a>"), "breadcrumb to the province");
     assert_eq!(stat(&html, "Kegiatan pelatihan KHA"), "2");
     assert_eq!(stat(&html, "Peserta"), "160");
-    assert_eq!(stat(&html, "Peserta di kegiatan provinsi"), "25");
+    assert_eq!(stat(&html, "Ikut kegiatan pelatihan provinsi"), "1 kegiatan");
+    assert_eq!(stat_note(&html, "Ikut kegiatan pelatihan provinsi"), "25 peserta");
     assert_eq!(stat(&html, "Satuan layanan bersertifikat KHA"), "50,0%");
     assert_eq!(stat(&html, "Predikat terakhir"), "Madya");
     for text in

@@ -8,7 +8,7 @@ use crate::lang::use_lang;
 use crate::paths;
 use crate::state::AppState;
 use kla::auth::{Role, Session};
-use kla::domain::{Predicate, RegionCode, RegionLevel, TrainingMode};
+use kla::domain::{Assessment, Predicate, RegionCode, RegionLevel, TrainingMode};
 use kla::i18n::{Lang, tr, trf};
 use kla::records::{self, Entity, Filter, Stored};
 use leptos::prelude::*;
@@ -36,6 +36,7 @@ fn input_of(column: &str) -> Input {
         "regency_code" => Input::Region(Some(RegionLevel::Regency)),
         "kind" => Input::Text, // replaced per entity: [`Entity::choices`]
         "mode" => Input::Choice(|| TrainingMode::ALL.iter().map(|m| m.as_str()).collect(), "mode"),
+        "assessment" => Input::Choice(|| Assessment::ALL.iter().map(|a| a.as_str()).collect(), "assessment"),
         "predicate" => Input::Choice(|| Predicate::ALL.iter().map(|p| p.as_str()).collect(), "predicate"),
         "start_date" | "end_date" => Input::Date,
         "participants_offline"
@@ -52,7 +53,7 @@ fn input_of(column: &str) -> Input {
         | "score_administrative"
         | "score_field"
         | "score_final" => Input::Number,
-        "participants_by_regency" | "participants_by_kind" => Input::Long,
+        "participants_by_regency" | "participants_by_kind" | "notes" => Input::Long,
         "source_url" => Input::Url,
         _ => Input::Text,
     }
@@ -112,7 +113,7 @@ fn field_view(
         }
         Input::Choice(all, prefix) => view! {
             <select id=id.clone() name=column aria-describedby=described.clone() aria-invalid=invalid required=req>
-                <option value="">{if req { tr(lang, "manage.choose") } else { "–".to_string() }}</option>
+                <option value="">{if req { tr(lang, "manage.choose") } else { tr(lang, "figure.not_reported") }}</option>
                 {all()
                     .into_iter()
                     .map(|v| {
