@@ -13,7 +13,7 @@ use crate::state::AppState;
 use kla::aggregate::{self, Distribution, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{RegionCode, RegionLevel};
 use kla::format;
-use kla::i18n::{Lang, tr};
+use kla::i18n::{Lang, tr, trn};
 use kla::reference::Status;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -292,12 +292,10 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
         })
         .collect_view();
     let own = format!(
-        "{}: {} {} · {} {}",
+        "{}: {} · {}",
         tr(lang, "page.own_events"),
-        format::int(d.own_trainings.events, lang),
-        tr(lang, "figure.events_lower"),
-        format::int(d.own_trainings.participants(), lang),
-        tr(lang, "figure.participants_lower"),
+        trn(lang, "figure.events_count", d.own_trainings.events, &[]),
+        trn(lang, "figure.participants_count", d.own_trainings.participants(), &[]),
     );
     let crumbs = crumbs(lang, Vec::new(), Some(d.name.clone()));
     let scope_note = scope_note(lang, p.year);
