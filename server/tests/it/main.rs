@@ -19,4 +19,5 @@ mod import;
 mod import_limits;
 mod limits_cache;
 mod migrations;
+mod predicates;
 mod rules_accounts;
