@@ -309,7 +309,9 @@ pub fn predicate_history(h: &PredicateHistory) -> Result<Option<String>, ChartEr
         let none_band = BandSpan { label: h.none_label.clone(), min: bottom, max: lowest, colour: PREDICATE_COLOURS[0] };
         let with_none: Vec<&BandSpan> = std::iter::once(&none_band).chain(&h.bands).collect();
         for (i, b) in with_none.iter().enumerate() {
-            chart.draw_series(std::iter::once(Rectangle::new(span(b.min, b.max), b.colour.mix(if i == 0 { 0.12 } else { 0.22 }).filled()))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(span(b.min, b.max), b.colour.mix(if i == 0 { 0.12 } else { 0.22 }).filled())))
+                .map_err(err)?;
             let (px, py) = chart.backend_coord(&(SegmentValue::Exact(slots), (b.min + b.max) / 2.0));
             let style = TextStyle::from(("sans-serif", 15).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
             root.draw(&Text::new(b.label.clone(), (px + 6, py), style)).map_err(err)?;
@@ -320,7 +322,8 @@ pub fn predicate_history(h: &PredicateHistory) -> Result<Option<String>, ChartEr
         chart
             .draw_series(h.awarded.iter().enumerate().map(|(i, &b)| {
                 let (lo, hi) = band_of(b);
-                let mut r = Rectangle::new([(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)], colour_of(b).filled());
+                let mut r =
+                    Rectangle::new([(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)], colour_of(b).filled());
                 r.set_margin(1, 1, 8, 8);
                 r
             }))
@@ -340,7 +343,10 @@ pub fn predicate_history(h: &PredicateHistory) -> Result<Option<String>, ChartEr
         chart
             .draw_series(h.self_band.iter().enumerate().filter_map(|(i, b)| b.map(|b| (i, b))).map(|(i, b)| {
                 let (lo, hi) = band_of(b);
-                let mut r = Rectangle::new([(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)], self_colour.stroke_width(3));
+                let mut r = Rectangle::new(
+                    [(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)],
+                    self_colour.stroke_width(3),
+                );
                 r.set_margin(2, 2, 5, 5);
                 r
             }))
@@ -459,7 +465,8 @@ pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
                 .filter(|(_, v)| **v > 0.0)
                 .map(|(i, &v)| {
                     let c = bars[i].0 as i32;
-                    let mut r = Rectangle::new([(SegmentValue::Exact(c), base[i]), (SegmentValue::Exact(c + 1), base[i] + v)], colour.filled());
+                    let mut r =
+                        Rectangle::new([(SegmentValue::Exact(c), base[i]), (SegmentValue::Exact(c + 1), base[i] + v)], colour.filled());
                     let (l, rt) = margins(places[i]);
                     r.set_margin(0, 0, l, rt);
                     r

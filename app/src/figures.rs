@@ -280,7 +280,13 @@ pub fn predicates_over_years(
     let svg = if bars.is_empty() {
         None
     } else {
-        charts::stacked(&Stacked { title: title.clone(), labels: categories, series, y_label: tr(lang, "chart.regencies_axis"), bars: slots })?
+        charts::stacked(&Stacked {
+            title: title.clone(),
+            labels: categories,
+            series,
+            y_label: tr(lang, "chart.regencies_axis"),
+            bars: slots,
+        })?
     };
     let mut sources = vec![];
     if !db.is_empty() {
@@ -295,7 +301,10 @@ pub fn predicates_over_years(
         data: Dataset {
             id: "predikat-per-tahun",
             description: tr(lang, "chart.predicates_over_years_desc"),
-            definition: tr(lang, if published.is_empty() { "definition.predicates_over_years_data" } else { "definition.predicates_over_years" }),
+            definition: tr(
+                lang,
+                if published.is_empty() { "definition.predicates_over_years_data" } else { "definition.predicates_over_years" },
+            ),
             sources,
             columns: vec![
                 col("award_year", lang, "table.award_year"),

@@ -2,8 +2,8 @@
 //! and PostgreSQL: the form, the regency page's chart and summary, the API and the exports; and `/kelola`
 //! writing numbers, names and times as the public pages do.
 
-use crate::common::{Engine, TestApp};
 use crate::common::officer::{add_user, sign_in};
+use crate::common::{Engine, TestApp};
 
 on_both_engines!(an_award_list_line_is_entered_charted_and_served_without_scores, |app: TestApp| async move {
     add_user(&app, "rina", "regency", Some("63.10")).await;
@@ -15,8 +15,10 @@ on_both_engines!(an_award_list_line_is_entered_charted_and_served_without_scores
     let (status, _, html) =
         rina.post("/kelola/predikat/baru", &[("regency_code", "63.10"), ("award_year", "2019"), ("predicate", "madya")]).await;
     assert_eq!(status, 303, "{html}");
-    let data_year: Option<i64> =
-        sqlx::query_scalar("select data_year from predicate_records where regency_code = '63.10'").fetch_one(&app.state.pool).await.unwrap();
+    let data_year: Option<i64> = sqlx::query_scalar("select data_year from predicate_records where regency_code = '63.10'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
     assert_eq!(data_year, None, "stored as unknown, not 0");
     // The regency page draws the predicate-only history and says no final score was published.
     let (status, page) = app.get("/kabkota/63.10").await;
@@ -48,7 +50,13 @@ on_both_engines!(an_award_list_line_is_entered_charted_and_served_without_scores
     let (status, _, html) = rina
         .post(
             "/kelola/predikat/baru",
-            &[("regency_code", "63.10"), ("award_year", "2025"), ("data_year", "2024"), ("score_self_assessment", "961.86"), ("score_final", "800.38")],
+            &[
+                ("regency_code", "63.10"),
+                ("award_year", "2025"),
+                ("data_year", "2024"),
+                ("score_self_assessment", "961.86"),
+                ("score_final", "800.38"),
+            ],
         )
         .await;
     assert_eq!(status, 303, "{html}");
