@@ -39,7 +39,7 @@ async fn sign_in(
         auth::Throttle::Allowed => {}
         wait => {
             tracing::warn!(client = %client, "sign-in refused: too many failed attempts");
-            let msg = trn(lang, "limits_rules.too_many_attempts", wait.minutes() as i64, &[]);
+            let msg = trn(lang, "limits_rules.too_many_attempts", wait.minutes(), &[]);
             return Err(HandlerError::refused(form, "", msg, StatusCode::TOO_MANY_REQUESTS));
         }
     }
@@ -95,7 +95,7 @@ async fn change_password(
         auth::Throttle::Allowed => {}
         wait => {
             tracing::warn!(client = %client, user.id = s.user.id, "password change refused: too many wrong current passwords");
-            let msg = trn(lang, "limits_rules.too_many_password_attempts", wait.minutes() as i64, &[]);
+            let msg = trn(lang, "limits_rules.too_many_password_attempts", wait.minutes(), &[]);
             return Err(HandlerError::form(sub.error("current_password", msg), Some(StatusCode::TOO_MANY_REQUESTS)).at(paths::ACCOUNT));
         }
     }
