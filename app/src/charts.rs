@@ -200,23 +200,222 @@ pub fn lines(l: &Lines) -> Result<Option<String>, ChartError> {
     Ok(Some(finish(svg, &l.title)))
 }
 
-/// Stacked vertical bars: one bar per category, one segment per series (with a legend).
+/// One predicate band on the score axis: its name, the scores it spans, and its colour.
+#[derive(Debug, Clone)]
+pub struct BandSpan {
+    pub label: String,
+    pub min: f64,
+    /// The next band's minimum (or the maximum score for the top band).
+    pub max: f64,
+    pub colour: RGBColor,
+}
+
+/// A regency's predicate history on a score-band axis: per award year the predicate awarded as a box over
+/// its band, the band of the self-assessment score outlined where it differs, and the score at each stage
+/// as lines where it is known. Drawn whether or not any score exists (award lists publish predicates only).
+#[derive(Debug, Clone)]
+pub struct PredicateHistory {
+    pub title: String,
+    pub years: Vec<i32>,
+    /// The bands, lowest first.
+    pub bands: Vec<BandSpan>,
+    /// Per year: the band of the predicate awarded (`None`: no predicate, drawn below the lowest band).
+    pub awarded: Vec<Option<usize>>,
+    /// Per year: the band of the self-assessment score where it is not the predicate's (`Some(None)`: below
+    /// every band), else `None`.
+    pub self_band: Vec<Option<Option<usize>>>,
+    /// (stage name, one score per year).
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+    pub y_label: String,
+    pub none_label: String,
+    pub legend_predicate: String,
+    pub legend_self_band: String,
+}
+
+/// Draws a predicate history; `None` when there is no year to draw.
+pub fn predicate_history(h: &PredicateHistory) -> Result<Option<String>, ChartError> {
+    let n = h.years.len();
+    if n == 0
+        || h.bands.is_empty()
+        || h.awarded.len() != n
+        || h.self_band.len() != n
+        || h.series.iter().any(|(_, v)| v.len() != n || v.iter().flatten().any(|x| !x.is_finite()))
+    {
+        return Ok(None);
+    }
+    let lowest = h.bands[0].min;
+    let top = h.bands.iter().map(|b| b.max).fold(lowest, f64::max);
+    // Room below the lowest band for "no predicate" and any lower score, in whole hundreds.
+    let min_score = h.series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).fold(lowest - 100.0, f64::min);
+    let bottom = ((min_score / 100.0).floor() * 100.0).max(0.0);
+    // A single year stands in the middle of three slots, as a single bar does.
+    let (slots, offset) = if n == 1 { (3, 1) } else { (n as i32, 0) };
+    let slot = |i: usize| i as i32 + offset;
+    // The legend's entries (0 predicate box, 1 self-assessment band, 2 + k stage k) laid out in rows first, so
+    // that the picture is as tall as its legend needs.
+    let self_colour = SERIES_COLOURS[0];
+    let mut entries: Vec<(usize, String)> = vec![(0, h.legend_predicate.clone())];
+    if h.self_band.iter().any(Option::is_some) {
+        entries.push((1, h.legend_self_band.clone()));
+    }
+    for (k, (name, ys)) in h.series.iter().enumerate() {
+        if ys.iter().any(Option::is_some) {
+            entries.push((2 + k, name.clone()));
+        }
+    }
+    let (mut x, mut y) = (12, 8);
+    let mut placed = Vec::new();
+    for (kind, name) in entries {
+        let w = 34 + 8 * name.chars().count() as i32;
+        if x + w > WIDTH as i32 - 8 && x > 12 {
+            x = 12;
+            y += 22;
+        }
+        placed.push((kind, name, (x, y)));
+        x += w + 12;
+    }
+    let legend_height = (y + 30) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT + legend_height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (plot, legend) = root.split_vertically(HEIGHT);
+        let years = h.years.clone();
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(12)
+            .margin_right(84)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..slots - 1).into_segmented(), bottom..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(0xee, 0xee, 0xee))
+            .y_desc(h.y_label.as_str())
+            .y_labels(((top - bottom) / 100.0).round() as usize + 1)
+            .y_label_formatter(&|v: &f64| format!("{v:.0}"))
+            .x_labels(slots as usize)
+            .x_label_formatter(&move |v| match v {
+                SegmentValue::CenterOf(i) if *i >= offset => years.get((*i - offset) as usize).map(i32::to_string).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(err)?;
+        let span = |lo: f64, hi: f64| [(SegmentValue::Exact(0), lo), (SegmentValue::Exact(slots), hi)];
+        // The bands as pale stripes across the plot, named at the right edge.
+        let none_band = BandSpan { label: h.none_label.clone(), min: bottom, max: lowest, colour: PREDICATE_COLOURS[0] };
+        let with_none: Vec<&BandSpan> = std::iter::once(&none_band).chain(&h.bands).collect();
+        for (i, b) in with_none.iter().enumerate() {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(span(b.min, b.max), b.colour.mix(if i == 0 { 0.12 } else { 0.22 }).filled())))
+                .map_err(err)?;
+            let (px, py) = chart.backend_coord(&(SegmentValue::Exact(slots), (b.min + b.max) / 2.0));
+            let style = TextStyle::from(("sans-serif", 15).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+            root.draw(&Text::new(b.label.clone(), (px + 6, py), style)).map_err(err)?;
+        }
+        let band_of = |b: Option<usize>| b.and_then(|i| h.bands.get(i)).map_or((bottom, lowest), |b| (b.min, b.max));
+        let colour_of = |b: Option<usize>| b.map_or(PREDICATE_COLOURS[0], |i| PREDICATE_COLOURS[(i + 1).min(5)]);
+        // The predicate awarded each year: a box over its band.
+        chart
+            .draw_series(h.awarded.iter().enumerate().map(|(i, &b)| {
+                let (lo, hi) = band_of(b);
+                let mut r =
+                    Rectangle::new([(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)], colour_of(b).filled());
+                r.set_margin(1, 1, 8, 8);
+                r
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(h.awarded.iter().enumerate().map(|(i, &b)| {
+                let (lo, hi) = band_of(b);
+                let mut r = Rectangle::new(
+                    [(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)],
+                    BLACK.mix(0.55).stroke_width(1),
+                );
+                r.set_margin(1, 1, 8, 8);
+                r
+            }))
+            .map_err(err)?;
+        // The self-assessment score's band, outlined where it is not the predicate's.
+        chart
+            .draw_series(h.self_band.iter().enumerate().filter_map(|(i, b)| b.map(|b| (i, b))).map(|(i, b)| {
+                let (lo, hi) = band_of(b);
+                let mut r = Rectangle::new(
+                    [(SegmentValue::Exact(slot(i)), lo), (SegmentValue::Exact(slot(i) + 1), hi)],
+                    self_colour.stroke_width(3),
+                );
+                r.set_margin(2, 2, 5, 5);
+                r
+            }))
+            .map_err(err)?;
+        // The scores, where known, as lines with points.
+        for (k, (_, ys)) in h.series.iter().enumerate() {
+            let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+            let pts: Vec<(SegmentValue<i32>, f64)> =
+                ys.iter().enumerate().filter_map(|(i, y)| y.map(|y| (SegmentValue::CenterOf(slot(i)), y))).collect();
+            if pts.is_empty() {
+                continue;
+            }
+            chart.draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2))).map_err(err)?;
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, colour.filled()))).map_err(err)?;
+        }
+        let font = ("sans-serif", 15);
+        for (kind, name, (px, py)) in placed {
+            match kind {
+                0 => {
+                    legend.draw(&Rectangle::new([(px, py), (px + 14, py + 14)], PREDICATE_COLOURS[2].filled())).map_err(err)?;
+                    legend.draw(&Rectangle::new([(px, py), (px + 14, py + 14)], BLACK.mix(0.55).stroke_width(1))).map_err(err)?;
+                }
+                1 => legend.draw(&Rectangle::new([(px + 1, py + 1), (px + 13, py + 13)], self_colour.stroke_width(3))).map_err(err)?,
+                k => {
+                    let colour = SERIES_COLOURS[(k - 2) % SERIES_COLOURS.len()];
+                    legend.draw(&PathElement::new(vec![(px, py + 7), (px + 20, py + 7)], colour.stroke_width(3))).map_err(err)?;
+                    legend.draw(&Circle::new((px + 10, py + 7), 4, colour.filled())).map_err(err)?;
+                }
+            }
+            let text_x = if kind >= 2 { px + 26 } else { px + 20 };
+            legend.draw(&Text::new(name, (text_x, py + 1), font.into_font())).map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(Some(finish(svg, &h.title)))
+}
+
+/// Stacked vertical bars: one segment per series (with a legend), one bar per category or several side by
+/// side in a category (published totals beside recorded data), each with a short tag above it.
 #[derive(Debug, Clone)]
 pub struct Stacked {
     pub title: String,
+    /// The categories' names, under the axis.
     pub labels: Vec<String>,
-    /// (series name, colour, one value per category).
+    /// (series name, colour, one value per bar).
     pub series: Vec<(String, RGBColor, Vec<f64>)>,
     pub y_label: String,
+    /// Per bar: its category and the tag written above it. Empty: one untagged bar per category.
+    pub bars: Vec<(usize, String)>,
 }
 
 /// Draws stacked bars; `None` when there is nothing to draw.
 pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
     let n = s.labels.len();
-    if n == 0 || s.series.iter().any(|(_, _, v)| v.len() != n || v.iter().any(|x| !x.is_finite() || *x < 0.0)) {
+    let bars: Vec<(usize, String)> = if s.bars.is_empty() { (0..n).map(|i| (i, String::new())).collect() } else { s.bars.clone() };
+    let m = bars.len();
+    if n == 0
+        || bars.iter().any(|(c, _)| *c >= n)
+        || s.series.iter().any(|(_, _, v)| v.len() != m || v.iter().any(|x| !x.is_finite() || *x < 0.0))
+    {
         return Ok(None);
     }
-    let totals: Vec<f64> = (0..n).map(|i| s.series.iter().map(|(_, _, v)| v[i]).sum()).collect();
+    // Each bar's place in its category: (position, bars in the category).
+    let places: Vec<(usize, usize)> = bars
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (bars[..i].iter().filter(|(o, _)| o == c).count(), bars.iter().filter(|(o, _)| o == c).count()))
+        .collect();
+    let totals: Vec<f64> = (0..m).map(|i| s.series.iter().map(|(_, _, v)| v[i]).sum()).collect();
     let max = totals.iter().copied().fold(0.0, f64::max);
     let mut svg = String::new();
     {
@@ -246,25 +445,45 @@ pub fn stacked(s: &Stacked) -> Result<Option<String>, ChartError> {
             .axis_desc_style(("sans-serif", 16))
             .draw()
             .map_err(err)?;
-        let mut base = vec![0.0; n];
+        // Bars sharing a category split its width (less 6 px each side and 3 px between them), in pixels.
+        let seg_w = {
+            let a = chart.backend_coord(&(SegmentValue::Exact(0), 0.0)).0;
+            let b = chart.backend_coord(&(SegmentValue::Exact(1), 0.0)).0;
+            (b - a).max(1)
+        };
+        let margins = |(j, k): (usize, usize)| -> (u32, u32) {
+            let (k, j) = (k as i32, j as i32);
+            let w = ((seg_w - 12 - 3 * (k - 1)) / k).max(1);
+            let left = 6 + j * (w + 3);
+            (left.max(0) as u32, (seg_w - left - w).max(0) as u32)
+        };
+        let mut base = vec![0.0; m];
         for (_, colour, values) in &s.series {
-            let bars: Vec<Rectangle<(SegmentValue<i32>, f64)>> = values
+            let rects: Vec<Rectangle<(SegmentValue<i32>, f64)>> = values
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| **v > 0.0)
                 .map(|(i, &v)| {
-                    let mut r = Rectangle::new(
-                        [(SegmentValue::Exact(i as i32), base[i]), (SegmentValue::Exact(i as i32 + 1), base[i] + v)],
-                        colour.filled(),
-                    );
-                    r.set_margin(0, 0, 6, 6);
+                    let c = bars[i].0 as i32;
+                    let mut r =
+                        Rectangle::new([(SegmentValue::Exact(c), base[i]), (SegmentValue::Exact(c + 1), base[i] + v)], colour.filled());
+                    let (l, rt) = margins(places[i]);
+                    r.set_margin(0, 0, l, rt);
                     r
                 })
                 .collect();
-            chart.draw_series(bars).map_err(err)?;
+            chart.draw_series(rects).map_err(err)?;
             for (b, v) in base.iter_mut().zip(values) {
                 *b += v;
             }
+        }
+        // Each tag above its bar.
+        for (i, (c, tag)) in bars.iter().enumerate().filter(|(_, (_, t))| !t.is_empty()) {
+            let (l, rt) = margins(places[i]);
+            let (x0, y) = chart.backend_coord(&(SegmentValue::Exact(*c as i32), totals[i]));
+            let x = x0 + l as i32 + (seg_w - l as i32 - rt as i32) / 2;
+            let style = TextStyle::from(("sans-serif", 12).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+            root.draw(&Text::new(tag.clone(), (x, y - 2), style)).map_err(err)?;
         }
         // The legend in its own strip: a swatch and a name per series, wrapping to a second row when the
         // names (estimated at 8 units a character) do not fit in one.
@@ -389,6 +608,45 @@ mod tests {
         assert!(lines(&l).unwrap().is_none());
     }
 
+    fn history() -> PredicateHistory {
+        let band = |label: &str, min: f64, max: f64, i: usize| BandSpan { label: label.into(), min, max, colour: PREDICATE_COLOURS[i] };
+        PredicateHistory {
+            title: "t".into(),
+            years: vec![2019, 2021, 2022],
+            bands: vec![band("Pratama", 500.0, 601.0, 1), band("Madya", 601.0, 701.0, 2), band("Nindya", 701.0, 1000.0, 3)],
+            awarded: vec![Some(0), Some(1), None],
+            self_band: vec![None; 3],
+            series: vec![("Nilai akhir".into(), vec![None; 3])],
+            y_label: "nilai".into(),
+            none_label: "Tidak ada".into(),
+            legend_predicate: "Predikat yang diterima".into(),
+            legend_self_band: "Rentang evaluasi mandiri".into(),
+        }
+    }
+
+    #[test]
+    fn a_predicate_history_without_scores_is_drawn() {
+        let svg = predicate_history(&history()).unwrap().unwrap();
+        for l in ["2019", "2021", "2022", "Pratama", "Madya", "Nindya", "Tidak ada", "Predikat yang diterima"] {
+            assert!(svg.contains(&format!(">\n{l}\n</text>")), "{l} missing");
+        }
+        assert!(!svg.contains("Rentang evaluasi mandiri") && !svg.contains("Nilai akhir"), "no legend for what is not drawn");
+        assert!(svg.contains("fill=\"#7FCDBB\""), "the Madya box");
+        let one = PredicateHistory { years: vec![2025], awarded: vec![Some(2)], self_band: vec![None], series: vec![], ..history() };
+        assert!(predicate_history(&one).unwrap().is_some(), "a single award year");
+        assert!(predicate_history(&PredicateHistory { years: vec![], awarded: vec![], self_band: vec![], ..one }).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_self_assessment_band_apart_from_the_predicate_is_outlined() {
+        let mut h = history();
+        h.self_band[0] = Some(Some(2));
+        h.series = vec![("Evaluasi mandiri".into(), vec![Some(721.0), None, None])];
+        let svg = predicate_history(&h).unwrap().unwrap();
+        assert!(svg.contains(">\nRentang evaluasi mandiri\n</text>") && svg.contains(">\nEvaluasi mandiri\n</text>"));
+        assert!(svg.contains("stroke=\"#E69F00\""), "outlined in the self-assessment colour");
+    }
+
     #[test]
     fn user_text_in_labels_is_escaped() {
         let mut b = sample();
@@ -407,9 +665,21 @@ mod tests {
                 ("Madya".into(), PREDICATE_COLOURS[2], vec![130.0, 0.0]),
             ],
             y_label: "kab/kota".into(),
+            bars: vec![],
         };
         let svg = stacked(&s).unwrap().unwrap();
         assert!(svg.contains(">\n2025\n</text>") && svg.contains(">\nMadya\n</text>"));
+        // Two bars side by side in one category, each tagged.
+        let paired = Stacked {
+            labels: vec!["2018".into()],
+            series: vec![("Pratama".into(), PREDICATE_COLOURS[1], vec![177.0, 120.0])],
+            bars: vec![(0, "pub.".into()), (0, "data".into())],
+            ..s.clone()
+        };
+        let svg = stacked(&paired).unwrap().unwrap();
+        assert!(svg.contains(">\npub.\n</text>") && svg.contains(">\ndata\n</text>"));
+        assert_eq!(svg.matches("fill=\"#C7E9B4\"").count(), 3, "both bars and the legend's swatch");
+        assert!(stacked(&Stacked { bars: vec![(1, String::new())], ..paired }).unwrap().is_none(), "a bar outside the categories");
         let r = Ranked {
             title: "t".into(),
             labels: vec!["Kalimantan Selatan".into(), "Sebuah nama provinsi yang sangat panjang sekali".into()],

@@ -264,34 +264,38 @@ pub fn predicates_over_years(
     let mut years: Vec<i32> = db.iter().map(|(y, _)| *y).chain(published.iter().map(|p| p.award_year)).collect();
     years.sort_unstable();
     years.dedup();
-    // The table keeps every row (published and database); the chart draws one bar per year, the published
-    // national figures where they exist (they are the official count), the database elsewhere.
+    // One row per year and origin, published first; the chart draws every row, the published total and the
+    // recorded data side by side in their award year, as the caption says.
     let mut bars: Vec<(String, &'static str, [Option<i64>; 6], i64)> = Vec::new();
-    let mut drawn: Vec<usize> = Vec::new();
+    let mut categories: Vec<String> = Vec::new();
+    let mut slots: Vec<(usize, String)> = Vec::new();
+    // Tags name each bar's origin only when the chart holds both origins.
+    let tagged = !db.is_empty() && !published.is_empty();
+    let tag = |origin: &str| if tagged { tr(lang, &format!("origin.{origin}_short")) } else { String::new() };
     for y in years {
-        let before = bars.len();
+        let category = categories.len();
         if let Some(p) = published.iter().find(|p| p.award_year == y) {
             // The sources publish no "no predicate" count and no KLA column (no kab/kota has reached it).
             let counts = [None, p.pratama, p.madya, p.nindya, p.utama, None];
             bars.push((y.to_string(), "published", counts, p.total));
+            slots.push((category, tag("published")));
         }
         if let Some((_, d)) = db.iter().find(|(dy, _)| *dy == y) {
             let counts = [Some(d.0[0]), Some(d.0[1]), Some(d.0[2]), Some(d.0[3]), Some(d.0[4]), Some(d.0[5])];
             bars.push((y.to_string(), "database", counts, d.awarded()));
+            slots.push((category, tag("database")));
         }
-        if bars.len() > before {
-            drawn.push(before);
-        }
+        // Every year comes from one origin or the other, so it has a bar.
+        categories.push(y.to_string());
     }
     // Awarded regencies only (no predicate is not stacked); a published total without a breakdown is drawn
     // as one grey segment, "breakdown not published".
-    let shown: Vec<&(String, &'static str, [Option<i64>; 6], i64)> = drawn.iter().map(|&i| &bars[i]).collect();
     let mut series: Vec<(String, plotters::style::RGBColor, Vec<f64>)> = Predicate::ALL
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.label().to_string(), PREDICATE_COLOURS[i + 1], shown.iter().map(|b| b.2[i + 1].unwrap_or(0) as f64).collect()))
+        .map(|(i, p)| (p.label().to_string(), PREDICATE_COLOURS[i + 1], bars.iter().map(|b| b.2[i + 1].unwrap_or(0) as f64).collect()))
         .collect();
-    let unbroken: Vec<f64> = shown.iter().map(|b| if b.2[1..5].iter().any(Option::is_none) { b.3 as f64 } else { 0.0 }).collect();
+    let unbroken: Vec<f64> = bars.iter().map(|b| if b.2[1..5].iter().any(Option::is_none) { b.3 as f64 } else { 0.0 }).collect();
     if unbroken.iter().any(|v| *v > 0.0) {
         series.push((tr(lang, "origin.no_breakdown"), plotters::style::RGBColor(0x9e, 0x9e, 0x9e), unbroken));
     }
@@ -300,9 +304,10 @@ pub fn predicates_over_years(
     } else {
         charts::stacked(&Stacked {
             title: title.clone(),
-            labels: shown.iter().map(|b| b.0.clone()).collect(),
+            labels: categories,
             series,
             y_label: tr(lang, "chart.regencies_axis"),
+            bars: slots,
         })?
     };
     let mut sources = vec![];
@@ -318,7 +323,10 @@ pub fn predicates_over_years(
         data: Dataset {
             id: "predikat-per-tahun",
             description: tr(lang, "chart.predicates_over_years_desc"),
-            definition: tr(lang, "definition.predicates_over_years"),
+            definition: tr(
+                lang,
+                if published.is_empty() { "definition.predicates_over_years_data" } else { "definition.predicates_over_years" },
+            ),
             sources,
             columns: vec![
                 col("award_year", lang, "table.award_year"),

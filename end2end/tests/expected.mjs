@@ -63,8 +63,8 @@ export const REGENCY = {
   latestPredicateNote: 'Tahun penghargaan 2025 · 604,10',
   // The predicate history, by award year, under the column headers of its data table.
   predicateHistory: {
-    2023: { 'Tahun data': '2022', 'Evaluasi mandiri': '690,00', 'Verifikasi administrasi': '640,50', 'Verifikasi lapangan': '652,00', 'Nilai akhir': '655,25', Predikat: 'Madya' },
-    2025: { 'Tahun data': '2024', 'Evaluasi mandiri': '721,00', 'Verifikasi administrasi': '588,40', 'Verifikasi lapangan': '600,20', 'Nilai akhir': '604,10', Predikat: 'Madya' },
+    2023: { 'Tahun data': '2022', 'Evaluasi mandiri': '690,00', 'Verifikasi administrasi': '640,50', 'Verifikasi lapangan': '652,00', 'Nilai akhir': '655,25', Predikat: 'Madya', 'Rentang nilai evaluasi mandiri': 'Madya' },
+    2025: { 'Tahun data': '2024', 'Evaluasi mandiri': '721,00', 'Verifikasi administrasi': '588,40', 'Verifikasi lapangan': '600,20', 'Nilai akhir': '604,10', Predikat: 'Madya', 'Rentang nilai evaluasi mandiri': 'Nindya' },
   },
   // Puskesmas Ramah Anak: 2 units, 1 certified (50.0%), 42 staff of whom 13 certified (31.0%).
   puskesmas: {
@@ -112,7 +112,7 @@ export const UI = {
     allYearsNote: 'Angka pelatihan: semua tahun.',
     yearNote: (y) => `Angka pelatihan: tahun ${y}`,
     dataTable: 'Tabel data',
-    scoresChart: 'Nilai evaluasi KLA per tahap',
+    scoresChart: 'Predikat dan nilai KLA per tahun penghargaan',
     trainingsChart: 'Kegiatan pelatihan KHA per tahun',
     unitsByKindChart: 'Satuan layanan bersertifikat KHA menurut jenis',
     unitsHeading: 'Satuan layanan menurut jenis',

@@ -567,7 +567,8 @@ pub fn score_trend(scores: &[ScoreRow], regency: &str) -> Option<f64> {
 #[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct PredicateRow {
     pub award_year: i64,
-    pub data_year: i64,
+    /// `None` when the source published no data year (most award lists).
+    pub data_year: Option<i64>,
     pub score_self_assessment: Option<f64>,
     pub score_administrative: Option<f64>,
     pub score_field: Option<f64>,

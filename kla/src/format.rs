@@ -75,6 +75,30 @@ pub fn date(iso: &str, lang: Lang) -> String {
     }
 }
 
+/// Western Indonesia Time (WIB, Asia/Jakarta): UTC+7 all year, no daylight saving.
+const WIB_OFFSET_HOURS: i64 = 7;
+
+/// A UTC timestamp as the audit trail stores it (`2025-03-11T04:05:06Z`) in Jakarta time, the time officers
+/// read on their clocks: `11 Mar 2025 11:05 WIB`. Anything else is returned as it is.
+pub fn wib(utc: &str, lang: Lang) -> String {
+    let Ok(t) = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%dT%H:%M:%SZ") else { return utc.to_string() };
+    let local = t + chrono::Duration::hours(WIB_OFFSET_HOURS);
+    format!("{} {} WIB", date(&local.format("%Y-%m-%d").to_string(), lang), local.format("%H:%M"))
+}
+
+/// A stored decimal (`800.38`) written as the language writes it (`800,38`), with at least `min_places`
+/// decimals and never fewer than it was stored with; text that is not a number is returned as it is.
+pub fn stored_decimal(raw: &str, min_places: usize, lang: Lang) -> String {
+    let t = raw.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => {
+            let places = t.split_once('.').map_or(0, |(_, f)| f.len()).max(min_places);
+            decimal(v, places, lang)
+        }
+        _ => raw.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +115,24 @@ mod tests {
         assert_eq!(decimal(-0.001, 1, Lang::En), "0.0");
         assert_eq!(percent(Some(0.5), Lang::Id), "50,0%");
         assert_eq!(percent(None, Lang::Id), "–");
+    }
+
+    #[test]
+    fn audit_times_in_jakarta_time() {
+        assert_eq!(wib("2025-03-11T04:05:06Z", Lang::Id), "11 Mar 2025 11:05 WIB");
+        // Past 17:00 UTC it is already the next day in Jakarta.
+        assert_eq!(wib("2025-12-31T17:30:00Z", Lang::En), "1 Jan 2026 00:30 WIB");
+        assert_eq!(wib("not a time", Lang::En), "not a time");
+    }
+
+    #[test]
+    fn stored_decimals_follow_the_language() {
+        assert_eq!(stored_decimal("800.38", 2, Lang::Id), "800,38");
+        assert_eq!(stored_decimal("800.38", 2, Lang::En), "800.38");
+        assert_eq!(stored_decimal("604.1", 2, Lang::Id), "604,10");
+        assert_eq!(stored_decimal("1234.5", 0, Lang::Id), "1.234,5");
+        assert_eq!(stored_decimal("", 2, Lang::Id), "");
+        assert_eq!(stored_decimal("x", 2, Lang::Id), "x");
     }
 
     #[test]

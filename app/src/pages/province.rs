@@ -15,7 +15,7 @@ use crate::state::AppState;
 use kla::aggregate::{self, Distribution, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{RegionCode, RegionLevel};
 use kla::format;
-use kla::i18n::{Lang, tr};
+use kla::i18n::{Lang, tr, trn};
 use kla::reference::Status;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -305,12 +305,13 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
         .collect_view();
     let own_participants = d.own_trainings.participants();
     let own = format!(
-        "{}: {} {} · {} {}{}",
+        "{}: {} · {}{}",
         tr(lang, "page.own_events"),
-        format::int(d.own_trainings.events, lang),
-        tr(lang, "figure.events_lower"),
-        covered_value(lang, own_participants),
-        if own_participants.known().is_some() { tr(lang, "figure.participants_lower") } else { String::new() },
+        trn(lang, "figure.events_count", d.own_trainings.events, &[]),
+        match own_participants.known() {
+            Some(n) => trn(lang, "figure.participants_count", n, &[]),
+            None => format!("{}: {}", tr(lang, "figure.participants"), tr(lang, "figure.not_reported")),
+        },
         coverage_note(lang, own_participants).map(|n| format!(" ({n})")).unwrap_or_default(),
     );
     let crumbs = crumbs(lang, Vec::new(), Some(d.name.clone()));

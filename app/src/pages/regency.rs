@@ -8,16 +8,16 @@ use super::region::{
     resolve, route_code, scope_note,
 };
 use super::{FilterForm, predicate_label};
-use crate::charts::{self, Lines};
+use crate::charts::{self, BandSpan, PREDICATE_COLOURS, PredicateHistory};
 use crate::components::{Layout, Stat, Stats};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
 use crate::paths;
 use crate::state::AppState;
 use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, ProvincialPart, Scope, TrainingTotals, UnitTotals, YearTraining};
-use kla::domain::{PredicateBands, RegionCode, RegionLevel};
+use kla::domain::{Predicate, PredicateBands, RegionCode, RegionLevel, Stage};
 use kla::format;
-use kla::i18n::{Lang, tr, trf};
+use kla::i18n::{Lang, tr, trf, trn};
 use kla::reference::{Status, Targets};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -86,21 +86,42 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
     })
 }
 
-/// The score at every stage per award year, as lines.
-fn scores_by_stage(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<Figure, AppError> {
+/// The bands as the chart draws them: each from its minimum up to the next band's minimum.
+fn band_spans(bands: &PredicateBands) -> Vec<BandSpan> {
+    let all = bands.bands();
+    all.iter()
+        .enumerate()
+        .map(|(i, b)| BandSpan {
+            label: b.predicate.label().to_string(),
+            min: b.min_score,
+            max: all.get(i + 1).map_or(b.max_score, |next| next.min_score),
+            colour: PREDICATE_COLOURS[usize::from(b.predicate.rank()).min(5)],
+        })
+        .collect()
+}
+
+/// The predicate of each award year on a score-band axis, with the score at every stage where it was
+/// published: award lists give predicates only, so the chart never depends on scores.
+fn predicate_history(lang: Lang, rows: &[PredicateRow], bands: &PredicateBands, place: &str) -> Result<Figure, AppError> {
     let title = format!("{} — {place}", tr(lang, "chart.scores_by_stage"));
+    let band_index = |p: Option<Predicate>| p.and_then(|p| bands.bands().iter().position(|b| b.predicate == p));
     let stage = |f: fn(&PredicateRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
-    let svg = charts::lines(&Lines {
+    let svg = charts::predicate_history(&PredicateHistory {
         title: title.clone(),
-        x: rows.iter().map(|r| r.award_year as i32).collect(),
+        years: rows.iter().map(|r| r.award_year as i32).collect(),
+        bands: band_spans(bands),
+        awarded: rows.iter().map(|r| band_index(r.predicate())).collect(),
+        self_band: rows.iter().map(|r| self_assessment_band(r, bands).map(band_index)).collect(),
         series: vec![
             (tr(lang, "stage.self_assessment"), stage(|r| r.score_self_assessment)),
             (tr(lang, "stage.administrative"), stage(|r| r.score_administrative)),
             (tr(lang, "stage.field"), stage(|r| r.score_field)),
             (tr(lang, "stage.final"), stage(|r| r.score_final)),
         ],
-        y_label: tr(lang, "chart.score_axis"),
-        y_range: Some((0.0, 1000.0)),
+        y_label: tr(lang, "chart.score_band_axis"),
+        none_label: tr(lang, "predicate.none_short"),
+        legend_predicate: tr(lang, "chart.legend_predicate"),
+        legend_self_band: tr(lang, "chart.legend_self_band"),
     })?;
     let mut sources = vec![database_source(lang)];
     for r in rows.iter().filter(|r| !r.source_url.is_empty()) {
@@ -110,9 +131,10 @@ fn scores_by_stage(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<Fig
     Ok(Figure {
         svg,
         data: Dataset {
+            // The id predates the predicate-only histories; kept so that API links stay valid.
             id: "nilai-per-tahap",
             description: tr(lang, "chart.scores_by_stage_desc"),
-            definition: tr(lang, "definition.scores"),
+            definition: format!("{} {}", tr(lang, "definition.predicate_history"), tr(lang, "definition.scores")),
             sources,
             columns: vec![
                 col("award_year", lang, "table.award_year"),
@@ -122,18 +144,23 @@ fn scores_by_stage(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<Fig
                 col("field", lang, "stage.field"),
                 col("final", lang, "stage.final"),
                 col("predicate", lang, "table.predicate"),
+                col("self_assessment_band", lang, "table.self_assessment_band"),
             ],
             rows: rows
                 .iter()
                 .map(|r| {
                     vec![
                         Cell::Year(r.award_year),
-                        Cell::Year(r.data_year),
+                        r.data_year.map_or(Cell::Num(None, 0), Cell::Year),
                         Cell::Num(r.score_self_assessment, 2),
                         Cell::Num(r.score_administrative, 2),
                         Cell::Num(r.score_field, 2),
                         Cell::Num(r.score_final, 2),
                         Cell::Text(predicate_label(r.predicate(), lang)),
+                        match r.score_self_assessment {
+                            Some(s) => Cell::Text(predicate_label(bands.classify(s), lang)),
+                            None => Cell::Num(None, 0),
+                        },
                     ]
                 })
                 .collect(),
@@ -143,10 +170,17 @@ fn scores_by_stage(lang: Lang, rows: &[PredicateRow], place: &str) -> Result<Fig
     })
 }
 
+/// The band of a record's self-assessment score when it is not the final predicate's (`Some(None)`: below
+/// every band); `None` without a self-assessment score or when the two agree.
+fn self_assessment_band(r: &PredicateRow, bands: &PredicateBands) -> Option<Option<Predicate>> {
+    let band = bands.classify(r.score_self_assessment?);
+    (band != r.predicate()).then_some(band)
+}
+
 /// The page's figures, in page order; the API serves each by its id.
 pub fn figures(state: &AppState, d: &RegencyData, lang: Lang) -> Result<Vec<Figure>, AppError> {
     Ok(vec![
-        scores_by_stage(lang, &d.predicates, &d.name)?,
+        predicate_history(lang, &d.predicates, &state.bands, &d.name)?,
         figures::trainings_per_year(lang, &d.by_year, &d.name)?,
         figures::units_by_kind(lang, &d.units_by_kind, &state.targets, &d.name)?,
     ])
@@ -159,17 +193,26 @@ fn provincial_stat(lang: Lang, p: &ProvincialPart) -> Stat {
     let note = if p.events == 0 {
         None
     } else {
-        let sent = match coverage_note(lang, c) {
-            Some(covered) => format!("{} {} ({covered})", covered_value(lang, c), tr(lang, "figure.participants_lower")),
-            None if c.known().is_some() => format!("{} {}", covered_value(lang, c), tr(lang, "figure.participants_lower")),
-            None => format!("{}: {}", tr(lang, "figure.participants"), tr(lang, "figure.not_reported")),
+        let sent = match (c.known(), coverage_note(lang, c)) {
+            (Some(n), Some(covered)) => format!("{} ({covered})", trn(lang, "figure.participants_count", n, &[])),
+            (Some(n), None) => trn(lang, "figure.participants_count", n, &[]),
+            (None, _) => format!("{}: {}", tr(lang, "figure.participants"), tr(lang, "figure.not_reported")),
         };
         Some(sent)
     };
     Stat {
         label: tr(lang, "figure.provincial_part"),
-        value: format!("{} {}", format::int(p.events, lang), tr(lang, "figure.events_lower")),
+        value: trn(lang, "figure.events_count", p.events, &[]),
         note,
+    }
+}
+
+fn stage_score(p: &PredicateRow, stage: Stage) -> Option<f64> {
+    match stage {
+        Stage::SelfAssessment => p.score_self_assessment,
+        Stage::Administrative => p.score_administrative,
+        Stage::Field => p.score_field,
+        Stage::Final => p.score_final,
     }
 }
 
@@ -196,8 +239,8 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
             &[
                 ("name", name.clone()),
                 ("when", when.clone()),
-                ("events", format::int(d.trainings.events, lang)),
-                ("participants", format::int(participants.value, lang)),
+                ("events", trn(lang, "summary.training_events", d.trainings.events, &[])),
+                ("participants", trn(lang, "figure.participants_count", participants.value, &[])),
                 ("reported", format::int(participants.reported, lang)),
             ],
         )
@@ -206,19 +249,19 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
         out.push(trf(
             lang,
             "summary.provincial_part",
-            &[("name", name.clone()), ("when", when), ("events", format::int(d.provincial.events, lang))],
+            &[("name", name.clone()), ("when", when), ("events", trn(lang, "summary.training_events", d.provincial.events, &[]))],
         ));
     }
     if d.units.units == 0 {
         out.push(tr(lang, "summary.no_units"));
     } else {
         let status = Status::judge(d.units.unit_share(), targets.certified_unit_share);
-        out.push(trf(
+        out.push(trn(
             lang,
             if status == Status::Met { "summary.units_met" } else { "summary.units_below" },
+            d.units.units,
             &[
                 ("certified", format::int(d.units.certified_units, lang)),
-                ("units", format::int(d.units.units, lang)),
                 ("share", format::percent(d.units.unit_share(), lang)),
                 ("target", format::percent(Some(targets.certified_unit_share), lang)),
             ],
@@ -242,12 +285,40 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
     match d.predicates.last() {
         None => out.push(tr(lang, "summary.no_predicate")),
         Some(p) => {
-            let score = p.score_final.map_or_else(|| "–".into(), |s| format::decimal(s, 2, lang));
-            out.push(trf(
-                lang,
-                "summary.predicate",
-                &[("predicate", predicate_label(p.predicate(), lang)), ("year", p.award_year.to_string()), ("score", score)],
-            ));
+            let predicate = predicate_label(p.predicate(), lang);
+            let year = p.award_year.to_string();
+            out.push(match p.score_final {
+                Some(s) => trf(
+                    lang,
+                    "summary.predicate",
+                    &[("predicate", predicate.clone()), ("year", year), ("score", format::decimal(s, 2, lang))],
+                ),
+                // Most award lists publish no score: say so rather than print a dash.
+                None => trf(lang, "summary.predicate_no_score", &[("predicate", predicate.clone()), ("year", year)]),
+            });
+            // An earlier stage's score in another band than the final predicate (a score lost at verification,
+            // or a predicate published without its final score).
+            for stage in [Stage::SelfAssessment, Stage::Administrative, Stage::Field] {
+                let Some(score) = stage_score(p, stage) else { continue };
+                let band = bands.classify(score);
+                if band == p.predicate() {
+                    continue;
+                }
+                let stage_name = tr(lang, &format!("stage.{}", stage.key()));
+                let mut args = vec![
+                    ("stage_lower", stage_name.to_lowercase()),
+                    ("stage", stage_name),
+                    ("score", format::decimal(score, 2, lang)),
+                    ("predicate", predicate.clone()),
+                ];
+                out.push(match band {
+                    Some(b) => {
+                        args.push(("band", b.label().to_string()));
+                        trf(lang, "summary.stage_band", &args)
+                    }
+                    None => trf(lang, "summary.stage_no_band", &args),
+                });
+            }
             if let Some(s) = p.score_final
                 && let Some((next, gap)) = bands.next_band(s)
             {
@@ -281,7 +352,13 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
         Stat {
             label: tr(lang, "figure.latest_predicate"),
             value: latest.map_or_else(|| "–".to_string(), |p| predicate_label(p.predicate(), lang)),
-            note: latest.map(|p| format!("{} {} · {}", tr(lang, "table.award_year"), p.award_year, format::score(p.score_final, lang))),
+            note: latest.map(|p| {
+                let year = format!("{} {}", tr(lang, "table.award_year"), p.award_year);
+                match p.score_final {
+                    Some(s) => format!("{year} · {}", format::decimal(s, 2, lang)),
+                    None => year,
+                }
+            }),
         },
     ];
     let summary = summary(&d, &state.bands, &state.targets, lang);

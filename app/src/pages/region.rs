@@ -129,7 +129,7 @@ pub fn certified_share_stat(lang: Lang, u: &UnitTotals) -> Stat {
     Stat {
         label: tr(lang, "figure.certified_share"),
         value: format::percent(u.unit_share(), lang),
-        note: Some(format!("{} / {} {}", format::int(u.certified_units, lang), format::int(u.units, lang), tr(lang, "figure.units"))),
+        note: Some(format!("{} / {}", format::int(u.certified_units, lang), kla::i18n::trn(lang, "figure.units_count", u.units, &[]))),
     }
 }
 

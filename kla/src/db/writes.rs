@@ -167,7 +167,7 @@ fn bind_predicate<'q>(q: AnyQuery<'q>, p: &'q PredicateRecord) -> AnyQuery<'q> {
     q.bind(p.regency.to_string())
         .bind(p.regency.province().to_string())
         .bind(i64::from(p.award_year))
-        .bind(i64::from(p.data_year))
+        .bind(p.data_year.map(i64::from))
         .bind(opt_decimal(p.score_self_assessment))
         .bind(opt_decimal(p.score_administrative))
         .bind(opt_decimal(p.score_field))
@@ -512,7 +512,7 @@ pub async fn insert_predicate_records(
                 .bind(p.regency.to_string())
                 .bind(p.regency.province().to_string())
                 .bind(i64::from(p.award_year))
-                .bind(i64::from(p.data_year));
+                .bind(p.data_year.map(i64::from));
             for score in [p.score_self_assessment, p.score_administrative, p.score_field, p.score_final] {
                 q = bind_score(q, score, style);
             }

@@ -64,7 +64,7 @@ pub(super) fn predicates(world: &World, bands: &PredicateBands, scale: Scale, rn
             out.push(PredicateRecord {
                 regency: world.regencies[r].code,
                 award_year,
-                data_year: award_year - 1,
+                data_year: Some(award_year - 1),
                 score_self_assessment: Some(self_assessment),
                 score_administrative: Some(administrative),
                 score_field: field,

@@ -186,7 +186,8 @@ pub struct PredicateRecordInput {
 pub struct PredicateRecord {
     pub regency: RegionCode,
     pub award_year: i32,
-    pub data_year: i32,
+    /// The year of the data assessed; award lists rarely publish it.
+    pub data_year: Option<i32>,
     pub score_self_assessment: Option<f64>,
     pub score_administrative: Option<f64>,
     pub score_field: Option<f64>,
@@ -208,13 +209,16 @@ impl PredicateRecord {
 }
 
 impl PredicateRecordInput {
-    /// Validates every field. When a final score is given the predicate follows from the bands; a predicate
-    /// typed in as well must agree with it. Without a final score the predicate is taken as published.
+    /// Validates every field. Only the regency and the award year are required: a record may be an award list's
+    /// line (regency → predicate) with no data year and no score. When a final score is given the predicate
+    /// follows from the bands; a predicate typed in as well must agree with it. Without a final score the
+    /// predicate is taken as published (an earlier stage's score may lie in another band).
     pub fn parse(&self, bands: &PredicateBands) -> Result<PredicateRecord, FieldErrors> {
         let mut errs = FieldErrors::default();
         let regency = parse_regency(&mut errs, "regency_code", &self.regency_code);
         let award_year = parse_int(&mut errs, "award_year", &self.award_year).map(|y| check::year(&mut errs, "award_year", y as i32));
-        let data_year = parse_int(&mut errs, "data_year", &self.data_year).map(|y| check::year(&mut errs, "data_year", y as i32));
+        // Award lists publish kab/kota → predicate for an award year; the data year and every score are optional.
+        let data_year = parse_opt_int(&mut errs, "data_year", &self.data_year).map(|y| check::year(&mut errs, "data_year", y as i32));
         if let (Some(a), Some(d)) = (award_year, data_year)
             && d > a
         {
@@ -253,7 +257,7 @@ impl PredicateRecordInput {
         errs.into_result(|| PredicateRecord {
             regency: regency.expect("checked"),
             award_year: award_year.expect("checked"),
-            data_year: data_year.expect("checked"),
+            data_year,
             score_self_assessment: s_self,
             score_administrative: s_admin,
             score_field: s_field,
@@ -403,6 +407,25 @@ mod tests {
         for f in ["regency_code", "award_year", "score_final", "source_url"] {
             assert!(e.for_field(f).is_some(), "{f} should be named: {e}");
         }
+    }
+
+    #[test]
+    fn an_award_list_line_needs_no_data_year_and_no_score() {
+        let i = PredicateRecordInput {
+            regency_code: "63.10".into(),
+            award_year: "2019".into(),
+            predicate: "Madya".into(),
+            ..Default::default()
+        };
+        let r = i.parse(&PredicateBands::published()).unwrap();
+        assert_eq!((r.data_year, r.predicate), (None, Some(Predicate::Madya)));
+        assert!(Stage::ALL.iter().all(|s| r.score(*s).is_none()));
+        // A self-assessment score in another band than the published predicate is kept as it is.
+        let i = PredicateRecordInput { score_self_assessment: "721".into(), predicate: "pratama".into(), ..i };
+        let r = i.parse(&PredicateBands::published()).unwrap();
+        assert_eq!((r.score_self_assessment, r.predicate), (Some(721.0), Some(Predicate::Pratama)));
+        let bad = PredicateRecordInput { data_year: "dua".into(), ..Default::default() };
+        assert_eq!(bad.parse(&PredicateBands::published()).unwrap_err().for_field("data_year").unwrap().code, "whole_number");
     }
 
     #[test]

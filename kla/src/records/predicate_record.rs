@@ -5,7 +5,7 @@ use crate::audit::Actor;
 use crate::db::RegionRegistry;
 use crate::db::writes::{self, BatchError, WriteError};
 use crate::domain::predicate::PredicateRecordInput;
-use crate::domain::{FieldErrors, Predicate, PredicateBands, PredicateRecord, RegionCode, RegionLevel};
+use crate::domain::{FieldErrors, PredicateBands, PredicateRecord, RegionCode, RegionLevel};
 use crate::i18n::Lang;
 use sqlx::AnyConnection;
 
@@ -26,7 +26,7 @@ struct PredicateRow {
     id: i64,
     regency_code: String,
     award_year: i64,
-    data_year: i64,
+    data_year: Option<i64>,
     score_self_assessment: Option<f64>,
     score_administrative: Option<f64>,
     score_field: Option<f64>,
@@ -43,7 +43,7 @@ fn values(r: &PredicateRow) -> Values {
     let mut m = Values::new();
     put(&mut m, "regency_code", &r.regency_code);
     put(&mut m, "award_year", r.award_year.to_string());
-    put(&mut m, "data_year", r.data_year.to_string());
+    put(&mut m, "data_year", r.data_year.map(|y| y.to_string()).unwrap_or_default());
     put(&mut m, "score_self_assessment", opt_num(r.score_self_assessment));
     put(&mut m, "score_administrative", opt_num(r.score_administrative));
     put(&mut m, "score_field", opt_num(r.score_field));
@@ -62,7 +62,8 @@ impl Record for PredicateRecord {
     const COLUMNS: &'static [&'static str] = COLUMNS;
     const REGION_COLUMN: &'static str = "regency_code";
     const REGION_LEVEL: Option<RegionLevel> = Some(RegionLevel::Regency);
-    const REQUIRED: &'static [&'static str] = &["regency_code", "award_year", "data_year"];
+    /// An award list gives regency → predicate for an award year: nothing else is required.
+    const REQUIRED: &'static [&'static str] = &["regency_code", "award_year"];
     const SUMMARY_COLUMNS: [&'static str; 4] = ["award_year", "score_final", "predicate", "regency_code"];
     const DUPLICATE_COLUMN: &'static str = "award_year";
     const LIST_ORDER: &'static str = "award_year desc, regency_code";
@@ -101,11 +102,13 @@ impl Record for PredicateRecord {
             String::new(),
         ]
     }
-    fn summary(_lang: Lang, r: &Stored) -> Vec<String> {
+    fn summary(lang: Lang, r: &Stored) -> Vec<String> {
+        let e = Self::ENTITY;
+        let or_dash = |s: String| if s.is_empty() { "–".to_string() } else { s };
         vec![
             r.get("award_year").to_string(),
-            r.get("score_final").to_string(),
-            Predicate::parse(r.get("predicate")).map_or_else(|| "–".into(), |p| p.label().to_string()),
+            or_dash(e.display(lang, "score_final", r.get("score_final"))),
+            or_dash(e.display(lang, "predicate", r.get("predicate"))),
             r.get("regency_code").to_string(),
         ]
     }

@@ -95,8 +95,8 @@ impl Record for ServiceUnit {
         vec![
             r.get("name").to_string(),
             tr(lang, &format!("provider.{}", r.get("kind"))),
-            r.get("total_staff").to_string(),
-            r.get("certified_staff").to_string(),
+            Self::ENTITY.display(lang, "total_staff", r.get("total_staff")),
+            Self::ENTITY.display(lang, "certified_staff", r.get("certified_staff")),
         ]
     }
 

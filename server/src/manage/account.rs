@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::routing::post;
 use kla::audit::{Actor, Via};
 use kla::auth;
-use kla::i18n::{tr, trf};
+use kla::i18n::{tr, trf, trn};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -39,7 +39,7 @@ async fn sign_in(
         auth::Throttle::Allowed => {}
         wait => {
             tracing::warn!(client = %client, "sign-in refused: too many failed attempts");
-            let msg = trf(lang, "limits_rules.too_many_attempts", &[("minutes", wait.minutes().to_string())]);
+            let msg = trn(lang, "limits_rules.too_many_attempts", wait.minutes(), &[]);
             return Err(HandlerError::refused(form, "", msg, StatusCode::TOO_MANY_REQUESTS));
         }
     }
@@ -95,7 +95,7 @@ async fn change_password(
         auth::Throttle::Allowed => {}
         wait => {
             tracing::warn!(client = %client, user.id = s.user.id, "password change refused: too many wrong current passwords");
-            let msg = trf(lang, "limits_rules.too_many_password_attempts", &[("minutes", wait.minutes().to_string())]);
+            let msg = trn(lang, "limits_rules.too_many_password_attempts", wait.minutes(), &[]);
             return Err(HandlerError::form(sub.error("current_password", msg), Some(StatusCode::TOO_MANY_REQUESTS)).at(paths::ACCOUNT));
         }
     }

@@ -19,5 +19,6 @@ mod import;
 mod import_limits;
 mod limits_cache;
 mod migrations;
+mod predicates;
 mod real_data;
 mod rules_accounts;

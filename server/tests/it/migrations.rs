@@ -106,7 +106,7 @@ async fn write_0004(pool: &AnyPool, data: &demo::DemoData) -> (usize, usize) {
         .await
         .unwrap();
     }
-    for p in data.predicates.iter().take(300) {
+    for p in data.predicates.iter().filter(|p| p.data_year.is_some()).take(300) {
         sqlx::query(
             "insert into predicate_records (regency_code, province_code, award_year, data_year, score_final, predicate, is_demo)
              values ($1, $2, $3, $4, cast($5 as double precision), $6, 1)",
@@ -114,7 +114,7 @@ async fn write_0004(pool: &AnyPool, data: &demo::DemoData) -> (usize, usize) {
         .bind(p.regency.to_string())
         .bind(p.regency.province().to_string())
         .bind(i64::from(p.award_year))
-        .bind(i64::from(p.data_year))
+        .bind(p.data_year.map(i64::from))
         .bind(p.score_final.map(|v| v.to_string()))
         .bind(p.predicate.map(|p| p.as_str()))
         .execute(&mut *tx)

@@ -70,7 +70,7 @@ on_both_engines!(incomplete_reports_stay_incomplete_on_every_page, |app: TestApp
     assert_eq!(stat(&html, "Ikut kegiatan pelatihan provinsi"), "1 kegiatan");
     assert_eq!(stat_note(&html, "Ikut kegiatan pelatihan provinsi"), "Peserta: tidak dilaporkan");
     assert!(html.contains("jumlah pesertanya tidak dilaporkan"), "the summary says the count is unknown");
-    assert!(html.contains("ikut 1 kegiatan pelatihan yang diselenggarakan provinsi"), "the summary names the provincial part");
+    assert!(html.contains("ikut 1 kegiatan pelatihan KHA yang diselenggarakan provinsi"), "the summary names the provincial part");
     assert!(!html.contains(" 0 peserta") && !html.contains(">0 peserta"), "no invented zero on the regency page");
     let events = &html[html.find("id=\"kegiatan\"").expect("events table")..];
     assert!(events.contains("Sosialisasi KHA bagi guru di Batulicin") && events.contains("tidak dilaporkan"));

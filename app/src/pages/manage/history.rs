@@ -17,8 +17,12 @@ use leptos_router::hooks::use_params_map;
 /// Entries listed on the region page.
 pub const REGION_LIMIT: i64 = 200;
 
-/// A recorded value as people read it: statuses and stages in words, anything else as recorded.
-fn value_text(lang: Lang, field: &str, value: String) -> String {
+/// A recorded value as people read it: a record's predicates, kinds, modes and numbers as the public pages
+/// write them ([`Entity::display`]), statuses and stages in words, anything else as recorded.
+fn value_text(lang: Lang, entity: Option<Entity>, field: &str, value: String) -> String {
+    if let Some(e) = entity {
+        return e.display(lang, field, &value);
+    }
     let key = match field {
         "status" if ["missing", "uploaded", "verified", "rejected"].contains(&value.as_str()) => format!("eval.item_{value}"),
         "status" if ["preparing", "submitted", "returned"].contains(&value.as_str()) => format!("eval.status_{value}"),
@@ -48,7 +52,7 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
             };
             view! {
                 <tr>
-                    <th scope="row"><time datetime=e.at_text.clone()>{e.at_text.replace('T', " ").replace('Z', " UTC")}</time></th>
+                    <th scope="row"><time datetime=e.at_text.clone()>{kla::format::wib(&e.at_text, lang)}</time></th>
                     <td>{e.actor.clone()}</td>
                     <td>{tr(lang, &format!("history.action_{}", e.action))}" · "{tr(lang, &format!("history.via_{}", e.via))}</td>
                     <td>{what}</td>
@@ -58,7 +62,7 @@ fn entries_view(lang: Lang, entries: Vec<Entry>, link_records: bool) -> AnyView 
                                 .into_iter()
                                 .map(|(field, old, new)| {
                                     let label = tr(lang, &format!("col.{field}"));
-                                    let (old, new) = (value_text(lang, &field, old), value_text(lang, &field, new));
+                                    let (old, new) = (value_text(lang, entity, &field, old), value_text(lang, entity, &field, new));
                                     view! {
                                         <li>
                                             <span class="field-name">{label}</span>": "

@@ -155,8 +155,11 @@ pub fn Notice() -> impl IntoView {
             )
         })
         .map(|key| {
-            let n = query_param("n").unwrap_or_default();
-            let text = kla::i18n::trf(lang, &format!("manage.notice_{key}"), &[("n", n)]);
+            let key = format!("manage.notice_{key}");
+            let text = match query_param("n").and_then(|n| n.parse::<i64>().ok()) {
+                Some(n) => kla::i18n::trn(lang, &key, n, &[]),
+                None => kla::i18n::tr(lang, &key),
+            };
             view! { <p class="notice" role="status">{text}</p> }
         })
 }

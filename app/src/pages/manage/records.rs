@@ -67,6 +67,15 @@ fn entity_input(entity: Entity, column: &str) -> Input {
     }
 }
 
+/// The hint under a field: predicate records have their own (an award list's line, not an event's report
+/// or a service unit's), the other kinds share theirs.
+fn hint_key(entity: Entity, column: &str) -> String {
+    match entity {
+        Entity::PredicateRecord => format!("hint_predikat.{column}"),
+        _ => format!("hint.{column}"),
+    }
+}
+
 /// One form field with its label, hint, and error in place.
 fn field_view(
     state: &AppState,
@@ -84,7 +93,7 @@ fn field_view(
     let invalid = error.is_some().then_some("true");
     let req = entity.required(column);
     let label = tr(lang, &format!("col.{column}"));
-    let hint = tr(lang, &format!("hint.{column}"));
+    let hint = tr(lang, &hint_key(entity, column));
     let control = match entity_input(entity, column) {
         Input::Region(level) => {
             let mut options = regions_in_scope(state, role, level);
@@ -404,7 +413,7 @@ pub fn DeletePage() -> impl IntoView {
                         let rows: Vec<(String, String)> = entity
                             .columns()
                             .iter()
-                            .map(|c| (tr(lang, &format!("col.{c}")), r.get(c).to_string()))
+                            .map(|c| (tr(lang, &format!("col.{c}")), entity.display(lang, c, r.get(c))))
                             .filter(|(_, v)| !v.is_empty())
                             .collect();
                         let action = paths::record_delete(entity.slug(), r.id);

@@ -223,7 +223,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                                         <tbody>
                                             {ledger.into_iter().map(|e| view! {
                                                 <tr>
-                                                    <th scope="row"><time datetime=e.at_text.clone()>{e.at_text.replace('T', " ").replace('Z', " UTC")}</time></th>
+                                                    <th scope="row"><time datetime=e.at_text.clone()>{kla::format::wib(&e.at_text, lang)}</time></th>
                                                     <td>{tr(lang, &format!("stage.{}", e.stage.key()))}</td>
                                                     <td class="num">{pts(e.score, lang)}</td>
                                                     <td>{e.actor.clone()}</td>

@@ -37,7 +37,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                             (Side::Regency, st) if st.open_to_regency() => view! {
                                 <form method="post" action=format!("{base}/ajukan") class="inline">
                                     <CsrfField/>
-                                    {(missing > 0).then(|| view! { <p class="scope-note">{trf(lang, "eval.submit_missing", &[("n", missing.to_string())])}</p> })}
+                                    {(missing > 0).then(|| view! { <p class="scope-note">{kla::i18n::trn(lang, "eval.submit_missing", missing as i64, &[])}</p> })}
                                     <button type="submit">{tr(lang, "eval.submit")}</button>
                                 </form>
                             }.into_any(),
@@ -88,7 +88,7 @@ pub fn EvaluationSheetPage() -> impl IntoView {
                             let inds: Vec<&Indicator> = sheet.instrument.indicators.iter().filter(|i| i.cluster == c.cluster).collect();
                             view! {
                                 <h2>{tr(lang, &format!("eval.cluster_{}", c.cluster.key()))}</h2>
-                                <p class="scope-note">{trf(lang, "eval.cluster_facts", &[("present", c.present.to_string()), ("items", c.items.to_string()), ("verified", c.verified.to_string())])}</p>
+                                <p class="scope-note">{kla::i18n::trn(lang, "eval.cluster_facts", c.items as i64, &[("present", c.present.to_string()), ("verified", c.verified.to_string())])}</p>
                                 <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, &format!("eval.cluster_{}", c.cluster.key()))>
                                     <table class="evaluation">
                                         <thead><tr>

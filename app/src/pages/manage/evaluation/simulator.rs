@@ -45,7 +45,7 @@ pub(super) fn projection_view(lang: Lang, state: &AppState, sheet: &Sheet) -> An
         <section class="simulator" aria-labelledby="simulator">
             <h2 id="simulator">{tr(lang, "eval.simulator")}</h2>
             <Stats stats=stats/>
-            {(p.unscored > 0).then(|| view! { <p class="scope-note">{trf(lang, "eval.unscored", &[("n", p.unscored.to_string())])}</p> })}
+            {(p.unscored > 0).then(|| view! { <p class="scope-note">{kla::i18n::trn(lang, "eval.unscored", p.unscored as i64, &[])}</p> })}
             <p class="scope-note">{tr(lang, "eval.risk_rule")}</p>
             {weights_note(lang, sheet)}
         </section>
