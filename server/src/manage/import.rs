@@ -49,15 +49,15 @@ async fn import_upload(
         return Err(file_refused(tr(lang, "import.no_file"), Some(StatusCode::UNPROCESSABLE_ENTITY)));
     };
     let file_name = kla::evaluation::files::plain_text(&file_name, 200);
+    let mode = Mode::parse(up.form.get("mode").map_or("", String::as_str));
     let _work = import_slot(lang).await?;
     let text = match spreadsheet::to_csv_text(&bytes, spreadsheet::Limits { max_rows: state.import.max_rows }) {
         Ok(text) => text,
         Err(e) => {
             let outcome = PreviewOutcome::Refused(spreadsheet_message(&e, lang));
-            return Err(HandlerError::preview(ImportPreview { file_name, outcome }));
+            return Err(HandlerError::preview(ImportPreview { file_name, mode, outcome }));
         }
     };
-    let mode = Mode::parse(up.form.get("mode").map_or("", String::as_str));
     let mut outcome = match checked(&state, &s, &text, lang).await? {
         Ok(parsed) => dry_run(&state, &s, &parsed, mode, lang).await?,
         Err(outcome) => outcome,
@@ -77,7 +77,7 @@ async fn import_upload(
             }
         }
     }
-    Ok(Rerender::preview(ImportPreview { file_name, outcome }).into_response())
+    Ok(Rerender::preview(ImportPreview { file_name, mode, outcome }).into_response())
 }
 
 async fn import_confirm(
@@ -107,7 +107,7 @@ async fn import_confirmed(
     // Checked again: the rules or the user's region may have changed since the preview.
     let parsed = match checked(&state, &s, &text, lang).await? {
         Ok(parsed) => parsed,
-        Err(outcome) => return Err(HandlerError::preview(ImportPreview { file_name, outcome })),
+        Err(outcome) => return Err(HandlerError::preview(ImportPreview { file_name, mode, outcome })),
     };
     let first_region = parsed.regions().first().map(|(_, r)| *r);
     let actor = Actor::user(&s.user);
@@ -132,6 +132,7 @@ async fn import_confirmed(
             let entity = parsed.entity();
             Err(HandlerError::preview(ImportPreview {
                 file_name,
+                mode,
                 outcome: PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors },
             }))
         }

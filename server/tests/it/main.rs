@@ -16,6 +16,7 @@ mod evaluation;
 mod foundation;
 mod freshness;
 mod import;
+mod import_updates;
 mod import_limits;
 mod limits_cache;
 mod migrations;

@@ -19,6 +19,8 @@ pub const PREVIEW_ROWS: usize = 20;
 #[derive(Debug, Clone)]
 pub struct ImportPreview {
     pub file_name: String,
+    /// The upload form's choice, kept checked when the form is shown again.
+    pub mode: Mode,
     pub outcome: PreviewOutcome,
 }
 
@@ -34,7 +36,7 @@ pub enum PreviewOutcome {
     Ready { draft: String, entity: Entity, mode: Mode, rows: usize, applied: Applied },
 }
 
-fn upload_form(lang: Lang) -> impl IntoView {
+fn upload_form(lang: Lang, mode: Mode) -> impl IntoView {
     let max_rows = use_context::<crate::AppState>().map_or(kla::spreadsheet::DEFAULT_MAX_ROWS, |s| s.import.max_rows);
     view! {
         <form class="entry" method="post" action=paths::IMPORT enctype="multipart/form-data">
@@ -47,11 +49,11 @@ fn upload_form(lang: Lang) -> impl IntoView {
             <fieldset class="field">
                 <legend>{tr(lang, "import.mode")}</legend>
                 <div class="choice">
-                    <input id="f-mode-add" name="mode" type="radio" value=Mode::Add.as_str() checked=true/>
+                    <input id="f-mode-add" name="mode" type="radio" value=Mode::Add.as_str() checked=mode == Mode::Add/>
                     <label for="f-mode-add">{tr(lang, "import.mode_add")}</label>
                 </div>
                 <div class="choice">
-                    <input id="f-mode-update" name="mode" type="radio" value=Mode::Update.as_str()/>
+                    <input id="f-mode-update" name="mode" type="radio" value=Mode::Update.as_str() checked=mode == Mode::Update/>
                     <label for="f-mode-update">{tr(lang, "import.mode_update")}</label>
                 </div>
             </fieldset>
@@ -137,7 +139,7 @@ pub fn ImportPage() -> impl IntoView {
         None => view! {
             <p class="lead">{tr(lang, "import.lead")}</p>
             <ErrorSummary sub=submitted()/>
-            {upload_form(lang)}
+            {upload_form(lang, Mode::Add)}
             {templates(lang)}
         }
         .into_any(),
@@ -148,7 +150,7 @@ pub fn ImportPage() -> impl IntoView {
                     <p>{msg}</p>
                     <p>{tr(lang, "import.nothing_written")}</p>
                 </div>
-                {upload_form(lang)}
+                {upload_form(lang, p.mode)}
                 {templates(lang)}
             }
             .into_any(),
@@ -175,7 +177,7 @@ pub fn ImportPage() -> impl IntoView {
                         </table>
                     </div>
                     {(more > 0).then(|| view! { <p class="more-errors">{trf(lang, "limits_import.more_errors", &[("n", more.to_string())])}</p> })}
-                    {upload_form(lang)}
+                    {upload_form(lang, p.mode)}
                 }
                 .into_any()
             }
@@ -206,7 +208,7 @@ pub fn ImportPage() -> impl IntoView {
                         }
                         .into_any()
                     } else {
-                        view! { <p>{tr(lang, "import.nothing_to_do")}</p> {upload_form(lang)} }.into_any()
+                        view! { <p>{tr(lang, "import.nothing_to_do")}</p> {upload_form(lang, p.mode)} }.into_any()
                     }}
                 }
                 .into_any()
