@@ -532,11 +532,8 @@ async fn apply_rows<T: Record>(
         let ids = T::insert_batch(&mut *tx, registry, &batch, how.demo)
             .await
             .map_err(|e: BatchError| write_error(parsed.rows[chunk[e.index]].line, e.source, how.lang))?;
-        let entries: Vec<(i64, RegionCode, &Values)> = ids
-            .iter()
-            .zip(chunk)
-            .map(|(id, &i)| (*id, parsed.rows[i].record.region(), &parsed.rows[i].values))
-            .collect();
+        let entries: Vec<(i64, RegionCode, &Values)> =
+            ids.iter().zip(chunk).map(|(id, &i)| (*id, parsed.rows[i].record.region(), &parsed.rows[i].values)).collect();
         crate::audit::record_created(&mut *tx, how.actor, how.via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
         for (id, &i) in ids.iter().zip(chunk) {
             if let Some(slot) = sample.get_mut(i) {

@@ -26,7 +26,8 @@ fn row_error(row: usize, column: &str) -> String {
 
 /// The reason given for a row's error (the text after its row and column cells).
 fn reason(html: &str, row: usize, column: &str) -> String {
-    let at = html.find(&row_error(row, column)).unwrap_or_else(|| panic!("an error at row {row}, column {column}")) + row_error(row, column).len();
+    let at = html.find(&row_error(row, column)).unwrap_or_else(|| panic!("an error at row {row}, column {column}"))
+        + row_error(row, column).len();
     let rest = &html[at..];
     let start = rest.find("<td>").unwrap() + 4;
     rest[start..start + rest[start..].find("</td>").unwrap()].to_string()
@@ -37,7 +38,11 @@ async fn id_of(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    sqlx::query_scalar("select count(*) from audit_log where via = 'import' and action = $1").bind(action).fetch_one(&app.state.pool).await.unwrap()
+    sqlx::query_scalar("select count(*) from audit_log where via = 'import' and action = $1")
+        .bind(action)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap()
 }
 
 /// Writes rows as the command line does (no region limit), for records of a region the officer cannot reach.
@@ -67,10 +72,12 @@ on_both_engines!(a_row_repeating_a_stored_record_is_named_in_the_preview, |app: 
     // The same for a service unit (its name in any case), and for two rows of one file.
     assert_eq!(rina.import("u.csv", file(UNITS, &["63.10,paud,PAUD Melati,4,2,2025,DP3A"])).await.0, 303);
     let unit = id_of(&app, "select id from service_units").await;
-    let (status, html) = rina.upload("u2.csv", file(UNITS, &["63.10,paud,PAUD Mawar,4,2,2025,DP3A", "63.10,paud,paud melati,5,2,2025,DP3A"])).await;
+    let (status, html) =
+        rina.upload("u2.csv", file(UNITS, &["63.10,paud,PAUD Mawar,4,2,2025,DP3A", "63.10,paud,paud melati,5,2,2025,DP3A"])).await;
     assert_eq!(status, 422);
     assert!(reason(&html, 3, "name").contains(&format!("nomor {unit}")), "{}", reason(&html, 3, "name"));
-    let (status, html) = rina.upload("u3.csv", file(UNITS, &["63.10,paud,PAUD Mawar,4,2,2025,DP3A", "63.10,paud,PAUD Mawar,4,2,2025,DP3A"])).await;
+    let (status, html) =
+        rina.upload("u3.csv", file(UNITS, &["63.10,paud,PAUD Mawar,4,2,2025,DP3A", "63.10,paud,PAUD Mawar,4,2,2025,DP3A"])).await;
     assert_eq!(status, 422);
     assert!(reason(&html, 3, "name").contains("sama dengan baris sebelumnya"));
     // In English too.
@@ -90,7 +97,8 @@ on_both_engines!(an_edited_export_imported_with_update_changes_the_records_it_na
     let event = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\
 63.10,Pelatihan KHA guru PAUD,pelatihan,08/07/2024,10/07/2024,Aula DP3A,luring,40,0,25,63.10:40,paud:25; sekolah_ramah_anak:15,55.5,78.25,DP3A,https://example.org/x\n";
     assert_eq!(rina.import("k.csv", event.as_bytes().to_vec()).await.0, 303);
-    let (units_before, events_before, created) = (app.count("service_units").await, app.count("training_events").await, audit_count(&app, "create").await);
+    let (units_before, events_before, created) =
+        (app.count("service_units").await, app.count("training_events").await, audit_count(&app, "create").await);
 
     // The export, as it is, goes back in as no change at all: a true round trip (XLSX and CSV).
     let export = rina.download_text("/kelola/ekspor/kegiatan.xlsx").await;
@@ -106,7 +114,8 @@ on_both_engines!(an_edited_export_imported_with_update_changes_the_records_it_na
 
     // One cell changed in "Excel": the preview shows the row as stored and the field old → new.
     let melati = id_of(&app, "select id from service_units where name = 'PAUD Melati'").await;
-    let edited = export.replace(&format!("{melati},63.10,paud,PAUD Melati,4,2,2025,DP3A"), &format!("{melati},63.10,paud,PAUD Melati,4,3,2025,DP3A"));
+    let edited = export
+        .replace(&format!("{melati},63.10,paud,PAUD Melati,4,2,2025,DP3A"), &format!("{melati},63.10,paud,PAUD Melati,4,3,2025,DP3A"));
     assert_ne!(edited, export, "{export}");
     let (status, html) = rina.upload_as("unit.csv", edited.clone().into_bytes(), "update").await;
     assert_eq!(status, 200);
@@ -121,13 +130,18 @@ on_both_engines!(an_edited_export_imported_with_update_changes_the_records_it_na
     let certified: i64 = id_of(&app, &format!("select certified_staff from service_units where id = {melati}")).await;
     assert_eq!(certified, 3);
     assert_eq!((app.count("service_units").await, app.count("training_events").await), (units_before, events_before), "nothing added");
-    assert_eq!((audit_count(&app, "create").await, audit_count(&app, "update").await), (created, 1), "one update audited, as the form does");
-    let (old, new): (String, String) =
-        sqlx::query_as("select old_values, new_values from audit_log where action = 'update' and record_id = $1 and entity = 'service_unit'")
-            .bind(melati)
-            .fetch_one(&app.state.pool)
-            .await
-            .unwrap();
+    assert_eq!(
+        (audit_count(&app, "create").await, audit_count(&app, "update").await),
+        (created, 1),
+        "one update audited, as the form does"
+    );
+    let (old, new): (String, String) = sqlx::query_as(
+        "select old_values, new_values from audit_log where action = 'update' and record_id = $1 and entity = 'service_unit'",
+    )
+    .bind(melati)
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
     assert!(old.contains("\"certified_staff\":\"2\"") && new.contains("\"certified_staff\":\"3\""), "{old} {new}");
     let (_, history) = rina.get(&format!("/kelola/unit/{melati}/riwayat")).await;
     assert!(history.contains("<del>2</del>"), "the history shows the change");
@@ -137,7 +151,11 @@ on_both_engines!(an_edited_export_imported_with_update_changes_the_records_it_na
     let edited = export.replace("2024-07-10", "11/07/2024");
     let (status, html) = rina.upload_as("kegiatan.csv", edited.into_bytes(), "update").await;
     assert_eq!(status, 200);
-    assert!(html.contains("<del>10 Jul 2024</del>") && html.contains("<ins>11 Jul 2024</ins>"), "{}", &html[html.find("<table").unwrap()..]);
+    assert!(
+        html.contains("<del>10 Jul 2024</del>") && html.contains("<ins>11 Jul 2024</ins>"),
+        "{}",
+        &html[html.find("<table").unwrap()..]
+    );
     assert!(html.contains("8 Jul 2024"), "an unchanged date as a date too");
     assert!(html.contains("55,50"), "numbers as the language writes them");
     assert_eq!(rina.confirm(&html).await.0, 303);
@@ -194,7 +212,11 @@ on_both_engines!(an_officer_cannot_update_another_regions_record_nor_move_one_th
     let ok = format!("{mine},63.10,paud,PAUD Melati,4,3,2025,DP3A");
     let (status, preview) = rina.upload_as("u.csv", file(&header, &[&ok]), "update").await;
     assert_eq!(status, 200);
-    sqlx::query("update service_units set regency_code = '63.72', province_code = '63' where id = $1").bind(mine).execute(&app.state.pool).await.unwrap();
+    sqlx::query("update service_units set regency_code = '63.72', province_code = '63' where id = $1")
+        .bind(mine)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
     let (status, _, html) = rina.confirm(&preview).await;
     assert_eq!(status, 422, "the record left rina's regency between preview and confirmation");
     assert!(reason(&html, 2, "id").contains(&format!("nomor {mine}")));
@@ -220,7 +242,11 @@ on_both_engines!(a_predicate_record_is_updated_by_its_regency_and_award_year, |a
     assert_eq!(status, 303);
     assert!(location.contains("n=2"), "{location}");
     let (score, predicate): (Option<f64>, Option<String>) =
-        sqlx::query_as("select score_administrative, predicate from predicate_records where id = $1").bind(id).fetch_one(&app.state.pool).await.unwrap();
+        sqlx::query_as("select score_administrative, predicate from predicate_records where id = $1")
+            .bind(id)
+            .fetch_one(&app.state.pool)
+            .await
+            .unwrap();
     assert_eq!((score, predicate.as_deref()), (Some(650.5), Some("madya")));
     assert_eq!(app.count("predicate_records").await, 2);
     assert_eq!(audit_count(&app, "update").await, 1);

@@ -48,11 +48,11 @@ fn upload_form(lang: Lang, mode: Mode) -> impl IntoView {
             </div>
             <fieldset class="field">
                 <legend>{tr(lang, "import.mode")}</legend>
-                <div class="choice">
+                <div class="check">
                     <input id="f-mode-add" name="mode" type="radio" value=Mode::Add.as_str() checked=mode == Mode::Add/>
                     <label for="f-mode-add">{tr(lang, "import.mode_add")}</label>
                 </div>
-                <div class="choice">
+                <div class="check">
                     <input id="f-mode-update" name="mode" type="radio" value=Mode::Update.as_str() checked=mode == Mode::Update/>
                     <label for="f-mode-update">{tr(lang, "import.mode_update")}</label>
                 </div>
@@ -186,7 +186,11 @@ pub fn ImportPage() -> impl IntoView {
                 let counts = trf(
                     lang,
                     "import.counts",
-                    &[("added", applied.added.to_string()), ("changed", applied.changed.to_string()), ("unchanged", applied.unchanged.to_string())],
+                    &[
+                        ("added", applied.added.to_string()),
+                        ("changed", applied.changed.to_string()),
+                        ("unchanged", applied.unchanged.to_string()),
+                    ],
                 );
                 let chosen = if mode == Mode::Update { "import.mode_chosen_update" } else { "import.mode_chosen_add" };
                 view! {
