@@ -446,8 +446,7 @@ pub struct How<'a> {
     pub sample: usize,
 }
 
-/// Writes validated rows and one audit entry per row in one transaction, adding only (the command line's
-/// import): a row the database refuses or that repeats a stored record rolls back every row. `progress` is
+/// Writes validated rows and one audit entry per row in one transaction, adding only: a row the database refuses or that repeats a stored record rolls back every row. `progress` is
 /// called after each batch with the rows written so far.
 #[allow(clippy::too_many_arguments)]
 pub async fn write(
@@ -461,10 +460,21 @@ pub async fn write(
     progress: impl FnMut(usize),
 ) -> Result<usize, ImportError> {
     let how = How { mode: Mode::Add, role: Role::Admin, actor, via, demo, lang, sample: 0 };
+    Ok(write_as(pool, registry, parsed, &how, progress).await?.written())
+}
+
+/// [`write`](fn@write) as `how` says (the command line's `--update`), in its own transaction.
+pub async fn write_as(
+    pool: &AnyPool,
+    registry: &RegionRegistry,
+    parsed: &Parsed,
+    how: &How<'_>,
+    progress: impl FnMut(usize),
+) -> Result<Applied, ImportError> {
     let mut tx = pool.begin().await.map_err(ImportError::Database)?;
-    let applied = apply_in(&mut tx, registry, parsed, &how, progress).await?;
+    let applied = apply_in(&mut tx, registry, parsed, how, progress).await?;
     tx.commit().await.map_err(ImportError::Database)?;
-    Ok(applied.written())
+    Ok(applied)
 }
 
 /// Writes the rows inside a transaction the caller commits (with other work of the same step: the web import
