@@ -474,3 +474,18 @@ pub fn DeletePage() -> impl IntoView {
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_of_a_preview_are_written_per_language() {
+        assert_eq!(number_text("1234", Lang::Id), "1.234");
+        assert_eq!(number_text("588.4", Lang::Id), "588,40");
+        assert_eq!(number_text("588.4", Lang::En), "588.40");
+        assert_eq!(number_text("abc", Lang::En), "abc");
+        assert_eq!(words(Lang::Id, "provider", "paud"), "PAUD");
+        assert_eq!(words(Lang::Id, "provider", "tidak_dikenal"), "tidak_dikenal", "an unknown value as it is");
+    }
+}
