@@ -1,18 +1,47 @@
 //! Spreadsheet import (CSV text; XLSX arrives here through [`crate::spreadsheet`]): detects which record a
 //! file holds from its header, validates every row (listing each error with its row and column), checks the
-//! rows lie in the importer's region, and writes all rows with their audit entries in one transaction, or none.
+//! rows lie in the importer's region, finds the stored records rows repeat or (when the importer chose to
+//! update) change, and writes all rows with their audit entries in one transaction, or none. The preview is
+//! the same write rolled back, so it runs every check the confirmation runs.
 
 use crate::audit::{Actor, Via};
 use crate::auth::Role;
 use crate::db::RegionRegistry;
 use crate::db::writes::{BatchError, WriteError};
 use crate::domain::{FieldErrors, PredicateBands, RegionCode};
-use crate::i18n::Lang;
-use crate::records::{Entity, Record, Valid, Values, with_record};
+use crate::i18n::{Lang, trf};
+use crate::records::{self, Entity, OutOfScope, Record, Stored, Valid, Values, with_record};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::AnyPool;
-use std::collections::HashSet;
+use sqlx::{AnyConnection, AnyPool};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The optional column naming a stored record (exports write it first); the templates do not have it.
+pub const ID_COLUMN: &str = "id";
+
+/// What an import does with a row that names a stored record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Every row adds a record (the default): a row naming or repeating a stored record is refused.
+    #[default]
+    Add,
+    /// A row naming a stored record changes it — by its `id`, or a predicate record by its kab/kota and
+    /// award year; the other rows add records.
+    Update,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Add => "add",
+            Mode::Update => "update",
+        }
+    }
+    /// The mode a form sent: anything but `update` adds only.
+    pub fn parse(s: &str) -> Self {
+        if s.trim() == "update" { Mode::Update } else { Mode::Add }
+    }
+}
 
 /// The largest file the upload form accepts (a 50,000-row CSV of training events is about 8 MB).
 pub const MAX_UPLOAD_BYTES: usize = 25_000_000;
@@ -132,20 +161,23 @@ pub enum ImportError {
     Database(#[source] sqlx::Error),
 }
 
-/// One validated row: its line in the file, the record, and the values as the file gave them (for the audit
-/// trail and the preview).
+/// One validated row: its line in the file, the stored record it names (the `id` column), the record, and
+/// the values as the file gave them, `id` apart (for the audit trail).
 #[derive(Debug, Clone)]
 pub struct Row<T> {
     pub line: usize,
+    pub id: Option<i64>,
     pub record: T,
     pub values: Values,
 }
 
-/// Validated rows of one record kind, ready to write.
+/// Validated rows of one record kind, ready to write, with the bands they were checked against (stored
+/// records are read back with them to find the ones a row repeats).
 #[derive(Debug, Clone)]
 pub struct Parsed {
     entity: Entity,
     rows: Vec<Row<Valid>>,
+    bands: PredicateBands,
 }
 
 impl Parsed {
@@ -199,6 +231,7 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
 /// Which record the header describes: the kind whose columns it shares most. Then every column must be
 /// known and every column a record requires present, so a header with a typo is named, not guessed around;
 /// an optional column may be left out (files made with an older template still import), its cells empty.
+/// [`ID_COLUMN`] may be there or not.
 pub fn detect(headers: &[String]) -> Result<Entity, ImportError> {
     let (kind, shared) = Entity::ALL
         .into_iter()
@@ -208,7 +241,7 @@ pub fn detect(headers: &[String]) -> Result<Entity, ImportError> {
     if shared < 2 {
         return Err(ImportError::UnknownHeader);
     }
-    if let Some(h) = headers.iter().find(|h| !kind.columns().contains(&h.as_str())) {
+    if let Some(h) = headers.iter().find(|h| *h != ID_COLUMN && !kind.columns().contains(&h.as_str())) {
         return Err(ImportError::UnknownColumn(h.clone()));
     }
     if let Some(c) = kind.columns().iter().find(|c| kind.required(c) && !headers.iter().any(|h| h == *c)) {
@@ -290,8 +323,26 @@ pub fn parse(text: &str, registry: &RegionRegistry, bands: &PredicateBands, lang
     rdr.set_headers(csv::StringRecord::from(headers));
     let mut errors = RowErrors::default();
     let rows = with_record!(kind, T => parse_rows::<T>(&mut rdr, registry, bands, lang, &mut errors));
-    let parsed = Parsed { entity: kind, rows };
+    let parsed = Parsed { entity: kind, rows, bands: bands.clone() };
     if errors.is_empty() { Ok(parsed) } else { Err(ImportError::Rows(errors)) }
+}
+
+/// The stored record a row names: its `id` cell, taken out of the values. Empty is none.
+fn take_id(values: &mut Values, errs: &mut FieldErrors) -> Option<i64> {
+    let text = values.remove(ID_COLUMN)?;
+    let text = text.as_str().unwrap_or("").trim();
+    if text.is_empty() {
+        return None;
+    }
+    // A spreadsheet may have turned the number into a decimal (`12.0`).
+    let text = text.strip_suffix(".0").unwrap_or(text);
+    match text.parse::<i64>() {
+        Ok(id) if id > 0 => Some(id),
+        _ => {
+            errs.push(crate::domain::FieldError::with(ID_COLUMN, "record_id", text.to_string()));
+            None
+        }
+    }
 }
 
 /// Validates every row of a file of records `T`: each row's field errors, region codes not in the registry
@@ -306,16 +357,17 @@ fn parse_rows<T: Record>(
     let mut seen = HashSet::new();
     let mut ok = Vec::new();
     for item in rows::<T::Input>(rdr) {
-        let (row, input, values) = match item {
+        let (row, input, mut values) = match item {
             Ok(r) => r,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
+        let mut errs = FieldErrors::default();
+        let id = take_id(&mut values, &mut errs);
         match T::parse(input, bands) {
             Ok(record) => {
-                let mut errs = FieldErrors::default();
                 for (field, code) in record.region_codes() {
                     if !registry.contains(code) {
                         errs.push(crate::domain::FieldError::with(field, "unknown_region", code.to_string()));
@@ -325,12 +377,15 @@ fn parse_rows<T: Record>(
                     errs.push(crate::domain::FieldError::new(T::DUPLICATE_COLUMN, "duplicate_row"));
                 }
                 if errs.is_empty() {
-                    keep(&mut ok, errors, Row { line: row, record: record.into_valid(), values });
+                    keep(&mut ok, errors, Row { line: row, id, record: record.into_valid(), values });
                 } else {
                     push_field_errors(errors, row, &errs, lang);
                 }
             }
-            Err(errs) => push_field_errors(errors, row, &errs, lang),
+            Err(more) => {
+                errs.0.extend(more.0);
+                push_field_errors(errors, row, &errs, lang);
+            }
         }
     }
     ok
@@ -339,9 +394,61 @@ fn parse_rows<T: Record>(
 /// Rows written per batch (one multi-row statement per table or so), and between progress reports.
 const ROWS_PER_BATCH: usize = 2_000;
 
-/// Writes validated rows and one audit entry per row in one transaction: a row the database refuses (a
-/// predicate record that already exists, say) rolls back every row. `progress` is called after each batch
-/// with the rows written so far.
+/// What one row of an import does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    /// Adds a record.
+    Add,
+    /// Changes a stored record.
+    Change,
+    /// Names a stored record and gives it the values it has: nothing is written, nor audited.
+    Unchanged,
+}
+
+/// One row as stored: its line, what it does, the record's id, its values as read back and, for a row
+/// naming a stored record, the values before.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub line: usize,
+    pub action: RowAction,
+    pub id: i64,
+    pub new: Values,
+    pub old: Option<Values>,
+}
+
+/// What an import did (or, rolled back as a preview, would do): rows per action, and the first rows as
+/// stored.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub sample: Vec<Planned>,
+}
+
+impl Applied {
+    /// Rows that add or change a record.
+    pub fn written(&self) -> usize {
+        self.added + self.changed
+    }
+}
+
+/// Who imports and how: the mode, the role whose scope every changed record must lie in (old region and
+/// new), the actor and channel of the audit entries, and how many rows to read back for a preview.
+#[derive(Debug, Clone)]
+pub struct How<'a> {
+    pub mode: Mode,
+    pub role: Role,
+    pub actor: &'a Actor,
+    pub via: Via,
+    pub demo: bool,
+    pub lang: Lang,
+    /// Rows returned in [`Applied::sample`], from the first.
+    pub sample: usize,
+}
+
+/// Writes validated rows and one audit entry per row in one transaction, adding only: a row the database refuses or that repeats a stored record rolls back every row. `progress` is
+/// called after each batch with the rows written so far.
 #[allow(clippy::too_many_arguments)]
 pub async fn write(
     pool: &AnyPool,
@@ -353,50 +460,193 @@ pub async fn write(
     lang: Lang,
     progress: impl FnMut(usize),
 ) -> Result<usize, ImportError> {
-    let mut tx = pool.begin().await.map_err(ImportError::Database)?;
-    let n = write_in(&mut tx, registry, parsed, actor, via, demo, lang, progress).await?;
-    tx.commit().await.map_err(ImportError::Database)?;
-    Ok(n)
+    let how = How { mode: Mode::Add, role: Role::Admin, actor, via, demo, lang, sample: 0 };
+    Ok(write_as(pool, registry, parsed, &how, progress).await?.written())
 }
 
-/// [`write`](fn@write) inside a transaction the caller commits (with other work of the same step: the web import
-/// removes its draft in it, so a confirmation sent twice imports once).
-#[allow(clippy::too_many_arguments)]
-pub async fn write_in(
-    tx: &mut sqlx::AnyConnection,
+/// [`write`](fn@write) as `how` says (the command line's `--update`), in its own transaction.
+pub async fn write_as(
+    pool: &AnyPool,
     registry: &RegionRegistry,
     parsed: &Parsed,
-    actor: &Actor,
-    via: Via,
-    demo: bool,
-    lang: Lang,
-    mut progress: impl FnMut(usize),
-) -> Result<usize, ImportError> {
-    let regions = parsed.regions();
-    let batch_err = |offset: usize, e: BatchError| match e.source {
+    how: &How<'_>,
+    progress: impl FnMut(usize),
+) -> Result<Applied, ImportError> {
+    let mut tx = pool.begin().await.map_err(ImportError::Database)?;
+    let applied = apply_in(&mut tx, registry, parsed, how, progress).await?;
+    tx.commit().await.map_err(ImportError::Database)?;
+    Ok(applied)
+}
+
+/// Writes the rows inside a transaction the caller commits (with other work of the same step: the web import
+/// removes its draft in it, so a confirmation sent twice imports once) or rolls back (the preview). First
+/// every row is matched with the stored records it names or repeats, and refused, each naming its row, when
+/// it names a record that is not there or not the importer's to change, repeats one while adding, or names
+/// the record of another row; then changes are written one by one (a row that changes nothing is counted,
+/// not written), additions in batches, each with its audit entry.
+pub async fn apply_in(
+    tx: &mut AnyConnection,
+    registry: &RegionRegistry,
+    parsed: &Parsed,
+    how: &How<'_>,
+    progress: impl FnMut(usize),
+) -> Result<Applied, ImportError> {
+    with_record!(parsed.entity(), T => apply_rows::<T>(tx, registry, parsed, how, progress).await)
+}
+
+/// The row error of a write the database layer refused.
+fn write_error(line: usize, e: WriteError, lang: Lang) -> ImportError {
+    match e {
         WriteError::Invalid(errs) => {
             let mut out = RowErrors::default();
-            push_field_errors(&mut out, regions[offset + e.index].0, &errs, lang);
+            push_field_errors(&mut out, line, &errs, lang);
             ImportError::Rows(out)
         }
         WriteError::Db(e) => ImportError::Database(e),
-    };
-    let entity = parsed.entity();
-    let values = parsed.values();
-    let mut n = 0;
-    while n < parsed.len() {
-        let end = (n + ROWS_PER_BATCH).min(parsed.len());
-        let ids = with_record!(entity, T => {
-            let batch: Vec<T> = parsed.rows[n..end].iter().filter_map(|r| r.record.get::<T>().cloned()).collect();
-            T::insert_batch(&mut *tx, registry, &batch, demo).await.map_err(|e| batch_err(n, e))?
-        });
-        let entries: Vec<(i64, RegionCode, &Values)> =
-            ids.iter().zip(&regions[n..end]).zip(&values[n..end]).map(|((id, (_, region)), v)| (*id, *region, *v)).collect();
-        crate::audit::record_created(&mut *tx, actor, via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
-        n = end;
-        progress(n);
     }
-    Ok(n)
+}
+
+async fn apply_rows<T: Record>(
+    tx: &mut AnyConnection,
+    registry: &RegionRegistry,
+    parsed: &Parsed,
+    how: &How<'_>,
+    mut progress: impl FnMut(usize),
+) -> Result<Applied, ImportError> {
+    let olds = match_stored::<T>(tx, parsed, how).await?;
+    let entity = parsed.entity();
+    let mut applied = Applied::default();
+    let mut sample: Vec<Option<Planned>> = vec![None; how.sample.min(parsed.len())];
+    let mut done = 0;
+    for (i, (row, old)) in parsed.rows.iter().zip(&olds).enumerate() {
+        let Some(old) = old else { continue };
+        let new = records::replace(tx, registry, old, &row.record).await.map_err(|e| write_error(row.line, e, how.lang))?;
+        let action = if new.values == old.values {
+            applied.unchanged += 1;
+            RowAction::Unchanged
+        } else {
+            records::audit_update(tx, how.actor, how.via, entity, old, &new).await.map_err(ImportError::Database)?;
+            applied.changed += 1;
+            RowAction::Change
+        };
+        if let Some(slot) = sample.get_mut(i) {
+            *slot = Some(Planned { line: row.line, action, id: old.id, new: new.values, old: Some(old.values.clone()) });
+        }
+        done += 1;
+        if done % ROWS_PER_BATCH == 0 {
+            progress(done);
+        }
+    }
+    let adds: Vec<usize> = olds.iter().enumerate().filter(|(_, o)| o.is_none()).map(|(i, _)| i).collect();
+    for chunk in adds.chunks(ROWS_PER_BATCH) {
+        let batch: Vec<T> = chunk.iter().filter_map(|&i| parsed.rows[i].record.get::<T>().cloned()).collect();
+        let ids = T::insert_batch(&mut *tx, registry, &batch, how.demo)
+            .await
+            .map_err(|e: BatchError| write_error(parsed.rows[chunk[e.index]].line, e.source, how.lang))?;
+        let entries: Vec<(i64, RegionCode, &Values)> =
+            ids.iter().zip(chunk).map(|(id, &i)| (*id, parsed.rows[i].record.region(), &parsed.rows[i].values)).collect();
+        crate::audit::record_created(&mut *tx, how.actor, how.via, entity.audit_name(), &entries).await.map_err(ImportError::Database)?;
+        for (id, &i) in ids.iter().zip(chunk) {
+            if let Some(slot) = sample.get_mut(i) {
+                let stored = records::load(tx, entity, *id).await.map_err(ImportError::Database)?;
+                let new = stored.map_or_else(|| parsed.rows[i].values.clone(), |s| s.values);
+                *slot = Some(Planned { line: parsed.rows[i].line, action: RowAction::Add, id: *id, new, old: None });
+            }
+        }
+        applied.added += chunk.len();
+        done += chunk.len();
+        progress(done);
+    }
+    applied.sample = sample.into_iter().flatten().collect();
+    Ok(applied)
+}
+
+/// Stored records of kind `T` whose `column` is one of `values` (SQL literals made here).
+async fn fetch_in<T: Record>(conn: &mut AnyConnection, column: &str, values: &[String]) -> Result<Vec<Stored>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in values.chunks(500) {
+        let condition = format!("{column} in ({})", chunk.join(","));
+        out.extend(T::fetch(conn, &condition, None, "id").await?);
+    }
+    Ok(out)
+}
+
+/// For each row, the stored record it changes (`None`: it adds one), or every row that cannot be written
+/// as asked. A stored record is named by the row's `id` (when updating), or, for a kind matched by key
+/// ([`Record::MATCH_BY_KEY`]), by the row's [`Record::duplicate_key`]; it must exist and lie, before and
+/// after, in the role's scope ([`records::check_scope`], as for the edit form). A row that repeats a stored
+/// record it does not change is refused, as is a row naming a record another row names.
+async fn match_stored<T: Record>(conn: &mut AnyConnection, parsed: &Parsed, how: &How<'_>) -> Result<Vec<Option<Stored>>, ImportError> {
+    let lang = how.lang;
+    let label = T::ENTITY.label(lang);
+    let ids: BTreeSet<i64> = parsed.rows.iter().filter_map(|r| r.id).collect();
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    // Region codes are digits and dots, checked by their parser: safe as SQL literals.
+    let regions: BTreeSet<String> = parsed.rows.iter().map(|r| format!("'{}'", r.record.region())).collect();
+    let regions: Vec<String> = regions.into_iter().collect();
+    let mut stored: HashMap<i64, Stored> = HashMap::new();
+    for s in fetch_in::<T>(conn, "id", &ids).await.map_err(ImportError::Database)? {
+        stored.insert(s.id, s);
+    }
+    // What makes a stored record the same as a row: its key, read back with today's rules (a stored record
+    // they would refuse has no key; the database still refuses what it must).
+    let mut by_key: HashMap<T::Key, i64> = HashMap::new();
+    for s in fetch_in::<T>(conn, T::REGION_COLUMN, &regions).await.map_err(ImportError::Database)? {
+        if let Ok(valid) = records::validate(T::ENTITY, &s.values, &parsed.bands)
+            && let Some(record) = valid.get::<T>()
+        {
+            by_key.entry(record.duplicate_key()).or_insert(s.id);
+        }
+        stored.entry(s.id).or_insert(s);
+    }
+    let mut errors = RowErrors::default();
+    let mut named: HashMap<i64, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(parsed.len());
+    for row in &parsed.rows {
+        let record = row.record.get::<T>().expect("the entity of the file");
+        let mut error = |column: &str, message: String| errors.push(RowError { row: row.line, column: column.to_string(), message });
+        let same = by_key.get(&record.duplicate_key()).copied();
+        let target = match (how.mode, row.id) {
+            (Mode::Add, Some(id)) => {
+                error(ID_COLUMN, trf(lang, "import.id_without_update", &[("id", id.to_string()), ("kind", label.clone())]));
+                out.push(None);
+                continue;
+            }
+            (Mode::Update, Some(id)) => Some(id),
+            (Mode::Update, None) if T::MATCH_BY_KEY => same,
+            _ => None,
+        };
+        let old = match target.map(|id| (id, stored.get(&id))) {
+            None => None,
+            Some((id, found)) => {
+                let scope = found.map(|old| records::check_scope(how.role, Some(old.region), Some(record.region())));
+                match scope {
+                    Some(Ok(())) => found.cloned(),
+                    Some(Err(OutOfScope::New(region))) => {
+                        error(T::REGION_COLUMN, trf(lang, "error.outside_scope", &[("detail", region.to_string())]));
+                        None
+                    }
+                    // Another region's record is not told apart from a missing one, as on the edit form.
+                    None | Some(Err(OutOfScope::Old(_))) => {
+                        error(ID_COLUMN, trf(lang, "import.unknown_id", &[("id", id.to_string()), ("kind", label.clone())]));
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(other) = same.filter(|s| Some(*s) != target) {
+            let key = if how.mode == Mode::Add { "import.exists_add" } else { "import.exists_update" };
+            error(T::DUPLICATE_COLUMN, trf(lang, key, &[("id", other.to_string()), ("kind", label.clone())]));
+        }
+        if let Some(id) = target
+            && let Some(first) = named.insert(id, row.line)
+        {
+            let args = [("id", id.to_string()), ("row", first.to_string()), ("kind", label.clone())];
+            error(if row.id.is_some() { ID_COLUMN } else { T::DUPLICATE_COLUMN }, trf(lang, "import.named_twice", &args));
+        }
+        out.push(old);
+    }
+    if errors.total() > 0 { Err(ImportError::Rows(errors)) } else { Ok(out) }
 }
 
 #[cfg(test)]
@@ -476,6 +726,40 @@ mod tests {
         let other: RowErrors = [RowError { row: 1_000, column: "x".into(), message: "y".into() }].into_iter().collect();
         let merged = errs.merge(other);
         assert_eq!((merged.len(), merged.total()), (MAX_ROW_ERRORS, 1_001));
+    }
+
+    #[test]
+    fn the_id_column_is_optional_and_names_a_stored_record() {
+        let h = |cols: &[&str]| cols.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
+        for entity in Entity::ALL {
+            let mut with_id = vec![ID_COLUMN];
+            with_id.extend(entity.columns());
+            assert_eq!(detect(&h(&with_id)).unwrap(), entity);
+        }
+        let csv = "id,regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n\
+                   12,63.10,paud,PAUD Melati,4,2,2024,DP3A\n\
+                   ,63.10,paud,PAUD Mawar,4,2,2024,DP3A\n\
+                   7.0,63.10,paud,PAUD Anggrek,4,2,2024,DP3A\n";
+        let parsed = parse(csv, &registry(), &PredicateBands::published(), Lang::En).unwrap();
+        let ids: Vec<Option<i64>> = parsed.rows().iter().map(|r| r.id).collect();
+        assert_eq!(ids, vec![Some(12), None, Some(7)]);
+        assert!(parsed.rows().iter().all(|r| !r.values.contains_key(ID_COLUMN)), "the id is not a value of the record");
+        let bad = "id,regency_code,kind,name,total_staff,certified_staff,latest_certificate_year,certificate_issuer\n\
+                   x,63.10,paud,PAUD Melati,4,2,2024,DP3A\n\
+                   -3,63.10,paud,PAUD Mawar,x,2,2024,DP3A\n";
+        let Err(ImportError::Rows(errs)) = parse(bad, &registry(), &PredicateBands::published(), Lang::En) else { panic!("row errors") };
+        let at: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(at, vec![(2, "id"), (3, "id"), (3, "total_staff")], "a bad id is listed with the row's other errors");
+    }
+
+    #[test]
+    fn only_update_updates() {
+        assert_eq!(Mode::parse("update"), Mode::Update);
+        for other in ["", "add", "UPDATE ", "perbarui"] {
+            assert_eq!(Mode::parse(other) == Mode::Update, other.trim() == "update", "{other:?}");
+        }
+        assert_eq!(Mode::default(), Mode::Add);
+        assert_eq!(Mode::parse(Mode::Update.as_str()), Mode::Update);
     }
 
     #[test]

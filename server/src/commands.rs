@@ -90,14 +90,17 @@ pub async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let bar = ProgressBar::new(parsed.len() as u64);
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").expect("valid template").progress_chars("=> "));
     bar.set_message("importing");
-    let result = import::write(&state.pool, &state.regions, &parsed, &kla::audit::Actor::cli(), kla::audit::Via::Cli, false, lang, |n| {
-        bar.set_position(n as u64);
-    })
-    .await;
+    let mode = if args.update { import::Mode::Update } else { import::Mode::Add };
+    let actor = kla::audit::Actor::cli();
+    let how = import::How { mode, role: kla::auth::Role::Admin, actor: &actor, via: kla::audit::Via::Cli, demo: false, lang, sample: 0 };
+    let result = import::write_as(&state.pool, &state.regions, &parsed, &how, |n| bar.set_position(n as u64)).await;
     bar.finish_and_clear();
     match result {
-        Ok(n) => {
-            println!("imported {n} {} row(s) from {}", parsed.entity().name(), args.file.display());
+        Ok(applied) => {
+            println!("imported {} {} row(s) from {}", applied.written(), parsed.entity().name(), args.file.display());
+            if args.update {
+                println!("{} added, {} changed, {} unchanged", applied.added, applied.changed, applied.unchanged);
+            }
             println!(
                 "checked in {:.1} s, written with their audit entries in {:.1} s",
                 checked.as_secs_f64(),

@@ -358,6 +358,11 @@ pub struct ImportArgs {
     /// Most data rows in the file (as `serve --import-max-rows`).
     #[arg(long, env = "PANTAU_IMPORT_MAX_ROWS", default_value_t = kla::spreadsheet::DEFAULT_MAX_ROWS)]
     pub import_max_rows: usize,
+    /// Update stored records: a row with an `id` (an export's first column) changes that record, a
+    /// predicate record row the one of its kab/kota and award year. Without it, every row adds a record
+    /// and a row naming or repeating a stored one is refused.
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Args, Clone)]

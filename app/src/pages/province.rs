@@ -4,7 +4,7 @@
 
 use super::params::{PageParams, SortKey};
 use super::region::{
-    any_demo, chart_views, coverage_note, covered_cell, covered_value, crumbs, headline, region_page, route_code, scope_note, sort_regions,
+    any_demo, chart_views, coverage_note, covered_cell, crumbs, headline, region_page, route_code, scope_note, sort_regions,
 };
 use super::{FilterForm, SortHeader, predicate_label};
 use crate::components::{Layout, Stats};

@@ -4,8 +4,8 @@
 
 use super::params::PageParams;
 use super::region::{
-    any_demo, certified_share_stat, chart_views, coverage_note, covered_value, crumbs, events_stat, participants_stat, region_page,
-    resolve, route_code, scope_note,
+    any_demo, certified_share_stat, chart_views, coverage_note, crumbs, events_stat, participants_stat, region_page, resolve, route_code,
+    scope_note,
 };
 use super::{FilterForm, predicate_label};
 use crate::charts::{self, BandSpan, PREDICATE_COLOURS, PredicateHistory};
@@ -200,11 +200,7 @@ fn provincial_stat(lang: Lang, p: &ProvincialPart) -> Stat {
         };
         Some(sent)
     };
-    Stat {
-        label: tr(lang, "figure.provincial_part"),
-        value: trn(lang, "figure.events_count", p.events, &[]),
-        note,
-    }
+    Stat { label: tr(lang, "figure.provincial_part"), value: trn(lang, "figure.events_count", p.events, &[]), note }
 }
 
 fn stage_score(p: &PredicateRow, stage: Stage) -> Option<f64> {

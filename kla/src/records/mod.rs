@@ -9,6 +9,7 @@ mod service_unit;
 mod training_event;
 
 use crate::audit::{self, Action, Actor, Change, Via};
+use crate::auth::Role;
 use crate::db::RegionRegistry;
 use crate::db::writes::{BatchError, WriteError};
 use crate::domain::{FieldErrors, PredicateBands, PredicateRecord, RegionCode, RegionLevel, ServiceUnit, TrainingEvent};
@@ -79,6 +80,9 @@ pub trait Record: Sized + Clone + Send + Sync + 'static {
     const KIND_CHOICES: Option<Choices> = None;
     /// The column named when a file holds the same record twice.
     const DUPLICATE_COLUMN: &'static str;
+    /// Whether an import that updates finds the stored record by [`Record::duplicate_key`] when a row gives
+    /// no `id` (a predicate record: its kab/kota and award year name it); otherwise only by `id`.
+    const MATCH_BY_KEY: bool = false;
 
     /// The all-text input a form or a spreadsheet row deserialises into.
     type Input: DeserializeOwned + Default;
@@ -386,19 +390,60 @@ pub async fn create(
     Ok(id)
 }
 
+/// Why a user may not write a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfScope {
+    /// The region the record would have lies outside the user's scope.
+    New(RegionCode),
+    /// The stored record's region does: it is not the user's to change (nor to know of).
+    Old(RegionCode),
+}
+
+/// The scope check of every write of a record, by form or import: the stored record's present region
+/// (`old`, when changing one) and the region it will have (`new`, unless deleting) must both lie in what
+/// `role` covers, so nobody changes another region's record nor moves one of theirs into another region.
+pub fn check_scope(role: Role, old: Option<RegionCode>, new: Option<RegionCode>) -> Result<(), OutOfScope> {
+    if let Some(r) = old.filter(|r| !role.covers(*r)) {
+        return Err(OutOfScope::Old(r));
+    }
+    match new.filter(|r| !role.covers(*r)) {
+        Some(r) => Err(OutOfScope::New(r)),
+        None => Ok(()),
+    }
+}
+
 /// Replaces a stored record's values (the caller loaded `old` in the same transaction and checked the
 /// user may change it) and records both versions.
 pub async fn update(conn: &mut AnyConnection, reg: &RegionRegistry, actor: &Actor, old: &Stored, valid: &Valid) -> Result<(), WriteError> {
+    let new = replace(conn, reg, old, valid).await?;
+    audit_update(conn, actor, Via::Form, valid.entity(), old, &new).await?;
+    Ok(())
+}
+
+/// Replaces a stored record's values without an audit entry, and reads it back as stored (the caller
+/// records the change with [`audit_update`] in the same transaction).
+pub async fn replace(conn: &mut AnyConnection, reg: &RegionRegistry, old: &Stored, valid: &Valid) -> Result<Stored, WriteError> {
     let entity = valid.entity();
     let found = with_record!(entity, T => T::update(conn, reg, old.id, valid.get::<T>().expect("the entity of the record")).await?);
     if !found {
         return Err(WriteError::Db(sqlx::Error::RowNotFound));
     }
-    let new = load(conn, entity, old.id).await?.ok_or(WriteError::Db(sqlx::Error::RowNotFound))?;
+    load(conn, entity, old.id).await?.ok_or(WriteError::Db(sqlx::Error::RowNotFound))
+}
+
+/// Records the change of a stored record from `old` to `new` (both as read back).
+pub async fn audit_update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    via: Via,
+    entity: Entity,
+    old: &Stored,
+    new: &Stored,
+) -> Result<(), sqlx::Error> {
     audit::record(
         conn,
         actor,
-        Via::Form,
+        via,
         Change {
             action: Action::Update,
             entity: entity.audit_name(),
@@ -408,8 +453,7 @@ pub async fn update(conn: &mut AnyConnection, reg: &RegionRegistry, actor: &Acto
             new: Some(&new.values),
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Deletes a stored record (breakdowns and evidence links to it go with it) and leaves an audit entry holding
@@ -447,6 +491,19 @@ mod tests {
             assert_eq!(with_record!(e, T => T::ENTITY), e);
             assert_eq!(e.example_row(None).len(), e.columns().len());
         }
+    }
+
+    #[test]
+    fn a_change_needs_the_old_and_the_new_region_in_scope() {
+        let c = |s| RegionCode::parse(s).unwrap();
+        let officer = Role::Regency(c("63.10"));
+        assert_eq!(check_scope(officer, None, Some(c("63.10"))), Ok(()));
+        assert_eq!(check_scope(officer, Some(c("63.10")), Some(c("63.10"))), Ok(()));
+        assert_eq!(check_scope(officer, Some(c("63.72")), Some(c("63.10"))), Err(OutOfScope::Old(c("63.72"))));
+        assert_eq!(check_scope(officer, Some(c("63.10")), Some(c("63.72"))), Err(OutOfScope::New(c("63.72"))));
+        assert_eq!(check_scope(officer, Some(c("63.72")), None), Err(OutOfScope::Old(c("63.72"))));
+        assert_eq!(check_scope(Role::Province(c("63")), Some(c("63.72")), Some(c("63"))), Ok(()));
+        assert_eq!(check_scope(Role::Admin, Some(c("35.07")), Some(c("63.10"))), Ok(()));
     }
 
     #[test]

@@ -66,6 +66,7 @@ impl Record for PredicateRecord {
     const REQUIRED: &'static [&'static str] = &["regency_code", "award_year"];
     const SUMMARY_COLUMNS: [&'static str; 4] = ["award_year", "score_final", "predicate", "regency_code"];
     const DUPLICATE_COLUMN: &'static str = "award_year";
+    const MATCH_BY_KEY: bool = true;
     const LIST_ORDER: &'static str = "award_year desc, regency_code";
 
     type Input = PredicateRecordInput;

@@ -1,5 +1,6 @@
-//! Spreadsheet downloads: exports of the records the user may see (`/kelola/ekspor/{entity}.{csv|xlsx}`) and
-//! the empty templates for the import (`/kelola/templat/…`).
+//! Spreadsheet downloads: exports of the records the user may see (`/kelola/ekspor/{entity}.{csv|xlsx}`, each
+//! row with its record's `id`, so it can be edited and imported back as changes) and the empty templates for
+//! the import (`/kelola/templat/…`, without `id`).
 
 use crate::error::HandlerError;
 use crate::extract::SignedIn;
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kla::auth::Role;
 use kla::domain::RegionCode;
+use kla::import;
 use kla::records::{self, Entity, Filter};
 use kla::spreadsheet::{self, Format};
 
@@ -63,13 +65,19 @@ async fn export(
         tracing::error!(error = %e, "export failed");
         HandlerError::page(Some(StatusCode::INTERNAL_SERVER_ERROR))
     })?;
-    let table: Vec<Vec<String>> = rows.iter().map(|r| entity.columns().iter().map(|c| r.get(c).to_string()).collect()).collect();
+    // The record's number first: an import that updates finds the record by it, so an export edited in a
+    // spreadsheet goes back in as changes.
+    let columns: Vec<&str> = std::iter::once(import::ID_COLUMN).chain(entity.columns().iter().copied()).collect();
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| std::iter::once(r.id.to_string()).chain(entity.columns().iter().map(|c| r.get(c).to_string())).collect())
+        .collect();
     let scope = match filter {
         Filter::All => "indonesia".to_string(),
         Filter::Province(c) | Filter::Region(c) => c.to_string(),
     };
     let name = format!("pantau-kla-{}-{scope}.{}", entity.slug(), format.extension());
-    Ok(download(format, &name, spreadsheet::write(format, entity.slug(), entity.columns(), &table)))
+    Ok(download(format, &name, spreadsheet::write(format, entity.slug(), &columns, &table)))
 }
 
 async fn template(Path(file): Path<String>, s: Result<SignedIn, HandlerError>) -> Result<Response, HandlerError> {

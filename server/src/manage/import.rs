@@ -1,6 +1,8 @@
-//! The spreadsheet import (`/kelola/impor`): an upload is read, checked row by row and kept as a draft
-//! ([`kla::drafts`]) with its preview; its confirmation (`/kelola/impor/simpan`) checks it again and writes it
-//! in one transaction that also claims the draft, so it imports once.
+//! The spreadsheet import (`/kelola/impor`): an upload is read, checked row by row, written in a transaction
+//! that is rolled back (so the preview runs every check the confirmation runs, and shows each row as it will
+//! be stored) and kept as a draft ([`kla::drafts`]); its confirmation (`/kelola/impor/simpan`) checks it
+//! again and writes it in one transaction that also claims the draft, so it imports once. The upload form's
+//! choice (`mode`: add only, or update existing records) travels with the preview's confirmation form.
 
 use super::see_other;
 use crate::error::{HandlerError, Rerender};
@@ -19,7 +21,7 @@ use kla::audit::{Actor, Via};
 use kla::auth::Session;
 use kla::drafts::{self, DRAFT_SECONDS};
 use kla::i18n::{Lang, tr, trf};
-use kla::import::{self, ImportError};
+use kla::import::{self, How, ImportError, Mode};
 use kla::spreadsheet;
 use std::collections::HashMap;
 
@@ -47,16 +49,22 @@ async fn import_upload(
         return Err(file_refused(tr(lang, "import.no_file"), Some(StatusCode::UNPROCESSABLE_ENTITY)));
     };
     let file_name = kla::evaluation::files::plain_text(&file_name, 200);
+    let mode = Mode::parse(up.form.get("mode").map_or("", String::as_str));
     let _work = import_slot(lang).await?;
     let text = match spreadsheet::to_csv_text(&bytes, spreadsheet::Limits { max_rows: state.import.max_rows }) {
         Ok(text) => text,
         Err(e) => {
             let outcome = PreviewOutcome::Refused(spreadsheet_message(&e, lang));
-            return Err(HandlerError::preview(ImportPreview { file_name, outcome }));
+            return Err(HandlerError::preview(ImportPreview { file_name, mode, outcome }));
         }
     };
-    let (mut outcome, _) = preview(&state, &s, &text, lang).await?;
-    if let PreviewOutcome::Ready { draft, .. } = &mut outcome {
+    let mut outcome = match checked(&state, &s, &text, lang).await? {
+        Ok(parsed) => dry_run(&state, &s, &parsed, mode, lang).await?,
+        Err(outcome) => outcome,
+    };
+    if let PreviewOutcome::Ready { draft, applied, .. } = &mut outcome
+        && applied.written() > 0
+    {
         match drafts::store(&state.pool, s.user.id, &file_name, &text, state.import.max_drafts).await? {
             Some(id) => *draft = id,
             None => {
@@ -69,7 +77,7 @@ async fn import_upload(
             }
         }
     }
-    Ok(Rerender::preview(ImportPreview { file_name, outcome }).into_response())
+    Ok(Rerender::preview(ImportPreview { file_name, mode, outcome }).into_response())
 }
 
 async fn import_confirm(
@@ -91,24 +99,27 @@ async fn import_confirmed(
     let form = form.map_err(HandlerError::without_input)?;
     let SignedIn(s) = s?;
     let draft_id = form.text("draft");
+    let mode = Mode::parse(&form.text("mode"));
     let Some((file_name, text)) = drafts::find(&state.pool, &draft_id, s.user.id).await? else {
         return Err(file_refused(tr(lang, "import.draft_gone"), Some(StatusCode::GONE)));
     };
     let _work = import_slot(lang).await?;
     // Checked again: the rules or the user's region may have changed since the preview.
-    let parsed = match preview(&state, &s, &text, lang).await? {
-        (_, Some(parsed)) => parsed,
-        (outcome, None) => return Err(HandlerError::preview(ImportPreview { file_name, outcome })),
+    let parsed = match checked(&state, &s, &text, lang).await? {
+        Ok(parsed) => parsed,
+        Err(outcome) => return Err(HandlerError::preview(ImportPreview { file_name, mode, outcome })),
     };
     let first_region = parsed.regions().first().map(|(_, r)| *r);
+    let actor = Actor::user(&s.user);
+    let how = How { mode, role: s.user.role, actor: &actor, via: Via::Import, demo: false, lang, sample: 0 };
     let written = async {
         let mut tx = state.pool.begin().await.map_err(ImportError::Database)?;
         if !drafts::claim(&mut tx, &draft_id, s.user.id).await.map_err(ImportError::Database)? {
             return Ok(None);
         }
-        let n = import::write_in(&mut tx, &state.regions, &parsed, &Actor::user(&s.user), Via::Import, false, lang, |_| {}).await?;
+        let applied = import::apply_in(&mut tx, &state.regions, &parsed, &how, |_| {}).await?;
         tx.commit().await.map_err(ImportError::Database)?;
-        Ok(Some(n))
+        Ok(Some(applied.written()))
     }
     .await;
     match written {
@@ -121,6 +132,7 @@ async fn import_confirmed(
             let entity = parsed.entity();
             Err(HandlerError::preview(ImportPreview {
                 file_name,
+                mode,
                 outcome: PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors },
             }))
         }
@@ -154,12 +166,12 @@ fn too_large(lang: Lang) -> HandlerError {
     file_refused(msg, Some(StatusCode::PAYLOAD_TOO_LARGE))
 }
 
-/// Checks a file as the import would: every row's errors, and rows outside the user's region. A clean file
-/// comes back as `Ready` (its `draft` id left for the caller to fill in) with the validated rows.
-async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Result<(PreviewOutcome, Option<import::Parsed>), sqlx::Error> {
+/// Checks a file's rows by themselves: every row's errors, and rows outside the user's region. A clean file
+/// comes back as its validated rows, else as the preview that refuses it.
+async fn checked(state: &AppState, s: &Session, text: &str, lang: Lang) -> Result<Result<import::Parsed, PreviewOutcome>, sqlx::Error> {
     let entity = match import::kind_of(text) {
         Ok(k) => k,
-        Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
+        Err(e) => return Ok(Err(PreviewOutcome::Refused(import_message(&e, lang)))),
     };
     let rows_in_file = text.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
     let (st, text_owned) = (state.clone(), text.to_string());
@@ -170,27 +182,37 @@ async fn preview(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
     let parsed = match parsed {
         Ok(p) => p,
         Err(ImportError::Rows(errors)) => {
-            return Ok((PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors: errors.merge(outside) }, None));
+            return Ok(Err(PreviewOutcome::RowErrors { entity, rows: rows_in_file, errors: errors.merge(outside) }));
         }
-        Err(e) => return Ok((PreviewOutcome::Refused(import_message(&e, lang)), None)),
+        Err(e) => return Ok(Err(PreviewOutcome::Refused(import_message(&e, lang)))),
     };
     if parsed.is_empty() {
-        return Ok((PreviewOutcome::Refused(tr(lang, "import.empty")), None));
+        return Ok(Err(PreviewOutcome::Refused(tr(lang, "import.empty"))));
     }
     // Both lists name the same rows here (every row parsed): one of them is enough.
     let outside = if outside.is_empty() { import::out_of_scope(&parsed, s.user.role, lang) } else { outside };
     if !outside.is_empty() {
-        return Ok((PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside }, None));
+        return Ok(Err(PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors: outside }));
     }
-    let columns: Vec<String> = entity.columns().iter().map(std::string::ToString::to_string).collect();
-    let sample: Vec<Vec<String>> = parsed
-        .values()
-        .into_iter()
-        .take(PREVIEW_ROWS)
-        .map(|v| columns.iter().map(|c| v.get(c).and_then(|x| x.as_str()).unwrap_or("").to_string()).collect())
-        .collect();
-    let ready = PreviewOutcome::Ready { draft: String::new(), entity, rows: parsed.len(), columns, sample };
-    Ok((ready, Some(parsed)))
+    Ok(Ok(parsed))
+}
+
+/// The import written as the confirmation would write it, then rolled back: every row matched with the
+/// stored record it names or repeats, every check of the database run, and the first rows read back as
+/// stored. `Ready` leaves its `draft` id for the caller to fill in.
+async fn dry_run(state: &AppState, s: &Session, parsed: &import::Parsed, mode: Mode, lang: Lang) -> Result<PreviewOutcome, sqlx::Error> {
+    let actor = Actor::user(&s.user);
+    let how = How { mode, role: s.user.role, actor: &actor, via: Via::Import, demo: false, lang, sample: PREVIEW_ROWS };
+    let mut tx = state.pool.begin().await?;
+    let result = import::apply_in(&mut tx, &state.regions, parsed, &how, |_| {}).await;
+    tx.rollback().await?;
+    let entity = parsed.entity();
+    Ok(match result {
+        Ok(applied) => PreviewOutcome::Ready { draft: String::new(), entity, mode, rows: parsed.len(), applied },
+        Err(ImportError::Rows(errors)) => PreviewOutcome::RowErrors { entity, rows: parsed.len(), errors },
+        Err(ImportError::Database(e)) => return Err(e),
+        Err(e) => PreviewOutcome::Refused(import_message(&e, lang)),
+    })
 }
 
 fn spreadsheet_message(e: &spreadsheet::SpreadsheetError, lang: Lang) -> String {

@@ -17,7 +17,7 @@ use kla::auth::Session;
 use kla::db::writes::WriteError;
 use kla::domain::RegionCode;
 use kla::i18n::{Lang, trf};
-use kla::records::{self, Entity};
+use kla::records::{self, Entity, OutOfScope};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -73,8 +73,8 @@ async fn save_record(
     let sub = Submitted::new(without_secrets(form.fields.clone()));
     let valid =
         records::validate(entity, &values, &state.bands).map_err(|errs| HandlerError::form(sub.clone().field_errors(&errs, lang), None))?;
-    if !s.user.role.covers(valid.region()) {
-        let msg = trf(lang, "error.outside_scope", &[("detail", valid.region().to_string())]);
+    if let Err(OutOfScope::New(region) | OutOfScope::Old(region)) = records::check_scope(s.user.role, None, Some(valid.region())) {
+        let msg = trf(lang, "error.outside_scope", &[("detail", region.to_string())]);
         return Err(HandlerError::form(sub.error(entity.region_column(), msg), Some(StatusCode::FORBIDDEN)));
     }
     let actor = Actor::user(&s.user);
@@ -84,7 +84,7 @@ async fn save_record(
             None => Some(records::create(&mut tx, &state.regions, &actor, Via::Form, &valid, &values).await?),
             Some(id) => match records::load(&mut tx, entity, id).await? {
                 // Someone else's record, or gone: the page says which (403 or 404).
-                Some(old) if s.user.role.covers(old.region) => {
+                Some(old) if records::check_scope(s.user.role, Some(old.region), Some(valid.region())).is_ok() => {
                     records::update(&mut tx, &state.regions, &actor, &old, &valid).await?;
                     Some(id)
                 }
@@ -115,7 +115,7 @@ async fn delete_record(
     let result: Result<Option<RegionCode>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
         let region = match records::load(&mut tx, entity, id).await? {
-            Some(old) if s.user.role.covers(old.region) => {
+            Some(old) if records::check_scope(s.user.role, Some(old.region), None).is_ok() => {
                 records::delete(&mut tx, &Actor::user(&s.user), entity, &old).await?;
                 Some(old.region)
             }

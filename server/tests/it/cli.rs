@@ -39,6 +39,29 @@ fn import_of_a_bad_file_lists_rows_and_writes_nothing() {
 }
 
 #[test]
+fn import_adds_only_unless_told_to_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("cli.db").display());
+    let run = |args: &[&str], file: &std::path::Path| {
+        bin().arg("import").args(["--lang", "en"]).args(args).arg(file).env("DATABASE_URL", &db).env("RUST_LOG", "warn").output().unwrap()
+    };
+    let header =
+        "regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url\n";
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("{header}63.10,2023,2022,,,,,madya,\n")).unwrap();
+    assert!(run(&[], &list).status.success());
+    let scores = dir.path().join("scores.csv");
+    std::fs::write(&scores, format!("{header}63.10,2023,2022,720,650.5,,640,madya,\n")).unwrap();
+    let out = run(&[], &scores);
+    assert!(!out.status.success(), "adding only: the stored record is not added twice");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("row 2, column award_year: the same record is stored as"), "{err}");
+    let out = run(&["--update"], &scores);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("0 added, 1 changed, 0 unchanged"));
+}
+
+#[test]
 fn an_unknown_database_scheme_is_a_clear_error() {
     let out = bin().arg("serve").env("PANTAU_ADDR", "127.0.0.1:0").env("DATABASE_URL", "mysql://u:secret@h/db").output().unwrap();
     assert!(!out.status.success());

@@ -39,9 +39,14 @@ on_both_engines!(a_formula_typed_by_a_regency_is_neutralised_in_the_export_and_i
     let text = spreadsheet::to_csv_text(&xlsx, spreadsheet::Limits::default()).unwrap();
     assert!(text.contains("HYPERLINK"), "{text}");
 
-    // The export, as Excel saves it again, imports back to the same values.
+    // The export, as Excel saves it again, imports back to the same values: imported with "update", its
+    // row is the stored record unchanged; without its id column, it adds the same record again.
+    let (status, html) = rina.upload_as("unit-edited.csv", csv.clone().into_bytes(), "update").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("0 ditambah, 0 diubah, 1 tidak berubah"), "{}", &html[html.find("<main").unwrap()..]);
     sqlx::query("delete from service_units").execute(&app.state.pool).await.unwrap();
-    assert_eq!(rina.import("unit-edited.csv", csv.into_bytes()).await.0, 303);
+    let without_id: String = csv.lines().map(|l| format!("{}\n", l.split_once(',').unwrap().1)).collect();
+    assert_eq!(rina.import("unit-edited.csv", without_id.into_bytes()).await.0, 303);
     let (name, issuer): (String, String) =
         sqlx::query_as("select name, certificate_issuer from service_units").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!((name.as_str(), issuer.as_str()), (title, "-DP3A"));

@@ -17,6 +17,7 @@ mod foundation;
 mod freshness;
 mod import;
 mod import_limits;
+mod import_updates;
 mod limits_cache;
 mod migrations;
 mod predicates;

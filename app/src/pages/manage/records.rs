@@ -76,6 +76,50 @@ fn hint_key(entity: Entity, column: &str) -> String {
     }
 }
 
+/// A stored value as people read it, column by column as the form enters it (the import's preview): a
+/// region with its name, a choice in words, a date and a number as the language writes them (years as they
+/// are), breakdowns with names; empty as a dash.
+pub fn value_text(state: &AppState, lang: Lang, entity: Entity, column: &str, value: &str) -> String {
+    let region = |v: &str| RegionCode::parse(v).ok().filter(|c| state.regions.contains(*c)).map(|c| region_label(state, c));
+    if value.is_empty() {
+        return "–".into();
+    }
+    match entity_input(entity, column) {
+        Input::Region(_) => region(value).unwrap_or_else(|| value.to_string()),
+        Input::Choice(_, prefix) => words(lang, prefix, value),
+        Input::Date => kla::format::date(value, lang),
+        Input::Number if column.ends_with("_year") => value.to_string(),
+        Input::Number => number_text(value, lang),
+        // `63.10:25; paud:15`: each part's region or provider kind in words, its count as a number.
+        Input::Long if column.starts_with("participants_by") => value
+            .split(';')
+            .map(|part| {
+                let (key, n) = part.trim().split_once(':').map_or((part.trim(), None), |(k, n)| (k.trim(), Some(n.trim())));
+                let name = region(key).unwrap_or_else(|| words(lang, "provider", key));
+                n.map_or_else(|| name.clone(), |n| format!("{name}: {}", number_text(n, lang)))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Input::Long | Input::Text | Input::Url => value.to_string(),
+    }
+}
+
+/// A listed value in words (`provider.paud` → PAUD), or as it is when the list does not know it.
+fn words(lang: Lang, prefix: &str, value: &str) -> String {
+    let key = format!("{prefix}.{value}");
+    let text = tr(lang, &key);
+    if text.ends_with(&key) { value.to_string() } else { text }
+}
+
+/// A number as the language writes it: whole ones grouped, others with two decimals; anything else as it is.
+fn number_text(value: &str, lang: Lang) -> String {
+    match (value.parse::<i64>(), value.parse::<f64>()) {
+        (Ok(n), _) => kla::format::int(n, lang),
+        (_, Ok(x)) if x.is_finite() => kla::format::decimal(x, 2, lang),
+        _ => value.to_string(),
+    }
+}
+
 /// One form field with its label, hint, and error in place.
 fn field_view(
     state: &AppState,
@@ -439,4 +483,19 @@ pub fn DeletePage() -> impl IntoView {
         </Suspense>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_of_a_preview_are_written_per_language() {
+        assert_eq!(number_text("1234", Lang::Id), "1.234");
+        assert_eq!(number_text("588.4", Lang::Id), "588,40");
+        assert_eq!(number_text("588.4", Lang::En), "588.40");
+        assert_eq!(number_text("abc", Lang::En), "abc");
+        assert_eq!(words(Lang::Id, "provider", "paud"), "PAUD");
+        assert_eq!(words(Lang::Id, "provider", "tidak_dikenal"), "tidak_dikenal", "an unknown value as it is");
+    }
 }

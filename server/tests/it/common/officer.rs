@@ -82,9 +82,14 @@ impl Officer<'_> {
         (status, location, res.text().await.unwrap())
     }
     pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> (u16, String) {
+        self.upload_as(name, bytes, "add").await
+    }
+    /// Uploads a file with the upload form's choice of mode (`add` or `update`).
+    pub async fn upload_as(&self, name: &str, bytes: Vec<u8>, mode: &str) -> (u16, String) {
         let csrf = self.csrf().await;
         let form = reqwest::multipart::Form::new()
             .text("csrf", csrf)
+            .text("mode", mode.to_string())
             .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
         let res = self
             .app
@@ -100,11 +105,29 @@ impl Officer<'_> {
     }
     /// Uploads and confirms a file; returns the confirmation's status and Location.
     pub async fn import(&self, name: &str, bytes: Vec<u8>) -> (u16, String) {
-        let (status, html) = self.upload(name, bytes).await;
+        self.import_as(name, bytes, "add").await
+    }
+    /// Uploads a file with a mode and confirms its preview as the preview's form does (draft and mode).
+    pub async fn import_as(&self, name: &str, bytes: Vec<u8>, mode: &str) -> (u16, String) {
+        let (status, html) = self.upload_as(name, bytes, mode).await;
         assert_eq!(status, 200, "preview of {name}: {}", &html[html.find("<main").unwrap_or(0)..].chars().take(1500).collect::<String>());
-        let at = html.find("name=\"draft\" value=\"").expect("a draft to confirm") + "name=\"draft\" value=\"".len();
-        let draft = html[at..at + 64].to_string();
-        let (status, location, _) = self.post("/kelola/impor/simpan", &[("draft", &draft)]).await;
+        let (status, location, _) = self.confirm(&html).await;
         (status, location)
+    }
+    /// Sends the confirmation form of a preview page.
+    pub async fn confirm(&self, preview: &str) -> (u16, String, String) {
+        let field = |name: &str| {
+            let marker = format!("name=\"{name}\" value=\"");
+            let at = preview.find(&marker).unwrap_or_else(|| panic!("a {name} field to confirm")) + marker.len();
+            preview[at..at + preview[at..].find('"').unwrap()].to_string()
+        };
+        let (draft, mode) = (field("draft"), field("mode"));
+        self.post("/kelola/impor/simpan", &[("draft", &draft), ("mode", &mode)]).await
+    }
+    /// A download (an export, a template) as CSV text, XLSX converted.
+    pub async fn download_text(&self, path: &str) -> String {
+        let res = self.app.client.get(format!("{}{path}", self.app.base)).header("cookie", &self.cookie).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        kla::spreadsheet::to_csv_text(&res.bytes().await.unwrap(), kla::spreadsheet::Limits::default()).unwrap()
     }
 }
