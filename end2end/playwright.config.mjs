@@ -48,16 +48,17 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   // The public pages first, on a desktop and a phone; then data entry, which writes records that change
-  // the figures the public-page specs check; then evaluation preparation, which uses those records.
+  // the figures the public-page specs check; then evaluation preparation, which uses those records; then
+  // incomplete real data (a training without a count, a province-wide training, predicates only).
   projects: [
     {
       name: 'desktop',
-      testIgnore: ['**/data-entry.spec.mjs', '**/evaluation.spec.mjs'],
+      testIgnore: ['**/data-entry.spec.mjs', '**/evaluation.spec.mjs', '**/real-data.spec.mjs'],
       use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
     {
       name: 'phone',
-      testIgnore: ['**/data-entry.spec.mjs', '**/evaluation.spec.mjs'],
+      testIgnore: ['**/data-entry.spec.mjs', '**/evaluation.spec.mjs', '**/real-data.spec.mjs'],
       use: { ...chromium, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
     },
     {
@@ -70,6 +71,12 @@ export default defineConfig({
       name: 'evaluation',
       testMatch: '**/evaluation.spec.mjs',
       dependencies: ['data-entry'],
+      use: { ...chromium, viewport: { width: 1280, height: 800 } },
+    },
+    {
+      name: 'real-data',
+      testMatch: '**/real-data.spec.mjs',
+      dependencies: ['evaluation'],
       use: { ...chromium, viewport: { width: 1280, height: 800 } },
     },
   ],

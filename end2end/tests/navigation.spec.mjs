@@ -33,7 +33,7 @@ test('national → Kalimantan Selatan → Kabupaten Tanah Bumbu', async ({ page 
   await expectBreadcrumbs(page, t.breadcrumbs, [['Indonesia', '/'], [PROVINCE.name, PROVINCE.path]], REGENCY.name);
   await expectFigure(page, t.events, REGENCY.events);
   await expectFigure(page, t.participants, REGENCY.participants, REGENCY.participantsNote);
-  await expectFigure(page, t.inProvincialEvents, REGENCY.inProvincialEvents);
+  await expectFigure(page, t.provincialPart, REGENCY.provincialPart, REGENCY.provincialPartNote);
   await expectFigure(page, t.certifiedShare, REGENCY.certifiedShare, REGENCY.certifiedNote);
   await expectFigure(page, t.latestPredicate, REGENCY.latestPredicate, REGENCY.latestPredicateNote);
 

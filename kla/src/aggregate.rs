@@ -117,9 +117,10 @@ pub struct Covered {
 }
 
 impl Covered {
-    /// The sum, when at least one record reported it.
+    /// The sum, when at least one record reported it — or 0 when there is no record at all (nothing was
+    /// held, so nobody took part).
     pub fn known(self) -> Option<i64> {
-        (self.reported > 0).then_some(self.value)
+        (self.reported > 0 || self.of == 0).then_some(self.value)
     }
     /// Whether every record reported it.
     pub fn complete(self) -> bool {
