@@ -263,9 +263,9 @@ fn event(
     let gap = report_gaps(&title);
     let reported = |n: i64, known: bool| known.then_some(n);
     let (offline, online) = match mode {
-        TrainingMode::Luring => (reported(offline as i64, gap.counts), reported(online as i64, gap.counts && gap.split)),
-        TrainingMode::Daring => (reported(offline as i64, gap.counts && gap.split), reported(online as i64, gap.counts)),
-        TrainingMode::Hybrid => (reported(offline as i64, gap.counts), reported(online as i64, gap.counts && gap.split)),
+        TrainingMode::Luring => (reported(offline, gap.counts), reported(online, gap.counts && gap.split)),
+        TrainingMode::Daring => (reported(offline, gap.counts && gap.split), reported(online, gap.counts)),
+        TrainingMode::Hybrid => (reported(offline, gap.counts), reported(online, gap.counts && gap.split)),
     };
     // A province that trains "every kab/kota" without a breakdown says who took part, not how many.
     let all_regencies = org.is_province && by_regency.is_empty() && !gap.split;
@@ -279,7 +279,7 @@ fn event(
         mode: Some(mode),
         participants_offline: offline,
         participants_online: online,
-        institutions: reported(institutions as i64, gap.institutions),
+        institutions: reported(institutions, gap.institutions),
         all_regencies,
         by_regency,
         by_kind,

@@ -250,7 +250,8 @@ impl Entity {
 /// A validated record of any kind.
 #[derive(Debug, Clone)]
 pub enum Valid {
-    TrainingEvent(TrainingEvent),
+    // Boxed: an event, with its texts and breakdowns, is several times the size of the other kinds.
+    TrainingEvent(Box<TrainingEvent>),
     ServiceUnit(ServiceUnit),
     PredicateRecord(PredicateRecord),
 }

@@ -162,10 +162,10 @@ impl Record for TrainingEvent {
         (self.organiser, self.title.to_lowercase(), self.start_date)
     }
     fn into_valid(self) -> Valid {
-        Valid::TrainingEvent(self)
+        Valid::TrainingEvent(Box::new(self))
     }
     fn of_valid(valid: &Valid) -> Option<&Self> {
-        if let Valid::TrainingEvent(e) = valid { Some(e) } else { None }
+        if let Valid::TrainingEvent(e) = valid { Some(e.as_ref()) } else { None }
     }
     fn example_row(regency: String, organiser: String) -> Vec<String> {
         vec![

@@ -116,7 +116,7 @@ async fn write_0004(pool: &AnyPool, data: &demo::DemoData) -> (usize, usize) {
         .bind(i64::from(p.award_year))
         .bind(p.data_year.map(i64::from))
         .bind(p.score_final.map(|v| v.to_string()))
-        .bind(p.predicate.map(|p| p.as_str()))
+        .bind(p.predicate.map(kla::domain::Predicate::as_str))
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -6,6 +6,9 @@
 use crate::common::officer::{add_user, sign_in};
 use crate::common::{Engine, TestApp, stat, stat_note};
 
+/// An event's stored counts (in the room, online, institutions) and its every-kab/kota flag.
+type StoredCounts = (Option<i64>, Option<i64>, Option<i64>, i64);
+
 /// The regency page's figures as the API gives them.
 async fn api(app: &TestApp, path: &str) -> serde_json::Value {
     let (status, body) = app.get(path).await;
@@ -55,7 +58,7 @@ on_both_engines!(incomplete_reports_stay_incomplete_on_every_page, |app: TestApp
         )
         .await;
     assert_eq!(status, 303, "a province-wide training without counts is recorded: {body}");
-    let stored: Vec<(Option<i64>, Option<i64>, Option<i64>, i64)> =
+    let stored: Vec<StoredCounts> =
         sqlx::query_as("select participants_offline, participants_online, institutions, all_regencies from training_events order by id")
             .fetch_all(&app.state.pool)
             .await
