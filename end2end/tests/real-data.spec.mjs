@@ -54,7 +54,7 @@ test('an officer enters what the reports and the award list say, no more', async
   await page.getByLabel('Jenis', { exact: true }).selectOption('pelatihan');
   await page.getByLabel('Tanggal mulai').fill('2025-05-20');
   await page.getByLabel('Tanggal selesai').fill('2025-05-21');
-  await page.getByLabel('Moda').selectOption('hybrid');
+  await page.getByLabel(/^Moda/).selectOption('hybrid');
   await page.getByLabel('Peserta per kabupaten/kota').fill('semua');
   await page.getByLabel('Narasumber/fasilitator').fill('Dosen Universitas Lambung Mangkurat');
   await page.getByRole('button', { name: 'Simpan' }).click();
@@ -65,7 +65,7 @@ test('an officer enters what the reports and the award list say, no more', async
     await page.goto('/kelola/predikat/baru');
     await page.getByLabel('Kabupaten/kota').selectOption(TANAH_LAUT.code);
     await page.getByLabel('Tahun penghargaan').fill(year);
-    await page.getByLabel('Predikat', { exact: true }).selectOption(predicate);
+    await page.getByLabel(/^Predikat/).selectOption(predicate);
     await page.getByRole('button', { name: 'Simpan' }).click();
     await saved(page);
   }
