@@ -63,7 +63,7 @@ test('an officer enters what the reports and the award list say, no more', async
   // Six awards from the ministry's announcements: kab/kota, year, predicate — nothing else.
   for (const [year, predicate] of AWARDS) {
     await page.goto('/kelola/predikat/baru');
-    await page.getByLabel('Kabupaten/kota').selectOption(TANAH_LAUT.code);
+    await page.getByLabel('Kabupaten/kota', { exact: true }).selectOption(TANAH_LAUT.code);
     await page.getByLabel('Tahun penghargaan').fill(year);
     await page.getByLabel(/^Predikat/).selectOption(predicate);
     await page.getByRole('button', { name: 'Simpan' }).click();
