@@ -7,7 +7,7 @@
 // Runs in its own Playwright project after evaluation preparation (see playwright.config.mjs): the records it
 // writes change the province's figures the earlier specs check. Tanah Laut has no fixture data of its own.
 import { test, expect } from '@playwright/test';
-import { expectFigure, expectNoSeriousAxeViolations, figure } from './helpers.mjs';
+import { expectFigure, figure } from './helpers.mjs';
 
 const PASSWORD = process.env.E2E_PASSWORD;
 const TANAH_LAUT = { code: '63.01', path: '/kabkota/63.01', name: 'Kabupaten Tanah Laut' };
@@ -93,7 +93,6 @@ test('the regency page says what is unknown and draws the predicate history', as
   // The event is listed without a count; the data table of trainings says how many events reported one.
   const events = page.getByRole('region', { name: 'Kegiatan pelatihan terbaru' });
   await expect(events.getByRole('row', { name: /Sosialisasi KHA bagi guru/ })).toContainText('tidak dilaporkan');
-  await expectNoSeriousAxeViolations(page);
 });
 
 test('the province scorecard and the national page keep the unknown unknown', async ({ page }) => {
