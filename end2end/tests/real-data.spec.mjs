@@ -96,9 +96,12 @@ test('the regency page says what is unknown and draws the predicate history', as
 });
 
 test('the province scorecard and the national page keep the unknown unknown', async ({ page }) => {
-  await page.goto('/provinsi/63');
+  // The scorecard judges the latest year with trainings unless a year is chosen; the data-entry spec adds a
+  // 2026 event, so 2025, the year of the province's training, is chosen here.
+  await page.goto('/provinsi/63?tahun=2025');
   const card = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: /Ikut kegiatan provinsi/ }) });
-  await expect(card.getByRole('row', { name: new RegExp(TANAH_LAUT.name) })).toContainText('1');
+  await expect(card.getByRole('row', { name: new RegExp(TANAH_LAUT.name) }).getByRole('cell').nth(1)).toHaveText('1');
+  await page.goto('/provinsi/63');
   await expect(page.getByText(/Tahun bertanda \* memiliki kegiatan yang tidak melaporkan jumlah peserta/).first()).toBeAttached();
   await page.goto('/');
   await expect(figure(page, 'Peserta').locator('.note')).toContainText('kegiatan yang melaporkan jumlah');
