@@ -365,6 +365,9 @@ impl TrainingEventInput {
             .participants_by_regency
             .split([';', '\n'])
             .map(str::trim)
+            .filter(|p| !p.is_empty())
+            // Enough for `parse_breakdown` to see one entry too many after `semua` is taken out.
+            .take(MAX_BREAKDOWN_ENTRIES + 2)
             .filter(|p| {
                 let all = p.eq_ignore_ascii_case(ALL_REGENCIES) || p.eq_ignore_ascii_case("all");
                 all_regencies |= all;
@@ -513,6 +516,16 @@ mod tests {
         let e = i.parse().unwrap();
         assert_eq!(e.by_kind.len(), 3);
         assert_eq!(e.by_kind[1], Breakdown { key: ProviderKind::Bkb, participants: Some(4) });
+    }
+
+    #[test]
+    fn a_long_regency_breakdown_is_refused_with_or_without_semua() {
+        let many = |n: usize| (0..n).map(|_| "63.10").collect::<Vec<_>>().join(";");
+        let mut i = bimtek();
+        i.participants_by_regency = format!("semua;;;{}", many(MAX_BREAKDOWN_ENTRIES + 1));
+        assert_eq!(i.parse().unwrap_err().for_field("participants_by_regency").unwrap().code, "too_many_entries");
+        i.participants_by_regency = format!("{};semua", many(MAX_BREAKDOWN_ENTRIES + 5));
+        assert_eq!(i.parse().unwrap_err().for_field("participants_by_regency").unwrap().code, "too_many_entries");
     }
 
     #[test]

@@ -224,7 +224,7 @@ impl Entity {
 }
 
 impl Entity {
-    /// A stored column's value as people read it in `lang`: predicates, kinds and modes by name, decimals
+    /// A stored column's value as people read it in `lang`: predicates, kinds, modes and assessments by name, decimals
     /// and counts with the language's separators (800,38 / 800.38), years and text as stored. The lists,
     /// confirmations and history under `/kelola` write values as the public pages do.
     pub fn display(self, lang: Lang, column: &str, raw: &str) -> String {
@@ -237,6 +237,7 @@ impl Entity {
             "predicate" => crate::domain::Predicate::parse(raw).map_or_else(|| raw.to_string(), |p| p.label().to_string()),
             "kind" => self.choices(column).map_or_else(|| raw.to_string(), |(_, prefix)| tr(lang, &format!("{prefix}.{raw}"))),
             "mode" => tr(lang, &format!("mode.{raw}")),
+            "assessment" => tr(lang, &format!("assessment.{raw}")),
             c if c.starts_with("score_") => format::stored_decimal(raw, 2, lang),
             "pre_test_mean" | "post_test_mean" => format::stored_decimal(raw, 1, lang),
             "participants_offline" | "participants_online" | "institutions" | "total_staff" | "certified_staff" => {

@@ -26,7 +26,10 @@ enum Input {
     Date,
     Number,
     Text,
+    /// Free text over a few lines.
     Long,
+    /// `63.10:25; paud:15`: regions or provider kinds, each with a count or without one.
+    Breakdown,
     Url,
 }
 
@@ -53,7 +56,8 @@ fn input_of(column: &str) -> Input {
         | "score_administrative"
         | "score_field"
         | "score_final" => Input::Number,
-        "participants_by_regency" | "participants_by_kind" | "notes" => Input::Long,
+        "participants_by_regency" | "participants_by_kind" => Input::Breakdown,
+        "notes" => Input::Long,
         "source_url" => Input::Url,
         _ => Input::Text,
     }
@@ -91,7 +95,7 @@ pub fn value_text(state: &AppState, lang: Lang, entity: Entity, column: &str, va
         Input::Number if column.ends_with("_year") => value.to_string(),
         Input::Number => number_text(value, lang),
         // `63.10:25; paud:15`: each part's region or provider kind in words, its count as a number.
-        Input::Long if column.starts_with("participants_by") => value
+        Input::Breakdown => value
             .split(';')
             .map(|part| {
                 let (key, n) = part.trim().split_once(':').map_or((part.trim(), None), |(k, n)| (k.trim(), Some(n.trim())));
@@ -183,7 +187,7 @@ fn field_view(
             <input id=id.clone() name=column type="text" inputmode="decimal" value=value aria-describedby=described.clone() aria-invalid=invalid required=req class="short"/>
         }
         .into_any(),
-        Input::Long => view! { <textarea id=id.clone() name=column rows="2" aria-describedby=described.clone() aria-invalid=invalid>{value}</textarea> }.into_any(),
+        Input::Long | Input::Breakdown => view! { <textarea id=id.clone() name=column rows="2" aria-describedby=described.clone() aria-invalid=invalid>{value}</textarea> }.into_any(),
         Input::Url => view! { <input id=id.clone() name=column type="url" value=value aria-describedby=described.clone() aria-invalid=invalid/> }.into_any(),
         Input::Text => view! { <input id=id.clone() name=column type="text" value=value aria-describedby=described.clone() aria-invalid=invalid required=req/> }.into_any(),
     };
