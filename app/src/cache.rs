@@ -1,8 +1,9 @@
 //! The page cache: a page's aggregates are kept in memory, keyed by the page and its URL state, and reused
-//! while the database's data version (bumped by triggers on every write, see migration 0002) is unchanged.
-//! Each request reads that version — one tiny query — so a write is visible on the very next request, on
-//! every app server sharing the database. Beside it, the response cache keeps whole rendered responses of
-//! public pages under the same rule.
+//! while the version of the page's region is unchanged (`kla::summaries::version`: bumped in the transaction
+//! of any write that page shows, and only then — migration 0006). Each request reads that version — one
+//! tiny query — so a write is visible on the very next request, on every app server sharing the database,
+//! while the pages of other regions stay warm. Concurrent misses of one key load it once. Beside it, the
+//! response cache keeps whole rendered responses of public pages under the same rule.
 //!
 //! Both are segmented LRU caches ([`Slru`]): a key seen once waits in a small probation segment, and only a
 //! second request moves it to the protected segment, so a flood of one-off URLs (random searches, every
@@ -150,11 +151,13 @@ type Entry = (i64, Arc<dyn Any + Send + Sync>);
 
 pub struct PageCache {
     entries: Mutex<Slru<Entry>>,
+    // Loads in progress by key: a request for a key being loaded waits for that load, then reads its result.
+    loading: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Default for PageCache {
     fn default() -> Self {
-        PageCache { entries: Mutex::new(Slru::new(MAX_ENTRIES, MAX_ENTRIES)) }
+        PageCache { entries: Mutex::new(Slru::new(MAX_ENTRIES, MAX_ENTRIES)), loading: Mutex::new(HashMap::new()) }
     }
 }
 
@@ -164,9 +167,9 @@ impl std::fmt::Debug for PageCache {
     }
 }
 
-/// The database's data version now.
-pub async fn data_version(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select version from data_version where id = 1").fetch_one(pool).await
+/// The version of the pages of `region` (a region code, or `kla::summaries::NATIONAL`) now.
+pub async fn version(pool: &AnyPool, region: &str) -> Result<i64, sqlx::Error> {
+    kla::summaries::version(pool, region).await
 }
 
 impl PageCache {
@@ -183,23 +186,40 @@ impl PageCache {
         self.entries.lock().expect("cache lock").is_protected(key)
     }
 
-    /// The value for `key` at the current data version, loaded by `load` when missing or stale.
-    pub async fn get_or_load<T, F, Fut>(&self, pool: &AnyPool, key: String, load: F) -> Result<T, AppError>
+    fn fresh<T: Clone + 'static>(&self, key: &str, version: i64) -> Option<T> {
+        let mut entries = self.entries.lock().expect("cache lock");
+        let (v, value) = entries.get(key)?;
+        (*v == version).then(|| value.downcast_ref::<T>().cloned()).flatten()
+    }
+
+    /// The value for `key` at the current version of `region`'s pages, loaded by `load` when missing or
+    /// stale — once, however many requests miss it together.
+    pub async fn get_or_load<T, F, Fut>(&self, pool: &AnyPool, region: &str, key: String, load: F) -> Result<T, AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, AppError>>,
     {
-        let version = data_version(pool).await?;
-        if let Some((v, value)) = self.entries.lock().expect("cache lock").get(&key)
-            && *v == version
-            && let Some(t) = value.downcast_ref::<T>()
-        {
-            return Ok(t.clone());
+        let version = version(pool, region).await?;
+        if let Some(t) = self.fresh(&key, version) {
+            return Ok(t);
         }
-        let value = load().await?;
-        self.entries.lock().expect("cache lock").insert(key, (version, Arc::new(value.clone())), 1);
-        Ok(value)
+        let gate = self.loading.lock().expect("cache lock").entry(key.clone()).or_default().clone();
+        let turn = gate.lock().await;
+        // Whoever held the gate before may have loaded it meanwhile.
+        let result = match self.fresh(&key, version) {
+            Some(t) => Ok(t),
+            None => load().await.inspect(|value| {
+                self.entries.lock().expect("cache lock").insert(key.clone(), (version, Arc::new(value.clone())), 1);
+            }),
+        };
+        drop(turn);
+        let mut loading = self.loading.lock().expect("cache lock");
+        // The map and this function hold the last two references: nobody else waits, forget the gate.
+        if loading.get(&key).is_some_and(|g| Arc::strong_count(g) == 2) {
+            loading.remove(&key);
+        }
+        result
     }
 }
 

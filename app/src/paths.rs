@@ -30,6 +30,17 @@ pub fn public_file(id: i64) -> String {
     fill(PUBLIC_FILE, &[&id])
 }
 
+/// The region whose version a public response at `path` shows (see `kla::summaries::version`): the province
+/// or kab/kota of its page or API download, else the nation (whose version every figure's write bumps).
+pub fn version_region(path: &str) -> &str {
+    let rest = path.strip_prefix(API).unwrap_or(path);
+    let code = ["/provinsi/", "/kabkota/"].iter().find_map(|p| rest.strip_prefix(p)).map(|r| r.split('/').next().unwrap_or(""));
+    match code {
+        Some(c) if !c.is_empty() && c.len() <= 5 && c.bytes().all(|b| b.is_ascii_digit() || b == b'.') => c,
+        _ => kla::summaries::NATIONAL,
+    }
+}
+
 // ---- The JSON/CSV API ----
 
 pub const API: &str = "/api/v1";
@@ -179,6 +190,17 @@ pub fn fill(pattern: &str, args: &[&dyn Display]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_page_and_download_follows_its_region() {
+        assert_eq!(version_region("/kabkota/63.10"), "63.10");
+        assert_eq!(version_region("/api/v1/kabkota/63.10/pelatihan-per-tahun.csv"), "63.10");
+        assert_eq!(version_region("/provinsi/63"), "63");
+        assert_eq!(version_region("/api/v1/provinsi/63"), "63");
+        for national in ["/", "/cari", "/api/v1/nasional", "/api/v1/wilayah", "/kabkota/", "/kabkota/x' or 1=1", "/provinsi/123456"] {
+            assert_eq!(version_region(national), kla::summaries::NATIONAL, "{national}");
+        }
+    }
 
     #[test]
     fn fill_replaces_segments_in_order() {

@@ -161,20 +161,21 @@ impl<'r> FromRow<'r, AnyRow> for TrainingTotals {
     }
 }
 
-/// The sums are NULL where no event reported the count: unknown stays unknown.
-const TRAINING_SUMS: &str = "count(*) as events,
-    cast(sum(participants_offline) as bigint) as offline,
-    cast(sum(participants_online) as bigint) as online,
-    cast(count(coalesce(participants_offline, participants_online)) as bigint) as participant_events,
-    cast(sum(institutions) as bigint) as institutions,
-    cast(count(institutions) as bigint) as institution_events,
-    cast(sum(days) as bigint) as days,
-    cast(count(days) as bigint) as day_events,
-    cast(coalesce(max(is_demo), 0) as bigint) as demo";
+/// Sums over `training_summary` rows (migration 0006; kept exact by `crate::summaries`). A sum is NULL where
+/// no event reported the count: unknown stays unknown.
+const TRAINING_SUMS: &str = "cast(coalesce(sum(events), 0) as bigint) as events,
+    cast(case when sum(offline_n) > 0 then sum(offline_sum) end as bigint) as offline,
+    cast(case when sum(online_n) > 0 then sum(online_sum) end as bigint) as online,
+    cast(coalesce(sum(participant_events), 0) as bigint) as participant_events,
+    cast(case when sum(institution_events) > 0 then sum(institutions_sum) end as bigint) as institutions,
+    cast(coalesce(sum(institution_events), 0) as bigint) as institution_events,
+    cast(case when sum(day_events) > 0 then sum(days_sum) end as bigint) as days,
+    cast(coalesce(sum(day_events), 0) as bigint) as day_events,
+    cast(case when coalesce(sum(demo_events), 0) > 0 then 1 else 0 end as bigint) as demo";
 
 pub async fn training_totals(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<TrainingTotals, sqlx::Error> {
     let (w, p) = filter(scope, "province_code", "organiser_code", "year", year);
-    fetch_one(pool, &format!("select {TRAINING_SUMS} from training_events{w}"), &p).await
+    fetch_one(pool, &format!("select {TRAINING_SUMS} from training_summary{w}"), &p).await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,7 +194,7 @@ pub async fn training_by_year(pool: &AnyPool, scope: Scope) -> Result<Vec<YearTr
         totals: TrainingTotals,
     }
     let rows: Vec<Rec> =
-        fetch_all(pool, &format!("select year, {TRAINING_SUMS} from training_events{w} group by year order by year"), &p).await?;
+        fetch_all(pool, &format!("select year, {TRAINING_SUMS} from training_summary{w} group by year order by year"), &p).await?;
     Ok(rows.into_iter().map(|r| YearTraining { year: r.year as i32, totals: r.totals }).collect())
 }
 
@@ -212,7 +213,7 @@ pub async fn training_by_child(pool: &AnyPool, scope: Scope, year: Option<i32>) 
         totals: TrainingTotals,
     }
     let rows: Vec<Rec> =
-        fetch_all(pool, &format!("select {key} as code, {TRAINING_SUMS} from training_events{w} group by {key}"), &p).await?;
+        fetch_all(pool, &format!("select {key} as code, {TRAINING_SUMS} from training_summary{w} group by {key}"), &p).await?;
     Ok(rows.into_iter().map(|r| (r.code, r.totals)).collect())
 }
 
@@ -236,78 +237,50 @@ impl ProvincialPart {
     }
 }
 
-/// The provincial-event filter for one regency: events its province organised that name it or are for every
-/// kab/kota of the province. `$1` is the regency, `$2` its province.
-const PROVINCIAL_PART: &str = "from training_events e
-     left join training_participants_by_regency b on b.event_id = e.id and b.regency_code = $1
-     where e.organiser_code = $2 and (b.regency_code is not null or e.all_regencies = 1)";
+/// Sums over `provincial_part_summary` rows (migration 0006): participants are NULL where no event gave the
+/// regency's count.
+const PART_SUMS: &str = "cast(coalesce(sum(events), 0) as bigint) as events,
+    cast(case when sum(participants_n) > 0 then sum(participants_sum) end as bigint) as participants,
+    cast(coalesce(sum(participants_n), 0) as bigint) as counted,
+    cast(case when coalesce(sum(demo_events), 0) > 0 then 1 else 0 end as bigint) as demo";
+
+#[derive(FromRow)]
+struct PartRec {
+    events: i64,
+    participants: Option<i64>,
+    counted: i64,
+    demo: i64,
+}
+
+impl From<PartRec> for ProvincialPart {
+    fn from(r: PartRec) -> Self {
+        ProvincialPart { events: r.events, participants: r.participants, counted_events: r.counted, demo: r.demo != 0 }
+    }
+}
 
 /// The regency's part in its province's trainings (see [`ProvincialPart`]).
 pub async fn provincial_part(pool: &AnyPool, regency: RegionCode, year: Option<i32>) -> Result<ProvincialPart, sqlx::Error> {
-    let mut sql = format!(
-        "select count(*) as events, cast(sum(b.participants) as bigint) as participants,
-                cast(count(b.participants) as bigint) as counted, cast(coalesce(max(e.is_demo), 0) as bigint) as demo
-         {PROVINCIAL_PART}"
-    );
-    let mut p = vec![Param::Text(regency.to_string()), Param::Text(regency.province().to_string())];
-    if let Some(y) = year {
-        sql.push_str(" and e.year = $3");
-        p.push(Param::Int(i64::from(y)));
-    }
-    #[derive(FromRow)]
-    struct Rec {
-        events: i64,
-        participants: Option<i64>,
-        counted: i64,
-        demo: i64,
-    }
-    let r = fetch_one::<Rec>(pool, &sql, &p).await?;
-    Ok(ProvincialPart { events: r.events, participants: r.participants, counted_events: r.counted, demo: r.demo != 0 })
+    let (w, p) = filter(Scope::Regency(regency), "province_code", "regency_code", "year", year);
+    Ok(fetch_one::<PartRec>(pool, &format!("select {PART_SUMS} from provincial_part_summary{w}"), &p).await?.into())
 }
 
 /// Each regency's part in its province's trainings, for every regency of a province (national scope: every
 /// regency), keyed by regency code; regencies without a part are left out.
 pub async fn provincial_parts(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<HashMap<String, ProvincialPart>, sqlx::Error> {
-    // Every (event, regency) pair: the named ones from the breakdowns, and every regency of the province for
-    // events held for all of them (a regency named too is counted once, with its count).
-    let mut p = Vec::new();
-    let mut conditions = vec!["e.organiser_level = 'province'".to_string()];
-    if let Scope::Province(code) | Scope::Regency(code) = scope {
-        p.push(Param::Text(code.province().to_string()));
-        conditions.push(format!("e.province_code = ${}", p.len()));
-    }
-    if let Some(y) = year {
-        p.push(Param::Int(i64::from(y)));
-        conditions.push(format!("e.year = ${}", p.len()));
-    }
-    let w = conditions.join(" and ");
-    let sql = format!(
-        "select x.regency_code as code, count(*) as events, cast(sum(x.participants) as bigint) as participants,
-                cast(count(x.participants) as bigint) as counted, cast(coalesce(max(x.is_demo), 0) as bigint) as demo
-         from (
-             select b.regency_code, b.participants, e.is_demo from training_events e
-             join training_participants_by_regency b on b.event_id = e.id where {w}
-             union all
-             select r.code, null, e.is_demo from training_events e
-             join regions r on r.province_code = e.organiser_code
-             where {w} and e.all_regencies = 1
-               and not exists (select 1 from training_participants_by_regency n where n.event_id = e.id and n.regency_code = r.code)
-         ) x
-         group by x.regency_code"
-    );
+    let scope = match scope {
+        Scope::Regency(code) => Scope::Province(code.province()),
+        other => other,
+    };
+    let (w, p) = filter(scope, "province_code", "regency_code", "year", year);
     #[derive(FromRow)]
     struct Rec {
         code: String,
-        events: i64,
-        participants: Option<i64>,
-        counted: i64,
-        demo: i64,
+        #[sqlx(flatten)]
+        part: PartRec,
     }
+    let sql = format!("select regency_code as code, {PART_SUMS} from provincial_part_summary{w} group by regency_code");
     let rows: Vec<Rec> = fetch_all(pool, &sql, &p).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.code, ProvincialPart { events: r.events, participants: r.participants, counted_events: r.counted, demo: r.demo != 0 }))
-        .collect())
+    Ok(rows.into_iter().map(|r| (r.code, r.part.into())).collect())
 }
 
 /// One event as listed on a regency page: no personal data is stored, so all of it is public.
@@ -388,15 +361,16 @@ impl<'r> FromRow<'r, AnyRow> for UnitTotals {
     }
 }
 
-const UNIT_SUMS: &str = "count(*) as units,
-    cast(coalesce(sum(case when certified_staff > 0 then 1 else 0 end), 0) as bigint) as certified_units,
-    cast(coalesce(sum(total_staff), 0) as bigint) as staff,
+/// Sums over `unit_summary` rows (migration 0006).
+const UNIT_SUMS: &str = "cast(coalesce(sum(units), 0) as bigint) as units,
+    cast(coalesce(sum(certified_units), 0) as bigint) as certified_units,
+    cast(coalesce(sum(staff), 0) as bigint) as staff,
     cast(coalesce(sum(certified_staff), 0) as bigint) as certified_staff,
-    cast(coalesce(max(is_demo), 0) as bigint) as demo";
+    cast(case when coalesce(sum(demo_units), 0) > 0 then 1 else 0 end as bigint) as demo";
 
 pub async fn unit_totals(pool: &AnyPool, scope: Scope) -> Result<UnitTotals, sqlx::Error> {
     let (w, p) = filter(scope, "province_code", "regency_code", "", None);
-    fetch_one(pool, &format!("select {UNIT_SUMS} from service_units{w}"), &p).await
+    fetch_one(pool, &format!("select {UNIT_SUMS} from unit_summary{w}"), &p).await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -414,7 +388,7 @@ pub async fn units_by_kind(pool: &AnyPool, scope: Scope) -> Result<Vec<KindUnits
         #[sqlx(flatten)]
         totals: UnitTotals,
     }
-    let rows: Vec<Rec> = fetch_all(pool, &format!("select kind, {UNIT_SUMS} from service_units{w} group by kind"), &p).await?;
+    let rows: Vec<Rec> = fetch_all(pool, &format!("select kind, {UNIT_SUMS} from unit_summary{w} group by kind"), &p).await?;
     let mut out: Vec<KindUnits> =
         rows.into_iter().filter_map(|r| ProviderKind::parse(&r.kind).map(|kind| KindUnits { kind, totals: r.totals })).collect();
     out.sort_by_key(|k| k.kind);
@@ -438,7 +412,7 @@ pub async fn units_by_child(pool: &AnyPool, scope: Scope, kind: Option<ProviderK
         #[sqlx(flatten)]
         totals: UnitTotals,
     }
-    let rows: Vec<Rec> = fetch_all(pool, &format!("select {key} as code, {UNIT_SUMS} from service_units{w} group by {key}"), &p).await?;
+    let rows: Vec<Rec> = fetch_all(pool, &format!("select {key} as code, {UNIT_SUMS} from unit_summary{w} group by {key}"), &p).await?;
     Ok(rows.into_iter().map(|r| (r.code, r.totals)).collect())
 }
 

@@ -28,5 +28,6 @@ pub mod reference;
 pub mod search;
 pub mod spreadsheet;
 pub mod store;
+pub mod summaries;
 
 pub use store::Store;

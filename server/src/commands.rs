@@ -344,3 +344,25 @@ pub async fn backup(db: &DbArgs, args: &BackupArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// `pantau-kla check [--repair]`: see [`kla::summaries::check`].
+pub async fn check(db: &DbArgs, args: &crate::config::CheckArgs) -> anyhow::Result<()> {
+    let state = open_store(db).await?;
+    if args.repair {
+        let settled = kla::summaries::rebuild(&state.pool).await?;
+        println!("ringkasan dibangun ulang dari data: {} kunci", settled.keys);
+    }
+    let differences = kla::summaries::check(&state.pool).await?;
+    if differences.is_empty() {
+        println!("ringkasan cocok dengan data (summaries match the records)");
+        return Ok(());
+    }
+    const SHOWN: usize = 50;
+    for d in differences.iter().take(SHOWN) {
+        println!("{d}");
+    }
+    if differences.len() > SHOWN {
+        println!("… dan {} lainnya", differences.len() - SHOWN);
+    }
+    anyhow::bail!("{} baris ringkasan berbeda dari data; jalankan `pantau-kla check --repair`", differences.len())
+}

@@ -72,6 +72,17 @@ pub enum Command {
     /// pages say so. Refuses a database that already holds data unless told otherwise (--force,
     /// --replace); everything is written in one transaction, or nothing.
     Demo(DemoArgs),
+    /// Recompute the summaries the pages read (training per region and year, service units per kab/kota and
+    /// kind, each kab/kota's part in its province's trainings) from the records and compare them with what
+    /// is stored: lists every difference and fails if there is one. `--repair` rebuilds them all.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Rebuild every summary from the records (in one transaction) instead of only reporting.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Args, Clone)]

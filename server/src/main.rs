@@ -22,6 +22,7 @@ async fn main() -> ExitCode {
         Some(Command::Instrument(cmd)) => commands::instrument(&cli.db, cmd).await,
         Some(Command::Storage(cmd)) => commands::storage(&cli.db, cmd).await,
         Some(Command::Backup(args)) => commands::backup(&cli.db, args).await,
+        Some(Command::Check(args)) => commands::check(&cli.db, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,8 +1,8 @@
 //! The response cache: public pages and API downloads, as sent (compressed), kept per canonical URL,
-//! language and negotiated encoding while the database's data version is unchanged. A hit costs one tiny
-//! query (the data version) and a copy of bytes, so a page is served about as fast as the stylesheet; a
-//! write bumps the version (triggers, migration 0002), so the next request renders afresh — on every app
-//! server.
+//! language and negotiated encoding while the version of the page's region is unchanged. A hit costs one
+//! tiny query (that version) and a copy of bytes, so a page is served about as fast as the stylesheet; a
+//! write bumps the versions of the regions that show it (`kla::summaries`, migration 0006), so their next
+//! request renders afresh — on every app server — while other regions' pages stay warm.
 //!
 //! This layer also defends the cache and the renderer against a client that tries to make every request
 //! a fresh render: non-canonical URLs are redirected to their canonical form (`canonical.rs`), the key uses
@@ -187,7 +187,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
         };
         return next.run(req).await;
     }
-    let version = match app::cache::data_version(&state.pool).await {
+    let version = match app::cache::version(&state.pool, paths::version_region(&path)).await {
         Ok(v) => v,
         // The page itself will fail and say so; nothing to cache.
         Err(_) => return next.run(req).await,

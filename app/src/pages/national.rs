@@ -45,7 +45,10 @@ pub struct NationalData {
 
 /// The page's aggregates, from the cache while the data version is unchanged.
 pub async fn load(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {
-    state.cache.get_or_load(state.pool(), format!("nasional?{}", params.query()), || load_fresh(state, params)).await
+    state
+        .cache
+        .get_or_load(state.pool(), kla::summaries::NATIONAL, format!("nasional?{}", params.query()), || load_fresh(state, params))
+        .await
 }
 
 async fn load_fresh(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {

@@ -61,7 +61,10 @@ pub struct ProvinceData {
 
 /// The page's aggregates, from the cache while the data version is unchanged.
 pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<ProvinceData, AppError> {
-    state.cache.get_or_load(state.pool(), format!("provinsi/{code}?{}", params.query()), || load_fresh(state, code, params)).await
+    state
+        .cache
+        .get_or_load(state.pool(), &code.to_string(), format!("provinsi/{code}?{}", params.query()), || load_fresh(state, code, params))
+        .await
 }
 
 async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> Result<ProvinceData, AppError> {

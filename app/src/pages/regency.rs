@@ -49,7 +49,10 @@ pub struct RegencyData {
 
 /// The page's aggregates, from the cache while the data version is unchanged.
 pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<RegencyData, AppError> {
-    state.cache.get_or_load(state.pool(), format!("kabkota/{code}?{}", params.query()), || load_fresh(state, code, params)).await
+    state
+        .cache
+        .get_or_load(state.pool(), &code.to_string(), format!("kabkota/{code}?{}", params.query()), || load_fresh(state, code, params))
+        .await
 }
 
 async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> Result<RegencyData, AppError> {

@@ -80,6 +80,8 @@ pub fn sqlite_file(url: &str) -> Option<&str> {
 pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Engine), DbSetupError> {
     let (pool, engine) = open_pool(url, max_connections).await?;
     migrate(&pool, engine).await?;
+    // A migration notes the keys of rows that were already there: fill their summaries now.
+    crate::summaries::settle_pending(&pool).await.map_err(DbSetupError::Connect)?;
     Ok((pool, engine))
 }
 

@@ -145,7 +145,7 @@ pub async fn write(
     options: WriteOptions,
     mut progress: impl FnMut(Progress),
 ) -> Result<Written, DemoError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::summaries::begin(pool).await?;
     check(&count_existing(&mut tx).await?, options)?;
     let mut written = Written::default();
     if options.replace {
@@ -178,6 +178,6 @@ pub async fn write(
     writes::insert_predicate_records(&mut tx, registry, &predicates, true).await?;
     written.predicates = predicates.len();
     progress(Progress { table: "commit", done: total, total });
-    tx.commit().await?;
+    crate::summaries::commit(tx).await?;
     Ok(written)
 }

@@ -245,7 +245,7 @@ pub enum LoadError {
 /// Stores a checked instrument in one transaction, with an audit entry. Refuses a code already loaded:
 /// a version is never changed once cycles may use it.
 pub async fn store(pool: &AnyPool, meta: &Meta, parsed: &Parsed, actor: &Actor) -> Result<i64, LoadError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::summaries::begin(pool).await?;
     let exists: Option<i64> =
         sqlx::query_scalar("select id from instruments where code = $1").bind(&meta.code).fetch_optional(&mut *tx).await?;
     if exists.is_some() {
@@ -297,7 +297,7 @@ pub async fn store(pool: &AnyPool, meta: &Meta, parsed: &Parsed, actor: &Actor) 
         Change { action: Action::Create, entity: "instrument", record_id: id, region: None, old: None, new: Some(&values) },
     )
     .await?;
-    tx.commit().await?;
+    crate::summaries::commit(tx).await?;
     Ok(id)
 }
 

@@ -82,9 +82,9 @@ async fn create_cycle(
         HandlerError::form(sub, Some(StatusCode::UNPROCESSABLE_ENTITY)).at(page)
     })?;
     let result = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         sheet::create_cycle(&mut tx, &Actor::user(&s.user), &new).await?;
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;
@@ -128,14 +128,14 @@ async fn sheet_action(state: AppState, lang: Lang, t: Target, form: Form, action
     let (t, form) = checked(t, form)?;
     let published = form.get("published").map(String::as_str) == Some("1");
     let result = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         match action {
             SheetAction::Submit => sheet::submit(&mut tx, &t.actor, t.side, &sub).await?,
             SheetAction::Finish => sheet::finish_review(&mut tx, &t.actor, t.side, &sub).await.map(|_| ())?,
             SheetAction::Publish => sheet::publish(&mut tx, &t.actor, t.side, &sub, published).await?,
         }
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;
@@ -173,14 +173,14 @@ async fn score(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target,
     let result = async {
         let ind = indicator_on_page(&state, &t.cycle, t.no.as_deref(), None).await?;
         let ind = &ind;
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         let Some(stage) = Stage::ALL.into_iter().find(|s| Some(s.key()) == form.get("stage").map(String::as_str)) else {
             return Err(EvalError::Refused(Refusal { field: "stage", key: "eval.err_stage" }));
         };
         let value = sheet::parse_score(form.get("score").map_or("", String::as_str), ind.max_points).map_err(EvalError::Refused)?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::record_score(&mut tx, &t.actor, t.side, &sub, ind, stage, value).await?;
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;
@@ -204,11 +204,11 @@ async fn review(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target
             ),
             Decision::Verify => None,
         };
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         let review = sheet::Review { decision, comment: form.get("comment").map_or("", String::as_str), due_date: due.as_deref() };
         sheet::review_item(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, review).await?;
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;
@@ -223,10 +223,10 @@ async fn links(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target,
     let item = item_of(&form);
     let result = async {
         indicator_on_page(&state, &t.cycle, t.no.as_deref(), Some(item)).await?;
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::set_links(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, &chosen).await?;
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;
@@ -285,7 +285,7 @@ async fn upload(
     // `submission_for`; over it, the transaction is dropped (rolled back) and the object removed below.
     let mut over_quota = None;
     let result = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::add_file(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, &file).await?;
         let used = sheet::evidence_bytes(&mut tx, t.regency).await?;
@@ -293,7 +293,7 @@ async fn upload(
             over_quota = Some(used - file.size_bytes);
             return Ok(());
         }
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;

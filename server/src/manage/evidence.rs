@@ -86,13 +86,13 @@ async fn file_action(
     let actor = Actor::user(&s.user);
     let mut removed = None;
     let result = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = kla::summaries::begin(&state.pool).await?;
         if public_toggle {
             sheet::set_file_public(&mut tx, &actor, f.id, form.get("public").map(String::as_str) == Some("1")).await?;
         } else {
             removed = Some(sheet::remove_file(&mut tx, &actor, side, f.id).await?);
         }
-        tx.commit().await?;
+        kla::summaries::commit(tx).await?;
         Ok(())
     }
     .await;

@@ -23,3 +23,4 @@ mod migrations;
 mod predicates;
 mod real_data;
 mod rules_accounts;
+mod summaries;
