@@ -30,8 +30,8 @@ fn event(region: &str, title: &str, offline: &str) -> Vec<(&'static str, String)
         ("end_date", "2026-03-12".into()),
         ("mode", "luring".into()),
         ("participants_offline", offline.to_string()),
-        ("participants_online", "".into()),
-        ("institutions", "".into()),
+        ("participants_online", String::new()),
+        ("institutions", String::new()),
     ]
 }
 
