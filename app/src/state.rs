@@ -10,9 +10,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    /// Page aggregates, reused while the data version is unchanged.
+    /// Page aggregates, reused while the version of their region is unchanged.
     pub cache: Arc<crate::cache::PageCache>,
-    /// Rendered public responses, reused while the data version is unchanged.
+    /// Rendered public responses, reused while the version of their region is unchanged.
     pub responses: Arc<crate::cache::ResponseCache>,
     /// Bounds the fresh renders in progress, overall and per client (cache hits are not counted).
     pub renders: Arc<crate::render_limit::RenderLimiter>,

@@ -43,7 +43,7 @@ pub struct NationalData {
     pub demo: bool,
 }
 
-/// The page's aggregates, from the cache while the data version is unchanged.
+/// The page's aggregates, from the cache while the version of the page's region is unchanged.
 pub async fn load(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {
     state
         .cache

@@ -59,7 +59,7 @@ pub struct ProvinceData {
     pub demo: bool,
 }
 
-/// The page's aggregates, from the cache while the data version is unchanged.
+/// The page's aggregates, from the cache while the version of the page's region is unchanged.
 pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<ProvinceData, AppError> {
     state
         .cache

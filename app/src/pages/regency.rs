@@ -47,7 +47,7 @@ pub struct RegencyData {
     pub evaluation: Option<kla::evaluation::Sheet>,
 }
 
-/// The page's aggregates, from the cache while the data version is unchanged.
+/// The page's aggregates, from the cache while the version of the page's region is unchanged.
 pub async fn load(state: &AppState, code: RegionCode, params: PageParams) -> Result<RegencyData, AppError> {
     state
         .cache

@@ -210,7 +210,18 @@ on_both_engines!(submit_verify_reject_follow_up_resubmit_publish, |app: TestApp|
     assert_eq!(status, 422, "above the indicator's 41.67 points");
     assert!(html.contains("isi angka dari 0 sampai nilai maksimal indikator") && html.contains("value=\"50\""));
     assert_eq!(dp3a.post(&format!("{SHEET}/2/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "40")]).await.0, 303);
+    // An evaluation step refreshes its kab/kota's page (which shows the preparation) and nothing else.
+    let versions = || async {
+        let mut v = Vec::new();
+        for code in ["63.10", "63", kla::summaries::NATIONAL, "63.72"] {
+            v.push(kla::summaries::version(&app.state.pool, code).await.unwrap());
+        }
+        v
+    };
+    let before = versions().await;
     assert_eq!(dp3a.post(&format!("{SHEET}/1/skor"), &[("scope", "score"), ("stage", "self_assessment"), ("score", "30")]).await.0, 303);
+    let after = versions().await;
+    assert_eq!(after.iter().zip(&before).map(|(a, b)| a - b).collect::<Vec<_>>(), [1, 0, 0, 0], "{before:?} → {after:?}");
 
     // The simulator: 70 points, none of them a band; at risk 30 (indicator 1, nothing uploaded) + 40 × 1/3
     // (indicator 2, 2.b missing) = 43.33.
