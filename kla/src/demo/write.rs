@@ -84,7 +84,7 @@ async fn count_existing(conn: &mut AnyConnection) -> Result<Existing, sqlx::Erro
 
 /// Counts the rows already stored, to refuse before generating anything.
 pub async fn existing(pool: &AnyPool) -> Result<Existing, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = crate::db::acquire(pool).await?;
     count_existing(&mut conn).await
 }
 
@@ -145,7 +145,7 @@ pub async fn write(
     options: WriteOptions,
     mut progress: impl FnMut(Progress),
 ) -> Result<Written, DemoError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     check(&count_existing(&mut tx).await?, options)?;
     let mut written = Written::default();
     if options.replace {
