@@ -195,9 +195,11 @@ impl PageCache {
             && *v == version
             && let Some(t) = value.downcast_ref::<T>()
         {
+            crate::metrics::page_cache_hit(&key);
             return Ok(t.clone());
         }
-        let value = load().await?;
+        crate::metrics::page_cache_miss(&key);
+        let value = crate::metrics::time_page_load(&key, load()).await?;
         self.entries.lock().expect("cache lock").insert(key, (version, Arc::new(value.clone())), 1);
         Ok(value)
     }
