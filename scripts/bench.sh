@@ -400,7 +400,11 @@ run_engine() {
   bench "$engine" dl_national /api/v1/nasional/pelatihan-per-tahun.csv "CSV /api/v1/nasional/pelatihan-per-tahun.csv"
   bench "$engine" dl_province /api/v1/provinsi/35 "JSON /api/v1/provinsi/35"
   bench "$engine" dl_regency /api/v1/kabkota/35.07/nilai-per-tahap.json "JSON /api/v1/kabkota/35.07/nilai-per-tahap.json"
-  bench "$engine" static /style/main.css "static /style/main.css (ceiling)"
+  # The stylesheet at the address pages link (named by its content, precompressed at start).
+  local css
+  css=$(curl -s "http://127.0.0.1:$PORT/" | grep -o 'href="/style/main\.[0-9a-f]*\.css"' | head -1 | cut -d'"' -f2)
+  [ -n "$css" ] || die "the home page links no fingerprinted stylesheet"
+  bench "$engine" static "$css" "static /style/main.<fingerprint>.css (ceiling)"
 
   log "$engine: 4. peak RSS"
   local hwm rss

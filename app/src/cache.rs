@@ -202,14 +202,16 @@ impl PageCache {
     {
         let version = version(pool, region).await?;
         if let Some(t) = self.fresh(&key, version) {
+            crate::metrics::page_cache_hit(&key);
             return Ok(t);
         }
+        crate::metrics::page_cache_miss(&key);
         let gate = self.loading.lock().expect("cache lock").entry(key.clone()).or_default().clone();
         let turn = gate.lock().await;
         // Whoever held the gate before may have loaded it meanwhile.
         let result = match self.fresh(&key, version) {
             Some(t) => Ok(t),
-            None => load().await.inspect(|value| {
+            None => crate::metrics::time_page_load(&key, load()).await.inspect(|value| {
                 self.entries.lock().expect("cache lock").insert(key.clone(), (version, Arc::new(value.clone())), 1);
             }),
         };

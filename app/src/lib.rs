@@ -5,7 +5,7 @@
 //! Reading order, continuing the core's line (form → domain → database → aggregate): [`figures`] (each
 //! chart's dataset) → [`charts`] (SVG) and [`geo`] (maps) → [`components`] → [`pages`] (server-rendered
 //! routes, public and `/kelola`), with [`lang`] choosing the reader's language. [`state`] is what a request
-//! sees; [`cache`] and [`render_limit`] keep rendering cheap and bounded; [`error`] is the page error.
+//! sees; [`cache`] and [`render_limit`] keep rendering cheap and bounded, [`metrics`] says how well; [`error`] is the page error.
 
 pub mod cache;
 pub mod charts;
@@ -14,6 +14,7 @@ pub mod error;
 pub mod figures;
 pub mod geo;
 pub mod lang;
+pub mod metrics;
 pub mod pages;
 pub mod paths;
 pub mod render_limit;

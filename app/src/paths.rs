@@ -6,6 +6,7 @@
 //! `tests::leptos_routes_match` checks against these patterns.
 
 use std::fmt::Display;
+use std::sync::LazyLock;
 
 // ---- Public pages and files ----
 
@@ -14,11 +15,35 @@ pub const PROVINCE: &str = "/provinsi/{code}";
 pub const REGENCY: &str = "/kabkota/{code}";
 pub const SEARCH: &str = "/cari";
 pub const HEALTHZ: &str = "/healthz";
+/// The stylesheet's files: `main.<fingerprint>.css`, which pages link and browsers keep for a year, and
+/// `main.css`, kept for pages cached before the fingerprint existed (a short cache).
+pub const STYLESHEET_FILES: &str = "/style/{file}";
 pub const STYLESHEET: &str = "/style/main.css";
 pub const FAVICON_ICO: &str = "/favicon.ico";
 pub const FAVICON_SVG: &str = "/favicon.svg";
 /// A public evidence file (one an evaluator marked public).
 pub const PUBLIC_FILE: &str = "/bukti/{id}";
+
+/// The stylesheet, compiled into the binary so a deployed server needs no files beside it.
+pub const STYLESHEET_SOURCE: &str = include_str!("../../style/main.css");
+
+/// The first 12 hex digits of the SHA-256 of the stylesheet: a new stylesheet gets a new address, so the
+/// old one may be cached for ever.
+pub static STYLESHEET_FINGERPRINT: LazyLock<String> = LazyLock::new(|| fingerprint(STYLESHEET_SOURCE.as_bytes()));
+
+/// The address pages link: `/style/main.<fingerprint>.css`.
+pub static STYLESHEET_FINGERPRINTED: LazyLock<String> = LazyLock::new(|| stylesheet_file(&STYLESHEET_FINGERPRINT));
+
+/// The address of the stylesheet with `fingerprint`.
+pub fn stylesheet_file(fingerprint: &str) -> String {
+    format!("/style/main.{fingerprint}.css")
+}
+
+/// The fingerprint of some bytes: the first 12 hex digits of their SHA-256.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))[..12].to_string()
+}
 
 pub fn province(code: impl Display) -> String {
     fill(PROVINCE, &[&code])
@@ -207,6 +232,13 @@ mod tests {
         assert_eq!(fill("/a/{x}/b/{y}", &[&1, &"z"]), "/a/1/b/z");
         assert_eq!(fill("/a", &[]), "/a");
         assert_eq!(fill("/a/{x}", &[]), "/a/{x}");
+    }
+
+    #[test]
+    fn the_stylesheet_address_names_its_content() {
+        assert_eq!(fingerprint(b"abc"), "ba7816bf8f01", "SHA-256 of abc, as published");
+        assert_eq!(STYLESHEET_FINGERPRINTED.as_str(), format!("/style/main.{}.css", fingerprint(STYLESHEET_SOURCE.as_bytes())));
+        assert_ne!(fingerprint(b"body{}"), fingerprint(b"body{ }"));
     }
 
     #[test]

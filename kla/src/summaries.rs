@@ -140,7 +140,7 @@ pub async fn settle(conn: &mut AnyConnection) -> Result<Settled, sqlx::Error> {
 /// (`begin immediate`), so a writer that reads before it writes waits its turn (busy_timeout) instead of
 /// failing with "database is locked" when another writer committed in between; PostgreSQL begins as usual.
 pub async fn begin(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
-    if pool.connect_options().database_url.scheme() == "sqlite" { pool.begin_with("begin immediate").await } else { pool.begin().await }
+    crate::db::begin(pool).await
 }
 
 /// Settles the transaction's writes and commits it: how every write path ends.

@@ -14,13 +14,21 @@ use kla::import::{self, ImportError};
 /// The database as every command opens it: connected, migrated, the regions and instruments seeded and the
 /// registry loaded. Only `serve` wraps it in an [`AppState`], to render pages.
 async fn open_store(db: &DbArgs) -> anyhow::Result<kla::Store> {
-    Ok(kla::Store::open(db.url(), db.db_max_connections).await?)
+    Ok(kla::Store::open(db.url(), db.max_connections()).await?)
 }
 
 pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("could not listen on {} (PANTAU_ADDR)", args.addr))?;
     let addr = listener.local_addr()?;
+    let metrics_listener = match args.metrics_addr {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("could not listen on {at} for metrics (PANTAU_METRICS_ADDR)"))?,
+        ),
+        None => None,
+    };
     let mut state = AppState::new(open_store(db).await?, startup::leptos_options(addr));
     if let Some(path) = &args.targets {
         let text = std::fs::read_to_string(path)
@@ -33,7 +41,16 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
     state.import = args.import_limits.into();
     state.evidence_quota_bytes = args.evidence_quota_bytes;
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
-    state = state.with_render_limits(args.renders.limiter());
+    let pool_size = db.max_connections();
+    let renders = args.renders.overall(pool_size);
+    if renders >= pool_size as usize {
+        tracing::warn!(
+            render_concurrency = renders,
+            db_max_connections = pool_size,
+            "as many fresh renders at once as database connections: renders may hold every connection and cached pages wait for one"
+        );
+    }
+    state = state.with_render_limits(args.renders.limiter(pool_size));
     if let Some(location) = args.storage.as_deref().filter(|l| !l.trim().is_empty()) {
         let storage = kla::evaluation::files::Storage::open(location.trim()).context("PANTAU_STORAGE")?;
         state = state.with_storage(storage);
@@ -43,6 +60,8 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         database.engine = state.engine.name(),
         database.url = %kla::db::redact(db.url()),
         regions.count = state.regions.regencies().count() + state.regions.provinces().count(),
+        database.max_connections = pool_size,
+        render_concurrency = renders,
         "database ready"
     );
     let limits = args.connections.limits();
@@ -55,6 +74,17 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         max_connections_per_client = limits.max_connections_per_client,
         "connection limits"
     );
+    if let Some(listener) = metrics_listener {
+        let handle = crate::metrics::install();
+        let at = listener.local_addr()?;
+        tracing::info!(address = %at, "metrics on http://{at}{}", crate::metrics::PATH);
+        let pool = state.pool.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::metrics::serve(listener, handle, pool).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     tracing::info!(address = %addr, "listening on http://{addr}");
     startup::serve_with(listener, state, limits).await.context("server stopped with an error")?;
     tracing::info!("stopped");

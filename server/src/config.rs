@@ -31,8 +31,10 @@ pub struct DbArgs {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
     pub database_url: String,
 
-    /// Most database connections this process keeps open.
-    #[arg(long, env = "PANTAU_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    /// Most database connections this process keeps open. 0 (the default): 2 × the processor cores + 1,
+    /// between 5 and 32. A query that finds every connection busy waits up to 10 s, then fails ("pool timed
+    /// out"); see docs/operations.md.
+    #[arg(long, env = "PANTAU_DB_MAX_CONNECTIONS", default_value_t = 0, global = true)]
     pub db_max_connections: u32,
 }
 
@@ -40,6 +42,11 @@ impl DbArgs {
     /// The URL in force, with an empty value treated as unset.
     pub fn url(&self) -> &str {
         if self.database_url.trim().is_empty() { DEFAULT_DATABASE_URL } else { self.database_url.trim() }
+    }
+
+    /// The pool size in force: as given, or the default for this machine's cores.
+    pub fn max_connections(&self) -> u32 {
+        if self.db_max_connections == 0 { kla::db::default_max_connections(kla::db::cores()) } else { self.db_max_connections }
     }
 }
 
@@ -129,6 +136,13 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub renders: RenderLimitArgs,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics, on this address only (e.g. 127.0.0.1:9464; port 0
+    /// picks a free port, the log says which). Without it nothing is recorded and nothing listens; the
+    /// public address never serves /metrics. Keep it off the public network: the figures describe the
+    /// server's load. What each metric means: docs/operations.md.
+    #[arg(long, env = "PANTAU_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Default for ServeArgs {
@@ -143,6 +157,7 @@ impl Default for ServeArgs {
             trusted_proxies: Vec::new(),
             connections: ConnectionArgs::default(),
             renders: RenderLimitArgs::default(),
+            metrics_addr: None,
         }
     }
 }
@@ -243,7 +258,8 @@ impl ConnectionArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct RenderLimitArgs {
     /// Fresh renders at once, over all clients. 0 (the default): the processor cores less one (a core is
-    /// left for answers from the cache), at least 1.
+    /// left for answers from the cache), at least 1, and fewer than the database connections, so renders
+    /// alone never hold every connection.
     #[arg(long, env = "PANTAU_RENDER_CONCURRENCY", default_value_t = 0)]
     pub render_concurrency: usize,
 
@@ -260,10 +276,30 @@ pub struct RenderLimitArgs {
 }
 
 impl RenderLimitArgs {
-    pub fn limiter(&self) -> app::render_limit::RenderLimiter {
-        let overall = if self.render_concurrency == 0 { app::render_limit::default_overall() } else { self.render_concurrency };
-        app::render_limit::RenderLimiter::new(overall, self.render_per_client, std::time::Duration::from_millis(self.render_wait_ms))
+    /// Fresh renders at once over all clients with a pool of `pool_size` connections: as given, or the
+    /// default ([`default_render_concurrency`]).
+    pub fn overall(&self, pool_size: u32) -> usize {
+        if self.render_concurrency == 0 {
+            default_render_concurrency(app::render_limit::default_overall(), pool_size)
+        } else {
+            self.render_concurrency
+        }
     }
+
+    pub fn limiter(&self, pool_size: u32) -> app::render_limit::RenderLimiter {
+        app::render_limit::RenderLimiter::new(
+            self.overall(pool_size),
+            self.render_per_client,
+            std::time::Duration::from_millis(self.render_wait_ms),
+        )
+    }
+}
+
+/// The default bound on fresh renders: `by_cores` (cores − 1), but below the pool size when the pool is
+/// small, so that a connection is always left for cache hits (each reads the data version) and sign-ins;
+/// at least 1.
+pub fn default_render_concurrency(by_cores: usize, pool_size: u32) -> usize {
+    by_cores.min(usize::try_from(pool_size.saturating_sub(1)).unwrap_or(usize::MAX)).max(1)
 }
 
 #[derive(Debug, Subcommand)]
@@ -471,7 +507,8 @@ mod tests {
             Cli::try_parse_from(["pantau-kla", "serve", "--render-concurrency", "8", "--render-per-client", "0", "--render-wait-ms", "50"])
                 .unwrap();
         let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
-        assert_eq!(args.renders.limiter().retry_after_seconds(), 1);
+        assert_eq!(args.renders.limiter(16).retry_after_seconds(), 1);
+        assert_eq!(args.renders.overall(4), 8, "an explicit bound is kept (serve warns when it exceeds the pool)");
         assert_eq!((args.renders.render_concurrency, args.renders.render_per_client), (8, 0));
     }
 
@@ -479,5 +516,42 @@ mod tests {
     fn empty_database_url_means_the_default() {
         let db = DbArgs { database_url: "  ".into(), db_max_connections: 1 };
         assert_eq!(db.url(), DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn the_pool_defaults_to_the_machine_and_can_be_set() {
+        let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
+        assert_eq!(cli.db.db_max_connections, 0);
+        assert_eq!(cli.db.max_connections(), kla::db::default_max_connections(kla::db::cores()));
+        let cli = Cli::try_parse_from(["pantau-kla", "serve", "--db-max-connections", "3"]).unwrap();
+        assert_eq!(cli.db.max_connections(), 3);
+    }
+
+    /// Renders at once by default never reach the pool size, on any machine and with any pool size given,
+    /// so fresh renders alone can never hold every connection.
+    #[test]
+    fn default_renders_stay_below_the_pool() {
+        for cores in 1_usize..=256 {
+            let by_cores = cores.saturating_sub(1).max(1);
+            let pool = kla::db::default_max_connections(cores);
+            let renders = default_render_concurrency(by_cores, pool);
+            assert!(renders >= 1 && (renders as u32) < pool, "{cores} cores: {renders} renders, pool {pool}");
+            for given in 2..=40 {
+                assert!((default_render_concurrency(by_cores, given) as u32) < given, "{cores} cores, pool {given}");
+            }
+        }
+        assert_eq!(default_render_concurrency(7, 1), 1, "at least one render, even with one connection");
+        let pool = DbArgs { database_url: String::new(), db_max_connections: 0 }.max_connections();
+        assert!((RenderLimitArgs::default().overall(pool) as u32) < pool, "on this machine too");
+    }
+
+    #[test]
+    fn metrics_are_off_unless_an_address_is_given() {
+        let cli = Cli::try_parse_from(["pantau-kla", "serve"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!(args.metrics_addr, None);
+        let cli = Cli::try_parse_from(["pantau-kla", "serve", "--metrics-addr", "127.0.0.1:9464"]).unwrap();
+        let Some(Command::Serve(args)) = cli.command else { panic!("serve") };
+        assert_eq!(args.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
     }
 }

@@ -433,8 +433,9 @@ fn stopped_page(lang: Lang, status: StatusCode, message: &str) -> Response {
     let title = tr(lang, "limits_server.stopped_title");
     let home = tr(lang, "limits_server.home");
     let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/style/main.css\"></head><body><main><h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"/\">{home}</a></p></main></body></html>",
-        lang.code()
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"{css}\"></head><body><main><h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"/\">{home}</a></p></main></body></html>",
+        lang.code(),
+        css = app::paths::STYLESHEET_FINGERPRINTED.as_str(),
     );
     let mut res = (status, axum::response::Html(html)).into_response();
     let h = res.headers_mut();

@@ -149,7 +149,7 @@ impl FromRequestParts<AppState> for SheetTarget {
         let s = parts.extensions.get::<Session>().cloned().ok_or(HandlerError::Unauthorized)?;
         let miss = |status| HandlerError::form(Default::default(), Some(status)).at(page.clone());
         let found = async {
-            let mut conn = state.pool.acquire().await?;
+            let mut conn = kla::db::acquire(&state.pool).await?;
             target::find(&mut conn, &state.regions, s.user.role, &year, &code).await
         }
         .await

@@ -194,12 +194,15 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     };
     let key = key(lang, &target, encoding);
     if let Some(hit) = state.responses.get(&key, version) {
+        app::metrics::response_cache_hit();
         return from_cache(hit);
     }
+    app::metrics::response_cache_miss();
     // Concurrent misses of one key render it once: the others wait, then take the stored answer.
     let _flight = match state.responses.join(&key) {
         Flight::Leader(guard) => Some(guard),
         Flight::Follower(follower) => {
+            app::metrics::follower_wait();
             follower.wait(FOLLOW_WAIT).await;
             if let Some(hit) = state.responses.get(&key, version) {
                 return from_cache(hit);
@@ -212,7 +215,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
         Ok(s) => s,
         Err(busy) => return busy,
     };
-    let res = next.run(req).await;
+    let res = app::metrics::time_render(next.run(req)).await;
     if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) || marked_private(res.headers()) {
         return res;
     }

@@ -1,5 +1,6 @@
 //! The HTTP application: Leptos pages, the data-entry form handlers, `/healthz`, the stylesheet, and the
-//! layers every response passes (sessions, compression, tracing, security headers, the remembered language).
+//! layers every response passes (sessions, compression, tracing, metrics, security headers, the remembered
+//! language).
 
 use app::paths;
 use app::{App, AppState, shell};
@@ -15,10 +16,8 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::trace::TraceLayer;
-
-/// The stylesheet, compiled into the binary so a deployed server needs no files beside it.
-const STYLESHEET: &str = include_str!("../../style/main.css");
 
 pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
@@ -26,13 +25,14 @@ pub fn router(state: AppState) -> Router {
     let page_state = state.clone();
     let fallback_state = state.clone();
     let fallback_options = options.clone();
+    crate::stylesheet::prepare();
     let not_found = leptos_axum::render_app_async_with_context(
         move || provide_context(fallback_state.clone()),
         move || shell(fallback_options.clone()),
     );
     Router::new()
         .route(paths::HEALTHZ, get(healthz))
-        .route(paths::STYLESHEET, get(stylesheet))
+        .route(paths::STYLESHEET_FILES, get(crate::stylesheet::serve))
         .route(paths::FAVICON_ICO, get(crate::headers::favicon_ico))
         .route(paths::FAVICON_SVG, get(crate::headers::favicon_svg))
         .merge(crate::api::routes())
@@ -41,7 +41,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))
         .layer(middleware::from_fn(crate::headers::layer))
-        .layer(CompressionLayer::new())
+        // The stylesheet arrives compressed already (`stylesheet`): never compressed again, whatever the
+        // request asked for.
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("text/css"))))
         // Outside compression, so a hit sends the compressed bytes as they are.
         .layer(middleware::from_fn_with_state(state.clone(), crate::response_cache::layer))
         // Outside the response cache, so `?lang=` pages are kept like any other and the cookie still set.
@@ -49,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         // Outside the response cache, so a page kept from a plain-HTTP request still gets HSTS over HTTPS.
         .layer(middleware::from_fn_with_state(state.clone(), crate::headers::hsts))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so the time includes every layer; a no-op unless `--metrics-addr` installed a recorder.
+        .layer(middleware::from_fn(crate::metrics::layer))
         .with_state(state)
 }
 
@@ -63,10 +67,6 @@ async fn healthz(State(state): State<AppState>) -> Response {
     });
     let status = if up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, axum::Json(body)).into_response()
-}
-
-async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=604800")], STYLESHEET).into_response()
 }
 
 /// When a page is asked for with `?lang=id|en`, remember that choice in a cookie for the pages that follow.

@@ -22,8 +22,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use params::{Metric, PageParams, SortKey};
 
-/// The stylesheet's address; the version makes browsers fetch it anew after an upgrade.
-pub const STYLESHEET_PATH: &str = concat!("/style/main.css?v=", env!("CARGO_PKG_VERSION"));
+/// The stylesheet's address, named by its content (`/style/main.<fingerprint>.css`): browsers keep it for a
+/// year and fetch a changed stylesheet at once, since its address changes with it.
+pub fn stylesheet_path() -> String {
+    crate::paths::STYLESHEET_FINGERPRINTED.clone()
+}
 
 /// The HTML document around every page. The language comes from the request (`?lang=` or the cookie).
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
@@ -56,13 +59,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     if let Some(ShownError(error)) = use_context::<ShownError>() {
         return view! {
-            <Stylesheet href=STYLESHEET_PATH/>
+            <Stylesheet href=stylesheet_path()/>
             <Router><ErrorPage error=error/></Router>
         }
         .into_any();
     }
     view! {
-        <Stylesheet href=STYLESHEET_PATH/>
+        <Stylesheet href=stylesheet_path()/>
         <Router>
             <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound/> }>
                 <Route path=path!("/") view=national::NationalPage ssr=SsrMode::Async/>

@@ -13,7 +13,7 @@ pub async fn create_user(
     role: Role,
 ) -> Result<i64, UserError> {
     use crate::audit::{Action, Change};
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     let id = insert_user(&mut tx, username, display_name, password_hash, role).await?;
     let values = serde_json::Map::from_iter(
         [
@@ -46,7 +46,7 @@ pub async fn change_password(
     keep_token: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     use crate::audit::{Action, Change};
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     set_password(&mut tx, user.id, password_hash).await?;
     match keep_token {
         Some(token) => end_other_sessions(&mut tx, user.id, token).await?,

@@ -1,14 +1,16 @@
 //! The database: one `sqlx::AnyPool` for SQLite (the embedded default) or PostgreSQL, chosen by the URL;
 //! migrations per engine; writes of validated domain records. Every query here is portable SQL that runs
-//! unchanged on both engines.
+//! unchanged on both engines. The pool's size, its acquire timeout and the settings every PostgreSQL
+//! connection gets are decided here (docs/operations.md explains them).
 
 pub mod regions;
 pub mod writes;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use regions::{Region, RegionRegistry};
 
@@ -76,6 +78,59 @@ pub fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
 }
 
+/// How long a query waits for a free connection before it fails with "pool timed out" (a 500 page). A wait
+/// that long means every connection is held by slower work — on a small server, heavy aggregate queries of
+/// fresh renders — and a queue that long is better ended than grown: the reader gets an answer, the
+/// server's backlog shrinks. Well under the request timeout (300 s), well over one page's aggregates.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections per process by default for a machine with `cores` processor cores: 2 × cores + 1, between
+/// 5 and 32. More connections than that make a small database server switch between queries rather than
+/// finish them (each PostgreSQL connection is a process; SQLite readers share the same cores), and fewer
+/// would leave a request waiting for a connection while the processor idles.
+pub fn default_max_connections(cores: usize) -> u32 {
+    u32::try_from(cores.saturating_mul(2).saturating_add(1)).unwrap_or(u32::MAX).clamp(5, 32)
+}
+
+/// The processor cores this process may use (1 when unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// The settings every PostgreSQL connection starts with. Parallel query is off: on a small server its
+/// workers compete with the app and with other readers for the same few cores, and one heavy aggregate
+/// would take several backends' worth of processor at once; our queries are tuned to run well serially.
+/// There is no `statement_timeout`: a 100,000-row import runs as long statements in one transaction and
+/// must never be cut off, and web requests are already bounded by the request timeout.
+pub const POSTGRES_SESSION_SETTINGS: &str = "set max_parallel_workers_per_gather = 0";
+
+/// A connection from the pool, the wait recorded as `pantau_db_acquire_seconds` (see docs/operations.md).
+pub async fn acquire(pool: &AnyPool) -> Result<PoolConnection<Any>, sqlx::Error> {
+    let started = Instant::now();
+    let conn = pool.acquire().await;
+    metrics::histogram!(ACQUIRE_SECONDS).record(started.elapsed().as_secs_f64());
+    conn
+}
+
+/// A transaction on a connection from the pool, the wait for it (and its `begin`) recorded as
+/// `pantau_db_acquire_seconds`.
+pub async fn begin(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    let started = Instant::now();
+    // On SQLite the write lock is taken at once (`begin immediate`), so a writer that reads before it writes
+    // waits its turn (busy_timeout) instead of failing with "database is locked" when another writer
+    // committed in between.
+    let tx = if pool.connect_options().database_url.scheme() == "sqlite" {
+        pool.begin_with("begin immediate").await
+    } else {
+        pool.begin().await
+    };
+    metrics::histogram!(ACQUIRE_SECONDS).record(started.elapsed().as_secs_f64());
+    tx
+}
+
+/// The histogram of waits for a connection where the code takes one explicitly ([`acquire`], [`begin`]).
+pub const ACQUIRE_SECONDS: &str = "pantau_db_acquire_seconds";
+
 /// Opens the pool, creating an SQLite file and its folder on first start, and applies the migrations.
 pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Engine), DbSetupError> {
     let (pool, engine) = open_pool(url, max_connections).await?;
@@ -103,7 +158,7 @@ pub async fn open_pool(url: &str, max_connections: u32) -> Result<(AnyPool, Engi
     }
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if engine == Engine::Sqlite {
@@ -116,6 +171,8 @@ pub async fn open_pool(url: &str, max_connections: u32) -> Result<(AnyPool, Engi
                         "pragma journal_mode = wal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma synchronous = full;",
                     )
                     .await?;
+                } else {
+                    conn.execute(POSTGRES_SESSION_SETTINGS).await?;
                 }
                 Ok(())
             })
@@ -174,6 +231,12 @@ mod tests {
         let synchronous: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(&pool).await.unwrap();
         assert_eq!((journal.as_str(), synchronous), ("wal", 2), "WAL with synchronous = FULL (2)");
         pool.close().await;
+    }
+
+    #[test]
+    fn the_default_pool_grows_with_the_cores_within_bounds() {
+        assert_eq!([1, 2, 4, 8, 16, 64].map(default_max_connections), [5, 5, 9, 17, 32, 32]);
+        assert_eq!(default_max_connections(usize::MAX), 32);
     }
 
     #[test]

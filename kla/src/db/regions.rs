@@ -73,7 +73,7 @@ pub fn bundled() -> Result<Vec<Region>, String> {
 /// first so that every regency's province exists.
 pub async fn seed(pool: &AnyPool) -> Result<usize, String> {
     let regions = bundled()?;
-    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = crate::db::begin(pool).await.map_err(|e| e.to_string())?;
     for r in &regions {
         sqlx::query(
             "insert into regions (code, name, level, kind, province_code, lat, lng) values ($1, $2, $3, $4, $5, $6, $7)

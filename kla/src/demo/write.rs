@@ -84,7 +84,7 @@ async fn count_existing(conn: &mut AnyConnection) -> Result<Existing, sqlx::Erro
 
 /// Counts the rows already stored, to refuse before generating anything.
 pub async fn existing(pool: &AnyPool) -> Result<Existing, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = crate::db::acquire(pool).await?;
     count_existing(&mut conn).await
 }
 

@@ -348,7 +348,7 @@ pub async fn load(conn: &mut AnyConnection, entity: Entity, id: i64) -> Result<O
 /// The records a filter selects, in a stable order (newest events first; units by kind and name; predicate
 /// records by year), at most `limit` of them when given; also the total count.
 pub async fn list(pool: &AnyPool, entity: Entity, filter: Filter, limit: Option<i64>) -> Result<(Vec<Stored>, i64), sqlx::Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = crate::db::acquire(pool).await?;
     let (cond, arg) = filter.sql(entity);
     let count_sql = format!("select count(*) from {} where {cond}", entity.table());
     let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));

@@ -159,7 +159,7 @@ async fn indicator_on_page(
     no: Option<&str>,
     item: Option<i64>,
 ) -> Result<kla::evaluation::Indicator, EvalError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = kla::db::acquire(&state.pool).await?;
     let instrument = kla::evaluation::instrument::fetch(&mut conn, cycle.instrument_id).await?.ok_or(EvalError::NotFound)?;
     let ind = no.and_then(|n| n.parse().ok()).and_then(|n| instrument.indicator(n)).ok_or(EvalError::NotFound)?;
     match item {

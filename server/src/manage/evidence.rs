@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
 /// The file and its sheet, when the user's role covers the regency; else the error page (404, 403, 500).
 async fn file_in_scope(state: &AppState, s: &Session, id: i64) -> Result<(sheet::FileRow, sheet::Submission, Side), HandlerError> {
     let found = async {
-        let mut conn = state.pool.acquire().await?;
+        let mut conn = kla::db::acquire(&state.pool).await?;
         sheet::file(&mut conn, id).await
     }
     .await;
@@ -79,7 +79,7 @@ async fn file_action(
     let SignedIn(s) = s?;
     let (f, sub, side) = file_in_scope(&state, &s, id).await?;
     let failed = |e: sqlx::Error| HandlerError::from(e).with_input(&form);
-    let mut conn = state.pool.acquire().await.map_err(failed)?;
+    let mut conn = kla::db::acquire(&state.pool).await.map_err(failed)?;
     let (year, number) = sheet::file_place(&mut conn, &sub, f.item_id).await.map_err(failed)?;
     drop(conn);
     let page = paths::indicator(year, sub.regency, number);
@@ -141,7 +141,7 @@ async fn download(State(state): State<AppState>, Path(id): Path<i64>, SignedIn(s
 /// A document an officer marked public; anything else is not found, whoever asks.
 async fn public_download(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, HandlerError> {
     let found = async {
-        let mut conn = state.pool.acquire().await?;
+        let mut conn = kla::db::acquire(&state.pool).await?;
         sheet::file(&mut conn, id).await
     }
     .await;
@@ -168,7 +168,7 @@ async fn public_download(State(state): State<AppState>, Path(id): Path<i64>) -> 
 
 async fn pack(State(state): State<AppState>, ReqLang(lang): ReqLang, t: SheetTarget) -> Result<Response, HandlerError> {
     let built = async {
-        let mut conn = state.pool.acquire().await.map_err(|e| e.to_string())?;
+        let mut conn = kla::db::acquire(&state.pool).await.map_err(|e| e.to_string())?;
         let sh = sheet::load(&mut conn, &t.cycle, t.regency).await.map_err(|e| e.to_string())?;
         let labels = kla::evaluation::pack::record_labels(&mut conn, &sh).await.map_err(|e| e.to_string())?;
         drop(conn);

@@ -117,7 +117,7 @@ pub fn RecordHistoryPage() -> impl IntoView {
                     let region = match entries.first().and_then(|e| e.region_code.as_deref()).and_then(|r| RegionCode::parse(r).ok()) {
                         Some(region) => region,
                         None => {
-                            let mut conn = state.pool.acquire().await?;
+                            let mut conn = kla::db::acquire(&state.pool).await?;
                             records::load(&mut conn, entity, id).await?.ok_or(AppError::NotFound)?.region
                         }
                     };

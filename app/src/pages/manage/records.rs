@@ -366,7 +366,7 @@ async fn scoped_record(state: &AppState, role: Role) -> Result<(Entity, Stored),
     let params = use_params_map().get_untracked();
     let entity = params.get("entity").and_then(|e| Entity::from_slug(&e)).ok_or(AppError::NotFound)?;
     let id: i64 = params.get("id").and_then(|i| i.parse().ok()).ok_or(AppError::NotFound)?;
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = kla::db::acquire(&state.pool).await?;
     let stored = records::load(&mut conn, entity, id).await?.ok_or(AppError::NotFound)?;
     if !role.covers(stored.region) {
         return Err(AppError::Forbidden);

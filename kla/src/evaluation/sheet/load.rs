@@ -144,7 +144,7 @@ pub async fn load(conn: &mut AnyConnection, cycle: &Cycle, regency: RegionCode) 
 
 /// The sheet the regency's public page shows: of the latest cycle in which the regency has started.
 pub async fn latest_started(pool: &AnyPool, regency: RegionCode) -> Result<Option<Sheet>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = crate::db::acquire(pool).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "select {} from cycles c join submissions s on s.cycle_id = c.id where s.regency_code = $1 order by c.award_year desc limit 1",
         CYCLE_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")

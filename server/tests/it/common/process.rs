@@ -54,6 +54,16 @@ impl Server {
         Server { addr, base: format!("http://{addr}"), child, log }
     }
 
+    /// Everything the server has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGTERM: the graceful stop a service manager asks for.
     pub fn terminate(&self) {
         let ok = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("run kill").success();

@@ -79,7 +79,7 @@ pub fn EvaluationIndexPage() -> impl IntoView {
                     };
                     let mut rows: Vec<Row> = Vec::new();
                     if let Some(c) = &cycle {
-                        let mut conn = state.pool.acquire().await?;
+                        let mut conn = kla::db::acquire(&state.pool).await?;
                         // Administrators without a province see the regencies that have started.
                         let regencies = if regencies.is_empty() && role == Role::Admin {
                             sheet::submissions(&state.pool, c.id, None).await?.into_iter().map(|s| s.regency).collect()

@@ -29,7 +29,7 @@ pub fn EvaluationIndicatorPage() -> impl IntoView {
                     let l = load_sheet(&state, s.user.role).await?;
                     let ind = number.and_then(|n| l.sheet.instrument.indicator(n).cloned()).ok_or(AppError::NotFound)?;
                     let mut offered = Vec::new();
-                    let mut conn = state.pool.acquire().await?;
+                    let mut conn = kla::db::acquire(&state.pool).await?;
                     for it in &ind.items {
                         if let Some(o) = it.offers {
                             offered.push((it.id, sheet::offered(&mut conn, o, l.sheet.regency, l.sheet.cycle.data_year).await?));

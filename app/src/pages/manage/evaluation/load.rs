@@ -21,7 +21,7 @@ pub struct Loaded {
 pub async fn load_sheet(state: &AppState, role: Role) -> Result<Loaded, AppError> {
     let params = use_params_map().get_untracked();
     let (year, code) = (params.get("tahun").unwrap_or_default(), params.get("kode").unwrap_or_default());
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = kla::db::acquire(&state.pool).await?;
     let (cycle, regency, side) = match target::find(&mut conn, &state.regions, role, &year, &code).await? {
         Found::Sheet(cycle, regency, side) => (cycle, regency, side),
         Found::NotFound => return Err(AppError::NotFound),
