@@ -767,7 +767,7 @@ src.backup(dst); dst.execute("pragma journal_mode = delete"); dst.close(); src.c
     under "$engine" "(14) readers' p99 < 50 ms while 1 write/s lands: ${v#*:}" "${M[$engine.$k.p99]}" 50 ms
     under "$engine" "(14) readers' throughput within 2× of the no-write figure: ${v#*:}" \
       "$(calc '"%.2f"', "${M[$engine.mixed_base.rps]} / (${M[$engine.$k.rps]} + 1e-9)")" 2 "×" \
-      "${M[$engine.$k.rps]} vs ${M[$engine.mixed_base.rps]} req/s: $(calc '"%.2f"', "${M[$engine.mixed_base.rps]} / (${M[$engine.$k.rps]} + 1e-9)")× fewer"
+      "${M[$engine.$k.rps]} vs ${M[$engine.mixed_base.rps]} req/s without writes (÷ $(calc '"%.2f"', "${M[$engine.mixed_base.rps]} / (${M[$engine.$k.rps]} + 1e-9)"))"
   done
   for v in national:/:50 province:/provinsi/35:20 regency:/kabkota/35.07:10; do
     k=${v%%:*} v=${v#*:}
