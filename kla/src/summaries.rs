@@ -37,8 +37,7 @@ const TRAINING_ROWS: &str = "select organiser_code, province_code, year, count(*
         cast(coalesce(sum(is_demo), 0) as bigint)
     from training_events e{keys}
     group by organiser_code, province_code, year";
-const TRAINING_KEYS: &str =
-    " where exists (select 1 from summary_dirty d where d.kind = 'training' and d.code = e.organiser_code and d.year = e.year)";
+const TRAINING_KEYS: &str = " where (e.organiser_code, e.year) in (select code, year from summary_dirty where kind = 'training')";
 const TRAINING_COLUMNS: &str = "organiser_code, province_code, year, events, offline_sum, offline_n, online_sum, online_n,
     participant_events, institutions_sum, institution_events, days_sum, day_events, demo_events";
 
@@ -48,7 +47,7 @@ const UNIT_ROWS: &str = "select regency_code, province_code, kind, count(*),
         cast(coalesce(sum(total_staff), 0) as bigint), cast(coalesce(sum(certified_staff), 0) as bigint), cast(coalesce(sum(is_demo), 0) as bigint)
     from service_units u{keys}
     group by regency_code, province_code, kind";
-const UNIT_KEYS: &str = " where exists (select 1 from summary_dirty d where d.kind = 'units' and d.code = u.regency_code)";
+const UNIT_KEYS: &str = " where u.regency_code in (select code from summary_dirty where kind = 'units')";
 const UNIT_COLUMNS: &str = "regency_code, province_code, kind, units, certified_units, staff, certified_staff, demo_units";
 
 /// Each kab/kota's part in its province's trainings per year: the events that name it in their breakdown
@@ -67,13 +66,14 @@ const PART_ROWS: &str = "select x.regency_code, x.province_code, x.year, count(*
           and not exists (select 1 from training_participants_by_regency n where n.event_id = e.id and n.regency_code = r.code)
     ) x
     group by x.regency_code, x.province_code, x.year";
-const PART_KEYS: &str =
-    " and exists (select 1 from summary_dirty d where d.kind = 'provincial' and d.code = e.province_code and d.year = e.year)";
+const PART_KEYS: &str = " and (e.province_code, e.year) in (select code, year from summary_dirty where kind = 'provincial')";
 const PART_COLUMNS: &str = "regency_code, province_code, year, events, participants_sum, participants_n, demo_events";
 
 /// One summary table: its name, its columns, the rows recomputed from the base tables (with `{keys}` where
 /// the noted keys narrow them), that narrowing, and how a stale row is found for its noted key.
 struct Summary {
+    /// The kind of note that makes its rows stale.
+    kind: &'static str,
     table: &'static str,
     columns: &'static str,
     rows: &'static str,
@@ -84,27 +84,30 @@ struct Summary {
 
 const SUMMARIES: [Summary; 3] = [
     Summary {
+        kind: "training",
         table: "training_summary",
         columns: TRAINING_COLUMNS,
         rows: TRAINING_ROWS,
         keys: TRAINING_KEYS,
-        stale: "exists (select 1 from summary_dirty d where d.kind = 'training' and d.code = training_summary.organiser_code and d.year = training_summary.year)",
+        stale: "(organiser_code, year) in (select code, year from summary_dirty where kind = 'training')",
         order: "organiser_code, year",
     },
     Summary {
+        kind: "units",
         table: "unit_summary",
         columns: UNIT_COLUMNS,
         rows: UNIT_ROWS,
         keys: UNIT_KEYS,
-        stale: "exists (select 1 from summary_dirty d where d.kind = 'units' and d.code = unit_summary.regency_code)",
+        stale: "regency_code in (select code from summary_dirty where kind = 'units')",
         order: "regency_code, kind",
     },
     Summary {
+        kind: "provincial",
         table: "provincial_part_summary",
         columns: PART_COLUMNS,
         rows: PART_ROWS,
         keys: PART_KEYS,
-        stale: "exists (select 1 from summary_dirty d where d.kind = 'provincial' and d.code = provincial_part_summary.province_code and d.year = provincial_part_summary.year)",
+        stale: "(province_code, year) in (select code, year from summary_dirty where kind = 'provincial')",
         order: "regency_code, year",
     },
 ];
@@ -119,14 +122,16 @@ pub struct Settled {
 /// Recomputes the summary rows of every noted key from the base tables and bumps the versions of the regions
 /// that show them, then forgets the notes. Run inside the write's transaction, just before it commits.
 pub async fn settle(conn: &mut AnyConnection) -> Result<Settled, sqlx::Error> {
-    let keys: i64 = sqlx::query_scalar("select count(*) from summary_dirty").fetch_one(&mut *conn).await?;
-    if keys == 0 {
+    let kinds: Vec<(String, i64)> = sqlx::query_as("select kind, count(*) from summary_dirty group by kind").fetch_all(&mut *conn).await?;
+    if kinds.is_empty() {
         return Ok(Settled::default());
     }
+    let keys = kinds.iter().map(|(_, n)| n).sum();
     // First the versions: on PostgreSQL this waits for any other writer of the same regions to commit, so the
     // recomputation below (a new statement, so a new snapshot) sees every write committed before this one.
     sqlx::query(BUMP_VERSIONS).execute(&mut *conn).await?;
-    for s in &SUMMARIES {
+    // Only the summaries a note names, and only their noted keys (read through the base tables' indexes).
+    for s in SUMMARIES.iter().filter(|s| kinds.iter().any(|(k, _)| k == s.kind)) {
         let delete = format!("delete from {} where {}", s.table, s.stale);
         sqlx::query(sqlx::AssertSqlSafe(delete)).execute(&mut *conn).await?;
         let insert = format!("insert into {} ({}) {}", s.table, s.columns, s.rows.replace("{keys}", s.keys));
@@ -258,7 +263,7 @@ mod tests {
     fn every_recomputation_is_narrowed_to_noted_keys() {
         for s in &SUMMARIES {
             assert!(s.rows.contains("{keys}") && s.keys.contains("summary_dirty"), "{}", s.table);
-            assert!(s.stale.contains(s.table), "{}: a stale row is found by its own key", s.table);
+            assert!(s.stale.contains(&format!("kind = '{}'", s.kind)) && s.keys.contains(&format!("kind = '{}'", s.kind)), "{}", s.table);
         }
     }
 }
