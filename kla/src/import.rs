@@ -472,7 +472,7 @@ pub async fn write_as(
     how: &How<'_>,
     progress: impl FnMut(usize),
 ) -> Result<Applied, ImportError> {
-    let mut tx = crate::summaries::begin(pool).await.map_err(ImportError::Database)?;
+    let mut tx = crate::db::begin(pool).await.map_err(ImportError::Database)?;
     let applied = apply_in(&mut tx, registry, parsed, how, progress).await?;
     crate::summaries::commit(tx).await.map_err(ImportError::Database)?;
     Ok(applied)

@@ -2,7 +2,7 @@
 //! per-region versions their caches are keyed by, and `settle`, which brings both up to date for the keys a
 //! transaction's writes noted — in that transaction, once, before it commits.
 //!
-//! Every write path commits through [`commit`]. A write that commits some other way (SQL by hand) leaves its
+//! Every write path begins with `crate::db::begin` and commits through [`commit`]. A write that commits some other way (SQL by hand) leaves its
 //! keys noted in `summary_dirty`; [`version`] sees them and settles them before answering, so no path can
 //! leave a summary or a cached page wrong — only slower once. [`check`] recomputes every summary from the
 //! base tables and lists what differs.
@@ -141,14 +141,8 @@ pub async fn settle(conn: &mut AnyConnection) -> Result<Settled, sqlx::Error> {
     Ok(Settled { keys })
 }
 
-/// Begins a write transaction: how every write path starts. On SQLite it takes the write lock at once
-/// (`begin immediate`), so a writer that reads before it writes waits its turn (busy_timeout) instead of
-/// failing with "database is locked" when another writer committed in between; PostgreSQL begins as usual.
-pub async fn begin(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
-    crate::db::begin(pool).await
-}
-
-/// Settles the transaction's writes and commits it: how every write path ends.
+/// Settles the transaction's writes and commits it: how every write path ends (each begins with
+/// [`crate::db::begin`]).
 pub async fn commit(mut tx: Transaction<'static, Any>) -> Result<(), sqlx::Error> {
     settle(&mut tx).await?;
     tx.commit().await
@@ -159,7 +153,7 @@ pub async fn commit(mut tx: Transaction<'static, Any>) -> Result<(), sqlx::Error
 pub async fn settle_pending(pool: &AnyPool) -> Result<Settled, sqlx::Error> {
     static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _turn = ONE_AT_A_TIME.lock().await;
-    let mut tx = begin(pool).await?;
+    let mut tx = crate::db::begin(pool).await?;
     let settled = settle(&mut tx).await?;
     tx.commit().await?;
     if settled.keys > 0 {
@@ -191,7 +185,7 @@ const MARK_ALL: [&str; 3] = [
 /// Rebuilds every summary from the records in one transaction (`pantau-kla check --repair`): empties them,
 /// notes every key the records hold and settles, which also refreshes every page that shows them.
 pub async fn rebuild(pool: &AnyPool) -> Result<Settled, sqlx::Error> {
-    let mut tx = begin(pool).await?;
+    let mut tx = crate::db::begin(pool).await?;
     sqlx::query("delete from summary_dirty").execute(&mut *tx).await?;
     for s in &SUMMARIES {
         sqlx::query(sqlx::AssertSqlSafe(format!("delete from {}", s.table))).execute(&mut *tx).await?;

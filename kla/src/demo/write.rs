@@ -145,7 +145,7 @@ pub async fn write(
     options: WriteOptions,
     mut progress: impl FnMut(Progress),
 ) -> Result<Written, DemoError> {
-    let mut tx = crate::summaries::begin(pool).await?;
+    let mut tx = crate::db::begin(pool).await?;
     check(&count_existing(&mut tx).await?, options)?;
     let mut written = Written::default();
     if options.replace {

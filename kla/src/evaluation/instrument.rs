@@ -245,7 +245,7 @@ pub enum LoadError {
 /// Stores a checked instrument in one transaction, with an audit entry. Refuses a code already loaded:
 /// a version is never changed once cycles may use it.
 pub async fn store(pool: &AnyPool, meta: &Meta, parsed: &Parsed, actor: &Actor) -> Result<i64, LoadError> {
-    let mut tx = crate::summaries::begin(pool).await?;
+    let mut tx = crate::db::begin(pool).await?;
     let exists: Option<i64> =
         sqlx::query_scalar("select id from instruments where code = $1").bind(&meta.code).fetch_optional(&mut *tx).await?;
     if exists.is_some() {

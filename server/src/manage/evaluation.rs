@@ -82,7 +82,7 @@ async fn create_cycle(
         HandlerError::form(sub, Some(StatusCode::UNPROCESSABLE_ENTITY)).at(page)
     })?;
     let result = async {
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         sheet::create_cycle(&mut tx, &Actor::user(&s.user), &new).await?;
         kla::summaries::commit(tx).await?;
         Ok(())
@@ -128,7 +128,7 @@ async fn sheet_action(state: AppState, lang: Lang, t: Target, form: Form, action
     let (t, form) = checked(t, form)?;
     let published = form.get("published").map(String::as_str) == Some("1");
     let result = async {
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         match action {
             SheetAction::Submit => sheet::submit(&mut tx, &t.actor, t.side, &sub).await?,
@@ -173,7 +173,7 @@ async fn score(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target,
     let result = async {
         let ind = indicator_on_page(&state, &t.cycle, t.no.as_deref(), None).await?;
         let ind = &ind;
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let Some(stage) = Stage::ALL.into_iter().find(|s| Some(s.key()) == form.get("stage").map(String::as_str)) else {
             return Err(EvalError::Refused(Refusal { field: "stage", key: "eval.err_stage" }));
         };
@@ -204,7 +204,7 @@ async fn review(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target
             ),
             Decision::Verify => None,
         };
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         let review = sheet::Review { decision, comment: form.get("comment").map_or("", String::as_str), due_date: due.as_deref() };
         sheet::review_item(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, review).await?;
@@ -223,7 +223,7 @@ async fn links(State(state): State<AppState>, ReqLang(lang): ReqLang, t: Target,
     let item = item_of(&form);
     let result = async {
         indicator_on_page(&state, &t.cycle, t.no.as_deref(), Some(item)).await?;
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::set_links(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, &chosen).await?;
         kla::summaries::commit(tx).await?;
@@ -285,7 +285,7 @@ async fn upload(
     // `submission_for`; over it, the transaction is dropped (rolled back) and the object removed below.
     let mut over_quota = None;
     let result = async {
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let sub = sheet::submission_for(&mut tx, &t.cycle, t.regency).await?;
         sheet::add_file(&mut tx, &t.actor, t.side, &t.cycle, &sub, item, &file).await?;
         let used = sheet::evidence_bytes(&mut tx, t.regency).await?;

@@ -86,7 +86,7 @@ async fn file_action(
     let actor = Actor::user(&s.user);
     let mut removed = None;
     let result = async {
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         if public_toggle {
             sheet::set_file_public(&mut tx, &actor, f.id, form.get("public").map(String::as_str) == Some("1")).await?;
         } else {

@@ -113,7 +113,7 @@ async fn import_confirmed(
     let actor = Actor::user(&s.user);
     let how = How { mode, role: s.user.role, actor: &actor, via: Via::Import, demo: false, lang, sample: 0 };
     let written = async {
-        let mut tx = kla::summaries::begin(&state.pool).await.map_err(ImportError::Database)?;
+        let mut tx = kla::db::begin(&state.pool).await.map_err(ImportError::Database)?;
         if !drafts::claim(&mut tx, &draft_id, s.user.id).await.map_err(ImportError::Database)? {
             return Ok(None);
         }
@@ -203,7 +203,7 @@ async fn checked(state: &AppState, s: &Session, text: &str, lang: Lang) -> Resul
 async fn dry_run(state: &AppState, s: &Session, parsed: &import::Parsed, mode: Mode, lang: Lang) -> Result<PreviewOutcome, sqlx::Error> {
     let actor = Actor::user(&s.user);
     let how = How { mode, role: s.user.role, actor: &actor, via: Via::Import, demo: false, lang, sample: PREVIEW_ROWS };
-    let mut tx = kla::summaries::begin(&state.pool).await?;
+    let mut tx = kla::db::begin(&state.pool).await?;
     let result = import::apply_in(&mut tx, &state.regions, parsed, &how, |_| {}).await;
     tx.rollback().await?;
     let entity = parsed.entity();

@@ -79,7 +79,7 @@ async fn save_record(
     }
     let actor = Actor::user(&s.user);
     let result: Result<Option<i64>, WriteError> = async {
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let id = match id {
             None => Some(records::create(&mut tx, &state.regions, &actor, Via::Form, &valid, &values).await?),
             Some(id) => match records::load(&mut tx, entity, id).await? {
@@ -113,7 +113,7 @@ async fn delete_record(
     let form = form?;
     let SignedIn(s) = s?;
     let result: Result<Option<RegionCode>, sqlx::Error> = async {
-        let mut tx = kla::summaries::begin(&state.pool).await?;
+        let mut tx = kla::db::begin(&state.pool).await?;
         let region = match records::load(&mut tx, entity, id).await? {
             Some(old) if records::check_scope(s.user.role, Some(old.region), None).is_ok() => {
                 records::delete(&mut tx, &Actor::user(&s.user), entity, &old).await?;

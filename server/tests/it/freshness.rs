@@ -1,25 +1,13 @@
 //! Pages are cached, yet a write is visible on the very next request — on the server that wrote and on
 //! another app server sharing the same database — on SQLite and on PostgreSQL alike.
 
-use crate::common::{Engine, TestApp, stat};
+use crate::common::{Engine, TestApp, import_text, stat};
 
 const ONE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\
 63.10,Pelatihan KHA susulan,pelatihan,2025-09-01,2025-09-02,Batulicin,luring,25,0,12,,,,,,\n";
 
 async fn write_one_event(app: &TestApp) {
-    let parsed = kla::import::parse(ONE_EVENT, &app.state.regions, &app.state.bands, kla::i18n::Lang::En).unwrap();
-    kla::import::write(
-        &app.state.pool,
-        &app.state.regions,
-        &parsed,
-        &kla::audit::Actor::cli(),
-        kla::audit::Via::Cli,
-        false,
-        kla::i18n::Lang::En,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    import_text(&app.state, ONE_EVENT).await.unwrap();
 }
 
 on_both_engines!(a_write_shows_on_the_next_request_despite_the_cache, |app: TestApp| async move {

@@ -5,7 +5,7 @@
 //! kab/kota leave exact sums.
 
 use crate::common::officer::{add_user, sign_in};
-use crate::common::{Engine, TestApp, stat};
+use crate::common::{Engine, TestApp, import_text, stat};
 use kla::summaries::{self, NATIONAL};
 
 async fn exact(app: &TestApp, after: &str) {
@@ -107,19 +107,7 @@ on_both_engines!(a_province_wide_training_reaches_every_regency_of_its_province,
     let before = versions(&app, &regencies).await;
     let other = versions(&app, &["62.71"]).await;
     let file = format!("{HEADER}\n63,Pelatihan KHA untuk semua kab/kota,pelatihan,2025-10-01,2025-10-02,,luring,,,,semua;63.10:12,,,,,\n");
-    let parsed = kla::import::parse(&file, &app.state.regions, &app.state.bands, kla::i18n::Lang::Id).unwrap();
-    kla::import::write(
-        &app.state.pool,
-        &app.state.regions,
-        &parsed,
-        &kla::audit::Actor::cli(),
-        kla::audit::Via::Cli,
-        false,
-        kla::i18n::Lang::Id,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    import_text(&app.state, &file).await.unwrap();
     exact(&app, "a province-wide training").await;
     let after = versions(&app, &regencies).await;
     assert!(before.iter().zip(&after).all(|(b, a)| a > b), "every kab/kota of the province is refreshed: {before:?} → {after:?}");
@@ -138,19 +126,7 @@ on_both_engines!(a_write_refreshes_only_the_regions_that_show_it_once_per_transa
     let file = format!(
         "{HEADER}\n63.10,A,pelatihan,2025-09-01,2025-09-02,,luring,25,0,12,,,,,,\n63.10,B,bimtek,2025-09-03,2025-09-03,,luring,10,,,,,,,,\n63.10,C,pelatihan,2024-02-01,,,,,,,,,,,,\n"
     );
-    let parsed = kla::import::parse(&file, &app.state.regions, &app.state.bands, kla::i18n::Lang::Id).unwrap();
-    kla::import::write(
-        &app.state.pool,
-        &app.state.regions,
-        &parsed,
-        &kla::audit::Actor::cli(),
-        kla::audit::Via::Cli,
-        false,
-        kla::i18n::Lang::Id,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    import_text(&app.state, &file).await.unwrap();
     let after = versions(&app, &codes).await;
     let moved: Vec<i64> = before.iter().zip(&after).map(|(b, a)| a - b).collect();
     assert_eq!(moved, [1, 1, 1, 0, 0, 0], "the kab/kota, its province and the nation, once each: {codes:?}");
@@ -158,25 +134,7 @@ on_both_engines!(a_write_refreshes_only_the_regions_that_show_it_once_per_transa
     // A cached page of another region is served from the cache after the write.
     let (_, first) = app.get("/kabkota/62.71").await;
     let renders = app.state.responses.len();
-    let parsed = kla::import::parse(
-        &format!("{HEADER}\n63.10,D,pelatihan,2025-09-05,2025-09-05,,luring,5,,,,,,,,\n"),
-        &app.state.regions,
-        &app.state.bands,
-        kla::i18n::Lang::Id,
-    )
-    .unwrap();
-    kla::import::write(
-        &app.state.pool,
-        &app.state.regions,
-        &parsed,
-        &kla::audit::Actor::cli(),
-        kla::audit::Via::Cli,
-        false,
-        kla::i18n::Lang::Id,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    import_text(&app.state, &format!("{HEADER}\n63.10,D,pelatihan,2025-09-05,2025-09-05,,luring,5,,,,,,,,\n")).await.unwrap();
     let key_version = summaries::version(&app.state.pool, "62.71").await.unwrap();
     assert_eq!(key_version, after[5], "62.71's pages stay at their version");
     let (_, again) = app.get("/kabkota/62.71").await;
@@ -196,23 +154,10 @@ on_both_engines!(concurrent_writers_of_one_regency_leave_exact_sums, |app: TestA
     app.import_all_fixtures().await;
     let mut writers = Vec::new();
     for i in 0..8 {
-        let pool = app.state.pool.clone();
-        let regions = app.state.regions.clone();
-        let bands = app.state.bands.clone();
+        let state = app.state.clone();
         writers.push(tokio::spawn(async move {
             let file = format!("{HEADER}\n63.10,Serentak {i},pelatihan,2025-09-01,2025-09-02,,luring,{i},,,,,,,,\n");
-            let parsed = kla::import::parse(&file, &regions, &bands, kla::i18n::Lang::Id).unwrap();
-            kla::import::write(
-                &pool,
-                &regions,
-                &parsed,
-                &kla::audit::Actor::cli(),
-                kla::audit::Via::Cli,
-                false,
-                kla::i18n::Lang::Id,
-                |_| {},
-            )
-            .await
+            import_text(&state, &file).await
         }));
     }
     for w in writers {

@@ -125,19 +125,7 @@ impl TestApp {
 
     /// Imports a fixture file the way `pantau-kla import` does.
     pub async fn import_fixture(&self, name: &str) -> Result<usize, import::ImportError> {
-        let text = std::fs::read_to_string(fixture(name)).expect("fixture");
-        let parsed = import::parse(&text, &self.state.regions, &self.state.bands, Lang::En)?;
-        import::write(
-            &self.state.pool,
-            &self.state.regions,
-            &parsed,
-            &kla::audit::Actor::cli(),
-            kla::audit::Via::Cli,
-            false,
-            Lang::En,
-            |_| {},
-        )
-        .await
+        import_text(&self.state, &std::fs::read_to_string(fixture(name)).expect("fixture")).await
     }
 
     pub async fn import_all_fixtures(&self) {
@@ -149,6 +137,12 @@ impl TestApp {
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}"))).fetch_one(&self.state.pool).await.unwrap()
     }
+}
+
+/// Imports a file's text the way `pantau-kla import` does (one transaction, all or nothing).
+pub async fn import_text(state: &AppState, text: &str) -> Result<usize, import::ImportError> {
+    let parsed = import::parse(text, &state.regions, &state.bands, Lang::En)?;
+    import::write(&state.pool, &state.regions, &parsed, &kla::audit::Actor::cli(), kla::audit::Via::Cli, false, Lang::En, |_| {}).await
 }
 
 pub fn fixture(name: &str) -> std::path::PathBuf {
