@@ -706,15 +706,15 @@ src.backup(dst); dst.execute("pragma journal_mode = delete"); dst.close(); src.c
   say "$notes"
   M[$engine.fresh]=$visible
   row "$engine" "freshness: first GET /api/v1/kabkota/35.07 after a write" "$lat_a" "" "" "" "$notes"
-  # A write changes the data version, so every cached page is stale: the next visitor of each page pays
-  # for its queries again.
+  # The write was to 35.07, so the versions of 35.07, its province 35 and the nation moved: the next visitor
+  # of each of those pages pays for one fresh render (pages of other regions stay cached).
   local p t miss=""
   for p in / /provinsi/35; do
     t=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total}' "http://127.0.0.1:$port_a$p")
     miss="$miss${miss:+; }$p $(calc '"%.0f"', "$t * 1000") ms"
   done
   say "first requests after the write (stale cache): $miss"
-  row "$engine" "after a write: first GET of the national and province pages" "" "" "" "" "$miss (the cache is stale after any write; then warm again)"
+  row "$engine" "after a write: first GET of the national and province pages" "" "" "" "" "$miss (a write in 35.07 makes the national, 35 and 35.07 pages stale; one render each, then warm again)"
 
   # The slowest statements sqlx logged (it warns about any over 1 s), over everything the servers ran.
   local slow
