@@ -6,13 +6,25 @@
 //! DIR, coloured by a made-up cycle through the predicate ramp so the borders show.
 
 use app::charts::PREDICATE_COLOURS;
-use app::geo::{national_map, province_map};
+use app::geo::{Styling, national_map, province_map};
 use plotters::style::RGBColor;
 use std::path::PathBuf;
 use std::time::Instant;
 
 fn grey(_: &str) -> Option<RGBColor> {
     None
+}
+
+fn ramp(_: &str) -> Option<RGBColor> {
+    Some(PREDICATE_COLOURS[3])
+}
+
+fn plain(_: &str, name: &str) -> String {
+    name.to_owned()
+}
+
+fn style(fill: &dyn Fn(&str) -> Option<RGBColor>) -> Styling<'_> {
+    Styling { fill, default: PREDICATE_COLOURS[0], name: &plain }
 }
 
 /// A made-up colouring that cycles through the predicate ramp by code, to see the borders.
@@ -25,17 +37,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The first national map parses the embedded GeoJSON and projects and simplifies every outline; the
     // first province map projects every province; later maps only draw.
     let t = Instant::now();
-    let national = national_map("t", &|_| Some(PREDICATE_COLOURS[3]), PREDICATE_COLOURS[0])?;
+    let national = national_map("t", &style(&ramp))?;
     let national_first = t.elapsed();
     let t = Instant::now();
-    let again = national_map("t", &|_| Some(PREDICATE_COLOURS[3]), PREDICATE_COLOURS[0])?;
+    let again = national_map("t", &style(&ramp))?;
     let national_again = t.elapsed();
     assert_eq!(national, again, "the same map twice");
     let t = Instant::now();
-    let province = province_map("35", "t", &grey, PREDICATE_COLOURS[0])?.ok_or("no map for province 35")?;
+    let province = province_map("35", "t", &style(&grey))?.ok_or("no map for province 35")?;
     let province_first = t.elapsed();
     let t = Instant::now();
-    province_map("35", "t", &grey, PREDICATE_COLOURS[0])?;
+    province_map("35", "t", &style(&grey))?;
     let province_again = t.elapsed();
     println!(
         "national map: {} bytes, {} polygons; first (parse, project, simplify, draw) {national_first:?}, then {national_again:?}",
@@ -46,9 +58,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) {
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("map-national.svg"), national_map("Indonesia", &cycle, PREDICATE_COLOURS[0])?)?;
+        std::fs::write(dir.join("map-national.svg"), national_map("Indonesia", &style(&cycle))?)?;
         for p in ["63", "35", "94", "11"] {
-            let svg = province_map(p, p, &cycle, PREDICATE_COLOURS[0])?.ok_or("no map for the province")?;
+            let svg = province_map(p, p, &style(&cycle))?.ok_or("no map for the province")?;
             std::fs::write(dir.join(format!("map-province-{p}.svg")), svg)?;
         }
         println!("sample maps written to {}", dir.display());

@@ -142,7 +142,7 @@ impl Dataset {
 #[derive(Debug, Clone)]
 pub struct Figure {
     pub data: Dataset,
-    pub svg: Option<String>,
+    pub svg: Option<charts::Drawing>,
 }
 
 pub fn col(key: &'static str, lang: Lang, label_key: &str) -> Column {
@@ -167,6 +167,7 @@ pub fn trainings_per_year(lang: Lang, by_year: &[YearTraining], place: &str) -> 
         title: title.clone(),
         labels: by_year.iter().map(|y| if partial(y) { format!("{}*", y.year) } else { y.year.to_string() }).collect(),
         values: by_year.iter().map(|y| y.totals.events as f64).collect(),
+        value_labels: by_year.iter().map(|y| format::int(y.totals.events, lang)).collect(),
         colours: vec![],
         y_label: tr(lang, "chart.events_axis"),
     })?;
@@ -226,6 +227,7 @@ pub fn latest_distribution(lang: Lang, d: &Distribution, demo: bool, place: &str
             title: title.clone(),
             labels: std::iter::once(tr(lang, "predicate.none_short")).chain(labels.iter().skip(1).cloned()).collect(),
             values: d.0.iter().map(|&n| n as f64).collect(),
+            value_labels: d.0.iter().map(|&n| format::int(n, lang)).collect(),
             colours: PREDICATE_COLOURS.to_vec(),
             y_label: tr(lang, "chart.regencies_axis"),
         })?
@@ -297,7 +299,7 @@ pub fn predicates_over_years(
         .collect();
     let unbroken: Vec<f64> = bars.iter().map(|b| if b.2[1..5].iter().any(Option::is_none) { b.3 as f64 } else { 0.0 }).collect();
     if unbroken.iter().any(|v| *v > 0.0) {
-        series.push((tr(lang, "origin.no_breakdown"), plotters::style::RGBColor(0x9e, 0x9e, 0x9e), unbroken));
+        series.push((tr(lang, "origin.no_breakdown"), charts::NO_BREAKDOWN, unbroken));
     }
     let svg = if bars.is_empty() {
         None

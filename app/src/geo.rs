@@ -3,9 +3,12 @@
 //!
 //! Pure functions, no I/O: the outlines are compiled into the binary, parsed on first use and projected and
 //! simplified once per map kind (the national map, and one map per province). The caller chooses the colour
-//! of each kab/kota (by predicate, with [`crate::charts::PREDICATE_COLOURS`]); each map gets an accessible
-//! name like every chart, and each kab/kota carries its name as an SVG `<title>` (a tooltip for mouse users;
-//! the page's data table is the accessible form of the figures).
+//! of each kab/kota (by predicate, with [`crate::charts::PREDICATE_COLOURS`]) and its name (with its
+//! predicate and year); each map gets an accessible name like every chart, and each kab/kota is a link named
+//! by an SVG `<title>` (a tooltip for mouse users). The links stay out of the tab order: in SVG the tab order
+//! is the paint order, largest first, so 514 stops in no useful order — the page's data table, whose names
+//! link to the same pages, is the keyboard's path. A kab/kota filled with [`crate::charts::NO_RECORD`] is
+//! hatched.
 //!
 //! Projection: equirectangular (x = longitude, y = latitude, north up), with x scaled by the cosine of the
 //! map's middle latitude so shapes are not stretched. Simplification works in output pixels:
@@ -21,7 +24,7 @@ use std::sync::LazyLock;
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use crate::charts::{ChartError, err, finish};
+use crate::charts::{ChartError, NO_RECORD, err, finish};
 
 /// The outlines (see `kla/data/README.md` for source and licence).
 const GEOJSON: &str = include_str!("../../kla/data/boundaries-regencies.geojson");
@@ -277,17 +280,18 @@ fn escape_text(s: &str) -> String {
 /// Wraps each kab/kota's polygons in a link to its page, with its name as `<title>`, and drops the redundant
 /// `opacity="1"`. plotters writes one `<polygon>` line per ring, in drawing order; if its output ever looks
 /// different, the map is returned without names rather than with wrong ones.
-fn name_shapes(svg: String, map: &Projected) -> String {
+fn name_shapes(svg: String, map: &Projected, name: &dyn Fn(&str, &str) -> String) -> String {
     let mut out = String::with_capacity(svg.len() + map.shapes.len() * 48);
     let mut lines = svg.split_inclusive('\n').peekable();
     while let Some(line) = lines.next_if(|l| !l.starts_with("<polygon")) {
         out.push_str(line);
     }
     for shape in &map.shapes {
-        out.push_str("<a href=\"");
-        out.push_str(&escape_text(&crate::paths::regency(&REGENCIES[shape.regency].code)));
+        let regency = &REGENCIES[shape.regency];
+        out.push_str("<a tabindex=\"-1\" href=\"");
+        out.push_str(&escape_text(&crate::paths::regency(&regency.code)));
         out.push_str("\"><title>");
-        out.push_str(&escape_text(&REGENCIES[shape.regency].name));
+        out.push_str(&escape_text(&name(&regency.code, &regency.name)));
         out.push_str("</title>\n");
         for _ in &shape.rings {
             match lines.next() {
@@ -304,39 +308,62 @@ fn name_shapes(svg: String, map: &Projected) -> String {
     out
 }
 
-fn render(map: &Projected, title: &str, fill: &dyn Fn(&str) -> Option<RGBColor>, default: RGBColor) -> Result<String, ChartError> {
+/// How a map colours and names its kab/kota: `fill` gives the colour of a code (`PP.KK`), `default` is used
+/// where it gives `None`; `name` gives a shape's accessible name from its code and outline name.
+pub struct Styling<'a> {
+    pub fill: &'a dyn Fn(&str) -> Option<RGBColor>,
+    pub default: RGBColor,
+    pub name: &'a dyn Fn(&str, &str) -> String,
+}
+
+/// The hatching of [`NO_RECORD`]: its pattern, and the fill attribute that uses it.
+const HATCH_ID: &str = "peta-tanpa-catatan";
+
+/// Replaces the fill of no-record shapes by grey hatching on white.
+fn hatch(svg: String) -> String {
+    let fill = format!("fill=\"{}\"", crate::charts::hex(NO_RECORD));
+    if !svg.contains(&fill) {
+        return svg;
+    }
+    let line = crate::charts::hex(crate::charts::NO_RECORD_HATCH);
+    let defs = format!(
+        "<defs><pattern id=\"{HATCH_ID}\" patternUnits=\"userSpaceOnUse\" width=\"4\" height=\"4\" patternTransform=\"rotate(45)\">\
+         <rect width=\"4\" height=\"4\" fill=\"#FFFFFF\" stroke=\"none\"/><rect width=\"1.6\" height=\"4\" fill=\"{line}\" stroke=\"none\"/></pattern></defs>\n"
+    );
+    let svg = svg.replace(&fill, &format!("fill=\"url(#{HATCH_ID})\""));
+    match svg.find(">\n") {
+        Some(end) => format!("{}{defs}{}", &svg[..end + 2], &svg[end + 2..]),
+        None => svg,
+    }
+}
+
+fn render(map: &Projected, title: &str, style: &Styling<'_>) -> Result<String, ChartError> {
     let mut svg = String::with_capacity(128 * 1024);
     {
         let root = SVGBackend::with_string(&mut svg, map.size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         for shape in &map.shapes {
-            let colour = fill(&REGENCIES[shape.regency].code).unwrap_or(default);
+            let colour = (style.fill)(&REGENCIES[shape.regency].code).unwrap_or(style.default);
             for ring in &shape.rings {
                 root.draw(&Polygon::new(ring.as_slice(), colour.filled())).map_err(err)?;
             }
         }
         root.present().map_err(err)?;
     }
-    let svg = name_shapes(svg, map).replacen("<svg ", STROKE, 1);
+    let svg = hatch(name_shapes(svg, map, style.name)).replacen("<svg ", STROKE, 1);
     Ok(finish(svg, title))
 }
 
-/// The map of all 514 kab/kota: `fill` gives the colour of a kab/kota code (`PP.KK`), `default` is used
-/// where it gives `None`. `title` is the map's accessible name.
-pub fn national_map(title: &str, fill: &dyn Fn(&str) -> Option<RGBColor>, default: RGBColor) -> Result<String, ChartError> {
-    render(&NATIONAL, title, fill, default)
+/// The map of all 514 kab/kota; `title` is the map's accessible name.
+pub fn national_map(title: &str, style: &Styling<'_>) -> Result<String, ChartError> {
+    render(&NATIONAL, title, style)
 }
 
 /// The map of one province's kab/kota (province code `PP`, e.g. "63"), fitted to the province; `None` for
-/// a code with no outlines. `fill` is asked only about that province's kab/kota.
-pub fn province_map(
-    province_code: &str,
-    title: &str,
-    fill: &dyn Fn(&str) -> Option<RGBColor>,
-    default: RGBColor,
-) -> Result<Option<String>, ChartError> {
+/// a code with no outlines. `style` is asked only about that province's kab/kota.
+pub fn province_map(province_code: &str, title: &str, style: &Styling<'_>) -> Result<Option<String>, ChartError> {
     match PROVINCES.get(province_code) {
-        Some(map) => render(map, title, fill, default).map(Some),
+        Some(map) => render(map, title, style).map(Some),
         None => Ok(None),
     }
 }
@@ -350,6 +377,14 @@ mod tests {
 
     fn grey(_: &str) -> Option<RGBColor> {
         None
+    }
+
+    fn plain(_: &str, name: &str) -> String {
+        name.to_owned()
+    }
+
+    fn style<'a>(fill: &'a dyn Fn(&str) -> Option<RGBColor>) -> Styling<'a> {
+        Styling { fill, default: PREDICATE_COLOURS[0], name: &plain }
     }
 
     /// The kab/kota codes of the region registry.
@@ -380,15 +415,15 @@ mod tests {
 
     #[test]
     fn national_map_draws_every_regency_in_a_light_svg() {
-        let svg = national_map("Predikat KLA per kab/kota", &grey, PREDICATE_COLOURS[0]).unwrap();
+        let svg = national_map("Predikat KLA per kab/kota", &style(&grey)).unwrap();
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Predikat KLA per kab/kota\" class=\"chart\" stroke="));
         let names = titles(&svg);
         assert_eq!(names.len(), 514);
-        assert_eq!(svg.matches("<a href=\"/kabkota/").count(), svg.matches("</a>").count());
+        assert_eq!(svg.matches("<a tabindex=\"-1\" href=\"/kabkota/").count(), svg.matches("</a>").count());
         // Every group holds at least one polygon.
         assert!(svg.split("\"><title>").skip(1).all(|g| g.contains("<polygon ")));
         assert!(svg.len() < 120_000, "national map is {} bytes", svg.len());
-        assert!(!svg.contains("opacity=\"1\" fill=\"#D9D9D9\" points"));
+        assert!(!svg.contains("<polygon opacity=\"1\""), "the redundant opacity is dropped");
     }
 
     #[test]
@@ -419,7 +454,7 @@ mod tests {
             asked.borrow_mut().insert(code.to_owned());
             None
         };
-        let svg = province_map("63", "Kalimantan Selatan", &fill, PREDICATE_COLOURS[0]).unwrap().unwrap();
+        let svg = province_map("63", "Kalimantan Selatan", &style(&fill)).unwrap().unwrap();
         let expected: BTreeSet<String> = registry_codes().into_iter().filter(|c| c.starts_with("63.")).collect();
         assert_eq!(expected.len(), 13);
         assert_eq!(*asked.borrow(), expected);
@@ -433,22 +468,33 @@ mod tests {
     #[test]
     fn the_fill_colour_is_used_and_the_default_elsewhere() {
         let fill = |code: &str| (code == "63.10").then_some(RGBColor(0x12, 0x34, 0xab));
-        for svg in [
-            national_map("t", &fill, PREDICATE_COLOURS[0]).unwrap(),
-            province_map("63", "t", &fill, PREDICATE_COLOURS[0]).unwrap().unwrap(),
-        ] {
+        for svg in [national_map("t", &style(&fill)).unwrap(), province_map("63", "t", &style(&fill)).unwrap().unwrap()] {
             let own = svg.split("\"><title>").find(|g| g.contains("fill=\"#1234AB\"")).expect("the fill colour is drawn");
             assert!(own.starts_with("Kabupaten Tanah Bumbu</title>"), "{own}");
-            assert!(svg.contains("fill=\"#A3A3A3\""), "the default colour is drawn elsewhere");
+            assert!(svg.contains("fill=\"#E3E3E3\""), "the default colour is drawn elsewhere");
         }
+    }
+
+    #[test]
+    fn shapes_are_named_kept_out_of_the_tab_order_and_no_record_is_hatched() {
+        let fill = |code: &str| (code != "63.10").then_some(PREDICATE_COLOURS[2]);
+        let name = |code: &str, name: &str| format!("{name} — {code}");
+        let svg = province_map("63", "t", &Styling { fill: &fill, default: NO_RECORD, name: &name }).unwrap().unwrap();
+        assert!(svg.contains("<title>Kabupaten Tanah Bumbu — 63.10</title>"));
+        assert_eq!(svg.matches("<a tabindex=\"-1\" href=").count(), 13, "every link out of the tab order");
+        let own = svg.split("\"><title>").find(|g| g.starts_with("Kabupaten Tanah Bumbu")).unwrap();
+        assert!(own.contains("fill=\"url(#peta-tanpa-catatan)\""), "{own}");
+        assert_eq!(svg.matches("<pattern id=\"peta-tanpa-catatan\"").count(), 1);
+        let all = province_map("63", "t", &style(&|_| Some(PREDICATE_COLOURS[2]))).unwrap().unwrap();
+        assert!(!all.contains("<pattern"), "no pattern where nothing is hatched");
     }
 
     #[test]
     fn unknown_provinces_have_no_map() {
         for code in ["99", "", "6", "63.10", "630"] {
-            assert!(province_map(code, "t", &grey, PREDICATE_COLOURS[0]).unwrap().is_none(), "{code}");
+            assert!(province_map(code, "t", &style(&grey)).unwrap().is_none(), "{code}");
         }
-        assert!(province_map("35", "t", &grey, PREDICATE_COLOURS[0]).unwrap().is_some());
+        assert!(province_map("35", "t", &style(&grey)).unwrap().is_some());
     }
 
     #[test]

@@ -119,7 +119,11 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
     let empty = d.rows.is_empty();
     let is_map = d.id == "peta-predikat" && !empty;
     let desc_id = format!("{}-desc", d.id);
-    let svg = figure.svg.map(|svg| svg.replacen("<svg ", &format!("<svg aria-describedby=\"{desc_id}\" "), 1));
+    let described = |svg: String| svg.replacen("<svg ", &format!("<svg aria-describedby=\"{desc_id}\" "), 1);
+    let drawing = figure.svg.map(|d| (described(d.wide), d.narrow.map(described)));
+    // The map's table links each kab/kota, as the map does: the keyboard's way to every one of them.
+    let links: Vec<Option<String>> =
+        if is_map { d.rows.iter().map(|r| r.first().map(|code| paths::regency(code.raw()))).collect() } else { Vec::new() };
     let headers: Vec<String> = d.columns.iter().map(|c| c.label.clone()).collect();
     let numeric: Vec<bool> =
         (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(super::figures::Cell::is_numeric))).collect();
@@ -137,8 +141,18 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
         <figure class="chart" id=d.id>
             <figcaption>{d.title}</figcaption>
             <p class="desc" id=desc_id>{d.description}</p>
-            {match svg {
-                Some(svg) if !empty => view! { <div class="svg" inner_html=svg></div> }.into_any(),
+            {match drawing {
+                // Both drawings are in the page; the stylesheet shows the one for the screen.
+                Some((wide, Some(narrow))) if !empty => {
+                    view! { <div class="svg wide" inner_html=wide></div><div class="svg narrow" inner_html=narrow></div> }.into_any()
+                }
+                // A map is not redrawn for a phone: it pans sideways in its frame, reachable by keyboard.
+                Some((wide, None)) if !empty && is_map => view! {
+                    <div class="svg map" tabindex="0" role="region" aria-label=tr(lang, "map.pan_label") inner_html=wide></div>
+                    <p class="map-hint">{tr(lang, "map.pan_hint")}</p>
+                }
+                .into_any(),
+                Some((wide, None)) if !empty => view! { <div class="svg" inner_html=wide></div> }.into_any(),
                 _ => view! { <p class="empty">{tr(lang, "chart.no_data")}</p> }.into_any(),
             }}
             {is_map.then(|| view! {
@@ -152,7 +166,7 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
             {(!empty).then(|| view! {
                 <details>
                     <summary>{tr(lang, "chart.data_table")}</summary>
-                    <DataTable headers=headers rows=rows numeric=numeric label=table_label/>
+                    <DataTable headers=headers rows=rows numeric=numeric label=table_label links=links link_column=1/>
                 </details>
             })}
             <p class="definition">{d.definition}</p>
@@ -176,18 +190,28 @@ pub fn DataTable(
     rows: Vec<Vec<String>>,
     #[prop(optional)] numeric: Vec<bool>,
     #[prop(optional)] label: String,
+    /// Per row, a page its `link_column` cell links to.
+    #[prop(optional)]
+    links: Vec<Option<String>>,
+    #[prop(optional)] link_column: usize,
 ) -> impl IntoView {
     let class_of = move |i: usize| if numeric.get(i).copied().unwrap_or(false) { "num" } else { "" };
+    let cell = move |text: String, href: Option<String>| match href {
+        Some(h) => view! { <a href=h>{text}</a> }.into_any(),
+        None => text.into_any(),
+    };
     let head = headers.into_iter().enumerate().map(|(i, h)| view! { <th scope="col" class=class_of(i)>{h}</th> }).collect_view();
     let body = rows
         .into_iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(row, r)| {
+            let href = |i: usize| if i == link_column { links.get(row).cloned().flatten() } else { None };
             let mut cells = r.into_iter();
             let first = cells.next().unwrap_or_default();
             view! {
                 <tr>
-                    <th scope="row">{first}</th>
-                    {cells.enumerate().map(|(i, c)| view! { <td class=class_of(i + 1)>{c}</td> }).collect_view()}
+                    <th scope="row">{cell(first, href(0))}</th>
+                    {cells.enumerate().map(|(i, c)| view! { <td class=class_of(i + 1)>{cell(c, href(i + 1))}</td> }).collect_view()}
                 </tr>
             }
         })

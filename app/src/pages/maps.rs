@@ -1,6 +1,6 @@
 //! Map figures: kab/kota coloured by their latest predicate (drawn by `geo`), with the data behind them.
 
-use crate::charts::PREDICATE_COLOURS;
+use crate::charts::{Drawing, NO_RECORD, NO_RECORD_HATCH, PREDICATE_COLOURS, hex};
 use crate::error::AppError;
 use crate::figures::{Cell, Dataset, Figure, col, database_source};
 use crate::geo;
@@ -10,9 +10,6 @@ use kla::domain::{Predicate, RegionCode};
 use kla::i18n::{Lang, tr};
 use plotters::style::RGBColor;
 use std::collections::HashMap;
-
-/// Regencies with no predicate record: lighter than "no predicate" so the two read apart.
-pub const NO_RECORD: RGBColor = RGBColor(0xe3, 0xe6, 0xea);
 
 fn colour_of(p: Option<Predicate>) -> RGBColor {
     PREDICATE_COLOURS[p.map_or(0, |p| p.rank() as usize)]
@@ -59,17 +56,32 @@ fn dataset(
     }
 }
 
-/// A map is a group of links (one per kab/kota, named by its `<title>`), not a flat image.
-fn linked(svg: String) -> String {
-    svg.replacen("role=\"img\"", "role=\"group\"", 1)
+/// A map is a group of links (one per kab/kota, named by its `<title>`), not a flat image; a phone pans it
+/// rather than getting a second drawing.
+fn linked(svg: String) -> Drawing {
+    Drawing { wide: svg.replacen("role=\"img\"", "role=\"group\"", 1), narrow: None }
+}
+
+/// How a map colours and names each kab/kota: by its latest predicate, named "Kabupaten Tanah Bumbu — Madya,
+/// 2023" (or "— no record yet").
+fn styled<'a>(
+    lang: Lang,
+    by_code: &'a HashMap<&str, &LatestPredicate>,
+) -> (impl Fn(&str) -> Option<RGBColor> + 'a, impl Fn(&str, &str) -> String + 'a) {
+    let fill = move |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
+    let name = move |code: &str, name: &str| match by_code.get(code) {
+        Some(l) => format!("{name} — {}, {}", super::predicate_label(l.predicate, lang), l.award_year),
+        None => format!("{name} — {}", tr(lang, "map.no_record")),
+    };
+    (fill, name)
 }
 
 /// The national map of every kab/kota's latest predicate.
 pub fn national(state: &AppState, lang: Lang, latest: &[LatestPredicate], demo: bool) -> Result<Option<Figure>, AppError> {
     let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
     let title = format!("{} — {}", tr(lang, "chart.map"), tr(lang, "place.indonesia"));
-    let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
-    let svg = linked(geo::national_map(&title, &fill, NO_RECORD)?);
+    let (fill, name) = styled(lang, &by_code);
+    let svg = linked(geo::national_map(&title, &geo::Styling { fill: &fill, default: NO_RECORD, name: &name })?);
     let regencies = state.regions.regencies().map(|r| r.code).collect();
     Ok(Some(Figure { svg: Some(svg), data: dataset(state, lang, regencies, &by_code, title, demo) }))
 }
@@ -84,16 +96,17 @@ pub fn province(
 ) -> Result<Option<Figure>, AppError> {
     let by_code: HashMap<&str, &LatestPredicate> = latest.iter().map(|l| (l.regency.as_str(), l)).collect();
     let title = format!("{} — {}", tr(lang, "chart.map"), state.regions.name(province));
-    let fill = |code: &str| by_code.get(code).map(|l| colour_of(l.predicate));
-    let Some(svg) = geo::province_map(&province.to_string(), &title, &fill, NO_RECORD)?.map(linked) else { return Ok(None) };
+    let (fill, name) = styled(lang, &by_code);
+    let style = geo::Styling { fill: &fill, default: NO_RECORD, name: &name };
+    let Some(svg) = geo::province_map(&province.to_string(), &title, &style)?.map(linked) else { return Ok(None) };
     let regencies = state.regions.regencies_of(province).map(|r| r.code).collect();
     Ok(Some(Figure { svg: Some(svg), data: dataset(state, lang, regencies, &by_code, title, demo) }))
 }
 
-/// The colour key of the maps: (label, CSS colour).
+/// The colour key of the maps: (label, CSS background) — "no record" hatched as on the map.
 pub fn legend(lang: Lang) -> Vec<(String, String)> {
-    let css = |c: RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
-    let mut out = vec![(tr(lang, "map.no_record"), css(NO_RECORD)), (tr(lang, "predicate.none"), css(PREDICATE_COLOURS[0]))];
-    out.extend(Predicate::ALL.iter().map(|p| (p.label().to_string(), css(colour_of(Some(*p))))));
+    let hatch = format!("repeating-linear-gradient(45deg,#fff 0 2px,{} 2px 3.2px)", hex(NO_RECORD_HATCH));
+    let mut out = vec![(tr(lang, "map.no_record"), hatch), (tr(lang, "predicate.none"), hex(PREDICATE_COLOURS[0]))];
+    out.extend(Predicate::ALL.iter().map(|p| (p.label().to_string(), hex(colour_of(Some(*p))))));
     out
 }

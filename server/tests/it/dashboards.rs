@@ -132,6 +132,15 @@ on_both_engines!(every_chart_has_description_table_definition_source_and_downloa
             if f.contains("<svg") {
                 assert!(f.contains(&format!("aria-describedby=\"{id}-desc\"")), "{path} {id}: the chart names its description");
                 assert!(f.contains("<details>"), "{path} {id}: a data table beside the chart");
+                if id == "peta-predikat" {
+                    assert!(f.contains("<div class=\"svg map\" tabindex=\"0\""), "{path}: the map pans on a phone, by keyboard too");
+                    let (map, table) = f.split_at(f.find("</svg>").unwrap());
+                    assert!(map.contains("<a tabindex=\"-1\" href=\"/kabkota/63.10\">"), "{path}: no map shape is a tab stop");
+                    assert!(table.contains("<a href=\"/kabkota/63.10\">"), "{path}: the map's table links each kab/kota");
+                } else {
+                    let drawings = (f.matches("<div class=\"svg wide\"").count(), f.matches("<div class=\"svg narrow\"").count());
+                    assert_eq!(drawings, (1, 1), "{path} {id}: drawn for a wide screen and for a phone");
+                }
             }
         }
     }
