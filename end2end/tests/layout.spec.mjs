@@ -16,12 +16,9 @@ function inLang(url, lang) {
   return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
 }
 
-// Widths are the layout's business, not the device's: the desktop project (no mobile emulation, which
-// would zoom a too-wide page out to fit) measures them once.
+// Widths are the layout's business, not the device's: this file runs in the desktop project only
+// (playwright.config.mjs), which has no mobile emulation to zoom a too-wide page out to fit.
 test.describe('phone widths', () => {
-  test.beforeEach(({}, testInfo) => {
-    test.skip(testInfo.project.name !== 'desktop', 'measured once, in the desktop project');
-  });
   for (const width of [320, 360]) {
     for (const lang of ['id', 'en']) {
       test(`no page scrolls sideways at ${width} px (${lang})`, async ({ page }) => {
@@ -61,10 +58,6 @@ test.describe('phone widths', () => {
 });
 
 test.describe('print', () => {
-  test.beforeEach(({}, testInfo) => {
-    test.skip(testInfo.project.name !== 'desktop', 'printed once, in the desktop project');
-  });
-
   test('the national page prints on at most 8 A4 pages', async ({ page }) => {
     test.setTimeout(60_000);
     await page.goto(NATIONAL.path);
@@ -93,10 +86,6 @@ test.describe('print', () => {
 });
 
 test.describe('structure', () => {
-  test.beforeEach(({}, testInfo) => {
-    test.skip(testInfo.project.name !== 'desktop', 'the markup is the same on every screen');
-  });
-
   for (const url of CHART_PAGES) {
     test(`${url}: every chart title is a heading and every data-table toggle is named after its chart`, async ({ page }) => {
       await page.goto(url);

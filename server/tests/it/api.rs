@@ -401,7 +401,10 @@ on_both_engines!(a_csv_is_headed_by_keys_for_scripts_and_by_labels_when_asked, |
         let (header, _) = csv_of(&app, path).await;
         assert_eq!(header[..6], keys, "{path}");
     }
-    let (_, by_keys) = csv_of(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=kunci").await;
+    let (_, by_keys) = csv_of(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?lang=id").await;
+    // `kolom=kunci` is the default, spelled canonically without it.
+    let res = fetch(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=kunci").await;
+    assert_eq!((res.status, res.header("location")), (308, "/api/v1/nasional/pelatihan-per-tahun.csv".to_string()));
     // Labels with `kolom=label`, in the language asked for; the same rows.
     let (header, rows) = csv_of(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=label&lang=id").await;
     assert_eq!(header[..3], ["Tahun", "Kegiatan pelatihan KHA", "Peserta"]);
