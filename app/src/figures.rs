@@ -132,7 +132,7 @@ impl CsvHeader {
 
     /// The header asked for in a query string (the last `kolom`; keys without one), or a 400 naming it.
     pub fn from_query(query: &str, lang: Lang) -> Result<Self, crate::error::AppError> {
-        let asked = query.split('&').filter_map(|kv| kv.strip_prefix("kolom=")).filter(|v| !v.is_empty()).next_back();
+        let asked = query.split('&').filter_map(|kv| kv.strip_prefix("kolom=")).rfind(|v| !v.is_empty());
         match asked {
             None => Ok(CsvHeader::Keys),
             Some(v) => [CsvHeader::Keys, CsvHeader::Labels]
