@@ -107,11 +107,51 @@ pub struct Dataset {
     pub demo: bool,
 }
 
+/// The header row of a dataset's CSV, chosen by the download's `kolom` parameter (docs/api.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvHeader {
+    /// The columns' machine names, the JSON keys (`year`, `events`): stable for scripts whatever the language.
+    #[default]
+    Keys,
+    /// The columns' labels in the dataset's language (`Tahun`, `Kegiatan`), as the page's table heads them:
+    /// what the pages' own CSV links ask for.
+    Labels,
+}
+
+impl CsvHeader {
+    /// The query parameter that chooses the header row of a CSV download.
+    pub const PARAM: &'static str = "kolom";
+
+    /// The parameter's value (`kunci`, the default, or `label`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            CsvHeader::Keys => "kunci",
+            CsvHeader::Labels => "label",
+        }
+    }
+
+    /// The header asked for in a query string (the last `kolom`; keys without one), or a 400 naming it.
+    pub fn from_query(query: &str, lang: Lang) -> Result<Self, crate::error::AppError> {
+        let asked = query.split('&').filter_map(|kv| kv.strip_prefix("kolom=")).rfind(|v| !v.is_empty());
+        match asked {
+            None => Ok(CsvHeader::Keys),
+            Some(v) => [CsvHeader::Keys, CsvHeader::Labels]
+                .into_iter()
+                .find(|h| h.slug() == v)
+                .ok_or_else(|| crate::error::AppError::BadRequest(format!("{}: {}", Self::PARAM, tr(lang, "error.columns_param")))),
+        }
+    }
+}
+
 impl Dataset {
-    /// CSV with the columns' machine names as the header.
-    pub fn to_csv(&self) -> String {
+    /// CSV: the header row (`header`), then the raw values.
+    pub fn to_csv(&self, header: CsvHeader) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        kla::spreadsheet::write_csv_record(&mut w, self.columns.iter().map(|c| c.key)).expect("in-memory CSV");
+        let names = self.columns.iter().map(|c| match header {
+            CsvHeader::Keys => c.key,
+            CsvHeader::Labels => c.label.as_str(),
+        });
+        kla::spreadsheet::write_csv_record(&mut w, names).expect("in-memory CSV");
         for row in &self.rows {
             kla::spreadsheet::write_csv_record(&mut w, row.iter().map(Cell::raw)).expect("in-memory CSV");
         }
@@ -489,14 +529,26 @@ mod tests {
 
     #[test]
     fn csv_keeps_raw_values_and_quotes_text() {
-        assert_eq!(sample().to_csv(), "name,share,n\n\"Kota \"\"A\"\", B\",0.5,1234\nC,,0\n");
+        assert_eq!(sample().to_csv(CsvHeader::Keys), "name,share,n\n\"Kota \"\"A\"\", B\",0.5,1234\nC,,0\n");
+        assert_eq!(sample().to_csv(CsvHeader::Labels), "Nama,Bagian,N\n\"Kota \"\"A\"\", B\",0.5,1234\nC,,0\n");
     }
 
     #[test]
     fn csv_neutralises_formula_text_and_keeps_negative_numbers() {
         let mut d = sample();
         d.rows = vec![vec![Cell::Text("=HYPERLINK(\"http://x.example\")".into()), Cell::Num(Some(-3.25), 2), Cell::Int(-5)]];
-        assert_eq!(d.to_csv(), "name,share,n\n\"'=HYPERLINK(\"\"http://x.example\"\")\",-3.25,-5\n");
+        assert_eq!(d.to_csv(CsvHeader::Keys), "name,share,n\n\"'=HYPERLINK(\"\"http://x.example\"\")\",-3.25,-5\n");
+    }
+
+    #[test]
+    fn the_header_row_is_chosen_by_kolom() {
+        let asked = |q: &str| CsvHeader::from_query(q, Lang::En).ok();
+        assert_eq!(asked(""), Some(CsvHeader::Keys));
+        assert_eq!(asked("tahun=2025&kolom=label&lang=en"), Some(CsvHeader::Labels));
+        assert_eq!(asked("kolom=label&kolom=kunci"), Some(CsvHeader::Keys), "the last one counts");
+        assert_eq!(asked("kolom="), Some(CsvHeader::Keys));
+        let refused = CsvHeader::from_query("kolom=judul", Lang::En).unwrap_err();
+        assert!(matches!(&refused, crate::error::AppError::BadRequest(m) if m == "kolom: must be kunci or label"), "{refused:?}");
     }
 
     #[test]

@@ -89,6 +89,16 @@ pub fn api_regency(code: impl Display) -> String {
 pub fn api_figure(base: &str, figure: impl Display, ext: &str) -> String {
     format!("{base}/{figure}.{ext}")
 }
+/// A page's download link for one of its figures: the view's state (`query`, without `?`) and the page's
+/// language, so the file equals what the reader saw; a CSV is headed with the columns' labels, in the
+/// reader's words (`kolom=label`, docs/api.md).
+pub fn figure_download(base: &str, figure: impl Display, ext: &str, query: &str, lang: kla::i18n::Lang) -> String {
+    use crate::figures::CsvHeader;
+    let header = (ext == "csv").then(|| format!("{}={}", CsvHeader::PARAM, CsvHeader::Labels.slug()));
+    let parts: Vec<String> =
+        [Some(query.to_string()), header, Some(format!("lang={}", lang.code()))].into_iter().flatten().filter(|p| !p.is_empty()).collect();
+    format!("{}?{}", api_figure(base, figure, ext), parts.join("&"))
+}
 
 // ---- Accounts ----
 
@@ -254,6 +264,9 @@ mod tests {
         assert_eq!(api_regency("63.10"), "/api/v1/kabkota/63.10");
         assert_eq!(api_figure(API_NATIONAL, "kartu-skor", "csv"), "/api/v1/nasional/kartu-skor.csv");
         assert_eq!(api_figure(&api_regency("63.10"), "x", "json"), "/api/v1/kabkota/63.10/x.json");
+        use kla::i18n::Lang;
+        assert_eq!(figure_download(API_NATIONAL, "x", "csv", "", Lang::Id), "/api/v1/nasional/x.csv?kolom=label&lang=id");
+        assert_eq!(figure_download(API_NATIONAL, "x", "json", "tahun=2025", Lang::En), "/api/v1/nasional/x.json?tahun=2025&lang=en");
     }
 
     #[test]

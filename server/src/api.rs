@@ -6,7 +6,7 @@
 use crate::error::HandlerError;
 use app::AppState;
 use app::error::AppError;
-use app::figures::Figure;
+use app::figures::{CsvHeader, Figure};
 use app::pages::params::PageParams;
 use app::pages::{national, province, regency};
 use app::paths;
@@ -56,20 +56,28 @@ fn fresh_json(value: serde_json::Value) -> Response {
     ([(header::CACHE_CONTROL, "no-cache")], Json(value)).into_response()
 }
 
-/// `{id}.csv` or `{id}.json` of one of the page's figures.
-fn figure_response(figs: Vec<Figure>, file: &str, scope: &str, lang: Lang) -> Response {
+/// `{id}.csv` or `{id}.json` of one of the page's figures. A CSV's header row is the columns' keys, or their
+/// labels in the reader's language with `kolom=label` (as the pages' own CSV links ask): a script's columns
+/// never change with the language, a reader's spreadsheet is headed in the reader's words.
+fn figure_response(figs: Vec<Figure>, file: &str, scope: &str, lang: Lang, query: &RawQuery) -> Response {
     let Some((id, ext)) = file.rsplit_once('.') else { return error(AppError::NotFound, lang) };
     let Some(fig) = figs.into_iter().find(|f| f.data.id == id) else { return error(AppError::NotFound, lang) };
     match ext {
-        "csv" => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"pantau-kla-{scope}-{id}.csv\"")),
-                (header::CACHE_CONTROL, "no-cache".to_string()),
-            ],
-            fig.data.to_csv(),
-        )
-            .into_response(),
+        "csv" => {
+            let columns = match CsvHeader::from_query(query.0.as_deref().unwrap_or(""), lang) {
+                Ok(h) => h,
+                Err(e) => return error(e, lang),
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"pantau-kla-{scope}-{id}.csv\"")),
+                    (header::CACHE_CONTROL, "no-cache".to_string()),
+                ],
+                fig.data.to_csv(columns),
+            )
+                .into_response()
+        }
         "json" => fresh_json(fig.data.to_json()),
         _ => error(AppError::NotFound, lang),
     }
@@ -105,7 +113,7 @@ async fn index() -> Response {
 
 async fn regions(State(state): State<AppState>) -> Response {
     let list: Vec<_> = state.regions.provinces().chain(state.regions.regencies()).cloned().collect();
-    fresh_json(json!({ "count": list.len(), "source": tr(Lang::En, "footer.regions_source"), "regions": list }))
+    fresh_json(json!({ "count": list.len(), "source": tr(Lang::En, "source.regions_registry"), "regions": list }))
 }
 
 async fn national_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
@@ -127,7 +135,7 @@ async fn national_figure(State(state): State<AppState>, Path(file): Path<String>
         national::figures(&state, &d, lang)
     }
     .await;
-    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "nasional", lang))
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "nasional", lang, &query))
 }
 
 async fn province_json(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
@@ -156,7 +164,7 @@ async fn province_figure(
         province::figures(&state, &d, lang)
     }
     .await;
-    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("provinsi-{code}"), lang))
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("provinsi-{code}"), lang, &query))
 }
 
 async fn regency_json(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
@@ -188,5 +196,5 @@ async fn regency_figure(
         regency::figures(&state, &d, lang)
     }
     .await;
-    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("kabkota-{code}"), lang))
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("kabkota-{code}"), lang, &query))
 }

@@ -6,6 +6,7 @@
 //! make every request a fresh render by varying the URL. Values that are not understood are left to the
 //! page, which answers 400 naming the parameter.
 
+use app::figures::CsvHeader;
 use app::pages::params::PageParams;
 use app::paths;
 use kla::domain::RegionCode;
@@ -90,6 +91,13 @@ pub fn canonical(path: &str, query: Option<&str>) -> Canonical {
             // A value the page does not understand: the page names it in a 400.
             let Ok(params) = PageParams::from_query(&state_query, Lang::Id) else { return as_is() };
             parts.push(params.query());
+            // A CSV download also takes its header row (`kolom`), after the view state; keys are the default.
+            if canon_path.ends_with(".csv") {
+                let Ok(header) = CsvHeader::from_query(raw, Lang::Id) else { return as_is() };
+                if header != CsvHeader::default() {
+                    parts.push(format!("{}={}", CsvHeader::PARAM, header.slug()));
+                }
+            }
         }
         Kind::Search => {
             // The page searches for the first `q`; words are compared one by one, so spacing is no part of it.
@@ -146,6 +154,8 @@ mod tests {
             "/api/v1/nasional?tahun=2025",
             "/api/v1/nasional/pelatihan-per-tahun.csv?ukuran=peserta",
             "/api/v1/provinsi/63/kartu-skor.json",
+            "/api/v1/provinsi/63/kartu-skor.csv?tahun=2025&kolom=label&lang=id",
+            "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=label",
             "/api/v1/kabkota/63.10?lang=en",
         ] {
             assert_eq!(c(target), Canonical::Keep(target.into()), "{target}");
@@ -178,6 +188,10 @@ mod tests {
             ("/api/v1/wilayah?tahun=2025", "/api/v1/wilayah"),
             ("/api/v1/nasional/pelatihan%2Dper%2Dtahun.csv", "/api/v1/nasional/pelatihan-per-tahun.csv"),
             ("/api/v1/kabkota/%2063.10/x.csv?z=1", "/api/v1/kabkota/63.10/x.csv"),
+            ("/api/v1/nasional/x.csv?kolom=kunci", "/api/v1/nasional/x.csv"),
+            ("/api/v1/nasional/x.csv?lang=id&kolom=label&tahun=2025", "/api/v1/nasional/x.csv?tahun=2025&kolom=label&lang=id"),
+            ("/api/v1/nasional/x.json?kolom=label", "/api/v1/nasional/x.json"),
+            ("/?kolom=label", "/"),
         ] {
             assert_eq!(c(from), redirect(to), "{from}");
             // Canonical URLs are a fixed point: following the redirect never redirects again.

@@ -1,7 +1,8 @@
 //! The headers every response carries for the browser's own defences — a Content-Security-Policy that allows
 //! no script at all, `nosniff`, the referrer and permissions policies, and HSTS when the request came over
 //! HTTPS — and the icon browsers ask for. The renderer's leftover inline scripts are cut from every page here,
-//! so the policy can forbid script outright (a nonce would be replayed by the whole-response cache).
+//! so the policy can forbid script outright (a nonce would be replayed by the whole-response cache), and so
+//! are its hydration markers (`<!>`, `<!--HEAD-->`), which nothing here reads.
 
 use app::AppState;
 use axum::body::{Body, Bytes};
@@ -31,8 +32,8 @@ const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 const FAVICON_SVG: &[u8] = include_bytes!("../assets/favicon.svg");
 const FAVICON_ICO: &[u8] = include_bytes!("../assets/favicon.ico");
 
-/// Static security headers on every response, and HTML pages cut at `</html>`. Runs inside compression, so
-/// it sees the page as rendered.
+/// Static security headers on every response, and HTML pages cut at `</html>` and cleared of the renderer's
+/// markers. Runs inside compression, so it sees the page as rendered.
 pub async fn layer(req: Request<Body>, next: Next) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
@@ -57,7 +58,7 @@ pub async fn layer(req: Request<Body>, next: Next) -> Response {
             return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let page = cut_after_document(read.to_vec());
+    let page = strip_render_markers(&cut_after_document(read.to_vec()));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(page))
 }
@@ -94,6 +95,60 @@ pub fn cut_after_document(mut page: Vec<u8>) -> Vec<u8> {
         page.truncate(at + END.len());
     }
     page
+}
+
+/// The page without the renderer's markers: `<!>`, which Leptos puts between two adjacent text nodes so that
+/// hydration can tell them apart, and `<!--HEAD-->`, where leptos_meta inserts the head's tags. This site
+/// never hydrates, so both are dead bytes (and `<!>` shows in the page's source). Only markup between tags
+/// is touched: text cannot hold them (the renderer escapes `<` in text and attribute values), and the
+/// insides of tags, comments and `<script>`/`<style>` are copied as they are.
+pub fn strip_render_markers(page: &[u8]) -> Vec<u8> {
+    const MARKERS: [&[u8]; 2] = [b"<!>", b"<!--HEAD-->"];
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle));
+    let mut out = Vec::with_capacity(page.len());
+    let mut i = 0;
+    while i < page.len() {
+        let rest = &page[i..];
+        if rest[0] != b'<' {
+            let text = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+            out.extend_from_slice(&rest[..text]);
+            i += text;
+            continue;
+        }
+        if let Some(m) = MARKERS.iter().find(|m| rest.starts_with(m)) {
+            i += m.len();
+            continue;
+        }
+        let end = if rest.starts_with(b"<!--") { find(rest, b"-->").map(|p| p + 3) } else { tag_end(rest) }.unwrap_or(rest.len());
+        out.extend_from_slice(&rest[..end]);
+        i += end;
+        // The content of a raw-text element runs to its end tag whatever it holds.
+        for raw in ["script", "style"] {
+            let open = rest.get(1..=raw.len()).is_some_and(|n| n.eq_ignore_ascii_case(raw.as_bytes()));
+            let named = rest.get(raw.len() + 1).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+            if open && named {
+                let content = find(&page[i..], format!("</{raw}").as_bytes()).unwrap_or(page.len() - i);
+                out.extend_from_slice(&page[i..i + content]);
+                i += content;
+            }
+        }
+    }
+    out
+}
+
+/// The length of the tag that `tag` starts with, up to its closing `>` outside quoted attribute values.
+fn tag_end(tag: &[u8]) -> Option<usize> {
+    let mut quote = None;
+    for (i, &b) in tag.iter().enumerate().skip(1) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return Some(i + 1),
+            None => {}
+        }
+    }
+    None
 }
 
 /// Whether the request reached us over HTTPS: configured so (`--secure-cookies`), or a proxy says so.
@@ -134,6 +189,23 @@ mod tests {
         let page = b"<html><p>&lt;/html&gt; </html> in text</p></html>".to_vec();
         assert_eq!(cut_after_document(page.clone()), page);
         assert_eq!(cut_after_document(b"no document".to_vec()), b"no document".to_vec());
+    }
+
+    #[test]
+    fn the_renderers_markers_go_and_text_stays() {
+        let strip = |s: &str| String::from_utf8(strip_render_markers(s.as_bytes())).unwrap();
+        assert_eq!(
+            strip("<!DOCTYPE html><html><head><!--HEAD--><title>t</title></head><body><p>a<!>b<!></p></body></html>"),
+            "<!DOCTYPE html><html><head><title>t</title></head><body><p>ab</p></body></html>"
+        );
+        // What a reader typed is escaped text or an attribute value, never touched.
+        let kept = r#"<p title="<!> x <!--HEAD-->" data-x='<!>'>&lt;!&gt; &lt;!--HEAD--&gt;</p>"#;
+        assert_eq!(strip(kept), kept);
+        // Comments and raw-text elements are copied whole; a tag cut off at the end stays as it is.
+        let kept = "<!-- a <!> b --><style>p::before{content:'<!>'}</style><SCRIPT type=x>a<!>b</SCRIPT><p";
+        assert_eq!(strip(kept), kept);
+        assert_eq!(strip("<svg><text>1<!>2</text></svg>"), "<svg><text>12</text></svg>");
+        assert_eq!(strip(""), "");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Building blocks every page shares: the layout (header, breadcrumbs, language link, footer), headline
-//! figures, chart figures with their data table and source, and the error page.
+//! Building blocks every page shares: the layout (header, breadcrumbs, language link, footer, the page's meta
+//! description), headline figures, chart figures with their data table and source, and the error page.
 
 use crate::error::AppError;
 use crate::figures::Figure;
@@ -7,13 +7,22 @@ use crate::lang::use_lang;
 use crate::paths;
 use kla::i18n::{Lang, tr};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 /// One step of the breadcrumb trail: a label and, except for the current page, a link.
 #[derive(Debug, Clone)]
 pub struct Crumb {
     pub label: String,
     pub href: Option<String>,
+    /// The label's language when it is data (a region's name) rather than the page's words: see [`data_lang`].
+    pub lang: Option<&'static str>,
+}
+
+/// The `lang` attribute for text that comes from the data (region names, event titles, source labels), which
+/// is Indonesian whatever the page's language: `Some("id")` on English pages, so a screen reader pronounces
+/// it as Indonesian; `None` (no attribute) on Indonesian pages.
+pub fn data_lang(lang: Lang) -> Option<&'static str> {
+    (lang != Lang::Id).then_some("id")
 }
 
 /// The current path with `lang=` set, for the language link (the server remembers it in a cookie).
@@ -29,13 +38,25 @@ fn lang_href(lang: Lang) -> String {
     format!("{path}?{}", query.join("&"))
 }
 
+/// The page around every route's content. `description` is the page's meta description (the site's when
+/// `None`): the one `<meta name="description">` of the page. `title_lang` is the title's language when it is
+/// data (a region's name, see [`data_lang`]).
 #[component]
-pub fn Layout(title: String, crumbs: Vec<Crumb>, demo: bool, children: Children) -> impl IntoView {
+pub fn Layout(
+    title: String,
+    crumbs: Vec<Crumb>,
+    demo: bool,
+    #[prop(optional)] description: Option<String>,
+    #[prop(default = None)] title_lang: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
     let lang = use_lang();
     let switch = lang_href(lang);
     let page_title = format!("{title} · Pantau KLA");
+    let description = description.unwrap_or_else(|| tr(lang, "site.description"));
     view! {
         <Title text=page_title/>
+        <Meta name="description" content=description/>
         <a class="skip" href="#isi">{tr(lang, "nav.skip")}</a>
         <header class="site">
             <a class="brand" href=paths::HOME>"Pantau KLA"</a>
@@ -58,14 +79,14 @@ pub fn Layout(title: String, crumbs: Vec<Crumb>, demo: bool, children: Children)
                 {crumbs
                     .into_iter()
                     .map(|c| match c.href {
-                        Some(h) => view! { <li><a href=h>{c.label}</a></li> }.into_any(),
-                        None => view! { <li aria-current="page">{c.label}</li> }.into_any(),
+                        Some(h) => view! { <li><a href=h lang=c.lang>{c.label}</a></li> }.into_any(),
+                        None => view! { <li aria-current="page" lang=c.lang>{c.label}</li> }.into_any(),
                     })
                     .collect_view()}
             </ol>
         </nav>
         <main id="isi">
-            <h1>{title}</h1>
+            <h1 lang=title_lang>{title}</h1>
             {demo.then(|| view! { <p class="demo-banner" role="note"><strong>{tr(lang, "demo.label")}</strong>" "{tr(lang, "demo.body")}</p> })}
             {children()}
         </main>
@@ -113,9 +134,8 @@ pub fn Stats(stats: Vec<Stat>) -> impl IntoView {
 pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl IntoView {
     let lang = use_lang();
     let d = figure.data;
-    let q = if query.is_empty() { String::new() } else { format!("?{query}") };
-    let csv = format!("{data_path}/{}.csv{q}", d.id);
-    let json = format!("{data_path}/{}.json{q}", d.id);
+    let csv = paths::figure_download(&data_path, d.id, "csv", &query, lang);
+    let json = paths::figure_download(&data_path, d.id, "json", &query, lang);
     let empty = d.rows.is_empty();
     let is_map = d.id == "peta-predikat" && !empty;
     let desc_id = format!("{}-desc", d.id);
@@ -128,18 +148,20 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
     let numeric: Vec<bool> =
         (0..d.columns.len()).map(|i| d.rows.iter().any(|r| r.get(i).is_some_and(super::figures::Cell::is_numeric))).collect();
     let table_label = d.title.clone();
+    let toggle_name = format!(" — {}", d.title);
     let rows: Vec<Vec<String>> = d.rows.iter().map(|r| r.iter().map(|c| c.display(lang)).collect()).collect();
     let sources = d
         .sources
         .into_iter()
         .map(|s| match s.url {
-            Some(u) => view! { <li><a href=u rel="noopener">{s.label}</a></li> }.into_any(),
+            // The label is the reader's words; the document it links is an Indonesian publication.
+            Some(u) => view! { <li><a href=u rel="noopener" hreflang="id">{s.label}</a></li> }.into_any(),
             None => view! { <li>{s.label}</li> }.into_any(),
         })
         .collect_view();
     view! {
         <figure class="chart" id=d.id>
-            <figcaption>{d.title}</figcaption>
+            <figcaption><h2>{d.title}</h2></figcaption>
             <p class="desc" id=desc_id>{d.description}</p>
             {match drawing {
                 // Both drawings are in the page; the stylesheet shows the one for the screen.
@@ -165,9 +187,12 @@ pub fn FigureView(figure: Figure, data_path: String, query: String) -> impl Into
             })}
             {(!empty).then(|| view! {
                 <details>
-                    <summary>{tr(lang, "chart.data_table")}</summary>
+                    // Named after its chart, so that a page's toggles are told apart in a list of controls.
+                    <summary><span>{tr(lang, "chart.data_table")}</span><span class="visually-hidden">{toggle_name}</span></summary>
                     <DataTable headers=headers rows=rows numeric=numeric label=table_label links=links link_column=1/>
                 </details>
+                // On paper the table gives way to its address (the map's alone would take 20 pages).
+                <p class="print-only">{tr(lang, "chart.print_data")}" "<span class="url">{csv.clone()}</span></p>
             })}
             <p class="definition">{d.definition}</p>
             <div class="source">
@@ -233,7 +258,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(error.status());
     }
-    let crumbs = vec![Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) }];
+    let crumbs = vec![Crumb { label: tr(lang, "nav.home"), href: Some("/".into()), lang: None }];
     view! {
         <Layout title=error.title(lang) crumbs=crumbs demo=false>
             <p class="error-message">{error.message(lang)}</p>

@@ -38,7 +38,6 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="description" content=tr(lang, "site.description")/>
                 <link rel="icon" href=crate::paths::FAVICON_SVG type="image/svg+xml"/>
                 <MetaTags/>
             </head>

@@ -5,7 +5,7 @@
 use super::params::{PageParams, SortKey};
 use super::region::{any_demo, chart_views, covered_cell, crumbs, headline, region_page, scope_note, sort_regions};
 use super::{FilterForm, SortHeader};
-use crate::components::{Layout, Stats};
+use crate::components::{Layout, Stats, data_lang};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Figure, RankedInput};
 use crate::paths;
@@ -175,7 +175,7 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
             let href = paths::province(&p.code);
             view! {
                 <tr>
-                    <th scope="row"><a href=href>{p.name.clone()}</a></th>
+                    <th scope="row"><a href=href lang=data_lang(lang)>{p.name.clone()}</a></th>
                     <td class="num">{format::int(p.regencies as i64, lang)}</td>
                     <td class="num">{format::int(p.trainings.events, lang)}</td>
                     <td class="num">{covered_cell(lang, p.trainings.participants())}</td>
@@ -188,7 +188,7 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
     let crumbs = crumbs(lang, Vec::new(), None);
     let scope_note = scope_note(lang, p.year);
     Ok(view! {
-        <Layout title=tr(lang, "page.national_title") crumbs=crumbs demo=d.demo>
+        <Layout title=tr(lang, "page.national_title") crumbs=crumbs demo=d.demo description=tr(lang, "site.description_national")>
             <p class="lead">{tr(lang, "page.national_lead")}</p>
             <FilterForm params=p years=years kinds=false metric=true/>
             <p class="scope-note">{scope_note}</p>

@@ -7,7 +7,7 @@ use super::region::{
     any_demo, chart_views, coverage_note, covered_cell, crumbs, headline, region_page, route_code, scope_note, sort_regions,
 };
 use super::{FilterForm, SortHeader, predicate_label};
-use crate::components::{Layout, Stats};
+use crate::components::{Layout, Stats, data_lang};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Column, Dataset, Figure, RankedInput, col, database_source};
 use crate::paths;
@@ -262,11 +262,11 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
                 };
                 view! { <td class=class>{c.display(lang)}</td> }
             });
-            view! { <tr><th scope="row">{r[0].display(lang)}</th>{cells.collect_view()}</tr> }
+            view! { <tr><th scope="row" lang=data_lang(lang)>{r[0].display(lang)}</th>{cells.collect_view()}</tr> }
         })
         .collect_view();
-    let card_csv = format!("{data_path}/kartu-skor.csv{}", if query.is_empty() { String::new() } else { format!("?{query}") });
-    let card_json = card_csv.replace("kartu-skor.csv", "kartu-skor.json");
+    let card_csv = paths::figure_download(&data_path, card.id, "csv", &query, lang);
+    let card_json = paths::figure_download(&data_path, card.id, "json", &query, lang);
     let p = d.params;
     let path = paths::province(&d.code);
     let head = move |key: SortKey, label: &str| view! { <SortHeader params=p path=path.clone() anchor="kabkota" key=key label=tr(lang, label) numeric=!matches!(key, SortKey::Name | SortKey::Predicate)/> };
@@ -295,7 +295,7 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
             );
             view! {
                 <tr>
-                    <th scope="row"><a href=href>{r.name.clone()}</a></th>
+                    <th scope="row"><a href=href lang=data_lang(lang)>{r.name.clone()}</a></th>
                     <td class="num">{format::int(r.trainings.events, lang)}</td>
                     <td class="num">{covered_cell(lang, r.trainings.participants())}</td>
                     <td class="num">{format::percent(r.units.unit_share(), lang)}</td>
@@ -318,9 +318,10 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
         coverage_note(lang, own_participants).map(|n| format!(" ({n})")).unwrap_or_default(),
     );
     let crumbs = crumbs(lang, Vec::new(), Some(d.name.clone()));
+    let description = kla::i18n::trf(lang, "site.description_province", &[("name", d.name.clone())]);
     let scope_note = scope_note(lang, p.year);
     Ok(view! {
-        <Layout title=d.name.clone() crumbs=crumbs demo=d.demo>
+        <Layout title=d.name.clone() crumbs=crumbs demo=d.demo description=description title_lang=data_lang(lang)>
             <p class="lead">{tr(lang, "page.province_lead")}</p>
             <FilterForm params=p years=years kinds=true metric=false/>
             <p class="scope-note">{scope_note}</p>

@@ -9,7 +9,7 @@ use super::region::{
 };
 use super::{FilterForm, predicate_label};
 use crate::charts::{self, BandSpan, PREDICATE_COLOURS, PredicateHistory};
-use crate::components::{Layout, Stat, Stats};
+use crate::components::{Layout, Stat, Stats, data_lang};
 use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
 use crate::paths;
@@ -367,6 +367,8 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     let figs = chart_views(figures(state, &d, lang)?, &data_path, &query);
     let event_headers =
         ["table.event", "table.date", "table.kind", "table.mode", "figure.participants", "table.test_gain"].map(|k| tr(lang, k));
+    // Each cell carries its column's name, which a phone shows beside the value when a row becomes a card.
+    let cell_label = |i: usize| event_headers[i].clone();
     let events = d
         .events
         .iter()
@@ -387,22 +389,24 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
                 _ => format::date(&e.start_date, lang),
             };
             let mode = e.mode.as_deref().map_or_else(|| tr(lang, "figure.not_reported"), |m| tr(lang, &format!("mode.{m}")));
-            let details: Vec<String> = [("col.programme", &e.programme), ("col.facilitators", &e.facilitators), ("col.notes", &e.notes)]
+            // The title and the details' values are the recorder's own (Indonesian) words.
+            let details = [("col.programme", &e.programme), ("col.facilitators", &e.facilitators), ("col.notes", &e.notes)]
                 .into_iter()
                 .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{}: {v}", tr(lang, k)))
-                .collect();
+                .enumerate()
+                .map(|(i, (k, v))| view! { {(i > 0).then_some(" · ")}{tr(lang, k)}": "<span lang=data_lang(lang)>{v.clone()}</span> })
+                .collect::<Vec<_>>();
             view! {
                 <tr>
                     <th scope="row">
-                        {e.title.clone()}
-                        {(!details.is_empty()).then(|| view! { <span class="event-details">{details.join(" · ")}</span> })}
+                        <span lang=data_lang(lang)>{e.title.clone()}</span>
+                        {(!details.is_empty()).then(|| view! { <span class="event-details">{details}</span> })}
                     </th>
-                    <td>{date}</td>
-                    <td>{tr(lang, &format!("training_kind.{}", e.kind))}</td>
-                    <td>{mode}</td>
-                    <td class="num">{format::count(e.participants(), lang)}</td>
-                    <td class="num">{gain}</td>
+                    <td data-label=cell_label(1)>{date}</td>
+                    <td data-label=cell_label(2)>{tr(lang, &format!("training_kind.{}", e.kind))}</td>
+                    <td data-label=cell_label(3)>{mode}</td>
+                    <td class="num" data-label=cell_label(4)>{format::count(e.participants(), lang)}</td>
+                    <td class="num" data-label=cell_label(5)>{gain}</td>
                 </tr>
             }
         })
@@ -410,9 +414,10 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     let has_events = !d.events.is_empty();
     let crumbs = crumbs(lang, vec![(d.province_name.clone(), paths::province(&d.province_code))], Some(d.name.clone()));
     let scope_note = scope_note(lang, d.params.year);
+    let description = trf(lang, "site.description_regency", &[("name", d.name.clone()), ("province", d.province_name.clone())]);
     let evaluation = d.evaluation.as_ref().map(|sheet| evaluation_section(state, sheet, lang));
     Ok(view! {
-        <Layout title=d.name.clone() crumbs=crumbs demo=d.demo>
+        <Layout title=d.name.clone() crumbs=crumbs demo=d.demo description=description title_lang=data_lang(lang)>
             <p class="lead">{tr(lang, "page.regency_lead")}" "<span class="code">{d.code.clone()}</span></p>
             <section class="summary" aria-labelledby="ringkasan">
                 <h2 id="ringkasan">{tr(lang, "page.summary_heading")}</h2>
@@ -426,8 +431,8 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
             <h2 id="kegiatan">{tr(lang, "page.events_heading")}</h2>
             {if has_events {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=tr(lang, "page.events_heading")>
-                        <table>
+                    <div class="table-wrap cards" tabindex="0" role="region" aria-label=tr(lang, "page.events_heading")>
+                        <table class="events">
                             <thead><tr>{event_headers.into_iter().enumerate().map(|(i, h)| view! { <th scope="col" class={if i >= 4 { "num" } else { "" }}>{h}</th> }).collect_view()}</tr></thead>
                             <tbody>{events}</tbody>
                         </table>

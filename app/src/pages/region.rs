@@ -5,7 +5,7 @@
 
 use super::page_params;
 use super::params::{PageParams, SortKey};
-use crate::components::{Crumb, ErrorPage, FigureView, Stat};
+use crate::components::{Crumb, ErrorPage, FigureView, Stat, data_lang};
 use crate::error::AppError;
 use crate::figures::Figure;
 use crate::lang::use_lang;
@@ -47,11 +47,11 @@ pub fn resolve(state: &AppState, raw: &str, level: RegionLevel) -> Result<Region
 }
 
 /// The breadcrumb trail: Indonesia, the regions `between` (label, address), then the page's own region
-/// (`None` on the national page, where Indonesia is the page itself).
+/// (`None` on the national page, where Indonesia is the page itself). Region names are data ([`data_lang`]).
 pub fn crumbs(lang: Lang, between: Vec<(String, String)>, here: Option<String>) -> Vec<Crumb> {
-    let mut out = vec![Crumb { label: tr(lang, "place.indonesia"), href: here.is_some().then(|| "/".into()) }];
-    out.extend(between.into_iter().map(|(label, href)| Crumb { label, href: Some(href) }));
-    out.extend(here.map(|label| Crumb { label, href: None }));
+    let mut out = vec![Crumb { label: tr(lang, "place.indonesia"), href: here.is_some().then(|| "/".into()), lang: None }];
+    out.extend(between.into_iter().map(|(label, href)| Crumb { label, href: Some(href), lang: data_lang(lang) }));
+    out.extend(here.map(|label| Crumb { label, href: None, lang: data_lang(lang) }));
     out
 }
 

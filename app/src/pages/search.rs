@@ -1,7 +1,7 @@
 //! `/cari?q=…`: finds provinces and kab/kota by name or code ([`kla::search`]), for readers who arrive
 //! without knowing codes; each result shows its code, its kind and its province.
 
-use crate::components::{Crumb, Layout};
+use crate::components::{Crumb, Layout, data_lang};
 use crate::lang::use_lang;
 use crate::paths;
 use crate::state::AppState;
@@ -31,8 +31,10 @@ pub fn SearchPage() -> impl IntoView {
             (href, r.name.clone(), kind)
         })
         .collect();
-    let crumbs =
-        vec![Crumb { label: tr(lang, "place.indonesia"), href: Some("/".into()) }, Crumb { label: tr(lang, "search.title"), href: None }];
+    let crumbs = vec![
+        Crumb { label: tr(lang, "place.indonesia"), href: Some("/".into()), lang: None },
+        Crumb { label: tr(lang, "search.title"), href: None, lang: None },
+    ];
     let summary = if query.trim().is_empty() {
         tr(lang, "search.empty_query")
     } else if results.is_empty() {
@@ -41,8 +43,9 @@ pub fn SearchPage() -> impl IntoView {
         format!("{} “{}”: {}", tr(lang, "search.found"), query.trim(), results.len())
     };
     view! {
-        <Layout title=tr(lang, "search.title") crumbs=crumbs demo=false>
-            <form class="filter" method="get" action=paths::SEARCH role="search">
+        <Layout title=tr(lang, "search.title") crumbs=crumbs demo=false description=tr(lang, "site.description_search")>
+            // Not a second `search` landmark: the header's search form is the page's one (axe: landmark-unique).
+            <form class="filter" method="get" action=paths::SEARCH>
                 <div class="field">
                     <label for="q2">{tr(lang, "search.label")}</label>
                     <input id="q2" name="q" type="search" value=query.clone()/>
@@ -53,7 +56,7 @@ pub fn SearchPage() -> impl IntoView {
             <ul class="results">
                 {results
                     .into_iter()
-                    .map(|(href, name, kind)| view! { <li><a href=href>{name}</a>" "<span class="kind">{kind}</span></li> })
+                    .map(|(href, name, kind)| view! { <li><a href=href lang=data_lang(lang)>{name}</a>" "<span class="kind">{kind}</span></li> })
                     .collect_view()}
             </ul>
         </Layout>

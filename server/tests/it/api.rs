@@ -159,6 +159,13 @@ fn page_table(html: &str, id: &str) -> Option<Vec<Vec<String>>> {
     Some(table_rows(&body[..body.find("</tbody>").unwrap()]))
 }
 
+/// The column heads of the data table under the figure `id` on the page.
+fn page_table_heads(html: &str, id: &str) -> Vec<String> {
+    let f = figure_html(html, id).unwrap_or_else(|| panic!("no figure {id} on the page"));
+    let head = &f[f.find("<thead>").expect("a table head") + "<thead>".len()..];
+    table_rows(&head[..head.find("</thead>").unwrap()]).remove(0)
+}
+
 /// How a column is shown on the page (the `Cell` kind behind it).
 #[derive(Clone, Copy)]
 enum Kind {
@@ -182,17 +189,18 @@ fn shown(raw: &str, kind: Kind) -> String {
     cell.display(Lang::Id)
 }
 
-/// Checks, cell by cell, that the CSV download of a figure is the table on the page it came from; returns
-/// the page's rows.
+/// Checks, cell by cell, that the CSV download of a figure is the table on the page it came from, headed as
+/// the table is when downloaded through the page's own link; returns the page's rows.
 async fn assert_download_is_the_page_table(app: &TestApp, page: &str, api: &str, id: &str, kinds: &[Kind]) -> Vec<Vec<String>> {
     let (status, html) = app.get(page).await;
     assert_eq!(status, 200, "{page}");
     let query = page.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
-    assert!(
-        html.contains(&format!("href=\"{api}/{id}.csv{}\"", query.replace('&', "&amp;"))),
-        "{page}: the page's download link is the address checked here"
-    );
+    let link = format!("{api}/{id}.csv{}kolom=label&lang=id", if query.is_empty() { "?".to_string() } else { format!("{query}&") });
+    assert!(html.contains(&format!("href=\"{}\"", link.replace('&', "&amp;"))), "{page}: the page's download link is {link}");
+    let (labels, labelled) = csv_of(app, &link).await;
+    assert_eq!(labels, page_table_heads(&html, id), "{page} {id}: the page's CSV is headed as its table");
     let (header, csv) = csv_of(app, &format!("{api}/{id}.csv{query}")).await;
+    assert_eq!(labelled, csv, "{page} {id}: the header row is all that `kolom` changes");
     assert_eq!(header.len(), kinds.len(), "{id}: {header:?}");
     let table = page_table(&html, id).unwrap_or_else(|| panic!("{page}: figure {id} has no data table"));
     assert_eq!(table.len(), csv.len(), "{page} {id}: as many rows on the page as in the download");
@@ -383,6 +391,33 @@ on_both_engines!(every_listed_figure_downloads_as_csv_and_json_with_the_same_row
     }
     problems.dedup_by(|a, b| a.split(" row ").next() == b.split(" row ").next());
     assert!(problems.is_empty(), "JSON and CSV rows differ (first difference per figure):\n{}", problems.join("\n"));
+});
+
+on_both_engines!(a_csv_is_headed_by_keys_for_scripts_and_by_labels_when_asked, |app: TestApp| async move {
+    app.import_all_fixtures().await;
+    let keys = ["year", "events", "participants", "participant_events", "participants_offline", "participants_online"];
+    // Keys by default, whatever the language: a script that passes `lang` keeps its columns.
+    for path in ["/api/v1/nasional/pelatihan-per-tahun.csv", "/api/v1/nasional/pelatihan-per-tahun.csv?lang=en"] {
+        let (header, _) = csv_of(&app, path).await;
+        assert_eq!(header[..6], keys, "{path}");
+    }
+    let (_, by_keys) = csv_of(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?lang=id").await;
+    // `kolom=kunci` is the default, spelled canonically without it.
+    let res = fetch(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=kunci").await;
+    assert_eq!((res.status, res.header("location")), (308, "/api/v1/nasional/pelatihan-per-tahun.csv".to_string()));
+    // Labels with `kolom=label`, in the language asked for; the same rows.
+    let (header, rows) = csv_of(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=label&lang=id").await;
+    assert_eq!(header[..3], ["Tahun", "Kegiatan pelatihan KHA", "Peserta"]);
+    assert_eq!(rows, by_keys);
+    let (header, _) = csv_of(&app, "/api/v1/kabkota/63.10/nilai-per-tahap.csv?kolom=label&lang=en").await;
+    assert_eq!(header[..2], ["Award year", "Data year"]);
+    // The pages link their CSVs so, and their JSON without `kolom` (JSON rows are always keyed).
+    let (_, html) = app.get("/kabkota/63.10?lang=en").await;
+    assert!(html.contains("href=\"/api/v1/kabkota/63.10/nilai-per-tahap.csv?kolom=label&amp;lang=en\""));
+    assert!(html.contains("href=\"/api/v1/kabkota/63.10/nilai-per-tahap.json?lang=en\""));
+    // Anything else is refused, naming the parameter.
+    let (code, message) = error_json(&app, "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=judul&lang=en", 400).await;
+    assert_eq!((code.as_str(), message.as_str()), ("bad_request", "kolom: must be kunci or label"));
 });
 
 on_both_engines!(the_downloads_equal_the_tables_on_the_pages, |app: TestApp| async move {

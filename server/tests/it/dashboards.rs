@@ -173,3 +173,38 @@ on_both_engines!(search_finds_regions_by_name_or_code, |app: TestApp| async move
     let (_, html) = app.get("/").await;
     assert!(html.contains("action=\"/cari\""), "every page has the search box");
 });
+
+/// The `content` of each `<meta name="description">` of a page.
+fn meta_descriptions(html: &str) -> Vec<String> {
+    html.split("<meta name=\"description\" content=\"").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect()
+}
+
+on_both_engines!(each_page_has_one_meta_description_of_its_own, |app: TestApp| async move {
+    app.import_all_fixtures().await;
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    for path in ["/", "/provinsi/63", "/kabkota/63.10", "/cari?q=banjar", "/masuk"] {
+        let (status, html) = app.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        let found = meta_descriptions(&html);
+        assert_eq!(found.len(), 1, "{path}: exactly one meta description, found {found:?}");
+        assert!(html.find("<meta name=\"description\"") < html.find("</head>"), "{path}: in the head");
+        assert!(!seen.iter().any(|(_, d)| *d == found[0]), "{path} repeats another page's description: {}", found[0]);
+        seen.push((path, found[0].clone()));
+        // Nor any of the renderer's hydration markers.
+        assert!(!html.contains("<!>") && !html.contains("<!--HEAD-->"), "{path} keeps a hydration marker");
+    }
+    assert!(seen[1].1.starts_with("Kalimantan Selatan: "), "{}", seen[1].1);
+    assert!(seen[2].1.starts_with("Kabupaten Tanah Bumbu (Kalimantan Selatan): "), "{}", seen[2].1);
+    // In the page's language; pages without one of their own (errors, /kelola) get the site's.
+    let (_, html) = app.get("/kabkota/63.10?lang=en").await;
+    assert_eq!(
+        meta_descriptions(&html),
+        [format!(
+            "Kabupaten Tanah Bumbu (Kalimantan Selatan): {}",
+            "its KLA predicate and score history, KHA training and latest events, and KHA-certified service units by kind."
+        )]
+    );
+    let (status, html) = app.get("/kabkota/63.99").await;
+    assert_eq!(status, 404);
+    assert_eq!(meta_descriptions(&html), [kla::i18n::tr(kla::i18n::Lang::Id, "site.description")]);
+});

@@ -81,11 +81,13 @@ pub fn SignInPage() -> impl IntoView {
     let sub = submitted();
     let username = sub.as_ref().and_then(|s| s.value("username")).unwrap_or_default();
     let back = safe_return(sub.as_ref().and_then(|s| s.value("kembali")).or_else(|| query_param("kembali")));
-    let crumbs =
-        vec![Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) }, Crumb { label: tr(lang, "account.sign_in"), href: None }];
+    let crumbs = vec![
+        Crumb { label: tr(lang, "nav.home"), href: Some("/".into()), lang: None },
+        Crumb { label: tr(lang, "account.sign_in"), href: None, lang: None },
+    ];
     let signed_in = session().map(|s| s.user.username);
     view! {
-        <Layout title=tr(lang, "account.sign_in") crumbs=crumbs demo=false>
+        <Layout title=tr(lang, "account.sign_in") crumbs=crumbs demo=false description=tr(lang, "site.description_sign_in")>
             {signed_in.map(|u| view! { <p class="notice">{tr(lang, "account.already_signed_in")}" "<strong>{u}</strong>". "<a href=paths::MANAGE>{tr(lang, "manage.title")}</a></p> })}
             <p class="lead">{tr(lang, "account.sign_in_lead")}</p>
             <ErrorSummary sub=sub.clone()/>

@@ -101,10 +101,14 @@ pub fn regions_in_scope(state: &AppState, role: Role, level: Option<RegionLevel>
 
 /// The breadcrumbs of a data-entry page: Beranda › Kelola data › `here` (or Beranda › Kelola data itself).
 pub fn manage_crumbs(lang: Lang, here: Option<String>) -> Vec<Crumb> {
-    let home = Crumb { label: tr(lang, "nav.home"), href: Some("/".into()) };
+    let home = Crumb { label: tr(lang, "nav.home"), href: Some("/".into()), lang: None };
     match here {
-        Some(h) => vec![home, Crumb { label: tr(lang, "manage.title"), href: Some(paths::MANAGE.into()) }, Crumb { label: h, href: None }],
-        None => vec![home, Crumb { label: tr(lang, "manage.title"), href: None }],
+        Some(h) => vec![
+            home,
+            Crumb { label: tr(lang, "manage.title"), href: Some(paths::MANAGE.into()), lang: None },
+            Crumb { label: h, href: None, lang: None },
+        ],
+        None => vec![home, Crumb { label: tr(lang, "manage.title"), href: None, lang: None }],
     }
 }
 

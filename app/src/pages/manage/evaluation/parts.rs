@@ -28,9 +28,9 @@ pub(super) fn eval_crumbs(lang: Lang, sheet: Option<(i64, RegionCode, String)>, 
     let mut c = manage_crumbs(lang, Some(tr(lang, "eval.title")));
     c[2].href = Some(paths::EVALUATION.into());
     if let Some((year, code, label)) = sheet {
-        c.push(Crumb { label, href: Some(sheet_path(year, code)) });
+        c.push(Crumb { label, href: Some(sheet_path(year, code)), lang: None });
     }
-    c.push(Crumb { label: here, href: None });
+    c.push(Crumb { label: here, href: None, lang: None });
     c
 }
 
