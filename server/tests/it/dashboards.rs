@@ -133,7 +133,8 @@ on_both_engines!(every_chart_has_description_table_definition_source_and_downloa
                 assert!(f.contains(&format!("aria-describedby=\"{id}-desc\"")), "{path} {id}: the chart names its description");
                 assert!(f.contains("<details>"), "{path} {id}: a data table beside the chart");
                 if id == "peta-predikat" {
-                    assert!(f.contains("<div class=\"svg map\" tabindex=\"0\""), "{path}: the map pans on a phone, by keyboard too");
+                    assert!(f.contains("<div tabindex=\"0\" role=\"region\""), "{path}: the map pans on a phone, by keyboard too");
+                    assert!(f.contains("class=\"svg map\""), "{path}: the map is one drawing");
                     let (map, table) = f.split_at(f.find("</svg>").unwrap());
                     assert!(map.contains("<a tabindex=\"-1\" href=\"/kabkota/63.10\">"), "{path}: no map shape is a tab stop");
                     assert!(table.contains("<a href=\"/kabkota/63.10\">"), "{path}: the map's table links each kab/kota");
