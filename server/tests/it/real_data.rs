@@ -158,7 +158,7 @@ on_both_engines!(a_count_reported_for_some_events_says_how_many_it_covers, |app:
     }
     let (_, html) = app.get("/kabkota/63.10").await;
     assert_eq!(stat(&html, "Peserta"), "65");
-    assert!(stat_note(&html, "Peserta").starts_with("dari 2 dari 3 kegiatan yang melaporkan jumlah"), "{}", stat_note(&html, "Peserta"));
+    assert!(stat_note(&html, "Peserta").starts_with("menurut 2 dari 3 kegiatan yang melaporkan jumlah"), "{}", stat_note(&html, "Peserta"));
     assert!(html.contains("65 peserta dari 2 kegiatan yang melaporkan jumlah"), "the summary says what the sum covers");
     let (_, html) = app.get("/kabkota/63.10?lang=en").await;
     assert!(html.contains("from 2 of 3 events that reported a count"));
