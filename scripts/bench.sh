@@ -37,9 +37,16 @@
 #                opened --immutable) with canned queries computing the pages' aggregates from the base tables
 #                (scripts/bench/datasette-metadata.json): wrk as in step 3 and the median alone
 #
+# and, last, when every measurement is done (so that Chromium loads nothing measured):
+#  10. lighthouse scripts/lighthouse.sh (Lighthouse pinned in scripts/lighthouse/package.json, Debian's
+#                 Chromium) against a new server on the SQLite national database: /, /provinsi/63,
+#                 /kabkota/63.10 and /masuk, mobile (Lighthouse's default: an emulated Moto G Power, simulated
+#                 throttling) and --preset=desktop; issue 15's bars, per page and category over both form
+#                 factors: accessibility, best practices and SEO 100, performance 95 or more
+#
 # and prints a Markdown report: the machine, one table row per measurement (each wrk row with the CPU split
-# and the load average), the pages side by side with nginx and Datasette as ratios, and the issues' targets
-# with PASS/MISS. All load goes to 127.0.0.1 only. Servers, peers and the throwaway cluster are stopped on exit.
+# and the load average), the pages side by side with nginx and Datasette as ratios, the Lighthouse scores, and
+# the issues' targets with PASS/MISS. All load goes to 127.0.0.1 only. Servers, peers and the throwaway cluster are stopped on exit.
 #
 # Options:
 #   --postgres auto|URL  also run on PostgreSQL: `auto` starts a throwaway cluster in a temp dir (initdb as
@@ -51,6 +58,7 @@
 #   --mixed-duration S   seconds of each season variant in step 6 (default 60)
 #   --first-renders N    writes in step 7 (default 10)
 #   --no-peers           skip nginx and Datasette (steps 8 and 9)
+#   --no-lighthouse      skip Lighthouse (step 10)
 #   --connections N      wrk connections (default 32)
 #   --flood-connections N  connections of the flooding client in step 4b (default 64)
 #   --threads N          wrk threads (default 2; step 6 uses one per connection)
@@ -78,6 +86,8 @@ IMPORT_TIMEOUT=600
 MIXED_DURATION=60
 FIRST_RENDERS=10
 PEERS=1
+LIGHTHOUSE=1
+LIGHTHOUSE_DONE=0
 POSTGRES=""
 NGINX_VERSION=""
 DATASETTE_VERSION=""
@@ -95,6 +105,7 @@ while [ $# -gt 0 ]; do
     --mixed-duration) MIXED_DURATION=${2:?}; shift 2 ;;
     --first-renders) FIRST_RENDERS=${2:?}; shift 2 ;;
     --no-peers) PEERS=0; shift ;;
+    --no-lighthouse) LIGHTHOUSE=0; shift ;;
     --connections) CONNECTIONS=${2:?}; shift 2 ;;
     --flood-connections) FLOOD_CONNECTIONS=${2:?}; shift 2 ;;
     --threads) THREADS=${2:?}; shift 2 ;;
@@ -197,8 +208,20 @@ if [ "$PEERS" = 1 ]; then
   # Debian's python3 has no venv (nor pip in it) without python3-venv.
   if ! [ -x "$DATASETTE_VENV/bin/datasette" ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then apt_missing+=(python3-venv); fi
 fi
+CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+if [ "$LIGHTHOUSE" = 1 ]; then
+  [ -x "$CHROMIUM" ] || apt_missing+=(chromium)
+  command -v node >/dev/null || apt_missing+=(nodejs)
+  command -v npm >/dev/null || apt_missing+=(npm)
+fi
 apt_install "${apt_missing[@]}"
 command -v wrk >/dev/null || die "wrk is still missing after apt-get install wrk"
+if [ "$LIGHTHOUSE" = 1 ]; then
+  [ -x "$CHROMIUM" ] || die "no Chromium at $CHROMIUM after apt-get install chromium (set CHROMIUM_PATH, or --no-lighthouse)"
+  # The pinned Lighthouse (npm ci in scripts/lighthouse when missing), before anything is measured.
+  "$ROOT/scripts/lighthouse.sh" --install-only </dev/null || die "could not install Lighthouse (or run with --no-lighthouse)"
+  LIGHTHOUSE_VERSION=$(node -p 'require(process.argv[1]).version' "$ROOT/scripts/lighthouse/node_modules/lighthouse/package.json")
+fi
 if [ "$PEERS" = 1 ]; then
   [ -x "$NGINX_BIN" ] || die "nginx is still missing after apt-get install nginx"
   # Datasette 0.65 from PyPI into a venv kept between runs.
@@ -930,6 +953,46 @@ for engine in "${ENGINES[@]}"; do peer_checks "$engine"; done
 LOAD_AFTER=$(uptime | sed 's/.*load average: //')
 # shellcheck disable=SC2009
 BUSY_AFTER=$(ps -eo comm= | grep -cE '^(rustc|cargo|cc1|ld|chromium|node)$' || true)
+
+# ---------------------------------------------------------------------------------------------------------
+# Lighthouse (step 10), after every measurement: a new server on the SQLite national database
+# ---------------------------------------------------------------------------------------------------------
+run_lighthouse() {
+  local tsv="$WORK/lighthouse.tsv" rc=0 page cat line ff score bar verdict audits measured by
+  log "10. Lighthouse $LIGHTHOUSE_VERSION on /, /provinsi/63, /kabkota/63.10, /masuk (mobile and desktop)"
+  start_server "sqlite:$WORK/sqlite/national.db" "$WORK/server-lighthouse.log"
+  local pid_l=$SERVER_PID
+  say "server (pid $pid_l) on http://127.0.0.1:$PORT"
+  # Its temp dir (the JSON reports) inside ours, kept with it.
+  run_bg env TMPDIR="$WORK" KEEP_LIGHTHOUSE_LOGS="${KEEP_BENCH_LOGS:-0}" CHROMIUM_PATH="$CHROMIUM" \
+    "$ROOT/scripts/lighthouse.sh" "http://127.0.0.1:$PORT" --out "$WORK/lighthouse.md" --tsv "$tsv" </dev/null >&2 || rc=$?
+  stop_pid "$pid_l"
+  forget_pid "$pid_l"
+  if [ "$rc" -gt 1 ] || ! [ -s "$tsv" ]; then
+    warn "Lighthouse did not run to the end (exit $rc)"
+    check sqlite "(15) Lighthouse on /, /provinsi/63, /kabkota/63.10, /masuk" "did not run (exit $rc)" MISS "see the log above"
+    return 0
+  fi
+  LIGHTHOUSE_DONE=1
+  # One check per page and category, over both form factors: its worst score against the bar.
+  for page in / /provinsi/63 /kabkota/63.10 /masuk; do
+    for cat in performance accessibility "best practices" SEO; do
+      measured="" verdict=PASS by="" bar=""
+      while IFS=$'\t' read -r _ ff _ score bar line audits; do
+        measured="$measured${measured:+, }$ff $score"
+        if [ "$line" != PASS ]; then
+          verdict=MISS
+          [ "$audits" = "—" ] || by="$by${by:+; }$ff: $audits"
+        fi
+      done < <(awk -F'\t' -v p="$page" -v c="$cat" '$1 == p && $3 == c' "$tsv")
+      [ -n "$measured" ] || { measured="no score"; verdict=MISS; }
+      if [ "$verdict" = PASS ]; then by="at or over $bar"; else by="under $bar${by:+: $by}"; fi
+      check sqlite "(15) Lighthouse $cat $([ "$cat" = performance ] && echo "≥ 95" || echo "= 100"): $page" "$measured" "$verdict" "${by//|/\\|}"
+    done
+  done
+}
+[ "$LIGHTHOUSE" = 1 ] && run_lighthouse
+
 TOTAL=$(($(date +%s) - STARTED))
 report() {
   echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -950,6 +1013,12 @@ report() {
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$ROWS"
   echo
   side_by_side
+  if [ "$LIGHTHOUSE_DONE" = 1 ]; then
+    echo "Lighthouse (step 10), on a new server on the SQLite national database after every measurement:"
+    echo
+    cat "$WORK/lighthouse.md"
+    echo
+  fi
   echo "| engine | target | measured | result | by how much |"
   echo "|---|---|---|---|---|"
   # Grouped by engine, in the order the engines ran (the checks against the peers come last).
