@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 pub const HOME: &str = "/";
 pub const PROVINCE: &str = "/provinsi/{code}";
 pub const REGENCY: &str = "/kabkota/{code}";
+/// A province's report for a coordination meeting, printed on A4.
+pub const PROVINCE_REPORT: &str = "/provinsi/{code}/laporan";
 pub const SEARCH: &str = "/cari";
 pub const HEALTHZ: &str = "/healthz";
 /// The stylesheet's files: `main.<fingerprint>.css`, which pages link and browsers keep for a year, and
@@ -50,6 +52,9 @@ pub fn province(code: impl Display) -> String {
 }
 pub fn regency(code: impl Display) -> String {
     fill(REGENCY, &[&code])
+}
+pub fn province_report(code: impl Display) -> String {
+    fill(PROVINCE_REPORT, &[&code])
 }
 pub fn public_file(id: i64) -> String {
     fill(PUBLIC_FILE, &[&id])
@@ -303,6 +308,7 @@ mod tests {
         let all = [
             HOME,
             PROVINCE,
+            PROVINCE_REPORT,
             REGENCY,
             SEARCH,
             SIGN_IN,

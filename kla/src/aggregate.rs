@@ -571,6 +571,35 @@ pub async fn predicate_history(pool: &AnyPool, regency: RegionCode) -> Result<Ve
     .await
 }
 
+/// A predicate record with the kab/kota it belongs to.
+#[derive(FromRow)]
+struct KeyedPredicateRow {
+    regency_code: String,
+    #[sqlx(flatten)]
+    row: PredicateRow,
+}
+
+/// Every predicate record of the kab/kota in a scope, by kab/kota code, each history oldest first: one query
+/// for a whole province's report rather than one per kab/kota.
+pub async fn predicate_histories(pool: &AnyPool, scope: Scope) -> Result<HashMap<String, Vec<PredicateRow>>, sqlx::Error> {
+    let (clause, params) = filter(scope, "province_code", "regency_code", "", None);
+    let rows: Vec<KeyedPredicateRow> = fetch_all(
+        pool,
+        &format!(
+            "select regency_code, award_year, data_year, score_self_assessment, score_administrative, score_field, score_final,
+                    predicate, source_url, is_demo
+             from predicate_records{clause} order by regency_code, award_year"
+        ),
+        &params,
+    )
+    .await?;
+    let mut out: HashMap<String, Vec<PredicateRow>> = HashMap::new();
+    for r in rows {
+        out.entry(r.regency_code).or_default().push(r.row);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,7 @@ fn route(path: &str) -> Option<(Kind, String)> {
         [""] => (Kind::State, "/".into()),
         ["cari"] => (Kind::Search, path.into()),
         ["provinsi", code] => (Kind::State, paths::province(region_segment(code))),
+        ["provinsi", code, "laporan"] => (Kind::State, paths::province_report(region_segment(code))),
         ["kabkota", code] => (Kind::State, paths::regency(region_segment(code))),
         ["api", "v1"] | ["api", "v1", "wilayah"] => (Kind::Plain, path.into()),
         ["api", "v1", "nasional"] => (Kind::State, path.into()),

@@ -9,6 +9,7 @@ pub mod params;
 pub mod province;
 pub mod regency;
 pub mod region;
+pub mod report;
 pub mod search;
 
 use crate::components::ErrorPage;
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound/> }>
                 <Route path=path!("/") view=national::NationalPage ssr=SsrMode::Async/>
                 <Route path=path!("/provinsi/:code") view=province::ProvincePage ssr=SsrMode::Async/>
+                <Route path=path!("/provinsi/:code/laporan") view=report::ProvinceReportPage ssr=SsrMode::Async/>
                 <Route path=path!("/kabkota/:code") view=regency::RegencyPage ssr=SsrMode::Async/>
                 <Route path=path!("/cari") view=search::SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/masuk") view=manage::account::SignInPage ssr=SsrMode::Async/>

@@ -8,13 +8,13 @@ use crate::common::{Engine, TestApp};
 
 const SHEET: &str = "/kelola/evaluasi/2025/63.10";
 
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
 }
 
 /// Accounts on both sides of the exchange, the fixtures, and the 2025 cycle (data year 2024) made by the
 /// administrator through the form.
-async fn setup(app: &TestApp) {
+pub(crate) async fn setup(app: &TestApp) {
     app.import_all_fixtures().await;
     add_user(app, "admin-kla", "admin", None).await;
     add_user(app, "dp3a-tanahbumbu", "regency", Some("63.10")).await;
@@ -38,11 +38,11 @@ async fn setup(app: &TestApp) {
 }
 
 /// The id of an evidence item by its code.
-async fn item_id(app: &TestApp, code: &str) -> i64 {
+pub(crate) async fn item_id(app: &TestApp, code: &str) -> i64 {
     sqlx::query_scalar("select id from evidence_items where code = $1").bind(code).fetch_one(&app.state.pool).await.unwrap()
 }
 
-async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: Vec<u8>, doc_year: &str) -> (u16, String, String) {
+pub(crate) async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: Vec<u8>, doc_year: &str) -> (u16, String, String) {
     upload_to(o, SHEET, indicator, item, name, bytes, doc_year).await
 }
 

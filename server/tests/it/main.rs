@@ -23,5 +23,6 @@ mod migrations;
 mod operations;
 mod predicates;
 mod real_data;
+mod report;
 mod rules_accounts;
 mod summaries;
