@@ -31,6 +31,8 @@ pub enum Canonical {
 enum Kind {
     /// Pages and API data of a place: the view state and `lang`.
     State,
+    /// The province report: the year (`tahun`) and `lang`; it has one order and every provider kind.
+    Year,
     /// `/cari`: `q` and `lang`.
     Search,
     /// API indexes: `lang` only.
@@ -61,7 +63,7 @@ fn route(path: &str) -> Option<(Kind, String)> {
         [""] => (Kind::State, "/".into()),
         ["cari"] => (Kind::Search, path.into()),
         ["provinsi", code] => (Kind::State, paths::province(region_segment(code))),
-        ["provinsi", code, "laporan"] => (Kind::State, paths::province_report(region_segment(code))),
+        ["provinsi", code, "laporan"] => (Kind::Year, paths::province_report(region_segment(code))),
         ["kabkota", code] => (Kind::State, paths::regency(region_segment(code))),
         ["api", "v1"] | ["api", "v1", "wilayah"] => (Kind::Plain, path.into()),
         ["api", "v1", "nasional"] => (Kind::State, path.into()),
@@ -86,8 +88,9 @@ pub fn canonical(path: &str, query: Option<&str>) -> Canonical {
     let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(raw) else { return as_is() };
     let mut parts: Vec<String> = Vec::new();
     match kind {
-        Kind::State => {
-            let state: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| STATE_PARAMS.contains(&k.as_str())).collect();
+        Kind::State | Kind::Year => {
+            let known: &[&str] = if matches!(kind, Kind::Year) { &STATE_PARAMS[..1] } else { &STATE_PARAMS };
+            let state: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| known.contains(&k.as_str())).collect();
             let Ok(state_query) = serde_urlencoded::to_string(&state) else { return as_is() };
             // A value the page does not understand: the page names it in a 400.
             let Ok(params) = PageParams::from_query(&state_query, Lang::Id) else { return as_is() };
@@ -147,6 +150,8 @@ mod tests {
             "/provinsi/63",
             "/provinsi/63?tahun=2024&urut=kegiatan&arah=turun",
             "/kabkota/63.10?jenis=paud",
+            "/provinsi/63/laporan",
+            "/provinsi/63/laporan?tahun=2024&lang=en",
             "/cari",
             "/cari?q=banjar",
             "/cari?q=kota+banjar&lang=id",
@@ -167,6 +172,7 @@ mod tests {
     fn other_spellings_redirect_to_the_canonical_url() {
         for (from, to) in [
             ("/?z=123", "/"),
+            ("/provinsi/63/laporan?jenis=paud&urut=nama&tahun=2025", "/provinsi/63/laporan?tahun=2025"),
             ("/?fbclid=abc&utm_source=x&tahun=2025", "/?tahun=2025"),
             ("/?tahun=&jenis=&ukuran=kegiatan", "/"),
             ("/?ukuran=peserta&tahun=2025", "/?tahun=2025&ukuran=peserta"),
