@@ -9,8 +9,9 @@
 #   1. load    `pantau-kla demo --scale national` into a fresh database: wall time and database size
 #   2. import  `pantau-kla import` of a generated CSV of 100,000 training events into a fresh database
 #   3. serve   the release server on 127.0.0.1, warmed up, then wrk (32 connections, 2 threads, --duration
-#              seconds each, Accept-Encoding: gzip) against the national, province and regency pages, three
-#              downloads and the static stylesheet: p50/p95/p99 latency and requests/s
+#              seconds each, Accept-Encoding: gzip) against the national, province and regency pages, the
+#              insight views (the province report /provinsi/35/laporan, …), three downloads and the static
+#              stylesheet: p50/p95/p99 latency and requests/s
 #   4. rss     the server's peak resident memory (VmHWM) after the load
 #   4b. flood  another visitor's latency on the cached /provinsi/35 (wrk, 4 connections), alone and while one
 #              client floods the server with URLs the cache cannot answer (scripts/bench/flood.sh: unknown
@@ -26,8 +27,9 @@
 #              at /masuk, POST /kelola/kegiatan/baru, 303 expected) spread round-robin over the kab/kota of
 #              other provinces than 35; and while it writes 35.07, the very kab/kota read. Readers' p50/p99 and
 #              req/s (overall and per page), the ratio to the baseline, writes done and their p50/p99
-#   7. first   --first-renders times: one form write to 35.07, then one timed GET of /, /provinsi/35 and
-#              /kabkota/35.07 (each the first request after the write: a fresh render); median and max
+#   7. first   --first-renders times: one form write to 35.07, then one timed GET of /, /provinsi/35,
+#              /kabkota/35.07 and each insight view (each the first request after the write: a fresh
+#              render); median and max
 #
 # and, once, between the SQLite and the PostgreSQL runs, its peers on the same data:
 #   8. nginx     the gzipped bytes of /, /provinsi/35 and /kabkota/35.07 as the app sent them (saved in step 3
@@ -86,6 +88,9 @@ IMPORT_TIMEOUT=600
 MIXED_DURATION=60
 FIRST_RENDERS=10
 PEERS=1
+# Issue 16's views (KEY=PATH), measured like the region pages: warm in step 3, first render after a write in
+# step 7.
+INSIGHT_VIEWS="report=/provinsi/35/laporan"
 LIGHTHOUSE=1
 LIGHTHOUSE_DONE=0
 POSTGRES=""
@@ -555,17 +560,18 @@ mixed() {
 # after the write, so a fresh render of each).
 first_render() {
   local engine=$1 base="http://127.0.0.1:$PORT" i page f t status bad=0
-  for page in national province regency write; do : >"$WORK/first-$engine-$page.ms"; done
+  local views="national=/ province=/provinsi/35 regency=/kabkota/35.07 $INSIGHT_VIEWS"
+  for page in national province regency write $(for v in $INSIGHT_VIEWS; do echo "${v%%=*}"; done); do : >"$WORK/first-$engine-$page.ms"; done
   for i in $(seq 1 "$FIRST_RENDERS"); do
     "$ROOT/scripts/bench/writer.sh" "$base" "$SESSION" "$CSRF" 1 35.07 "Bench first render $engine $i" >"$WORK/first-write.txt" 2>&1 ||
       die "$engine: the write before a first render failed: $(cat "$WORK/first-write.txt")"
     status=$(awk '$1 == "WRITE" { print $4 }' "$WORK/first-write.txt")
     [ "$status" = 303 ] || bad=$((bad + 1))
     awk '$1 == "WRITE" { printf "%.2f\n", $5 * 1000 }' "$WORK/first-write.txt" >>"$WORK/first-$engine-write.ms"
-    for page in national:/ province:/provinsi/35 regency:/kabkota/35.07; do
-      t=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{http_code} %{time_total}' "$base${page#*:}")
-      [ "${t% *}" = 200 ] || warn "$engine: ${page#*:} answered ${t% *} after a write"
-      awk -v t="${t#* }" 'BEGIN { printf "%.2f\n", t * 1000 }' >>"$WORK/first-$engine-${page%%:*}.ms"
+    for page in $views; do
+      t=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{http_code} %{time_total}' "$base${page#*=}")
+      [ "${t% *}" = 200 ] || warn "$engine: ${page#*=} answered ${t% *} after a write"
+      awk -v t="${t#* }" 'BEGIN { printf "%.2f\n", t * 1000 }' >>"$WORK/first-$engine-${page%%=*}.ms"
     done
   done
   [ "$bad" = 0 ] || warn "$engine: $bad of the first-render writes did not answer 303"
@@ -574,12 +580,12 @@ first_render() {
   row "$engine" "a form write (POST /kelola/kegiatan/baru, 303) without readers" "${M[$engine.first.write]}" "" "" "" \
     "median of $FIRST_RENDERS, max ${M[$engine.first.write.max]} ms; all: $(paste -sd' ' "$f") ms$([ "$bad" -gt 0 ] && echo "; $bad not 303!")"
   say "a form write without readers: median ${M[$engine.first.write]} ms, max ${M[$engine.first.write.max]} ms"
-  for page in national:/ province:/provinsi/35 regency:/kabkota/35.07; do
-    f="$WORK/first-$engine-${page%%:*}.ms"
-    M[$engine.first.${page%%:*}]=$(median "$f") M[$engine.first.${page%%:*}.max]=$(pct 100 "$f")
-    row "$engine" "first render after a write: ${page#*:}" "${M[$engine.first.${page%%:*}]}" "" "" "" \
-      "median of $FIRST_RENDERS, max ${M[$engine.first.${page%%:*}.max]} ms; all: $(paste -sd' ' "$f") ms (each: a form write to 35.07, then one GET of each page; load average $(cut -d' ' -f1 /proc/loadavg))"
-    say "first render after a write, ${page#*:}: median ${M[$engine.first.${page%%:*}]} ms, max ${M[$engine.first.${page%%:*}.max]} ms"
+  for page in $views; do
+    f="$WORK/first-$engine-${page%%=*}.ms"
+    M[$engine.first.${page%%=*}]=$(median "$f") M[$engine.first.${page%%=*}.max]=$(pct 100 "$f")
+    row "$engine" "first render after a write: ${page#*=}" "${M[$engine.first.${page%%=*}]}" "" "" "" \
+      "median of $FIRST_RENDERS, max ${M[$engine.first.${page%%=*}.max]} ms; all: $(paste -sd' ' "$f") ms (each: a form write to 35.07, then one GET of each page; load average $(cut -d' ' -f1 /proc/loadavg))"
+    say "first render after a write, ${page#*=}: median ${M[$engine.first.${page%%=*}]} ms, max ${M[$engine.first.${page%%=*}.max]} ms"
   done
 }
 
@@ -658,6 +664,8 @@ src.backup(dst); dst.execute("pragma journal_mode = delete"); dst.close(); src.c
   bench "$engine" national / "page /"
   bench "$engine" province /provinsi/35 "page /provinsi/35"
   bench "$engine" regency /kabkota/35.07 "page /kabkota/35.07"
+  local view
+  for view in $INSIGHT_VIEWS; do bench "$engine" "${view%%=*}" "${view#*=}" "page ${view#*=}"; done
   if [ "$engine" = sqlite ] && [ "$PEERS" = 1 ]; then
     # nginx's bytes (step 8): each page's gzipped body exactly as the app sent it.
     mkdir -p "$WORK/peers/www"
