@@ -93,11 +93,9 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
     let scope = Scope::Province(code);
     // The report keeps the page's year and nothing else of its view: its tables have one order, by code.
     let params = PageParams { year: params.year, ..PageParams::default() };
-    let (province, histories, provincial) = tokio::try_join!(
-        province::load(state, code, params),
-        async { Ok(aggregate::predicate_histories(pool, scope).await?) },
-        async { Ok::<_, AppError>(aggregate::provincial_parts(pool, scope, params.year).await?) },
-    )?;
+    let histories = async { Ok::<_, AppError>(aggregate::predicate_histories(pool, scope).await?) };
+    let provincial = async { Ok::<_, AppError>(aggregate::provincial_parts(pool, scope, params.year).await?) };
+    let (province, histories, provincial) = tokio::try_join!(province::load(state, code, params), histories, provincial)?;
     let recent_years: Vec<i32> = {
         let with_events = province.by_year.iter().filter(|y| y.totals.events > 0).map(|y| y.year);
         let mut years: Vec<i32> = with_events.filter(|y| params.year.is_none_or(|chosen| *y <= chosen)).collect();
@@ -111,8 +109,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         }
     }
     let shown = |rows: &Vec<PredicateRow>| rows.iter().rev().take(HISTORY_ROUNDS).cloned().collect::<Vec<_>>();
-    let sources: BTreeSet<String> =
-        histories.values().flat_map(|rows| shown(rows)).map(|r| r.source_url).filter(|s| !s.is_empty()).collect();
+    let sources: BTreeSet<String> = histories.values().flat_map(shown).map(|r| r.source_url).filter(|s| !s.is_empty()).collect();
     let demo = province.demo || histories.values().flatten().any(|r| r.is_demo != 0) || provincial.values().any(|p| p.demo);
     Ok(ReportData { province, histories, provincial, recent_years, recent_events, sources: sources.into_iter().collect(), demo })
 }
@@ -199,7 +196,8 @@ fn render(d: ReportData, preparations: Option<HashMap<String, Option<Preparation
         Some(_) => tr(lang, "report.audience_officer"),
         None => tr(lang, "report.audience_public"),
     };
-    let sections = rows.iter().map(|r| section(&d, r, preparations.as_ref().and_then(|m| m.get(&r.code)).map(Option::as_ref), lang)).collect_view();
+    let sections =
+        rows.iter().map(|r| section(&d, r, preparations.as_ref().and_then(|m| m.get(&r.code)).map(Option::as_ref), lang)).collect_view();
     let sources = d.sources.clone();
     let province_href = paths::province(&p.code);
     view! {
@@ -274,7 +272,11 @@ fn section(d: &ReportData, r: &RegencyRow, preparation: Option<Option<&Preparati
             "{} · {}",
             trn(lang, "figure.events_count", part.events, &[]),
             match c.known() {
-                Some(n) => format!("{}{}", trn(lang, "figure.participants_count", n, &[]), coverage_note(lang, c).map(|n| format!(" ({n})")).unwrap_or_default()),
+                Some(n) => format!(
+                    "{}{}",
+                    trn(lang, "figure.participants_count", n, &[]),
+                    coverage_note(lang, c).map(|n| format!(" ({n})")).unwrap_or_default()
+                ),
                 None => format!("{}: {}", tr(lang, "figure.participants"), tr(lang, "figure.not_reported")),
             }
         )

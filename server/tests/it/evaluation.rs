@@ -42,7 +42,14 @@ pub(crate) async fn item_id(app: &TestApp, code: &str) -> i64 {
     sqlx::query_scalar("select id from evidence_items where code = $1").bind(code).fetch_one(&app.state.pool).await.unwrap()
 }
 
-pub(crate) async fn upload(o: &Officer<'_>, indicator: i64, item: i64, name: &str, bytes: Vec<u8>, doc_year: &str) -> (u16, String, String) {
+pub(crate) async fn upload(
+    o: &Officer<'_>,
+    indicator: i64,
+    item: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    doc_year: &str,
+) -> (u16, String, String) {
     upload_to(o, SHEET, indicator, item, name, bytes, doc_year).await
 }
 

@@ -93,7 +93,8 @@ on_both_engines!(preparation_is_shown_only_to_officers_who_cover_it, |app: TestA
     assert_eq!(dp3a.post(&format!("{SHEET}/ajukan"), &[]).await.0, 303);
     let due = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).format("%Y-%m-%d").to_string();
     let id = b.to_string();
-    let review = [("scope", id.as_str()), ("item", &id), ("decision", "reject"), ("comment", "RAD belum ditandatangani"), ("due_date", &due)];
+    let review =
+        [("scope", id.as_str()), ("item", &id), ("decision", "reject"), ("comment", "RAD belum ditandatangani"), ("due_date", &due)];
     assert_eq!(prov.post(&format!("{SHEET}/2/periksa"), &review).await.0, 303);
 
     // The province's officer: every kab/kota's preparation, Tanah Bumbu's follow-up linked to its indicator.
