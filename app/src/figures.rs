@@ -280,7 +280,7 @@ pub fn effectiveness_sentence(lang: Lang, g: &TestGains) -> String {
 }
 
 /// Training effectiveness: the mean pre- and post-test score per kind of training, side by side with the
-/// gain, each kind labelled with the events behind its bars; the table adds every kind together. No
+/// gain, each kind's pre-test bar tagged with the events behind both of its bars; the table adds every kind together. No
 /// drawing when no event recorded both tests (the line says so); no rows when there is no event at all.
 pub fn effectiveness(lang: Lang, e: &Effectiveness, place: &str) -> Result<Figure, AppError> {
     let title = format!("{} — {place}", tr(lang, "chart.effectiveness"));
@@ -289,9 +289,9 @@ pub fn effectiveness(lang: Lang, e: &Effectiveness, place: &str) -> Result<Figur
     let svg = if tested.is_empty() {
         None
     } else {
-        let kind_label = |k: &kla::aggregate::KindGains| {
-            format!("{} ({})", tr(lang, &format!("training_kind.{}", k.kind.as_str())), format::int(k.gains.tested_events, lang))
-        };
+        // Short names under the axis (four fit side by side); the events behind each kind's bars on its first.
+        let kind_label = |k: &kla::aggregate::KindGains| tr(lang, &format!("training_kind_short.{}", k.kind.as_str()));
+        let pre_tag = |g: &TestGains| kla::i18n::trf(lang, "chart.pre_tag", &[("n", format::int(g.tested_events, lang))]);
         let value = |v: Option<f64>| v.unwrap_or(0.0).max(0.0);
         let gain_tag = |g: &TestGains| {
             let gain = g.mean_gain.unwrap_or(0.0);
@@ -312,7 +312,7 @@ pub fn effectiveness(lang: Lang, e: &Effectiveness, place: &str) -> Result<Figur
             labels: tested.iter().map(|k| kind_label(k)).collect(),
             series: vec![(tr(lang, "table.mean_pre"), charts::SERIES_COLOURS[1], pre), (tr(lang, "table.mean_post"), charts::ACCENT, post)],
             y_label: tr(lang, "chart.test_axis"),
-            bars: (0..tested.len()).flat_map(|i| [(i, tr(lang, "chart.pre_short")), (i, gain_tag(&tested[i].gains))]).collect(),
+            bars: (0..tested.len()).flat_map(|i| [(i, pre_tag(&tested[i].gains)), (i, gain_tag(&tested[i].gains))]).collect(),
         })?
     };
     let row = |label: String, g: &TestGains| {
@@ -727,7 +727,7 @@ mod tests {
         assert_eq!(f.data.rows[2][0], Cell::Text("Semua jenis".into()));
         assert_eq!(f.data.rows[2][7], Cell::Num(Some(25.0), 1));
         let svg = f.svg.expect("a drawing").wide;
-        assert!(svg.contains("Bimtek (2)") && !svg.contains("ToT"), "only kinds with both tests are drawn");
+        assert!(svg.contains("awal (n=2)") && svg.contains("Bimtek") && !svg.contains("ToT"), "only kinds with both tests are drawn");
         assert!(svg.contains("akhir +25,0"));
         let untested = Effectiveness { all: gains(2, 0, 0, 0.0, 0.0), by_kind: vec![e.by_kind[1].clone()] };
         let f = effectiveness(Lang::Id, &untested, "X").unwrap();
