@@ -4,10 +4,10 @@
 
 use crate::charts::{self, Bars, PREDICATE_COLOURS, Ranked, Stacked};
 use crate::error::AppError;
-use kla::aggregate::{Distribution, KindUnits, YearTraining};
+use kla::aggregate::{Distribution, Effectiveness, KindUnits, TestGains, YearTraining};
 use kla::domain::Predicate;
 use kla::format;
-use kla::i18n::{Lang, tr};
+use kla::i18n::{Lang, tr, trn};
 use kla::reference::{Status, Targets};
 use serde::Serialize;
 
@@ -245,6 +245,117 @@ pub fn trainings_per_year(lang: Lang, by_year: &[YearTraining], place: &str) -> 
                 })
                 .collect(),
             demo: by_year.iter().any(|y| y.totals.demo),
+            title,
+        },
+    })
+}
+
+/// The plain-language line under the effectiveness figure: how far the mean score moved, over how many of
+/// how many events — or that no event recorded both tests (never a gain of 0), and how many events recorded
+/// one test only.
+pub fn effectiveness_sentence(lang: Lang, g: &TestGains) -> String {
+    let num = |v: f64| format::decimal(v, 1, lang);
+    let mut line = match (g.events, g.mean_pre, g.mean_post, g.mean_gain) {
+        (0, ..) => tr(lang, "chart.effectiveness_no_events"),
+        (n, Some(pre), Some(post), Some(gain)) => {
+            // The direction as the reader will see it, rounded to the one decimal shown.
+            let shown = (gain * 10.0).round() / 10.0;
+            let key = if shown > 0.0 {
+                "chart.effectiveness_up"
+            } else if shown < 0.0 {
+                "chart.effectiveness_down"
+            } else {
+                "chart.effectiveness_same"
+            };
+            let tested = format::int(g.tested_events, lang);
+            trn(lang, key, n, &[("gain", num(gain.abs())), ("pre", num(pre)), ("post", num(post)), ("tested", tested)])
+        }
+        (n, ..) => trn(lang, "chart.effectiveness_none", n, &[]),
+    };
+    if g.one_test_events > 0 {
+        line.push(' ');
+        line.push_str(&trn(lang, "chart.effectiveness_one_test", g.one_test_events, &[]));
+    }
+    line
+}
+
+/// Training effectiveness: the mean pre- and post-test score per kind of training, side by side with the
+/// gain, each kind's pre-test bar tagged with the events behind both of its bars; the table adds every kind together. No
+/// drawing when no event recorded both tests (the line says so); no rows when there is no event at all.
+pub fn effectiveness(lang: Lang, e: &Effectiveness, place: &str) -> Result<Figure, AppError> {
+    let title = format!("{} — {place}", tr(lang, "chart.effectiveness"));
+    let num = |v: f64| format::decimal(v, 1, lang);
+    let tested: Vec<_> = e.by_kind.iter().filter(|k| k.gains.tested_events > 0).collect();
+    let svg = if tested.is_empty() {
+        None
+    } else {
+        // Short names under the axis (four fit side by side); the events behind each kind's bars on its first.
+        let kind_label = |k: &kla::aggregate::KindGains| tr(lang, &format!("training_kind_short.{}", k.kind.as_str()));
+        let pre_tag = |g: &TestGains| kla::i18n::trf(lang, "chart.pre_tag", &[("n", format::int(g.tested_events, lang))]);
+        let value = |v: Option<f64>| v.unwrap_or(0.0).max(0.0);
+        let gain_tag = |g: &TestGains| {
+            let gain = g.mean_gain.unwrap_or(0.0);
+            let sign = if gain > 0.0 {
+                "+"
+            } else if gain < 0.0 {
+                "−"
+            } else {
+                "±"
+            };
+            format!("{} {sign}{}", tr(lang, "chart.post_short"), num(gain.abs()))
+        };
+        // Two bars per kind: the pre-test mean, then the post-test mean tagged with the gain.
+        let pre: Vec<f64> = tested.iter().flat_map(|k| [value(k.gains.mean_pre), 0.0]).collect();
+        let post: Vec<f64> = tested.iter().flat_map(|k| [0.0, value(k.gains.mean_post)]).collect();
+        charts::stacked(&Stacked {
+            title: title.clone(),
+            labels: tested.iter().map(|k| kind_label(k)).collect(),
+            series: vec![(tr(lang, "table.mean_pre"), charts::SERIES_COLOURS[1], pre), (tr(lang, "table.mean_post"), charts::ACCENT, post)],
+            y_label: tr(lang, "chart.test_axis"),
+            bars: (0..tested.len()).flat_map(|i| [(i, pre_tag(&tested[i].gains)), (i, gain_tag(&tested[i].gains))]).collect(),
+        })?
+    };
+    let row = |label: String, g: &TestGains| {
+        vec![
+            Cell::Text(label),
+            Cell::Int(g.events),
+            Cell::Int(g.tested_events),
+            Cell::Share(g.test_share),
+            Cell::Int(g.one_test_events),
+            Cell::Num(g.mean_pre, 1),
+            Cell::Num(g.mean_post, 1),
+            Cell::Num(g.mean_gain, 1),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> =
+        e.by_kind.iter().map(|k| row(tr(lang, &format!("training_kind.{}", k.kind.as_str())), &k.gains)).collect();
+    if !rows.is_empty() {
+        rows.push(row(tr(lang, "table.all_training_kinds"), &e.all));
+    }
+    let mut description = effectiveness_sentence(lang, &e.all);
+    if svg.is_some() {
+        description.push(' ');
+        description.push_str(&tr(lang, "chart.effectiveness_desc"));
+    }
+    Ok(Figure {
+        svg,
+        data: Dataset {
+            id: "efektivitas-pelatihan",
+            description,
+            definition: tr(lang, "definition.effectiveness"),
+            sources: vec![database_source(lang)],
+            columns: vec![
+                col("training_kind", lang, "table.training_kind"),
+                col("events", lang, "figure.events"),
+                col("tested_events", lang, "table.tested_events"),
+                col("test_share", lang, "table.test_share"),
+                col("one_test_events", lang, "table.one_test_events"),
+                col("mean_pre", lang, "table.mean_pre"),
+                col("mean_post", lang, "table.mean_post"),
+                col("mean_gain", lang, "table.mean_gain"),
+            ],
+            rows,
+            demo: e.all.demo,
             title,
         },
     })
@@ -566,5 +677,62 @@ mod tests {
         assert_eq!(Cell::Int(1234).display(Lang::Id), "1.234");
         assert_eq!(Cell::Share(Some(0.5)).display(Lang::En), "50.0%");
         assert_eq!(Cell::Num(Some(604.1), 2).display(Lang::Id), "604,10");
+    }
+
+    fn gains(events: i64, tested: i64, one: i64, pre: f64, post: f64) -> TestGains {
+        let t = tested > 0;
+        TestGains {
+            events,
+            tested_events: tested,
+            one_test_events: one,
+            test_share: (events > 0).then(|| tested as f64 / events as f64),
+            mean_pre: t.then_some(pre),
+            mean_post: t.then_some(post),
+            mean_gain: t.then_some(post - pre),
+            demo: false,
+        }
+    }
+
+    #[test]
+    fn the_effectiveness_line_says_how_many_events_and_never_a_zero_gain() {
+        let g = gains(12, 8, 1, 61.5, 80.3);
+        assert_eq!(
+            effectiveness_sentence(Lang::Id, &g),
+            "Rata-rata nilai naik 18,8 poin (dari 61,5 menjadi 80,3) pada 8 dari 12 kegiatan yang mengadakan tes awal dan akhir. \
+             1 kegiatan hanya mencatat salah satu tes dan tidak dihitung."
+        );
+        assert!(effectiveness_sentence(Lang::En, &gains(1, 1, 0, 70.0, 60.0)).contains("1 of 1 event both"));
+        assert!(effectiveness_sentence(Lang::En, &gains(3, 1, 0, 70.0, 60.0)).contains("fell by 10.0 points"));
+        let none = effectiveness_sentence(Lang::Id, &gains(5, 0, 2, 0.0, 0.0));
+        assert!(none.starts_with("Tidak satu pun dari 5 kegiatan") && none.contains("2 kegiatan hanya"), "{none}");
+        assert!(!none.contains("0 poin"));
+        assert_eq!(effectiveness_sentence(Lang::En, &TestGains::default()), tr(Lang::En, "chart.effectiveness_no_events"));
+    }
+
+    #[test]
+    fn effectiveness_draws_tested_kinds_only_and_totals_every_kind() {
+        use kla::aggregate::KindGains;
+        use kla::domain::TrainingKind;
+        let e = Effectiveness {
+            all: gains(6, 2, 1, 55.0, 80.0),
+            by_kind: vec![
+                KindGains { kind: TrainingKind::Bimtek, gains: gains(4, 2, 1, 55.0, 80.0) },
+                KindGains { kind: TrainingKind::Tot, gains: gains(2, 0, 0, 0.0, 0.0) },
+            ],
+        };
+        let f = effectiveness(Lang::Id, &e, "X").unwrap();
+        assert_eq!(f.data.rows.len(), 3, "two kinds and all kinds");
+        let tot = &f.data.rows[1];
+        assert_eq!((&tot[5], &tot[7]), (&Cell::Num(None, 1), &Cell::Num(None, 1)), "no test: no mean, not 0");
+        assert_eq!(f.data.rows[2][0], Cell::Text("Semua jenis".into()));
+        assert_eq!(f.data.rows[2][7], Cell::Num(Some(25.0), 1));
+        let svg = f.svg.expect("a drawing").wide;
+        assert!(svg.contains("awal (n=2)") && svg.contains("Bimtek") && !svg.contains("ToT"), "only kinds with both tests are drawn");
+        assert!(svg.contains("akhir +25,0"));
+        let untested = Effectiveness { all: gains(2, 0, 0, 0.0, 0.0), by_kind: vec![e.by_kind[1].clone()] };
+        let f = effectiveness(Lang::Id, &untested, "X").unwrap();
+        assert!(f.svg.is_none(), "no empty chart");
+        assert!(f.data.description.starts_with("Tidak satu pun dari 2 kegiatan"));
+        assert!(effectiveness(Lang::Id, &Effectiveness::default(), "X").unwrap().data.rows.is_empty());
     }
 }

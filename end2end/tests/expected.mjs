@@ -137,3 +137,25 @@ export const UI = {
     badRequestTitle: 'Invalid request',
   },
 };
+
+// Training effectiveness (server/tests/fixtures/README.md): the figure's heading and its plain-language line.
+export const EFFECTIVENESS = {
+  id: {
+    heading: (place) => `Efektivitas pelatihan: nilai tes awal dan akhir — ${place}`,
+    national: 'Rata-rata nilai naik 19,2 poin (dari 60,8 menjadi 80,0) pada 2 dari 5 kegiatan yang mengadakan tes awal dan akhir.',
+    province: 'Rata-rata nilai naik 19,2 poin (dari 60,8 menjadi 80,0) pada 2 dari 4 kegiatan yang mengadakan tes awal dan akhir.',
+    regency: 'Rata-rata nilai naik 18,0 poin (dari 60,0 menjadi 78,0) pada 1 dari 2 kegiatan yang mengadakan tes awal dan akhir.',
+    regency2025: 'Tidak satu pun dari 1 kegiatan mencatat nilai tes awal dan tes akhir, jadi kenaikan nilai belum dapat dihitung.',
+    table: 'Tabel data',
+    allKinds: 'Semua jenis',
+  },
+  en: {
+    heading: (place) => `Training effectiveness: pre- and post-test scores — ${place}`,
+    national: 'In 2 of 5 events both a pre-test and a post-test were recorded; there, average scores rose by 19.2 points (from 60.8 to 80.0).',
+    province: 'In 2 of 4 events both a pre-test and a post-test were recorded; there, average scores rose by 19.2 points (from 60.8 to 80.0).',
+    regency: 'In 1 of 2 events both a pre-test and a post-test were recorded; there, average scores rose by 18.0 points (from 60.0 to 78.0).',
+    regency2025: 'The 1 event did not record both a pre-test and a post-test score, so no gain can be computed yet.',
+    table: 'Data table',
+    allKinds: 'All kinds',
+  },
+};

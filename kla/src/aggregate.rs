@@ -3,7 +3,7 @@
 //! province organised itself; a regency's figures are what it organised, plus (separately) the participants
 //! it sent to provincial events where the event's breakdown says so.
 
-use crate::domain::{Predicate, ProviderKind, RegionCode};
+use crate::domain::{Predicate, ProviderKind, RegionCode, TrainingKind};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, FromRow, Row};
@@ -326,6 +326,144 @@ pub async fn events(pool: &AnyPool, organiser: RegionCode, year: Option<i32>, li
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Training effectiveness
+
+/// Pre- and post-test results over a set of events. Only events that recorded both means count towards the
+/// means (an event with one test only is counted apart, in `one_test_events`, and stays out of them), so the
+/// mean gain equals the mean post-test less the mean pre-test. Every mean is the unweighted mean over events —
+/// each event counts once, whatever its size — since many reports give no participant count. A mean is
+/// `None` when no event recorded both tests: unknown, never 0.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TestGains {
+    /// Events in the scope (with or without tests).
+    pub events: i64,
+    /// Events that recorded both a pre-test and a post-test mean: the events behind every mean.
+    pub tested_events: i64,
+    /// Events that recorded only one of the two means: neither in the means nor in `tested_events`.
+    pub one_test_events: i64,
+    /// `tested_events` ÷ `events` (`None` without events).
+    pub test_share: Option<f64>,
+    /// Mean of the events' pre-test means (0–100).
+    pub mean_pre: Option<f64>,
+    /// Mean of the events' post-test means (0–100).
+    pub mean_post: Option<f64>,
+    /// Mean of the events' gains (post − pre), in points.
+    pub mean_gain: Option<f64>,
+    pub demo: bool,
+}
+
+/// Sums over a set of events, from which [`TestGains`] is derived; sums of two sets add up.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct GainSums {
+    events: i64,
+    tested: i64,
+    one_test: i64,
+    pre: f64,
+    post: f64,
+    gain: f64,
+    demo: bool,
+}
+
+impl GainSums {
+    fn add(self, o: GainSums) -> GainSums {
+        GainSums {
+            events: self.events + o.events,
+            tested: self.tested + o.tested,
+            one_test: self.one_test + o.one_test,
+            pre: self.pre + o.pre,
+            post: self.post + o.post,
+            gain: self.gain + o.gain,
+            demo: self.demo || o.demo,
+        }
+    }
+
+    fn gains(self) -> TestGains {
+        let mean = |sum: f64| (self.tested > 0).then(|| sum / self.tested as f64);
+        TestGains {
+            events: self.events,
+            tested_events: self.tested,
+            one_test_events: self.one_test,
+            test_share: (self.events > 0).then(|| self.tested as f64 / self.events as f64),
+            mean_pre: mean(self.pre),
+            mean_post: mean(self.post),
+            mean_gain: mean(self.gain),
+            demo: self.demo,
+        }
+    }
+}
+
+/// One kind of training's test results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindGains {
+    pub kind: TrainingKind,
+    pub gains: TestGains,
+}
+
+/// Training effectiveness in a scope and year: every kind together, and each kind that held an event.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Effectiveness {
+    pub all: TestGains,
+    /// In the kinds' canonical order; kinds without events are left out.
+    pub by_kind: Vec<KindGains>,
+}
+
+impl Effectiveness {
+    fn from_sums(rows: Vec<(TrainingKind, GainSums)>) -> Self {
+        let mut rows = rows;
+        rows.sort_by_key(|(k, _)| TrainingKind::ALL.iter().position(|a| a == k));
+        let all = rows.iter().fold(GainSums::default(), |acc, (_, s)| acc.add(*s));
+        Effectiveness { all: all.gains(), by_kind: rows.into_iter().map(|(kind, s)| KindGains { kind, gains: s.gains() }).collect() }
+    }
+}
+
+/// Pre/post-test results by kind of training, read from `test_summary` (migration 0007; kept exact by
+/// `crate::summaries`), with the same scope rules as [`training_totals`]: a regency's own events; a
+/// province's regencies' events and its own; every event nationally. Sums, cast to one type so both engines
+/// return the same types (PostgreSQL's `avg` would give `numeric`); the means are taken in Rust. A test mean
+/// is stored per event, so there is no split by provider kind.
+pub async fn effectiveness(pool: &AnyPool, scope: Scope, year: Option<i32>) -> Result<Effectiveness, sqlx::Error> {
+    let (w, p) = filter(scope, "province_code", "organiser_code", "year", year);
+    #[derive(FromRow)]
+    struct Rec {
+        kind: String,
+        events: i64,
+        tested: i64,
+        one_test: i64,
+        pre: f64,
+        post: f64,
+        gain: f64,
+        demo: i64,
+    }
+    let sql = format!(
+        "select kind, cast(coalesce(sum(events), 0) as bigint) as events,
+                cast(coalesce(sum(tested_events), 0) as bigint) as tested,
+                cast(coalesce(sum(one_test_events), 0) as bigint) as one_test,
+                cast(coalesce(sum(pre_sum), 0) as double precision) as pre,
+                cast(coalesce(sum(post_sum), 0) as double precision) as post,
+                cast(coalesce(sum(gain_sum), 0) as double precision) as gain,
+                cast(case when coalesce(sum(demo_events), 0) > 0 then 1 else 0 end as bigint) as demo
+         from test_summary{w} group by kind"
+    );
+    let rows: Vec<Rec> = fetch_all(pool, &sql, &p).await?;
+    Ok(Effectiveness::from_sums(
+        rows.into_iter()
+            .filter_map(|r| {
+                let sums = GainSums {
+                    events: r.events,
+                    tested: r.tested,
+                    one_test: r.one_test,
+                    pre: r.pre,
+                    post: r.post,
+                    gain: r.gain,
+                    demo: r.demo != 0,
+                };
+                TrainingKind::parse(&r.kind).map(|k| (k, sums))
+            })
+            .collect(),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Certified service units
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -645,5 +783,43 @@ mod tests {
         let u = UnitTotals { units: 4, certified_units: 1, staff: 10, certified_staff: 5, demo: false };
         assert_eq!(u.unit_share(), Some(0.25));
         assert_eq!(u.staff_share(), Some(0.5));
+    }
+
+    #[test]
+    fn gains_are_unweighted_means_over_events_with_both_tests() {
+        // Bimtek: two events with both tests (50 → 70, 60 → 90) and one with a pre-test only.
+        let bimtek = GainSums { events: 3, tested: 2, one_test: 1, pre: 110.0, post: 160.0, gain: 50.0, demo: false };
+        // ToT: one event without any test.
+        let tot = GainSums { events: 1, ..Default::default() };
+        // Pelatihan: one event whose score fell (80 → 74), demo data.
+        let pelatihan = GainSums { events: 1, tested: 1, one_test: 0, pre: 80.0, post: 74.0, gain: -6.0, demo: true };
+        let e =
+            Effectiveness::from_sums(vec![(TrainingKind::Tot, tot), (TrainingKind::Bimtek, bimtek), (TrainingKind::Pelatihan, pelatihan)]);
+        let kinds: Vec<TrainingKind> = e.by_kind.iter().map(|k| k.kind).collect();
+        assert_eq!(kinds, [TrainingKind::Pelatihan, TrainingKind::Bimtek, TrainingKind::Tot], "canonical order");
+        let b = &e.by_kind[1].gains;
+        assert_eq!((b.events, b.tested_events, b.one_test_events), (3, 2, 1));
+        assert_eq!((b.mean_pre, b.mean_post, b.mean_gain), (Some(55.0), Some(80.0), Some(25.0)));
+        assert_eq!(b.test_share, Some(2.0 / 3.0));
+        let t = &e.by_kind[2].gains;
+        assert_eq!((t.mean_pre, t.mean_post, t.mean_gain), (None, None, None), "no test: unknown, never 0");
+        assert_eq!(t.test_share, Some(0.0), "none of its one event held both tests");
+        // All kinds: (20 + 30 − 6) / 3 events, each event counted once.
+        let a = &e.all;
+        assert_eq!((a.events, a.tested_events, a.one_test_events), (5, 3, 1));
+        assert_eq!(a.mean_gain, Some(44.0 / 3.0));
+        assert_eq!(a.mean_pre, Some(190.0 / 3.0));
+        assert_eq!(a.mean_post, Some(234.0 / 3.0));
+        assert!((a.mean_post.unwrap() - a.mean_pre.unwrap() - a.mean_gain.unwrap()).abs() < 1e-9);
+        assert!(a.demo && !b.demo);
+        assert_eq!(a.test_share, Some(0.6));
+    }
+
+    #[test]
+    fn no_events_no_share() {
+        let e = Effectiveness::from_sums(vec![]);
+        assert_eq!(e.all, TestGains::default());
+        assert_eq!((e.all.test_share, e.all.mean_gain), (None, None));
+        assert!(e.by_kind.is_empty());
     }
 }

@@ -41,6 +41,21 @@ const TRAINING_KEYS: &str = " where (e.organiser_code, e.year) in (select code, 
 const TRAINING_COLUMNS: &str = "organiser_code, province_code, year, events, offline_sum, offline_n, online_sum, online_n,
     participant_events, institutions_sum, institution_events, days_sum, day_events, demo_events";
 
+/// Pre/post-test results per organiser, year and kind of training (migration 0007): sums of the events'
+/// means over the events that recorded both, beside how many did and how many recorded one only. Its keys
+/// are the training keys.
+const TEST_ROWS: &str = "select organiser_code, province_code, year, kind, count(*),
+        cast(coalesce(sum(case when pre_test_mean is not null and post_test_mean is not null then 1 else 0 end), 0) as bigint),
+        cast(coalesce(sum(case when (pre_test_mean is null) <> (post_test_mean is null) then 1 else 0 end), 0) as bigint),
+        cast(coalesce(sum(case when post_test_mean is not null then pre_test_mean end), 0) as double precision),
+        cast(coalesce(sum(case when pre_test_mean is not null then post_test_mean end), 0) as double precision),
+        cast(coalesce(sum(post_test_mean - pre_test_mean), 0) as double precision),
+        cast(coalesce(sum(is_demo), 0) as bigint)
+    from training_events e{keys}
+    group by organiser_code, province_code, year, kind";
+const TEST_COLUMNS: &str =
+    "organiser_code, province_code, year, kind, events, tested_events, one_test_events, pre_sum, post_sum, gain_sum, demo_events";
+
 /// Service units per kab/kota and provider kind (a snapshot: units carry no year).
 const UNIT_ROWS: &str = "select regency_code, province_code, kind, count(*),
         cast(coalesce(sum(case when certified_staff > 0 then 1 else 0 end), 0) as bigint),
@@ -82,7 +97,7 @@ struct Summary {
     order: &'static str,
 }
 
-const SUMMARIES: [Summary; 3] = [
+const SUMMARIES: [Summary; 4] = [
     Summary {
         kind: "training",
         table: "training_summary",
@@ -91,6 +106,15 @@ const SUMMARIES: [Summary; 3] = [
         keys: TRAINING_KEYS,
         stale: "(organiser_code, year) in (select code, year from summary_dirty where kind = 'training')",
         order: "organiser_code, year",
+    },
+    Summary {
+        kind: "training",
+        table: "test_summary",
+        columns: TEST_COLUMNS,
+        rows: TEST_ROWS,
+        keys: TRAINING_KEYS,
+        stale: "(organiser_code, year) in (select code, year from summary_dirty where kind = 'training')",
+        order: "organiser_code, year, kind",
     },
     Summary {
         kind: "units",
@@ -217,9 +241,14 @@ impl std::fmt::Display for Difference {
 fn row_text(row: &AnyRow, columns: usize) -> Result<String, sqlx::Error> {
     let mut parts = Vec::with_capacity(columns);
     for i in 0..columns {
+        // Sums of test means are decimals; compared to a millionth, so that the order the rows were added in
+        // (which may differ between a settle and the recomputation) cannot make them differ.
         parts.push(match row.try_get::<i64, _>(i) {
             Ok(n) => n.to_string(),
-            Err(_) => row.try_get::<String, _>(i)?,
+            Err(_) => match row.try_get::<f64, _>(i) {
+                Ok(x) => format!("{x:.6}"),
+                Err(_) => row.try_get::<String, _>(i)?,
+            },
         });
     }
     Ok(parts.join(","))

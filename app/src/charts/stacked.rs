@@ -49,6 +49,12 @@ pub fn stacked(s: &Stacked) -> Result<Option<Drawing>, ChartError> {
 }
 
 fn draw_wide(s: &Stacked, bars: &[(usize, String)], totals: &[f64], legend: &[(String, RGBColor)]) -> Result<String, ChartError> {
+    // A segmented axis needs two categories at least: a single category stands in the middle of three slots.
+    if s.labels.len() == 1 {
+        let padded = Stacked { labels: vec![String::new(), s.labels[0].clone(), String::new()], ..s.clone() };
+        let shifted: Vec<(usize, String)> = bars.iter().map(|(c, t)| (c + 1, t.clone())).collect();
+        return draw_wide(&padded, &shifted, totals, legend);
+    }
     let (n, m) = (s.labels.len(), bars.len());
     // Each bar's place in its category: (position, bars in the category).
     let places: Vec<(usize, usize)> = bars

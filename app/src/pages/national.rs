@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::figures::{self, Cell, Figure, RankedInput};
 use crate::paths;
 use crate::state::AppState;
-use kla::aggregate::{self, Distribution, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::aggregate::{self, Distribution, Effectiveness, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::format;
 use kla::i18n::{Lang, tr};
 use kla::reference::published_results;
@@ -34,6 +34,8 @@ pub struct NationalData {
     pub params: PageParams,
     pub trainings: TrainingTotals,
     pub by_year: Vec<YearTraining>,
+    /// Pre/post-test results by kind of training, in the chosen year.
+    pub effectiveness: Effectiveness,
     pub units: UnitTotals,
     pub distribution: Distribution,
     pub latest: Vec<LatestPredicate>,
@@ -54,9 +56,10 @@ pub async fn load(state: &AppState, params: PageParams) -> Result<NationalData, 
 async fn load_fresh(state: &AppState, params: PageParams) -> Result<NationalData, AppError> {
     let pool = state.pool();
     let year = params.year;
-    let (trainings, by_year, units, latest, by_province, units_by_province, over_years) = tokio::try_join!(
+    let (trainings, by_year, effectiveness, units, latest, by_province, units_by_province, over_years) = tokio::try_join!(
         aggregate::training_totals(pool, Scope::National, year),
         aggregate::training_by_year(pool, Scope::National),
+        aggregate::effectiveness(pool, Scope::National, year),
         aggregate::unit_totals(pool, Scope::National),
         aggregate::latest_predicates(pool, Scope::National),
         aggregate::training_by_child(pool, Scope::National, year),
@@ -88,6 +91,7 @@ async fn load_fresh(state: &AppState, params: PageParams) -> Result<NationalData
         params,
         trainings,
         by_year,
+        effectiveness,
         units,
         distribution: Distribution::from_latest(&latest),
         latest,
@@ -135,6 +139,7 @@ pub fn figures(state: &AppState, d: &NationalData, lang: Lang) -> Result<Vec<Fig
     }
     out.push(figures::predicates_over_years(lang, &d.over_years, &published_results(), d.latest.iter().any(|l| l.demo), &place)?);
     out.push(figures::trainings_per_year(lang, &d.by_year, &place)?);
+    out.push(figures::effectiveness(lang, &d.effectiveness, &place)?);
     let metric_label = tr(lang, d.params.metric.label_key());
     out.push(figures::ranked_regions(
         lang,

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::figures::{self, Cell, Column, Dataset, Figure, RankedInput, col, database_source};
 use crate::paths;
 use crate::state::AppState;
-use kla::aggregate::{self, Distribution, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::aggregate::{self, Distribution, Effectiveness, KindUnits, LatestPredicate, Scope, TrainingTotals, UnitTotals, YearTraining};
 use kla::domain::{RegionCode, RegionLevel};
 use kla::format;
 use kla::i18n::{Lang, tr, trn};
@@ -50,6 +50,8 @@ pub struct ProvinceData {
     /// Events the province organised itself (part of `trainings`).
     pub own_trainings: TrainingTotals,
     pub by_year: Vec<YearTraining>,
+    /// Pre/post-test results by kind of training, in the chosen year (its regencies' events and its own).
+    pub effectiveness: Effectiveness,
     pub units: UnitTotals,
     pub units_by_kind: Vec<KindUnits>,
     pub distribution: Distribution,
@@ -71,18 +73,20 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
     let pool = state.pool();
     let scope = Scope::Province(code);
     let year = params.year;
-    let (trainings, by_year, units, units_by_kind, latest, by_organiser, units_by_regency, kind_units, over_years, scores) = tokio::try_join!(
-        aggregate::training_totals(pool, scope, year),
-        aggregate::training_by_year(pool, scope),
-        aggregate::unit_totals(pool, scope),
-        aggregate::units_by_kind(pool, scope),
-        aggregate::latest_predicates(pool, scope),
-        aggregate::training_by_child(pool, scope, year),
-        aggregate::units_by_child(pool, scope, None),
-        aggregate::units_by_child(pool, scope, params.kind),
-        aggregate::distribution_by_year(pool, scope),
-        aggregate::final_scores(pool, scope),
-    )?;
+    let (trainings, by_year, effectiveness, units, units_by_kind, latest, by_organiser, units_by_regency, kind_units, over_years, scores) =
+        tokio::try_join!(
+            aggregate::training_totals(pool, scope, year),
+            aggregate::training_by_year(pool, scope),
+            aggregate::effectiveness(pool, scope, year),
+            aggregate::unit_totals(pool, scope),
+            aggregate::units_by_kind(pool, scope),
+            aggregate::latest_predicates(pool, scope),
+            aggregate::training_by_child(pool, scope, year),
+            aggregate::units_by_child(pool, scope, None),
+            aggregate::units_by_child(pool, scope, params.kind),
+            aggregate::distribution_by_year(pool, scope),
+            aggregate::final_scores(pool, scope),
+        )?;
     let scorecard_year = year.or_else(|| by_year.last().map(|y| y.year));
     let in_year = match scorecard_year {
         Some(y) if Some(y) != year => aggregate::training_by_child(pool, scope, Some(y)).await?,
@@ -120,6 +124,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         own_trainings: by_organiser.get(&code.to_string()).cloned().unwrap_or_default(),
         trainings,
         by_year,
+        effectiveness,
         units,
         units_by_kind,
         distribution: Distribution::from_latest(&latest),
@@ -215,6 +220,7 @@ pub fn figures(state: &AppState, d: &ProvinceData, lang: Lang) -> Result<Vec<Fig
         out.push(map);
     }
     out.push(figures::trainings_per_year(lang, &d.by_year, &d.name)?);
+    out.push(figures::effectiveness(lang, &d.effectiveness, &d.name)?);
     let kind_label = d.params.kind.map(|k| tr(lang, &format!("provider.{}", k.as_str())));
     out.push(figures::ranked_regions(
         lang,

@@ -14,7 +14,9 @@ use crate::error::AppError;
 use crate::figures::{self, Cell, Dataset, Figure, col, database_source};
 use crate::paths;
 use crate::state::AppState;
-use kla::aggregate::{self, EventRow, KindUnits, PredicateRow, ProvincialPart, Scope, TrainingTotals, UnitTotals, YearTraining};
+use kla::aggregate::{
+    self, Effectiveness, EventRow, KindUnits, PredicateRow, ProvincialPart, Scope, TrainingTotals, UnitTotals, YearTraining,
+};
 use kla::domain::{Predicate, PredicateBands, RegionCode, RegionLevel, Stage};
 use kla::format;
 use kla::i18n::{Lang, tr, trf, trn};
@@ -34,6 +36,8 @@ pub struct RegencyData {
     pub params: PageParams,
     pub trainings: TrainingTotals,
     pub by_year: Vec<YearTraining>,
+    /// Pre/post-test results by kind of training of the events it organised, in the chosen year.
+    pub effectiveness: Effectiveness,
     /// The regency's part in its province's trainings (named in their breakdowns or held for every kab/kota).
     pub provincial: ProvincialPart,
     pub units: UnitTotals,
@@ -59,9 +63,10 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
     let pool = state.pool();
     let scope = Scope::Regency(code);
     let year = params.year;
-    let (trainings, by_year, provincial, units, units_by_kind, predicates, events) = tokio::try_join!(
+    let (trainings, by_year, effectiveness, provincial, units, units_by_kind, predicates, events) = tokio::try_join!(
         aggregate::training_totals(pool, scope, year),
         aggregate::training_by_year(pool, scope),
+        aggregate::effectiveness(pool, scope, year),
         aggregate::provincial_part(pool, code, year),
         aggregate::unit_totals(pool, scope),
         aggregate::units_by_kind(pool, scope),
@@ -79,6 +84,7 @@ async fn load_fresh(state: &AppState, code: RegionCode, params: PageParams) -> R
         params,
         trainings,
         by_year,
+        effectiveness,
         provincial,
         units,
         units_by_kind,
@@ -185,6 +191,7 @@ pub fn figures(state: &AppState, d: &RegencyData, lang: Lang) -> Result<Vec<Figu
     Ok(vec![
         predicate_history(lang, &d.predicates, &state.bands, &d.name)?,
         figures::trainings_per_year(lang, &d.by_year, &d.name)?,
+        figures::effectiveness(lang, &d.effectiveness, &d.name)?,
         figures::units_by_kind(lang, &d.units_by_kind, &state.targets, &d.name)?,
     ])
 }

@@ -211,10 +211,18 @@ async fn assert_download_is_the_page_table(app: &TestApp, page: &str, api: &str,
     table
 }
 
-const NATIONAL_FIGURES: [&str; 4] = ["peta-predikat", "predikat-per-tahun", "pelatihan-per-tahun", "peringkat-provinsi"];
-const PROVINCE_FIGURES: [&str; 6] =
-    ["peta-predikat", "pelatihan-per-tahun", "sertifikat-per-kabkota", "satuan-layanan-per-jenis", "predikat-per-tahun", "kartu-skor"];
-const REGENCY_FIGURES: [&str; 3] = ["nilai-per-tahap", "pelatihan-per-tahun", "satuan-layanan-per-jenis"];
+const NATIONAL_FIGURES: [&str; 5] =
+    ["peta-predikat", "predikat-per-tahun", "pelatihan-per-tahun", "efektivitas-pelatihan", "peringkat-provinsi"];
+const PROVINCE_FIGURES: [&str; 7] = [
+    "peta-predikat",
+    "pelatihan-per-tahun",
+    "efektivitas-pelatihan",
+    "sertifikat-per-kabkota",
+    "satuan-layanan-per-jenis",
+    "predikat-per-tahun",
+    "kartu-skor",
+];
+const REGENCY_FIGURES: [&str; 4] = ["nilai-per-tahap", "pelatihan-per-tahun", "efektivitas-pelatihan", "satuan-layanan-per-jenis"];
 
 fn figure_ids(page: &Value) -> Vec<String> {
     page["figures"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()

@@ -12,6 +12,7 @@ mod crash;
 mod dashboards;
 mod data_entry;
 mod demo;
+mod effectiveness;
 mod evaluation;
 mod foundation;
 mod freshness;
