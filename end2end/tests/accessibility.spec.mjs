@@ -17,6 +17,8 @@ const pages = [
   ['national', NATIONAL.path],
   ['province', PROVINCE.path],
   ['regency', REGENCY.path],
+  ['compare', '/banding?kode=63.10,63.72,63,nasional'],
+  ['compare-empty', '/banding'],
   ['not-found', '/kabkota/63.99'],
   ['search', '/cari?q=banjar'],
   ['sign-in', '/masuk'],
