@@ -368,6 +368,71 @@ pub fn province_map(province_code: &str, title: &str, style: &Styling<'_>) -> Re
     }
 }
 
+/// The centre of each kab/kota's outline (area-weighted over its outer rings, in degrees: lng, lat), and of
+/// each province (the mean of its kab/kota's centres), by code; computed once.
+static CENTRES: LazyLock<BTreeMap<String, (f64, f64)>> = LazyLock::new(|| {
+    let mut out: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let mut provinces: BTreeMap<String, (f64, f64, usize)> = BTreeMap::new();
+    for r in REGENCIES.iter() {
+        let (mut a, mut cx, mut cy) = (0.0f64, 0.0f64, 0.0f64);
+        for ring in &r.rings {
+            for (i, &(x0, y0)) in ring.iter().enumerate() {
+                let (x1, y1) = ring[(i + 1) % ring.len()];
+                let (x0, y0, x1, y1) = (x0 as f64, y0 as f64, x1 as f64, y1 as f64);
+                let cross = x0 * y1 - x1 * y0;
+                a += cross;
+                cx += (x0 + x1) * cross;
+                cy += (y0 + y1) * cross;
+            }
+        }
+        if a.abs() < 1e-12 {
+            continue;
+        }
+        let c = (cx / (3.0 * a), cy / (3.0 * a));
+        out.insert(r.code.clone(), c);
+        let p = provinces.entry(r.code[..2].to_string()).or_default();
+        *p = (p.0 + c.0, p.1 + c.1, p.2 + 1);
+    }
+    for (code, (x, y, n)) in provinces {
+        out.insert(code, (x / n as f64, y / n as f64));
+    }
+    out
+});
+
+/// How many neighbours [`neighbours`] keeps for each region.
+pub const NEIGHBOURS: usize = 5;
+
+/// Each region's nearest regions by the distance between their outlines' centres (longitude scaled by the
+/// cosine of the latitude): a kab/kota's within its province, a province's among the provinces; at most
+/// [`NEIGHBOURS`], nearest first. Computed once, for every region together.
+static NEAREST: LazyLock<BTreeMap<String, Vec<String>>> = LazyLock::new(|| {
+    let centres = &*CENTRES;
+    let distance = |a: (f64, f64), b: (f64, f64)| {
+        let k = ((a.1 + b.1) / 2.0).to_radians().cos();
+        ((a.0 - b.0) * k).hypot(a.1 - b.1)
+    };
+    centres
+        .iter()
+        .map(|(code, &c)| {
+            let peer = |other: &str| other != code && other.len() == code.len() && (code.len() == 2 || other[..2] == code[..2]);
+            let mut near: Vec<(f64, &String)> = centres.iter().filter(|(o, _)| peer(o)).map(|(o, &oc)| (distance(c, oc), o)).collect();
+            near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            (code.clone(), near.into_iter().take(NEIGHBOURS).map(|(_, o)| o.clone()).collect())
+        })
+        .collect()
+});
+
+/// The nearest regions of a province (`63`) or kab/kota (`63.10`), nearest first (see [`NEAREST`]); none
+/// for a region without an outline.
+pub fn neighbours(code: &str) -> &'static [String] {
+    NEAREST.get(code).map_or(&[], Vec::as_slice)
+}
+
+/// Computes the neighbours now (at start-up), so that no request pays for it.
+pub fn prepare_neighbours() {
+    LazyLock::force(&NEAREST);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,5 +573,19 @@ mod tests {
         assert_eq!(simplify_ring(&square, 0.5), vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
         assert_eq!(to_pixels(&[(0.2, 0.2), (0.4, 0.1), (3.0, 0.0), (3.0, 3.0), (0.1, 0.3)]), vec![(0, 0), (3, 0), (3, 3)]);
         assert_eq!(area2(&[(0, 0), (3, 0), (3, 3)]), 9);
+    }
+
+    #[test]
+    fn neighbours_are_near_and_in_the_same_province() {
+        let near = neighbours("63.71");
+        assert_eq!(near.len(), NEIGHBOURS);
+        assert!(near.iter().all(|c| c.starts_with("63.") && c != "63.71"), "{near:?}");
+        // Banjarbaru and Banjar border Banjarmasin; Kotabaru, across the sea to the east, does not come first.
+        assert!(near[..2].contains(&"63.72".to_string()) || near[..2].contains(&"63.03".to_string()), "{near:?}");
+        let provinces = neighbours("63");
+        assert_eq!(provinces.len(), NEIGHBOURS);
+        assert!(provinces.iter().all(|c| c.len() == 2 && c != "63"), "{provinces:?}");
+        assert!(provinces[..3].iter().any(|c| c == "62" || c == "64"), "Kalimantan Tengah or Timur is near: {provinces:?}");
+        assert!(neighbours("99.99").is_empty());
     }
 }

@@ -16,6 +16,8 @@ pub const REGENCY: &str = "/kabkota/{code}";
 /// A province's report for a coordination meeting, printed on A4.
 pub const PROVINCE_REPORT: &str = "/provinsi/{code}/laporan";
 pub const SEARCH: &str = "/cari";
+/// Up to six regions side by side (`?kode=63.10,63.72,62&tahun=2025`).
+pub const COMPARE: &str = "/banding";
 pub const HEALTHZ: &str = "/healthz";
 /// The stylesheet's files: `main.<fingerprint>.css`, which pages link and browsers keep for a year, and
 /// `main.css`, kept for pages cached before the fingerprint existed (a short cache).
@@ -56,6 +58,18 @@ pub fn regency(code: impl Display) -> String {
 pub fn province_report(code: impl Display) -> String {
     fill(PROVINCE_REPORT, &[&code])
 }
+/// The comparison of `codes` (`nasional`, `PP`, `PP.KK`), in the order given, for one year or all: the
+/// canonical spelling (codes comma-separated, then `tahun`).
+pub fn compare(codes: &[impl Display], year: Option<i32>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !codes.is_empty() {
+        parts.push(format!("kode={}", codes.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")));
+    }
+    if let Some(y) = year {
+        parts.push(format!("tahun={y}"));
+    }
+    if parts.is_empty() { COMPARE.to_string() } else { format!("{COMPARE}?{}", parts.join("&")) }
+}
 pub fn public_file(id: i64) -> String {
     fill(PUBLIC_FILE, &[&id])
 }
@@ -81,6 +95,8 @@ pub const API_PROVINCE: &str = "/api/v1/provinsi/{code}";
 pub const API_PROVINCE_FIGURE: &str = "/api/v1/provinsi/{code}/{file}";
 pub const API_REGENCY: &str = "/api/v1/kabkota/{code}";
 pub const API_REGENCY_FIGURE: &str = "/api/v1/kabkota/{code}/{file}";
+pub const API_COMPARE: &str = "/api/v1/banding";
+pub const API_COMPARE_FIGURE: &str = "/api/v1/banding/{file}";
 /// Anything else under the API: answered with a JSON 404.
 pub const API_REST: &str = "/api/v1/{*rest}";
 
@@ -261,6 +277,8 @@ mod tests {
         assert_eq!(province("63"), "/provinsi/63");
         assert_eq!(regency("63.10"), "/kabkota/63.10");
         assert_eq!(public_file(7), "/bukti/7");
+        assert_eq!(compare(&["63.10", "62"], Some(2025)), "/banding?kode=63.10,62&tahun=2025");
+        assert_eq!(compare(&[] as &[&str], None), "/banding");
     }
 
     #[test]
@@ -311,6 +329,7 @@ mod tests {
             PROVINCE_REPORT,
             REGENCY,
             SEARCH,
+            COMPARE,
             SIGN_IN,
             ACCOUNT,
             MANAGE,

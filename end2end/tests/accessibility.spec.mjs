@@ -18,6 +18,8 @@ const pages = [
   ['province', PROVINCE.path],
   ['regency', REGENCY.path],
   ['province-report', `${PROVINCE.path}/laporan`],
+  ['compare', '/banding?kode=63.10,63.72,63,nasional'],
+  ['compare-empty', '/banding'],
   ['not-found', '/kabkota/63.99'],
   ['search', '/cari?q=banjar'],
   ['sign-in', '/masuk'],

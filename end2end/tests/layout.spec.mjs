@@ -7,9 +7,9 @@ import { test, expect } from '@playwright/test';
 import { NATIONAL, PROVINCE, REGENCY } from './expected.mjs';
 
 /** The public pages of every type, and the sign-in page. */
-const PAGES = [NATIONAL.path, PROVINCE.path, `${PROVINCE.path}/laporan`, REGENCY.path, '/cari?q=banjar', '/masuk'];
+const PAGES = [NATIONAL.path, PROVINCE.path, `${PROVINCE.path}/laporan`, REGENCY.path, '/cari?q=banjar', '/masuk', '/banding?kode=63.10,63.72,63,nasional'];
 /** The pages with charts. */
-const CHART_PAGES = [NATIONAL.path, PROVINCE.path, REGENCY.path];
+const CHART_PAGES = [NATIONAL.path, PROVINCE.path, REGENCY.path, '/banding?kode=63.10,63.72,63,nasional'];
 
 /** `url` in `lang` (`?lang=` is always the last parameter, as the pages write it). */
 function inLang(url, lang) {

@@ -8,7 +8,7 @@ use app::AppState;
 use app::error::AppError;
 use app::figures::{CsvHeader, Figure};
 use app::pages::params::PageParams;
-use app::pages::{national, province, regency};
+use app::pages::{compare, national, province, regency};
 use app::paths;
 use axum::Json;
 use axum::Router;
@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route(paths::API_PROVINCE_FIGURE, get(province_figure))
         .route(paths::API_REGENCY, get(regency_json))
         .route(paths::API_REGENCY_FIGURE, get(regency_figure))
+        .route(paths::API_COMPARE, get(compare_json))
+        .route(paths::API_COMPARE_FIGURE, get(compare_figure))
         .route(
             paths::API_REST,
             get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }),
@@ -106,8 +108,10 @@ async fn index() -> Response {
             "/api/v1/provinsi/{PP}/{figure}.csv|json",
             "/api/v1/kabkota/{PP.KK}",
             "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
+            "/api/v1/banding?kode=…",
+            "/api/v1/banding/{figure}.csv|json?kode=…",
         ],
-        "parameters": { "tahun": "year, e.g. 2025", "jenis": "provider kind, e.g. puskesmas_ramah_anak", "ukuran": "kegiatan|peserta|sertifikat", "urut": "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren", "arah": "naik|turun", "lang": "id|en" },
+        "parameters": { "tahun": "year, e.g. 2025", "jenis": "provider kind, e.g. puskesmas_ramah_anak", "ukuran": "kegiatan|peserta|sertifikat", "urut": "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren", "arah": "naik|turun", "kode": "banding: 1–6 region codes (nasional, PP, PP.KK), comma-separated", "lang": "id|en" },
     }))
 }
 
@@ -197,4 +201,36 @@ async fn regency_figure(
     }
     .await;
     figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("kabkota-{code}"), lang, &query))
+}
+
+/// The regions `/banding` compares (1 to 6, a 400 naming `kode` otherwise), loaded as the page loads them.
+async fn compare_data(state: &AppState, query: &RawQuery, lang: Lang) -> Result<compare::CompareData, AppError> {
+    let p = compare::CompareParams::from_query(query.0.as_deref().unwrap_or(""), lang, state)?;
+    if p.places.is_empty() {
+        let max = compare::MAX_REGIONS.to_string();
+        return Err(AppError::BadRequest(format!("kode: {}", kla::i18n::trf(lang, "compare.error_missing", &[("max", max)]))));
+    }
+    compare::load(state, p).await
+}
+
+async fn compare_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let result = async {
+        let d = compare_data(&state, &query, lang).await?;
+        let figs = compare::figures(&d, lang)?;
+        let q = format!("?{}", d.params.query());
+        let links: serde_json::Value = figs
+            .iter()
+            .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "json")) }))
+            .collect();
+        Ok::<_, AppError>(json!({ "page": d.params.href(), "figures": links, "data": d }))
+    }
+    .await;
+    result.map_or_else(|e| error(e, lang), fresh_json)
+}
+
+async fn compare_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async { compare::figures(&compare_data(&state, &query, lang).await?, lang) }.await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "banding", lang, &query))
 }

@@ -7,6 +7,7 @@
 //! page, which answers 400 naming the parameter.
 
 use app::figures::CsvHeader;
+use app::pages::compare;
 use app::pages::params::PageParams;
 use app::paths;
 use kla::domain::RegionCode;
@@ -37,6 +38,9 @@ enum Kind {
     Search,
     /// API indexes: `lang` only.
     Plain,
+    /// `/banding` and its API data: `kode` (the regions, comma-separated, each once, in the reader's order),
+    /// `tahun` and `lang`.
+    Compare,
 }
 
 fn decode(seg: &str) -> Option<String> {
@@ -62,6 +66,8 @@ fn route(path: &str) -> Option<(Kind, String)> {
     Some(match segs.as_slice() {
         [""] => (Kind::State, "/".into()),
         ["cari"] => (Kind::Search, path.into()),
+        ["banding"] | ["api", "v1", "banding"] => (Kind::Compare, path.into()),
+        ["api", "v1", "banding", file] => (Kind::Compare, paths::fill(paths::API_COMPARE_FIGURE, &[&file_segment(file)])),
         ["provinsi", code] => (Kind::State, paths::province(region_segment(code))),
         ["provinsi", code, "laporan"] => (Kind::Year, paths::province_report(region_segment(code))),
         ["kabkota", code] => (Kind::State, paths::regency(region_segment(code))),
@@ -114,6 +120,24 @@ pub fn canonical(path: &str, query: Option<&str>) -> Canonical {
                 parts.push(serde_urlencoded::to_string([("q", q)]).unwrap_or_default());
             }
         }
+        Kind::Compare => {
+            // The order of the regions is the reader's (the first is where they came from; each is numbered by
+            // its place on every chart), so it is kept: a region set has at most 6! spellings, all of them
+            // finite, while sorting would make every shared link point elsewhere than its author saw.
+            let Ok(places) = compare::parse_codes(pairs.iter().filter(|(k, _)| k == "kode").map(|(_, v)| v.as_str())) else {
+                return as_is();
+            };
+            let year: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k == "tahun").collect();
+            let Ok(year) = serde_urlencoded::to_string(&year) else { return as_is() };
+            let Ok(year) = PageParams::from_query(&year, Lang::Id) else { return as_is() };
+            parts.push(compare::CompareParams { places, year: year.year }.query());
+            if canon_path.ends_with(".csv") {
+                let Ok(header) = CsvHeader::from_query(raw, Lang::Id) else { return as_is() };
+                if header != CsvHeader::default() {
+                    parts.push(format!("{}={}", CsvHeader::PARAM, header.slug()));
+                }
+            }
+        }
         Kind::Plain => {}
     }
     // As `Lang::from_request` reads it: the first `lang=`, when it names a language.
@@ -154,6 +178,11 @@ mod tests {
             "/provinsi/63/laporan?tahun=2024&lang=en",
             "/cari",
             "/cari?q=banjar",
+            "/banding",
+            "/banding?kode=63.10,63.72,62&tahun=2025",
+            "/banding?kode=nasional,63&lang=en",
+            "/api/v1/banding?kode=63.10",
+            "/api/v1/banding/kegiatan-per-tahun.csv?kode=63.10,63&kolom=label&lang=id",
             "/cari?q=kota+banjar&lang=id",
             "/api/v1",
             "/api/v1/wilayah",
@@ -216,5 +245,16 @@ mod tests {
         for t in ["/kelola?wilayah=63&pesan=disimpan", "/masuk?kembali=%2Fkelola", "/bukti/7?x=1", "/style/main.css?v=1"] {
             assert_eq!(c(t), Canonical::Keep(t.into()), "{t}");
         }
+    }
+
+    #[test]
+    fn a_comparison_is_written_one_way_in_the_readers_order() {
+        assert_eq!(c("/banding?kode=63.72&kode=63.10&kode=&tahun=&z=1"), redirect("/banding?kode=63.72,63.10"));
+        assert_eq!(c("/banding?kode=63.10%2C63.72%2C63.10"), redirect("/banding?kode=63.10,63.72"));
+        assert_eq!(c("/banding?tahun=2025&kode=+63.10+,NASIONAL&urut=nama"), redirect("/banding?kode=63.10,nasional&tahun=2025"));
+        assert_eq!(c("/api/v1/banding/x.csv?kolom=kunci&kode=63"), redirect("/api/v1/banding/x.csv?kode=63"));
+        // Not understood: left to the page, which names `kode` in a 400.
+        assert_eq!(c("/banding?kode=banjar"), Canonical::Keep("/banding?kode=banjar".into()));
+        assert_eq!(c("/banding?kode=11,12,13,14,15,16,17"), Canonical::Keep("/banding?kode=11,12,13,14,15,16,17".into()));
     }
 }

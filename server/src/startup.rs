@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
     let fallback_state = state.clone();
     let fallback_options = options.clone();
     crate::stylesheet::prepare();
+    app::geo::prepare_neighbours();
     let not_found = leptos_axum::render_app_async_with_context(
         move || provide_context(fallback_state.clone()),
         move || shell(fallback_options.clone()),

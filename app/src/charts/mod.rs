@@ -50,6 +50,10 @@ pub const ACCENT: RGBColor = RGBColor(0x1f, 0x6f, 0x8b);
 /// so that no reader depends on the colour.
 pub const SERIES_COLOURS: [RGBColor; 4] =
     [RGBColor(0xe6, 0x9f, 0x00), RGBColor(0x56, 0xb4, 0xe9), RGBColor(0x00, 0x9e, 0x73), RGBColor(0x00, 0x33, 0x99)];
+/// One colour per compared region (up to six): the Okabe–Ito series colours, then its vermillion and reddish
+/// purple. A region is also named by its number above each of its bars, so no reader depends on the colour.
+pub const REGION_COLOURS: [RGBColor; 6] =
+    [SERIES_COLOURS[0], SERIES_COLOURS[1], SERIES_COLOURS[2], SERIES_COLOURS[3], RGBColor(0xd5, 0x5e, 0x00), RGBColor(0xcc, 0x79, 0xa7)];
 /// The dash of each series' line (`stroke-dasharray`; the first is solid).
 pub const SERIES_DASHES: [Option<&str>; 4] = [None, Some("8 4"), Some("2 3"), Some("10 3 2 3")];
 

@@ -2,6 +2,7 @@
 //! with `SsrMode::Async` so that the whole page arrives in one response and works with JavaScript off. The
 //! shell leaves out hydration scripts on purpose.
 
+pub mod compare;
 pub mod manage;
 pub mod maps;
 pub mod national;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/provinsi/:code/laporan") view=report::ProvinceReportPage ssr=SsrMode::Async/>
                 <Route path=path!("/kabkota/:code") view=regency::RegencyPage ssr=SsrMode::Async/>
                 <Route path=path!("/cari") view=search::SearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/banding") view=compare::ComparePage ssr=SsrMode::Async/>
                 <Route path=path!("/masuk") view=manage::account::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/akun") view=manage::account::AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/kelola") view=manage::records::ManagePage ssr=SsrMode::Async/>
@@ -90,6 +92,11 @@ pub fn App() -> impl IntoView {
         </Router>
     }
     .into_any()
+}
+
+/// The request's query string, as sent (empty without one).
+pub fn page_params_query() -> String {
+    use_context::<http::request::Parts>().and_then(|p| p.uri.query().map(str::to_string)).unwrap_or_default()
 }
 
 /// The view's state from the request's query string (a 400 naming the parameter when it is not understood).

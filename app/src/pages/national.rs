@@ -166,6 +166,23 @@ pub fn figures(state: &AppState, d: &NationalData, lang: Lang) -> Result<Vec<Fig
     Ok(out)
 }
 
+/// Indonesia beside the five provinces at the top of the ranking the page shows (its measure, in its year):
+/// a nation has no neighbours, and the leaders are what a reader of the ranking compares first.
+fn compare_top(d: &NationalData) -> String {
+    use super::params::Metric;
+    let value = |p: &ProvinceRow| match d.params.metric {
+        Metric::Events => p.trainings.events as f64,
+        Metric::Participants => p.trainings.participants().known().map_or(-1.0, |n| n as f64),
+        Metric::CertifiedShare => p.units.unit_share().unwrap_or(-1.0),
+    };
+    let mut top: Vec<&ProvinceRow> = d.provinces.iter().collect();
+    top.sort_by(|a, b| value(b).total_cmp(&value(a)).then_with(|| a.code.cmp(&b.code)));
+    let codes: Vec<&str> = std::iter::once(super::compare::NATIONAL)
+        .chain(top.iter().take(super::compare::MAX_REGIONS - 1).map(|p| p.code.as_str()))
+        .collect();
+    paths::compare(&codes, d.params.year)
+}
+
 fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppError> {
     let stats = headline(lang, &d.trainings, &d.units, &d.distribution, d.regencies);
     let years: Vec<i32> = d.by_year.iter().map(|y| y.year).collect();
@@ -192,9 +209,11 @@ fn render(state: &AppState, d: NationalData, lang: Lang) -> Result<AnyView, AppE
         .collect_view();
     let crumbs = crumbs(lang, Vec::new(), None);
     let scope_note = scope_note(lang, p.year);
+    let compare = compare_top(&d);
     Ok(view! {
         <Layout title=tr(lang, "page.national_title") crumbs=crumbs demo=d.demo description=tr(lang, "site.description_national")>
             <p class="lead">{tr(lang, "page.national_lead")}</p>
+            <p class="compare-link"><a href=compare>{tr(lang, "compare.link_national")}</a></p>
             <FilterForm params=p years=years kinds=false metric=true/>
             <p class="scope-note">{scope_note}</p>
             <Stats stats=stats/>

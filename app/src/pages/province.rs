@@ -325,6 +325,7 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
     );
     let crumbs = crumbs(lang, Vec::new(), Some(d.name.clone()));
     let description = kla::i18n::trf(lang, "site.description_province", &[("name", d.name.clone())]);
+    let compare = RegionCode::parse(&d.code).map(|c| super::compare::with_neighbours(state, c)).unwrap_or_default();
     let scope_note = scope_note(lang, p.year);
     // The report keeps the chosen year, as every link from a view keeps its state.
     let report_href = match p.year {
@@ -335,6 +336,7 @@ fn render(state: &AppState, d: ProvinceData, lang: Lang) -> Result<AnyView, AppE
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo description=description title_lang=data_lang(lang)>
             <p class="lead">{tr(lang, "page.province_lead")}</p>
             <p class="report-link"><a href=report_href>{tr(lang, "report.link")}</a></p>
+            <p class="compare-link"><a href=compare>{tr(lang, "compare.link_province")}</a></p>
             <FilterForm params=p years=years kinds=true metric=false/>
             <p class="scope-note">{scope_note}</p>
             <Stats stats=stats/>

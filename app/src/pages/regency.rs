@@ -423,9 +423,11 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     let scope_note = scope_note(lang, d.params.year);
     let description = trf(lang, "site.description_regency", &[("name", d.name.clone()), ("province", d.province_name.clone())]);
     let evaluation = d.evaluation.as_ref().map(|sheet| evaluation_section(state, sheet, lang));
+    let compare = RegionCode::parse(&d.code).map(|c| super::compare::with_neighbours(state, c)).unwrap_or_default();
     Ok(view! {
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo description=description title_lang=data_lang(lang)>
             <p class="lead">{tr(lang, "page.regency_lead")}" "<span class="code">{d.code.clone()}</span></p>
+            <p class="compare-link"><a href=compare>{tr(lang, "compare.link_regency")}</a></p>
             <section class="summary" aria-labelledby="ringkasan">
                 <h2 id="ringkasan">{tr(lang, "page.summary_heading")}</h2>
                 <ul>{summary.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>

@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod backup;
 mod cli;
+mod compare;
 mod connections;
 mod crash;
 mod dashboards;
