@@ -701,10 +701,19 @@ pub fn ComparePage() -> impl IntoView {
 }
 
 /// The comparison a region page links to: the region itself, then its nearest neighbours of its level (a
-/// kab/kota's in its province), at most [`MAX_REGIONS`] in all (see `geo::neighbours`).
+/// kab/kota's in its province), at most [`MAX_REGIONS`] in all (see `geo::neighbours`). A region the map has
+/// no outline for (a new one) gets the others of its level in its province, by code, instead.
 pub fn with_neighbours(state: &AppState, code: RegionCode) -> String {
-    let near = crate::geo::neighbours(&code.to_string()).iter().filter_map(|c| state.regions.find(c)).map(|r| Place::Region(r.code));
-    let places: Vec<Place> = std::iter::once(Place::Region(code)).chain(near).take(MAX_REGIONS).collect();
+    let near: Vec<RegionCode> =
+        crate::geo::neighbours(&code.to_string()).iter().filter_map(|c| state.regions.find(c)).map(|r| r.code).collect();
+    let near: Vec<RegionCode> = if !near.is_empty() {
+        near
+    } else if code.level() == RegionLevel::Regency {
+        state.regions.regencies_of(code.province()).map(|r| r.code).filter(|c| *c != code).collect()
+    } else {
+        state.regions.provinces().map(|r| r.code).filter(|c| *c != code).collect()
+    };
+    let places: Vec<Place> = std::iter::once(code).chain(near).take(MAX_REGIONS).map(Place::Region).collect();
     paths::compare(&places, None)
 }
 
