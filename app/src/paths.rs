@@ -14,6 +14,8 @@ pub const HOME: &str = "/";
 pub const PROVINCE: &str = "/provinsi/{code}";
 pub const REGENCY: &str = "/kabkota/{code}";
 pub const SEARCH: &str = "/cari";
+/// Peer pathways between predicates.
+pub const PATHWAYS: &str = "/jalur";
 pub const HEALTHZ: &str = "/healthz";
 /// The stylesheet's files: `main.<fingerprint>.css`, which pages link and browsers keep for a year, and
 /// `main.css`, kept for pages cached before the fingerprint existed (a short cache).
@@ -51,6 +53,10 @@ pub fn province(code: impl Display) -> String {
 pub fn regency(code: impl Display) -> String {
     fill(REGENCY, &[&code])
 }
+/// One step's table on the pathways page (`slug` as `kla::pathways::Step::slug`).
+pub fn pathway_step(slug: &str) -> String {
+    format!("{PATHWAYS}#{slug}")
+}
 pub fn public_file(id: i64) -> String {
     fill(PUBLIC_FILE, &[&id])
 }
@@ -76,6 +82,8 @@ pub const API_PROVINCE: &str = "/api/v1/provinsi/{code}";
 pub const API_PROVINCE_FIGURE: &str = "/api/v1/provinsi/{code}/{file}";
 pub const API_REGENCY: &str = "/api/v1/kabkota/{code}";
 pub const API_REGENCY_FIGURE: &str = "/api/v1/kabkota/{code}/{file}";
+pub const API_PATHWAYS: &str = "/api/v1/jalur";
+pub const API_PATHWAYS_FIGURE: &str = "/api/v1/jalur/{file}";
 /// Anything else under the API: answered with a JSON 404.
 pub const API_REST: &str = "/api/v1/{*rest}";
 
@@ -256,6 +264,7 @@ mod tests {
         assert_eq!(province("63"), "/provinsi/63");
         assert_eq!(regency("63.10"), "/kabkota/63.10");
         assert_eq!(public_file(7), "/bukti/7");
+        assert_eq!(pathway_step("madya-nindya"), "/jalur#madya-nindya");
     }
 
     #[test]
@@ -305,6 +314,7 @@ mod tests {
             PROVINCE,
             REGENCY,
             SEARCH,
+            PATHWAYS,
             SIGN_IN,
             ACCOUNT,
             MANAGE,

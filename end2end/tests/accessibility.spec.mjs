@@ -17,6 +17,7 @@ const pages = [
   ['national', NATIONAL.path],
   ['province', PROVINCE.path],
   ['regency', REGENCY.path],
+  ['pathways', '/jalur'],
   ['not-found', '/kabkota/63.99'],
   ['search', '/cari?q=banjar'],
   ['sign-in', '/masuk'],

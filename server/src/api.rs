@@ -8,7 +8,7 @@ use app::AppState;
 use app::error::AppError;
 use app::figures::{CsvHeader, Figure};
 use app::pages::params::PageParams;
-use app::pages::{national, province, regency};
+use app::pages::{national, pathways, province, regency};
 use app::paths;
 use axum::Json;
 use axum::Router;
@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route(paths::API_PROVINCE_FIGURE, get(province_figure))
         .route(paths::API_REGENCY, get(regency_json))
         .route(paths::API_REGENCY_FIGURE, get(regency_figure))
+        .route(paths::API_PATHWAYS, get(pathways_json))
+        .route(paths::API_PATHWAYS_FIGURE, get(pathways_figure))
         .route(
             paths::API_REST,
             get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }),
@@ -106,6 +108,8 @@ async fn index() -> Response {
             "/api/v1/provinsi/{PP}/{figure}.csv|json",
             "/api/v1/kabkota/{PP.KK}",
             "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
+            "/api/v1/jalur",
+            "/api/v1/jalur/{figure}.csv|json",
         ],
         "parameters": { "tahun": "year, e.g. 2025", "jenis": "provider kind, e.g. puskesmas_ramah_anak", "ukuran": "kegiatan|peserta|sertifikat", "urut": "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren", "arah": "naik|turun", "lang": "id|en" },
     }))
@@ -197,4 +201,27 @@ async fn regency_figure(
     }
     .await;
     figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("kabkota-{code}"), lang, &query))
+}
+
+/// `/api/v1/jalur`: the nation's peer pathways (`kla::pathways`) for an award year (`tahun`) or every round.
+async fn pathways_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let result = async {
+        let p = params(&query, lang)?;
+        let d = pathways::load(&state, p.year).await?;
+        let figs = pathways::figures(&d, lang)?;
+        Ok::<_, AppError>(json!({ "figures": figure_links(&figs, paths::API_PATHWAYS, &p), "data": d }))
+    }
+    .await;
+    result.map_or_else(|e| error(e, lang), fresh_json)
+}
+
+async fn pathways_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async {
+        let d = pathways::load(&state, params(&query, lang)?.year).await?;
+        pathways::figures(&d, lang)
+    }
+    .await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "jalur", lang, &query))
 }
