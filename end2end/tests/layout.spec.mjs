@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import { NATIONAL, PROVINCE, REGENCY } from './expected.mjs';
 
 /** The public pages of every type, and the sign-in page. */
-const PAGES = [NATIONAL.path, PROVINCE.path, REGENCY.path, '/cari?q=banjar', '/masuk'];
+const PAGES = [NATIONAL.path, PROVINCE.path, REGENCY.path, '/jalur', '/cari?q=banjar', '/masuk'];
 /** The pages with charts. */
 const CHART_PAGES = [NATIONAL.path, PROVINCE.path, REGENCY.path];
 

@@ -223,7 +223,14 @@ impl Pathways {
 }
 
 /// A kab/kota's training measures over data years `first..=last`.
-fn training_measures(inputs: &Inputs, reporting: &BTreeSet<&str>, code: &str, first: i32, last: i32, demo: &mut bool) -> (Option<f64>, Option<f64>) {
+fn training_measures(
+    inputs: &Inputs,
+    reporting: &BTreeSet<&str>,
+    code: &str,
+    first: i32,
+    last: i32,
+    demo: &mut bool,
+) -> (Option<f64>, Option<f64>) {
     if !reporting.contains(code) {
         return (None, None);
     }
@@ -326,15 +333,7 @@ pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
             StepFigures { step, slug: step.slug(), movers: Group::of(movers), stayers: Group::of(stayers), drops, years }
         })
         .collect();
-    Pathways {
-        rounds,
-        year,
-        steps,
-        gaps,
-        recent_years: max_training_year.map(|m| (m - WINDOW_YEARS + 1, m)),
-        positions,
-        demo,
-    }
+    Pathways { rounds, year, steps, gaps, recent_years: max_training_year.map(|m| (m - WINDOW_YEARS + 1, m)), positions, demo }
 }
 
 /// Reads the inputs for the nation: every predicate record, every kab/kota's own training per year, and the

@@ -39,7 +39,8 @@ pub fn spread_text(s: &Spread, lang: Lang, fmt: impl Fn(f64) -> String) -> Strin
     let n = trf(lang, "jalur.n", &[("n", format::int(s.n as i64, lang))]);
     match (s.median, s.mean) {
         (Some(m), Some(a)) => format!("{} ({n})", trf(lang, "jalur.median_mean", &[("median", fmt(m)), ("mean", fmt(a))])),
-        _ => format!("{} ({n})", tr(lang, "figure.not_reported")),
+        // An empty group, or nobody in it with this measure: no figure (never 0).
+        _ => format!("{} ({n})", tr(lang, "jalur.no_value")),
     }
 }
 
@@ -222,11 +223,7 @@ fn render(p: Pathways, params: PageParams, lang: Lang) -> Result<AnyView, AppErr
     let rounds = p.rounds.clone();
     let gaps = p.gaps;
     let demo = p.demo;
-    let toc = p
-        .steps
-        .iter()
-        .map(|s| view! { <li><a href=format!("#{}", s.slug)>{step_label(s.step, lang)}</a></li> })
-        .collect_view();
+    let toc = p.steps.iter().map(|s| view! { <li><a href=format!("#{}", s.slug)>{step_label(s.step, lang)}</a></li> }).collect_view();
     let tables = p.steps.into_iter().map(|s| view! { <StepTable step=s/> }).collect_view();
     let crumbs = crumbs(lang, Vec::new(), Some(tr(lang, "jalur.title")));
     Ok(view! {

@@ -62,7 +62,9 @@ on_both_engines!(the_default_demo_fills_a_fresh_database_marked_as_demo, |app: T
     assert!(html.contains("class=\"demo-banner\""), "so does a regency page");
     // A phone on a weak network: every page type, with every chart drawn twice (wide and for a phone), stays
     // under 100 KB as transferred, in both languages; the largest province is the heaviest province page.
-    for path in ["/", "/provinsi/35", "/kabkota/63.10", "/jalur", "/?lang=en", "/provinsi/35?lang=en", "/kabkota/63.10?lang=en", "/jalur?lang=en"] {
+    for path in
+        ["/", "/provinsi/35", "/kabkota/63.10", "/jalur", "/?lang=en", "/provinsi/35?lang=en", "/kabkota/63.10?lang=en", "/jalur?lang=en"]
+    {
         let res = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
         assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
         let bytes = res.bytes().await.unwrap().len();

@@ -6,7 +6,8 @@ use crate::common::{Engine, TestApp, import_text};
 
 /// Rounds 2021, 2022, 2023. 63.01 Madya → Nindya (score 650 before); 63.02 and 63.05 stay Madya (63.02
 /// scored 610); 63.03 Madya 2021 → Nindya 2023, no 2022 record (a gap); 63.04 Madya → Pratama (a drop).
-const RECORDS: &str = "regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url
+const RECORDS: &str =
+    "regency_code,award_year,data_year,score_self_assessment,score_administrative,score_field,score_final,predicate,source_url
 63.01,2022,,,,,650,madya,
 63.01,2023,,,,,,nindya,
 63.02,2022,,,,,610,madya,
