@@ -222,6 +222,9 @@ impl Pathways {
     }
 }
 
+/// A kab/kota's most recent pair for a step: the award year, the level it reached, its measures.
+type Pair = (i32, Option<Predicate>, Measures);
+
 /// A kab/kota's training measures over data years `first..=last`.
 fn training_measures(
     inputs: &Inputs,
@@ -266,7 +269,7 @@ pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
     }
     let mut demo = false;
     // Per step, per kab/kota: its most recent pair (award year, level reached, measures).
-    let mut latest: BTreeMap<Step, BTreeMap<&str, (i32, Option<Predicate>, Measures)>> = BTreeMap::new();
+    let mut latest: BTreeMap<Step, BTreeMap<&str, Pair>> = BTreeMap::new();
     let mut gaps = 0;
     let mut positions = BTreeMap::new();
     let max_training_year = inputs.training.keys().map(|(_, y)| *y).max();

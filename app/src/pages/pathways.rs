@@ -168,7 +168,7 @@ fn StepTable(step: StepFigures) -> impl IntoView {
             view! { <tr><th scope="row">{tr(lang, k)}</th><td>{m}</td><td>{s}</td></tr> }
         })
         .collect_view();
-    let years = step.years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
+    let years = step.years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
     let id = step.slug.clone();
     view! {
         <section class="pathway" id=id.clone() aria-labelledby=format!("{id}-h")>
