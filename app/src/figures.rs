@@ -461,6 +461,7 @@ pub fn predicates_over_years(
             series,
             y_label: tr(lang, "chart.regencies_axis"),
             bars: slots,
+            value_labels: vec![],
         })?
     };
     let mut sources = vec![];

@@ -18,6 +18,8 @@ pub const PROVINCE_REPORT: &str = "/provinsi/{code}/laporan";
 pub const SEARCH: &str = "/cari";
 /// Up to six regions side by side (`?kode=63.10,63.72,62&tahun=2025`).
 pub const COMPARE: &str = "/banding";
+/// Peer pathways between predicates.
+pub const PATHWAYS: &str = "/jalur";
 pub const HEALTHZ: &str = "/healthz";
 /// The stylesheet's files: `main.<fingerprint>.css`, which pages link and browsers keep for a year, and
 /// `main.css`, kept for pages cached before the fingerprint existed (a short cache).
@@ -70,6 +72,10 @@ pub fn compare(codes: &[impl Display], year: Option<i32>) -> String {
     }
     if parts.is_empty() { COMPARE.to_string() } else { format!("{COMPARE}?{}", parts.join("&")) }
 }
+/// One step's table on the pathways page (`slug` as `kla::pathways::Step::slug`).
+pub fn pathway_step(slug: &str) -> String {
+    format!("{PATHWAYS}#{slug}")
+}
 pub fn public_file(id: i64) -> String {
     fill(PUBLIC_FILE, &[&id])
 }
@@ -97,6 +103,8 @@ pub const API_REGENCY: &str = "/api/v1/kabkota/{code}";
 pub const API_REGENCY_FIGURE: &str = "/api/v1/kabkota/{code}/{file}";
 pub const API_COMPARE: &str = "/api/v1/banding";
 pub const API_COMPARE_FIGURE: &str = "/api/v1/banding/{file}";
+pub const API_PATHWAYS: &str = "/api/v1/jalur";
+pub const API_PATHWAYS_FIGURE: &str = "/api/v1/jalur/{file}";
 /// Anything else under the API: answered with a JSON 404.
 pub const API_REST: &str = "/api/v1/{*rest}";
 
@@ -279,6 +287,7 @@ mod tests {
         assert_eq!(public_file(7), "/bukti/7");
         assert_eq!(compare(&["63.10", "62"], Some(2025)), "/banding?kode=63.10,62&tahun=2025");
         assert_eq!(compare(&[] as &[&str], None), "/banding");
+        assert_eq!(pathway_step("madya-nindya"), "/jalur#madya-nindya");
     }
 
     #[test]
@@ -330,6 +339,7 @@ mod tests {
             REGENCY,
             SEARCH,
             COMPARE,
+            PATHWAYS,
             SIGN_IN,
             ACCOUNT,
             MANAGE,

@@ -20,6 +20,7 @@ const pages = [
   ['province-report', `${PROVINCE.path}/laporan`],
   ['compare', '/banding?kode=63.10,63.72,63,nasional'],
   ['compare-empty', '/banding'],
+  ['pathways', '/jalur'],
   ['not-found', '/kabkota/63.99'],
   ['search', '/cari?q=banjar'],
   ['sign-in', '/masuk'],

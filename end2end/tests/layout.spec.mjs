@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import { NATIONAL, PROVINCE, REGENCY } from './expected.mjs';
 
 /** The public pages of every type, and the sign-in page. */
-const PAGES = [NATIONAL.path, PROVINCE.path, `${PROVINCE.path}/laporan`, REGENCY.path, '/cari?q=banjar', '/masuk', '/banding?kode=63.10,63.72,63,nasional'];
+const PAGES = [NATIONAL.path, PROVINCE.path, `${PROVINCE.path}/laporan`, REGENCY.path, '/jalur', '/cari?q=banjar', '/masuk', '/banding?kode=63.10,63.72,63,nasional'];
 /** The pages with charts. */
 const CHART_PAGES = [NATIONAL.path, PROVINCE.path, REGENCY.path, '/banding?kode=63.10,63.72,63,nasional'];
 

@@ -3,7 +3,7 @@
 //!
 //! Reading order, which is also the path of a figure from entry to page: form or file → [`domain`] (types,
 //! and the parsing that validates them) → [`db`] (writes, registry) → [`aggregate`] (figures per region and
-//! year), with [`i18n`] and [`format`](mod@format) for every text and number a reader sees. Data entry runs
+//! year, and [`pathways`] between predicates), with [`i18n`] and [`format`](mod@format) for every text and number a reader sees. Data entry runs
 //! the same line from the other end: [`auth`] (accounts, sessions, who may write where) → [`records`] and
 //! [`import`] (forms and spreadsheets, via [`spreadsheet`], the preview kept in [`drafts`] until confirmed) → [`db`], with every change in the [`audit`]
 //! trail. Evaluation preparation ([`evaluation`]) adds the instrument, evidence, verification, the score
@@ -23,6 +23,7 @@ pub mod evaluation;
 pub mod format;
 pub mod i18n;
 pub mod import;
+pub mod pathways;
 pub mod records;
 pub mod reference;
 pub mod search;

@@ -8,7 +8,7 @@ use app::AppState;
 use app::error::AppError;
 use app::figures::{CsvHeader, Figure};
 use app::pages::params::PageParams;
-use app::pages::{compare, national, province, regency};
+use app::pages::{compare, national, pathways, province, regency};
 use app::paths;
 use axum::Json;
 use axum::Router;
@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route(paths::API_REGENCY_FIGURE, get(regency_figure))
         .route(paths::API_COMPARE, get(compare_json))
         .route(paths::API_COMPARE_FIGURE, get(compare_figure))
+        .route(paths::API_PATHWAYS, get(pathways_json))
+        .route(paths::API_PATHWAYS_FIGURE, get(pathways_figure))
         .route(
             paths::API_REST,
             get(|headers: HeaderMap, query: RawQuery| async move { error(AppError::NotFound, lang_of(&headers, &query)) }),
@@ -110,6 +112,8 @@ async fn index() -> Response {
             "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
             "/api/v1/banding?kode=…",
             "/api/v1/banding/{figure}.csv|json?kode=…",
+            "/api/v1/jalur",
+            "/api/v1/jalur/{figure}.csv|json",
         ],
         "parameters": { "tahun": "year, e.g. 2025", "jenis": "provider kind, e.g. puskesmas_ramah_anak", "ukuran": "kegiatan|peserta|sertifikat", "urut": "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren", "arah": "naik|turun", "kode": "banding: 1–6 region codes (nasional, PP, PP.KK), comma-separated", "lang": "id|en" },
     }))
@@ -224,6 +228,14 @@ async fn compare_json(State(state): State<AppState>, headers: HeaderMap, query: 
             .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "json")) }))
             .collect();
         Ok::<_, AppError>(json!({ "page": d.params.href(), "figures": links, "data": d }))
+/// `/api/v1/jalur`: the nation's peer pathways (`kla::pathways`) for an award year (`tahun`) or every round.
+async fn pathways_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let result = async {
+        let p = params(&query, lang)?;
+        let d = pathways::load(&state, p.year).await?;
+        let figs = pathways::figures(&d, lang)?;
+        Ok::<_, AppError>(json!({ "figures": figure_links(&figs, paths::API_PATHWAYS, &p), "data": d }))
     }
     .await;
     result.map_or_else(|e| error(e, lang), fresh_json)
@@ -233,4 +245,12 @@ async fn compare_figure(State(state): State<AppState>, Path(file): Path<String>,
     let lang = lang_of(&headers, &query);
     let figs = async { compare::figures(&compare_data(&state, &query, lang).await?, lang) }.await;
     figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "banding", lang, &query))
+async fn pathways_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async {
+        let d = pathways::load(&state, params(&query, lang)?.year).await?;
+        pathways::figures(&d, lang)
+    }
+    .await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "jalur", lang, &query))
 }

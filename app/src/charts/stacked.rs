@@ -16,6 +16,9 @@ pub struct Stacked {
     pub y_label: String,
     /// Per bar: its category and the tag written above it. Empty: one untagged bar per category.
     pub bars: Vec<(usize, String)>,
+    /// Per bar, its total as the reader's language writes it (a phone's rows end in it). Empty: the total,
+    /// rounded to a whole number.
+    pub value_labels: Vec<String>,
 }
 
 /// Draws stacked bars; `None` when there is nothing to draw.
@@ -38,7 +41,7 @@ pub fn stacked(s: &Stacked) -> Result<Option<Drawing>, ChartError> {
         .map(|(i, (c, tag))| Row {
             label: if tag.is_empty() { s.labels[*c].clone() } else { format!("{} · {tag}", s.labels[*c]) },
             segments: s.series.iter().map(|(_, colour, v)| (v[i], *colour)).collect(),
-            value_label: format!("{:.0}", totals[i]),
+            value_label: s.value_labels.get(i).cloned().unwrap_or_else(|| format!("{:.0}", totals[i])),
         })
         .collect();
     let label_width = narrow_rows.iter().map(|r| text_width(&r.label, NARROW_FONT)).max().unwrap_or(0).min(NARROW as i32 / 2);
@@ -149,6 +152,7 @@ mod tests {
             ],
             y_label: "kab/kota".into(),
             bars: vec![],
+            value_labels: vec![],
         };
         let d = stacked(&s).unwrap().unwrap();
         for svg in [&d.wide, d.narrow.as_ref().unwrap()] {

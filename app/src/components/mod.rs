@@ -61,6 +61,7 @@ pub fn Layout(
         <header class="site">
             <a class="brand" href=paths::HOME>"Pantau KLA"</a>
             <span class="tagline">{tr(lang, "site.tagline")}</span>
+            <a class="nav-link" href=paths::PATHWAYS>{tr(lang, "jalur.nav")}</a>
             <form class="search" method="get" action=paths::SEARCH role="search">
                 <label for="q" class="visually-hidden">{tr(lang, "search.label")}</label>
                 <input id="q" name="q" type="search" placeholder=tr(lang, "search.placeholder") autocomplete="off"/>

@@ -7,6 +7,7 @@ pub mod manage;
 pub mod maps;
 pub mod national;
 pub mod params;
+pub mod pathways;
 pub mod province;
 pub mod regency;
 pub mod region;
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kabkota/:code") view=regency::RegencyPage ssr=SsrMode::Async/>
                 <Route path=path!("/cari") view=search::SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/banding") view=compare::ComparePage ssr=SsrMode::Async/>
+                <Route path=path!("/jalur") view=pathways::PathwaysPage ssr=SsrMode::Async/>
                 <Route path=path!("/masuk") view=manage::account::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/akun") view=manage::account::AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/kelola") view=manage::records::ManagePage ssr=SsrMode::Async/>

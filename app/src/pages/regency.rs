@@ -1,6 +1,12 @@
 //! `/kabkota/{PP.KK}`: one kabupaten/kota — a plain-language summary of where it stands, its training
 //! events, its service units by kind against their targets, and its predicate history with the score at
-//! every stage (so the drop from self-assessment to verification is visible).
+//! every stage (so the drop from self-assessment to verification is visible), and its next step between
+//! predicates beside the kab/kota that made that step (`/jalur`).
+//!
+//! The next step's comparison comes from the nation's pathways, cached per national data version
+//! (`pathways::load`); a whole rendered regency page is kept per the regency's own version, so after a write
+//! elsewhere its comparison may lag until the regency's own data changes or the response is evicted — the
+//! figures on `/jalur` itself are always current.
 
 use super::params::PageParams;
 use super::region::{
@@ -20,6 +26,7 @@ use kla::aggregate::{
 use kla::domain::{Predicate, PredicateBands, RegionCode, RegionLevel, Stage};
 use kla::format;
 use kla::i18n::{Lang, tr, trf, trn};
+use kla::pathways::Pathways;
 use kla::reference::{Status, Targets};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -348,7 +355,88 @@ pub fn summary(d: &RegencyData, bands: &PredicateBands, targets: &Targets, lang:
     out
 }
 
-fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppError> {
+/// "Langkah berikutnya": the step the regency is on, and its own figures beside the movers and stayers of
+/// that step, each with its n, linked to the step's table on `/jalur`.
+fn next_step_section(d: &RegencyData, p: &Pathways, lang: Lang) -> AnyView {
+    use super::pathways::{spread_text, step_label};
+    let name = d.name.clone();
+    let mut lines: Vec<String> = Vec::new();
+    let mut link = paths::PATHWAYS.to_string();
+    let mut link_text = tr(lang, "next.link_all");
+    match p.positions.get(&d.code) {
+        None => lines.push(trf(lang, "next.no_record", &[("name", name)])),
+        Some(pos) => match pos.next.and_then(|s| p.step(s)) {
+            None => lines.push(trf(lang, "next.top", &[("name", name), ("year", pos.award_year.to_string())])),
+            Some(step) => {
+                let label = step_label(step.step, lang);
+                lines.push(trf(
+                    lang,
+                    "next.on_step",
+                    &[
+                        ("name", name),
+                        ("predicate", predicate_label(pos.predicate, lang)),
+                        ("year", pos.award_year.to_string()),
+                        ("step", label.clone()),
+                        ("movers", format::int(step.movers.n() as i64, lang)),
+                        ("stayers", format::int(step.stayers.n() as i64, lang)),
+                    ],
+                ));
+                let one = |v: f64| format::decimal(v, 1, lang);
+                let own_events = pos.measures.events_per_year.map_or_else(|| tr(lang, "next.no_trainings"), one);
+                let years = p.recent_years.map_or_else(String::new, |(a, b)| format!("{a}–{b}"));
+                lines.push(trf(
+                    lang,
+                    "next.events",
+                    &[
+                        ("years", years),
+                        ("own", own_events),
+                        ("movers", spread_text(&step.movers.events_per_year, lang, one)),
+                        ("stayers", spread_text(&step.stayers.events_per_year, lang, one)),
+                    ],
+                ));
+                let two = |v: f64| format::decimal(v, 2, lang);
+                if let Some(score) = pos.measures.score {
+                    lines.push(trf(
+                        lang,
+                        "next.score",
+                        &[
+                            ("own", two(score)),
+                            ("movers", spread_text(&step.movers.score, lang, two)),
+                            ("stayers", spread_text(&step.stayers.score, lang, two)),
+                        ],
+                    ));
+                }
+                let pct = |v: f64| format::percent(Some(v), lang);
+                lines.push(trf(
+                    lang,
+                    "next.certified",
+                    &[
+                        ("own", pos.measures.certified_share.map_or_else(|| tr(lang, "next.no_units"), pct)),
+                        ("movers", spread_text(&step.movers.certified_share, lang, pct)),
+                        ("stayers", spread_text(&step.stayers.certified_share, lang, pct)),
+                    ],
+                ));
+                if step.movers.small() || step.stayers.small() {
+                    lines.push(trf(lang, "next.small", &[("n", kla::pathways::SMALL_GROUP.to_string())]));
+                }
+                link = paths::pathway_step(&step.slug);
+                link_text = trf(lang, "next.link", &[("step", label)]);
+            }
+        },
+    }
+    lines.push(tr(lang, "next.not_cause"));
+    view! {
+        <section class="next-step" aria-labelledby="langkah-berikutnya">
+            <h2 id="langkah-berikutnya">{tr(lang, "next.heading")}</h2>
+            <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+            {p.demo.then(|| view! { <p class="scope-note"><strong>{tr(lang, "demo.label")}</strong>" "{tr(lang, "jalur.caveat_demo")}</p> })}
+            <p><a href=link>{link_text}</a></p>
+        </section>
+    }
+    .into_any()
+}
+
+fn render(state: &AppState, d: RegencyData, pathways: &Pathways, lang: Lang) -> Result<AnyView, AppError> {
     let latest = d.predicates.last();
     let stats = vec![
         events_stat(lang, &d.trainings),
@@ -424,6 +512,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
     let description = trf(lang, "site.description_regency", &[("name", d.name.clone()), ("province", d.province_name.clone())]);
     let evaluation = d.evaluation.as_ref().map(|sheet| evaluation_section(state, sheet, lang));
     let compare = RegionCode::parse(&d.code).map(|c| super::compare::with_neighbours(state, c)).unwrap_or_default();
+    let next = next_step_section(&d, pathways, lang);
     Ok(view! {
         <Layout title=d.name.clone() crumbs=crumbs demo=d.demo description=description title_lang=data_lang(lang)>
             <p class="lead">{tr(lang, "page.regency_lead")}" "<span class="code">{d.code.clone()}</span></p>
@@ -432,6 +521,7 @@ fn render(state: &AppState, d: RegencyData, lang: Lang) -> Result<AnyView, AppEr
                 <h2 id="ringkasan">{tr(lang, "page.summary_heading")}</h2>
                 <ul>{summary.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
             </section>
+            {next}
             <FilterForm params=d.params years=years kinds=false metric=false/>
             <p class="scope-note">{scope_note}</p>
             <Stats stats=stats/>
@@ -526,6 +616,7 @@ pub fn RegencyPage() -> impl IntoView {
         // An unknown regency is a 404 before a refused parameter is a 400.
         let code = resolve(&state, &raw, RegionLevel::Regency);
         let (code, params) = (code?, params?);
-        render(&state, load(&state, code, params).await?, lang)
+        let (data, pathways) = tokio::try_join!(load(&state, code, params), super::pathways::load(&state, None))?;
+        render(&state, data, &pathways, lang)
     })
 }

@@ -23,6 +23,7 @@ mod import_updates;
 mod limits_cache;
 mod migrations;
 mod operations;
+mod pathways;
 mod predicates;
 mod real_data;
 mod report;
