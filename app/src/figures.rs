@@ -308,6 +308,7 @@ pub fn effectiveness(lang: Lang, e: &Effectiveness, place: &str) -> Result<Figur
         let pre: Vec<f64> = tested.iter().flat_map(|k| [value(k.gains.mean_pre), 0.0]).collect();
         let post: Vec<f64> = tested.iter().flat_map(|k| [0.0, value(k.gains.mean_post)]).collect();
         charts::stacked(&Stacked {
+            value_labels: vec![],
             title: title.clone(),
             labels: tested.iter().map(|k| kind_label(k)).collect(),
             series: vec![(tr(lang, "table.mean_pre"), charts::SERIES_COLOURS[1], pre), (tr(lang, "table.mean_post"), charts::ACCENT, post)],

@@ -228,6 +228,17 @@ async fn compare_json(State(state): State<AppState>, headers: HeaderMap, query: 
             .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "json")) }))
             .collect();
         Ok::<_, AppError>(json!({ "page": d.params.href(), "figures": links, "data": d }))
+    }
+    .await;
+    result.map_or_else(|e| error(e, lang), fresh_json)
+}
+
+async fn compare_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
+    let lang = lang_of(&headers, &query);
+    let figs = async { compare::figures(&compare_data(&state, &query, lang).await?, lang) }.await;
+    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "banding", lang, &query))
+}
+
 /// `/api/v1/jalur`: the nation's peer pathways (`kla::pathways`) for an award year (`tahun`) or every round.
 async fn pathways_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
@@ -241,10 +252,6 @@ async fn pathways_json(State(state): State<AppState>, headers: HeaderMap, query:
     result.map_or_else(|e| error(e, lang), fresh_json)
 }
 
-async fn compare_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
-    let lang = lang_of(&headers, &query);
-    let figs = async { compare::figures(&compare_data(&state, &query, lang).await?, lang) }.await;
-    figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "banding", lang, &query))
 async fn pathways_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let figs = async {

@@ -253,6 +253,7 @@ fn grouped(
         }
     }
     Ok(charts::stacked(&Stacked {
+        value_labels: vec![],
         title: title.to_string(),
         labels: years.iter().map(i32::to_string).collect(),
         series: regions
@@ -452,6 +453,7 @@ fn predicates_per_year(lang: Lang, d: &CompareData) -> Result<Figure, AppError> 
         None
     } else {
         charts::stacked(&Stacked {
+            value_labels: vec![],
             title: title.clone(),
             labels: years.iter().map(i32::to_string).collect(),
             series,
