@@ -5,6 +5,7 @@
 
 use crate::domain::{Predicate, ProviderKind, RegionCode};
 use serde::Serialize;
+use utoipa::ToSchema;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, FromRow, Row};
 use std::collections::HashMap;
@@ -89,7 +90,7 @@ fn demo(row: &AnyRow) -> Result<bool, sqlx::Error> {
 
 /// Training activity over a set of events. A count some events did not report is summed over those that
 /// did, and each sum says how many events it covers: unknown is never added as 0.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct TrainingTotals {
     pub events: i64,
     /// Participants in the room, summed over the events that reported them (`None`: none did).
@@ -178,7 +179,7 @@ pub async fn training_totals(pool: &AnyPool, scope: Scope, year: Option<i32>) ->
     fetch_one(pool, &format!("select {TRAINING_SUMS} from training_summary{w}"), &p).await
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct YearTraining {
     pub year: i32,
     pub totals: TrainingTotals,
@@ -220,7 +221,7 @@ pub async fn training_by_child(pool: &AnyPool, scope: Scope, year: Option<i32>) 
 /// A regency's part in trainings its province organised: the events that name it (in their breakdown by
 /// kab/kota, or as held for every kab/kota of the province), and the participants it sent where those events
 /// say how many.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct ProvincialPart {
     /// Provincial events the regency took part in.
     pub events: i64,
@@ -284,7 +285,7 @@ pub async fn provincial_parts(pool: &AnyPool, scope: Scope, year: Option<i32>) -
 }
 
 /// One event as listed on a regency page: no personal data is stored, so all of it is public.
-#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema, FromRow)]
 pub struct EventRow {
     pub id: i64,
     pub title: String,
@@ -328,7 +329,7 @@ pub async fn events(pool: &AnyPool, organiser: RegionCode, year: Option<i32>, li
 // ---------------------------------------------------------------------------------------------------------
 // Certified service units
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct UnitTotals {
     pub units: i64,
     /// Units with at least one KHA-certified staff member.
@@ -373,7 +374,7 @@ pub async fn unit_totals(pool: &AnyPool, scope: Scope) -> Result<UnitTotals, sql
     fetch_one(pool, &format!("select {UNIT_SUMS} from unit_summary{w}"), &p).await
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct KindUnits {
     pub kind: ProviderKind,
     pub totals: UnitTotals,
@@ -420,7 +421,7 @@ pub async fn units_by_child(pool: &AnyPool, scope: Scope, kind: Option<ProviderK
 // Predicates
 
 /// A regency's most recent predicate record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LatestPredicate {
     pub regency: String,
     pub award_year: i32,
@@ -461,7 +462,7 @@ pub async fn latest_predicates(pool: &AnyPool, scope: Scope) -> Result<Vec<Lates
 }
 
 /// How many regencies hold each predicate (index 0 = no predicate, 1–5 = Pratama…KLA).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Distribution(pub [i64; 6]);
 
 impl Distribution {
@@ -539,7 +540,7 @@ pub fn score_trend(scores: &[ScoreRow], regency: &str) -> Option<f64> {
 }
 
 /// A regency's predicate record as shown in its history.
-#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema, FromRow)]
 pub struct PredicateRow {
     pub award_year: i64,
     /// `None` when the source published no data year (most award lists).

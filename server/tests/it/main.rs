@@ -20,6 +20,7 @@ mod import_limits;
 mod import_updates;
 mod limits_cache;
 mod migrations;
+mod open_data;
 mod operations;
 mod predicates;
 mod real_data;
