@@ -5,10 +5,10 @@
 
 use crate::domain::{Predicate, ProviderKind, RegionCode};
 use serde::Serialize;
-use utoipa::ToSchema;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, FromRow, Row};
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// The region a figure is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -95,12 +95,10 @@ pub async fn download(State(state): State<AppState>, Extension(bulk): Extension<
     };
     let etag = built.etag();
     let last_modified = built.generated.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let validators = [
-        (header::ETAG, etag.clone()),
-        (header::LAST_MODIFIED, last_modified),
-        (header::CACHE_CONTROL, "no-cache".to_string()),
-    ];
-    let unchanged = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let validators =
+        [(header::ETAG, etag.clone()), (header::LAST_MODIFIED, last_modified), (header::CACHE_CONTROL, "no-cache".to_string())];
+    let unchanged =
+        headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
     if unchanged {
         return (StatusCode::NOT_MODIFIED, validators).into_response();
     }

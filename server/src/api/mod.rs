@@ -144,7 +144,11 @@ async fn national_json(State(state): State<AppState>, headers: HeaderMap, query:
         let d = national::load(&state, p).await?;
         let figs = national::figures(&state, &d, lang)?;
         let figures = FigureLink::list(&figs, paths::API_NATIONAL, &d.params);
-        Ok::<_, AppError>(NationalAnswer { region: Nation { level: RegionLevel::National, name: tr(lang, "place.indonesia") }, figures, data: d })
+        Ok::<_, AppError>(NationalAnswer {
+            region: Nation { level: RegionLevel::National, name: tr(lang, "place.indonesia") },
+            figures,
+            data: d,
+        })
     }
     .await;
     result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))

@@ -216,7 +216,13 @@ mod tests {
         for p in [app::paths::API, app::paths::API_OPENAPI, app::paths::API_BULK, app::paths::API_REGIONS, app::paths::API_NATIONAL] {
             assert!(paths.iter().any(|d| d == p), "{p} is described");
         }
-        for p in [app::paths::API_NATIONAL_FIGURE, app::paths::API_PROVINCE, app::paths::API_PROVINCE_FIGURE, app::paths::API_REGENCY, app::paths::API_REGENCY_FIGURE] {
+        for p in [
+            app::paths::API_NATIONAL_FIGURE,
+            app::paths::API_PROVINCE,
+            app::paths::API_PROVINCE_FIGURE,
+            app::paths::API_REGENCY,
+            app::paths::API_REGENCY_FIGURE,
+        ] {
             assert!(paths.iter().any(|d| d == p), "{p} is described");
         }
         assert_eq!(paths.len(), 10, "{paths:?}");

@@ -94,7 +94,11 @@ on_both_engines!(every_answer_matches_the_served_openapi_document, |app: TestApp
     // Each page in several views and in both languages, its errors, and every figure it lists.
     let pages: [(&str, &str, &[&str]); 3] = [
         ("/api/v1/nasional", "/api/v1/nasional", &["", "?tahun=2025&ukuran=peserta&urut=nilai&arah=turun", "?tahun=2023&lang=en"]),
-        ("/api/v1/provinsi/{code}", "/api/v1/provinsi/63", &["", "?tahun=2025&jenis=puskesmas_ramah_anak&urut=peserta&arah=turun", "?lang=en"]),
+        (
+            "/api/v1/provinsi/{code}",
+            "/api/v1/provinsi/63",
+            &["", "?tahun=2025&jenis=puskesmas_ramah_anak&urut=peserta&arah=turun", "?lang=en"],
+        ),
         ("/api/v1/kabkota/{code}", "/api/v1/kabkota/63.10", &["", "?tahun=2025", "?lang=en"]),
     ];
     for (path, base, views) in pages {
@@ -192,10 +196,7 @@ on_both_engines!(the_bulk_download_holds_every_figure_of_every_page, |app: TestA
         assert!(r.headers.get("content-encoding").is_none(), "a ZIP is not compressed again");
     }
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    assert_eq!(
-        a.headers["content-disposition"].to_str().unwrap(),
-        format!("attachment; filename=\"pantau-kla-semua-angka-{today}.zip\"")
-    );
+    assert_eq!(a.headers["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"pantau-kla-semua-angka-{today}.zip\""));
     assert!(a.headers.contains_key("last-modified"));
     let files = unzip(&a.body);
 
@@ -221,7 +222,13 @@ on_both_engines!(the_bulk_download_holds_every_figure_of_every_page, |app: TestA
 
     // The README: both languages, the sources, the reference data's licence notice, demo, version.
     let readme = &files["README.md"];
-    for s in ["# Pantau KLA — semua angka", "# Pantau KLA — all figures", "cahyadsn/wilayah", "MIT License", "data yang dicatat DP3A di Pantau KLA"] {
+    for s in [
+        "# Pantau KLA — semua angka",
+        "# Pantau KLA — all figures",
+        "cahyadsn/wilayah",
+        "MIT License",
+        "data yang dicatat DP3A di Pantau KLA",
+    ] {
         assert!(readme.contains(s), "README: {s}");
     }
     assert!(readme.contains(&format!("{} CSV", expected.len())) || readme.contains(&format!("{} berkas CSV", expected.len())), "{readme}");
