@@ -151,9 +151,9 @@ async fn build(state: &AppState, version: i64) -> Result<Built, AppError> {
         let _ = tx.send(Entry { name: "README.md".into(), body: readme.into_bytes() }).await;
     }
     drop(tx);
-    let written = writer.await.map_err(|e| internal(std::io::Error::other(e)))?;
+    // The writer's failure first: it is why a page's files could not be sent.
+    let bytes = writer.await.map_err(|e| internal(std::io::Error::other(e)))?.map_err(internal)?;
     filled?;
-    let bytes = written.map_err(internal)?;
     tracing::info!(version, csv_files = tally.csv_files, bytes, seconds = started.elapsed().as_secs_f64(), "built the bulk download");
     Ok(Built { version, generated, csv_files: tally.csv_files, bytes, file: path })
 }

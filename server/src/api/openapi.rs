@@ -97,52 +97,58 @@ pub enum ApiErrors {
     Internal(super::types::ApiError),
 }
 
-fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
+fn one_of(description: &str, values: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).description(Some(description)).build()
 }
 fn years() -> Object {
-    ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(MIN_YEAR)).maximum(Some(MAX_YEAR)).build()
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(MIN_YEAR))
+        .maximum(Some(MAX_YEAR))
+        .description(Some("Year: training totals, rankings and the scorecard year (default: all years)"))
+        .build()
 }
 fn kinds() -> Object {
-    one_of(ProviderKind::ALL.map(ProviderKind::as_str))
+    one_of("Provider kind (default: all kinds)", ProviderKind::ALL.map(ProviderKind::as_str))
 }
 fn metrics() -> Object {
-    one_of(Metric::ALL.map(Metric::slug))
+    one_of("The measure provinces are ranked by (default `kegiatan`)", Metric::ALL.map(Metric::slug))
 }
 fn sort_keys() -> Object {
-    one_of(SortKey::ALL.map(SortKey::slug))
+    one_of("The column the region table is ordered by (default `kode`)", SortKey::ALL.map(SortKey::slug))
 }
 fn directions() -> Object {
-    one_of(["naik", "turun"])
+    one_of("The order's direction (default `naik`)", ["naik", "turun"])
 }
 fn langs() -> Object {
-    one_of([kla::i18n::Lang::Id, kla::i18n::Lang::En].map(kla::i18n::Lang::code))
+    one_of(
+        "Labels, titles, text cells and messages in this language (default: the `lang` cookie, else `id`)",
+        [kla::i18n::Lang::Id, kla::i18n::Lang::En].map(kla::i18n::Lang::code),
+    )
 }
 fn headers() -> Object {
-    one_of([CsvHeader::Keys, CsvHeader::Labels].map(CsvHeader::slug))
+    one_of(
+        "CSV only: the header row is the column keys (`kunci`, default) or their labels in `lang` (`label`)",
+        [CsvHeader::Keys, CsvHeader::Labels].map(CsvHeader::slug),
+    )
 }
 
 /// The view's state, as on the pages (docs/api.md, "Query parameters"): what `PageParams::from_query` reads.
+/// Each parameter's description and values are in its schema, built from the code that parses it.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // Only described: the handlers parse the raw query as the pages do.
 pub struct ViewQuery {
-    /// Year: training totals, rankings and the scorecard year (default: all years).
     #[param(schema_with = years)]
     tahun: Option<i32>,
-    /// Provider kind (default: all kinds).
     #[param(schema_with = kinds)]
     jenis: Option<String>,
-    /// The measure provinces are ranked by (default `kegiatan`).
     #[param(schema_with = metrics)]
     ukuran: Option<String>,
-    /// The column the region table is ordered by (default `kode`).
     #[param(schema_with = sort_keys)]
     urut: Option<String>,
-    /// The order's direction (default `naik`).
     #[param(schema_with = directions)]
     arah: Option<String>,
-    /// Labels, titles and messages in this language (default: the `lang` cookie, else `id`).
     #[param(schema_with = langs)]
     lang: Option<String>,
 }
@@ -164,7 +170,6 @@ pub struct FigureQuery {
     arah: Option<String>,
     #[param(schema_with = langs)]
     lang: Option<String>,
-    /// CSV only: the header row is the column keys (`kunci`, default) or their labels in `lang` (`label`).
     #[param(schema_with = headers)]
     kolom: Option<String>,
 }

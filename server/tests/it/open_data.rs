@@ -148,6 +148,33 @@ on_both_engines!(every_answer_matches_the_served_openapi_document, |app: TestApp
     assert!(validate(&figure, &row_added).is_err(), "a cell is a number, a text or null");
 });
 
+on_both_engines!(demo_answers_match_the_document_too, |app: TestApp| async move {
+    // The default demo: every kab/kota with events, units and predicate records, all marked demo.
+    let db = pantau_kla::config::DbArgs { database_url: app.database_url.clone(), db_max_connections: 4 };
+    let args = pantau_kla::config::DemoArgs {
+        seed: kla::demo::DEFAULT_SEED,
+        scale: pantau_kla::config::DemoScale::Demo,
+        force: false,
+        replace: false,
+    };
+    pantau_kla::commands::demo(&db, &args).await.unwrap();
+    let doc: Value = serde_json::from_slice(&fetch(&app, "/api/v1/openapi.json", &[]).await.body).unwrap();
+    let mut tried = BTreeSet::new();
+    for (path, url) in [
+        ("/api/v1/nasional", "/api/v1/nasional"),
+        ("/api/v1/provinsi/{code}", "/api/v1/provinsi/63"),
+        ("/api/v1/kabkota/{code}", "/api/v1/kabkota/63.10"),
+        ("/api/v1/kabkota/{code}", "/api/v1/kabkota/94.01?lang=en"),
+    ] {
+        let page = json_of(&check(&app, &doc, &mut tried, path, url, 200).await);
+        assert_eq!(page["data"]["demo"], true, "{url}");
+        for f in page["figures"].as_array().unwrap() {
+            let json = json_of(&check(&app, &doc, &mut tried, &format!("{path}/{{file}}"), f["json"].as_str().unwrap(), 200).await);
+            assert_eq!(json["demo"], true, "{url}: {}", f["id"]);
+        }
+    }
+});
+
 const ONE_MORE_EVENT: &str = "organiser_code,title,kind,start_date,end_date,venue,mode,participants_offline,participants_online,institutions,participants_by_regency,participants_by_kind,pre_test_mean,post_test_mean,certificate_issuer,source_url\n\
 63.72,Sosialisasi KHA bagi Forum Anak,sosialisasi,2019-08-01,2019-08-01,Banjarbaru,luring,,,,,,,,,\n";
 
