@@ -10,6 +10,7 @@ use kla::format;
 use kla::i18n::{Lang, tr, trn};
 use kla::reference::{Status, Targets};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One value in a dataset. Display formats it for the reader's language; CSV and JSON keep it raw.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +48,22 @@ impl Serialize for Cell {
     }
 }
 
+/// A cell in JSON: a number, a text (a label or a status key), or `null` for no value.
+impl utoipa::PartialSchema for Cell {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{OneOfBuilder, schema::SchemaType};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
+            .description(Some("A number, a text (a label or a status key), or null for no value"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Cell {}
+
 impl Cell {
     pub fn display(&self, lang: Lang) -> String {
         match self {
@@ -76,7 +93,7 @@ impl Cell {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Column {
     /// Stable machine name (CSV header, JSON key).
     pub key: &'static str,
@@ -84,7 +101,7 @@ pub struct Column {
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Source {
     pub label: String,
     pub url: Option<String>,
@@ -105,6 +122,26 @@ pub struct Dataset {
     pub rows: Vec<Vec<Cell>>,
     /// Whether any figure comes from demo data.
     pub demo: bool,
+}
+
+/// A figure as JSON (`…/{figure}.json`, docs/api.md): its metadata, and one object per row keyed by the
+/// columns' keys.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DatasetJson {
+    /// Stable identifier, part of the download address.
+    pub id: &'static str,
+    pub title: String,
+    /// What the chart shows.
+    pub description: String,
+    /// How the figures are defined.
+    pub definition: String,
+    pub sources: Vec<Source>,
+    /// Whether any figure comes from demo data.
+    pub demo: bool,
+    /// The columns in order: `key` names a row's value, `label` heads it for the reader.
+    pub columns: Vec<Column>,
+    /// One object per row, keyed by `columns[].key` (alphabetically: use `columns` for the order).
+    pub rows: Vec<BTreeMap<&'static str, Cell>>,
 }
 
 /// The header row of a dataset's CSV, chosen by the download's `kolom` parameter (docs/api.md).
@@ -158,23 +195,18 @@ impl Dataset {
         String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV is UTF-8")
     }
 
-    /// JSON: the metadata plus one object per row keyed by column name.
-    pub fn to_json(&self) -> serde_json::Value {
-        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
-            .rows
-            .iter()
-            .map(|r| self.columns.iter().zip(r).map(|(c, v)| (c.key.to_string(), serde_json::to_value(v).expect("cell"))).collect())
-            .collect();
-        serde_json::json!({
-            "id": self.id,
-            "title": self.title,
-            "description": self.description,
-            "definition": self.definition,
-            "sources": self.sources,
-            "demo": self.demo,
-            "columns": self.columns,
-            "rows": rows,
-        })
+    /// JSON: the metadata plus one object per row keyed by column key.
+    pub fn to_json(&self) -> DatasetJson {
+        DatasetJson {
+            id: self.id,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            definition: self.definition.clone(),
+            sources: self.sources.clone(),
+            demo: self.demo,
+            columns: self.columns.clone(),
+            rows: self.rows.iter().map(|r| self.columns.iter().map(|c| c.key).zip(r.iter().cloned()).collect()).collect(),
+        }
     }
 }
 
@@ -666,7 +698,7 @@ mod tests {
 
     #[test]
     fn json_rows_are_keyed_by_column() {
-        let j = sample().to_json();
+        let j = serde_json::to_value(sample().to_json()).unwrap();
         assert_eq!(j["rows"][0]["share"], 0.5);
         assert_eq!(j["rows"][0]["n"], 1234);
         assert!(j["rows"][1]["share"].is_null());

@@ -95,6 +95,10 @@ pub fn version_region(path: &str) -> &str {
 
 pub const API: &str = "/api/v1";
 pub const API_REGIONS: &str = "/api/v1/wilayah";
+/// The OpenAPI 3.1 description of the API.
+pub const API_OPENAPI: &str = "/api/v1/openapi.json";
+/// Every figure of every public page at its default view, as CSV files in one ZIP.
+pub const API_BULK: &str = "/api/v1/semua-angka.zip";
 pub const API_NATIONAL: &str = "/api/v1/nasional";
 pub const API_NATIONAL_FIGURE: &str = "/api/v1/nasional/{file}";
 pub const API_PROVINCE: &str = "/api/v1/provinsi/{code}";

@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, FromRow, Row};
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// The region a figure is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,7 +90,7 @@ fn demo(row: &AnyRow) -> Result<bool, sqlx::Error> {
 
 /// Training activity over a set of events. A count some events did not report is summed over those that
 /// did, and each sum says how many events it covers: unknown is never added as 0.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct TrainingTotals {
     pub events: i64,
     /// Participants in the room, summed over the events that reported them (`None`: none did).
@@ -178,7 +179,7 @@ pub async fn training_totals(pool: &AnyPool, scope: Scope, year: Option<i32>) ->
     fetch_one(pool, &format!("select {TRAINING_SUMS} from training_summary{w}"), &p).await
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct YearTraining {
     pub year: i32,
     pub totals: TrainingTotals,
@@ -220,7 +221,7 @@ pub async fn training_by_child(pool: &AnyPool, scope: Scope, year: Option<i32>) 
 /// A regency's part in trainings its province organised: the events that name it (in their breakdown by
 /// kab/kota, or as held for every kab/kota of the province), and the participants it sent where those events
 /// say how many.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct ProvincialPart {
     /// Provincial events the regency took part in.
     pub events: i64,
@@ -284,7 +285,7 @@ pub async fn provincial_parts(pool: &AnyPool, scope: Scope, year: Option<i32>) -
 }
 
 /// One event as listed on a regency page: no personal data is stored, so all of it is public.
-#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema, FromRow)]
 pub struct EventRow {
     pub id: i64,
     pub title: String,
@@ -333,7 +334,7 @@ pub async fn events(pool: &AnyPool, organiser: RegionCode, year: Option<i32>, li
 /// mean gain equals the mean post-test less the mean pre-test. Every mean is the unweighted mean over events —
 /// each event counts once, whatever its size — since many reports give no participant count. A mean is
 /// `None` when no event recorded both tests: unknown, never 0.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct TestGains {
     /// Events in the scope (with or without tests).
     pub events: i64,
@@ -393,14 +394,14 @@ impl GainSums {
 }
 
 /// One kind of training's test results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct KindGains {
     pub kind: TrainingKind,
     pub gains: TestGains,
 }
 
 /// Training effectiveness in a scope and year: every kind together, and each kind that held an event.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Effectiveness {
     pub all: TestGains,
     /// In the kinds' canonical order; kinds without events are left out.
@@ -466,7 +467,7 @@ pub async fn effectiveness(pool: &AnyPool, scope: Scope, year: Option<i32>) -> R
 // ---------------------------------------------------------------------------------------------------------
 // Certified service units
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct UnitTotals {
     pub units: i64,
     /// Units with at least one KHA-certified staff member.
@@ -511,7 +512,7 @@ pub async fn unit_totals(pool: &AnyPool, scope: Scope) -> Result<UnitTotals, sql
     fetch_one(pool, &format!("select {UNIT_SUMS} from unit_summary{w}"), &p).await
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct KindUnits {
     pub kind: ProviderKind,
     pub totals: UnitTotals,
@@ -558,7 +559,7 @@ pub async fn units_by_child(pool: &AnyPool, scope: Scope, kind: Option<ProviderK
 // Predicates
 
 /// A regency's most recent predicate record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LatestPredicate {
     pub regency: String,
     pub award_year: i32,
@@ -599,7 +600,7 @@ pub async fn latest_predicates(pool: &AnyPool, scope: Scope) -> Result<Vec<Lates
 }
 
 /// How many regencies hold each predicate (index 0 = no predicate, 1–5 = Pratama…KLA).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Distribution(pub [i64; 6]);
 
 impl Distribution {
@@ -677,7 +678,7 @@ pub fn score_trend(scores: &[ScoreRow], regency: &str) -> Option<f64> {
 }
 
 /// A regency's predicate record as shown in its history.
-#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema, FromRow)]
 pub struct PredicateRow {
     pub award_year: i64,
     /// `None` when the source published no data year (most award lists).

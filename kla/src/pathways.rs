@@ -21,6 +21,7 @@
 
 use crate::domain::Predicate;
 use serde::Serialize;
+use utoipa::ToSchema;
 use sqlx::{AnyPool, FromRow};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -31,7 +32,7 @@ pub const SMALL_GROUP: usize = 5;
 pub const WINDOW_YEARS: i32 = 2;
 
 /// A step between two adjacent levels (`from` = `None`: from no predicate to Pratama).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
 pub struct Step {
     pub from: Option<Predicate>,
     pub to: Predicate,
@@ -110,7 +111,7 @@ pub struct Inputs {
 }
 
 /// A measure over a group: median and mean over the `n` kab/kota that have it (`None` when none does).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, ToSchema)]
 pub struct Spread {
     pub n: usize,
     pub median: Option<f64>,
@@ -131,7 +132,7 @@ impl Spread {
 }
 
 /// One kab/kota's measures for one step pair (or for where it stands now).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Measures {
     /// Training events it organised per year in the window (`None`: no training record at all).
     pub events_per_year: Option<f64>,
@@ -144,7 +145,7 @@ pub struct Measures {
 }
 
 /// A group of kab/kota (movers or stayers of a step) and its measures.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Group {
     /// The kab/kota in the group, by code.
     pub regencies: Vec<String>,
@@ -177,7 +178,7 @@ impl Group {
 }
 
 /// One step: its movers and stayers, the drops beside them, and the award years the pairs come from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct StepFigures {
     pub step: Step,
     pub slug: String,
@@ -190,7 +191,7 @@ pub struct StepFigures {
 }
 
 /// Where a kab/kota stands now: its latest record and its own measures over the most recent data years.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Position {
     pub award_year: i32,
     pub predicate: Option<Predicate>,
@@ -200,7 +201,7 @@ pub struct Position {
 }
 
 /// The whole computation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Pathways {
     /// The award rounds held, oldest first.
     pub rounds: Vec<i32>,

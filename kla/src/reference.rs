@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 
 const PUBLISHED_CSV: &str = include_str!("../data/kla-national-results.csv");
 const TARGETS_CSV: &str = include_str!("../data/targets.csv");
+/// The attribution and licence notice of the bundled reference data (`kla/data/README.md`): it travels with
+/// any copy of that data, such as the bulk download's README.
+pub const DATA_NOTICE: &str = include_str!("../data/README.md");
 
 /// The national count of kab/kota per predicate for one award year, as published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -161,13 +161,7 @@ impl IntoResponse for Rerender {
 }
 
 fn api_error(e: AppError, lang: Lang) -> Response {
-    let code = match e {
-        AppError::NotFound => "not_found",
-        AppError::Forbidden => "forbidden",
-        AppError::BadRequest(_) => "bad_request",
-        AppError::Internal => "internal",
-    };
-    (e.status(), Json(serde_json::json!({ "error": code, "message": e.message(lang) }))).into_response()
+    (e.status(), Json(crate::api::types::ApiError::new(&e, lang))).into_response()
 }
 
 /// The layer on the form routes: renders the page a handler's [`Rerender`] marker asks for.

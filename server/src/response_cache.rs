@@ -40,9 +40,10 @@ const FOLLOW_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// parameter added to a route later is not stripped by a redirect a browser kept.
 const REDIRECT_MAX_AGE: u32 = 3600;
 
-/// Paths whose responses are never kept: they depend on the user, or are served from elsewhere.
+/// Paths whose responses are never kept: they depend on the user, or are served from elsewhere (the bulk
+/// download from its own file, built once per data version: `api::bulk`).
 fn private_path(path: &str) -> bool {
-    [paths::MANAGE, paths::ACCOUNT, paths::SIGN_IN, paths::SIGN_OUT, paths::HEALTHZ, "/style/", "/bukti/", "/favicon."]
+    [paths::MANAGE, paths::ACCOUNT, paths::SIGN_IN, paths::SIGN_OUT, paths::HEALTHZ, "/style/", "/bukti/", "/favicon.", paths::API_BULK]
         .iter()
         .any(|p| path.starts_with(p))
 }
@@ -53,10 +54,12 @@ pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
 }
 
 /// Requests that cost next to nothing and are never counted against the render limits (static bytes, the
-/// health check, form posts, which need an account or a CSRF cookie).
+/// health check, form posts, which need an account or a CSRF cookie, and the bulk download, built once per
+/// data version by one task whatever the number of requests).
 fn exempt_from_limits(method: &Method, path: &str) -> bool {
     (method != Method::GET && method != Method::HEAD)
         || path == paths::HEALTHZ
+        || path == paths::API_BULK
         || path.starts_with("/style/")
         || path.starts_with("/favicon.")
 }

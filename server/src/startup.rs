@@ -42,9 +42,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(move |req: Request| not_found(req))
         .layer(middleware::from_fn_with_state(state.clone(), crate::session::layer))
         .layer(middleware::from_fn(crate::headers::layer))
-        // The stylesheet arrives compressed already (`stylesheet`): never compressed again, whatever the
-        // request asked for.
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("text/css"))))
+        // The stylesheet arrives compressed already (`stylesheet`), and a ZIP (`api::bulk`) is compressed
+        // inside: never compressed again, whatever the request asked for.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("text/css")).and(NotForContentType::const_new("application/zip")),
+        ))
         // Outside compression, so a hit sends the compressed bytes as they are.
         .layer(middleware::from_fn_with_state(state.clone(), crate::response_cache::layer))
         // Outside the response cache, so `?lang=` pages are kept like any other and the cookie still set.

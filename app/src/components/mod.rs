@@ -94,6 +94,7 @@ pub fn Layout(
         <footer class="site">
             <p>{tr(lang, "footer.about")}</p>
             <p>{tr(lang, "footer.regions_source")}</p>
+            <p><a href=paths::API_BULK download="">{tr(lang, "footer.download_all")}</a></p>
         </footer>
     }
 }

@@ -33,7 +33,7 @@ pub const NATIONAL: &str = "nasional";
 const MAX_SHOWN: usize = 24;
 
 /// One compared place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum Place {
     National,
     Region(RegionCode),
@@ -79,7 +79,7 @@ pub fn parse_codes<'a>(values: impl IntoIterator<Item = &'a str>) -> Result<Vec<
 }
 
 /// The view's state: the places and the year the totals count (`tahun`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CompareParams {
     pub places: Vec<Place>,
     pub year: Option<i32>,
@@ -126,7 +126,7 @@ impl CompareParams {
 }
 
 /// One region's figures, as its own page has them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ComparedRegion {
     /// `nasional`, `PP` or `PP.KK`.
     pub code: String,
@@ -143,7 +143,7 @@ pub struct ComparedRegion {
     pub demo: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompareData {
     pub params: CompareParams,
     pub regions: Vec<ComparedRegion>,

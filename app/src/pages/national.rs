@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProvinceRow {
     pub code: String,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct ProvinceRow {
     pub awarded: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NationalData {
     pub params: PageParams,
     pub trainings: TrainingTotals,

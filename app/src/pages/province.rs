@@ -22,7 +22,7 @@ use serde::Serialize;
 
 pub use super::region::resolve;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegencyRow {
     pub code: String,
     pub name: String,
@@ -39,7 +39,7 @@ pub struct RegencyRow {
     pub provincial_in_year: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProvinceData {
     pub code: String,
     pub name: String,

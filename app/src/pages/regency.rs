@@ -34,7 +34,7 @@ use serde::Serialize;
 /// How many events the page lists (newest first).
 pub const EVENT_LIST_LIMIT: i64 = 50;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegencyData {
     pub code: String,
     pub name: String,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 const REGIONS_CSV: &str = include_str!("../../data/regions.csv");
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Region {
     pub code: RegionCode,
     pub name: String,

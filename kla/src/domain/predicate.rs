@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// The highest score the instrument gives.
 pub const MAX_SCORE: f64 = 1000.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Predicate {
     Pratama,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegionLevel {
     National,
@@ -74,6 +74,20 @@ impl Serialize for RegionCode {
         s.collect_str(self)
     }
 }
+
+/// In JSON a code is its text, `PP` or `PP.KK`.
+impl utoipa::PartialSchema for RegionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[1-9][0-9](\.[0-9][0-9])?$"))
+            .description(Some("A Kemendagri region code: PP (province) or PP.KK (kabupaten/kota)"))
+            .examples(["63.10"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for RegionCode {}
 
 impl<'de> Deserialize<'de> for RegionCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// The largest staff count one unit may report.
 pub const MAX_STAFF: i64 = 100_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     SekolahRamahAnak,

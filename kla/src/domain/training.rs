@@ -13,7 +13,7 @@ pub const MAX_COUNT: i64 = 100_000;
 /// The longest event accepted, in days.
 pub const MAX_DAYS: i64 = 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TrainingKind {
     Pelatihan,

@@ -251,15 +251,20 @@ on_both_engines!(the_index_names_every_endpoint_and_parameter, |app: TestApp| as
     assert_eq!(v["version"], 1);
     let endpoints: Vec<&str> = v["endpoints"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
     for e in [
+        "/api/v1/openapi.json",
+        "/api/v1/semua-angka.zip",
         "/api/v1/wilayah",
         "/api/v1/nasional",
-        "/api/v1/provinsi/{PP}",
-        "/api/v1/kabkota/{PP.KK}",
-        "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
+        "/api/v1/nasional/{file}",
+        "/api/v1/provinsi/{code}",
+        "/api/v1/provinsi/{code}/{file}",
+        "/api/v1/kabkota/{code}",
+        "/api/v1/kabkota/{code}/{file}",
     ] {
         assert!(endpoints.contains(&e), "{e}");
     }
-    for p in ["tahun", "jenis", "ukuran", "urut", "arah", "lang"] {
+    assert_eq!(v["openapi"], "/api/v1/openapi.json");
+    for p in ["tahun", "jenis", "ukuran", "urut", "arah", "kolom", "lang"] {
         assert!(v["parameters"][p].is_string(), "{p}");
     }
 });

@@ -22,6 +22,7 @@ mod import_limits;
 mod import_updates;
 mod limits_cache;
 mod migrations;
+mod open_data;
 mod operations;
 mod pathways;
 mod predicates;

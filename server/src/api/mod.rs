@@ -2,6 +2,15 @@
 //! JSON, and each chart's data as CSV or JSON. It calls the very loaders and figure builders the pages use,
 //! so a download equals the view it came from (same URL parameters: tahun, jenis, ukuran, urut, arah). Its
 //! errors are [`HandlerError::Api`]: `{ "error", "message" }` with the status, never a page.
+//!
+//! Its answers are the types of [`types`]; [`openapi`] describes every route from them and from each
+//! handler's `#[utoipa::path]` (served at `/api/v1/openapi.json`); [`bulk`] is the one ZIP of every figure.
+//! A new endpoint is a handler with its `#[utoipa::path]`, its `.route(..)` line here and its name in
+//! [`openapi::ApiDoc`]'s `paths(..)`.
+
+pub mod bulk;
+pub mod openapi;
+pub mod types;
 
 use crate::error::HandlerError;
 use app::AppState;
@@ -18,11 +27,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kla::domain::RegionLevel;
 use kla::i18n::{Lang, tr};
-use serde_json::json;
+use openapi::{
+    ApiErrors, CompareFigureQuery, CompareQuery, FigureFile, FigureQuery, PathwaysFigureQuery, PathwaysQuery, ProvinceCode, RegencyCode, ViewQuery,
+};
+use serde::Serialize;
+use types::{
+    ApiIndex, CompareAnswer, FigureLink, IndexParameters, Nation, NationalAnswer, PathwaysAnswer, ProvinceAnswer, RegencyAnswer, RegionsAnswer,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::API, get(index))
+        .route(paths::API_OPENAPI, get(openapi::serve))
+        .route(paths::API_BULK, get(bulk::download).layer(axum::Extension(std::sync::Arc::new(bulk::Bulk::default()))))
         .route(paths::API_REGIONS, get(regions))
         .route(paths::API_NATIONAL, get(national_json))
         .route(paths::API_NATIONAL_FIGURE, get(national_figure))
@@ -55,9 +72,16 @@ fn params(query: &RawQuery, lang: Lang) -> Result<PageParams, AppError> {
     PageParams::from_query(query.0.as_deref().unwrap_or(""), lang)
 }
 
-/// JSON that always reflects the database now: no caching anywhere between a write and the next read.
-fn fresh_json(value: serde_json::Value) -> Response {
-    ([(header::CACHE_CONTROL, "no-cache")], Json(value)).into_response()
+/// JSON that always reflects the database now: no caching anywhere between a write and the next read. The
+/// keys of every object are written in alphabetical order, as they always were.
+fn fresh_json(value: &impl Serialize) -> Response {
+    match serde_json::to_value(value) {
+        Ok(v) => ([(header::CACHE_CONTROL, "no-cache")], Json(v)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "an API answer did not serialise");
+            error(AppError::Internal, Lang::Id)
+        }
+    }
 }
 
 /// `{id}.csv` or `{id}.json` of one of the page's figures. A CSV's header row is the columns' keys, or their
@@ -82,60 +106,69 @@ fn figure_response(figs: Vec<Figure>, file: &str, scope: &str, lang: Lang, query
             )
                 .into_response()
         }
-        "json" => fresh_json(fig.data.to_json()),
+        "json" => fresh_json(&fig.data.to_json()),
         _ => error(AppError::NotFound, lang),
     }
 }
 
-/// The figures of a page as links, for discovery.
-/// The links keep the view's state (`?tahun=…`), so a download equals the view it was listed with.
-fn figure_links(figs: &[Figure], base: &str, params: &PageParams) -> serde_json::Value {
-    let q = params.query();
-    let q = if q.is_empty() { q } else { format!("?{q}") };
-    figs.iter()
-        .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(base, f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(base, f.data.id, "json")) }))
-        .collect()
-}
-
+/// The index: what the API offers, its endpoints as the OpenAPI document lists them.
+#[utoipa::path(get, path = "/api/v1", tag = "api",
+    responses((status = 200, description = "The endpoints, the parameters and where they are documented", body = ApiIndex)))]
 async fn index() -> Response {
-    fresh_json(json!({
-        "name": "Pantau KLA API",
-        "version": 1,
-        "documentation": "docs/api.md",
-        "endpoints": [
-            "/api/v1/wilayah",
-            "/api/v1/nasional",
-            "/api/v1/nasional/{figure}.csv|json",
-            "/api/v1/provinsi/{PP}",
-            "/api/v1/provinsi/{PP}/{figure}.csv|json",
-            "/api/v1/kabkota/{PP.KK}",
-            "/api/v1/kabkota/{PP.KK}/{figure}.csv|json",
-            "/api/v1/banding?kode=…",
-            "/api/v1/banding/{figure}.csv|json?kode=…",
-            "/api/v1/jalur",
-            "/api/v1/jalur/{figure}.csv|json",
-        ],
-        "parameters": { "tahun": "year, e.g. 2025", "jenis": "provider kind, e.g. puskesmas_ramah_anak", "ukuran": "kegiatan|peserta|sertifikat", "urut": "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren", "arah": "naik|turun", "kode": "banding: 1–6 region codes (nasional, PP, PP.KK), comma-separated", "lang": "id|en" },
-    }))
+    fresh_json(&ApiIndex {
+        name: "Pantau KLA API",
+        version: 1,
+        documentation: "docs/api.md",
+        openapi: paths::API_OPENAPI,
+        bulk_download: paths::API_BULK,
+        endpoints: openapi::endpoints(),
+        parameters: IndexParameters {
+            tahun: "year, e.g. 2025",
+            jenis: "provider kind, e.g. puskesmas_ramah_anak",
+            ukuran: "kegiatan|peserta|sertifikat",
+            urut: "kode|nama|kegiatan|peserta|sertifikat|predikat|nilai|tren",
+            arah: "naik|turun",
+            kolom: "kunci|label (CSV header row)",
+            kode: "banding: 1–6 region codes (nasional, PP, PP.KK), comma-separated",
+            lang: "id|en",
+        },
+    })
 }
 
+/// The region registry: 38 provinces, then 514 kab/kota.
+#[utoipa::path(get, path = "/api/v1/wilayah", tag = "api",
+    responses((status = 200, description = "Every province and kab/kota, by code", body = RegionsAnswer)))]
 async fn regions(State(state): State<AppState>) -> Response {
     let list: Vec<_> = state.regions.provinces().chain(state.regions.regencies()).cloned().collect();
-    fresh_json(json!({ "count": list.len(), "source": tr(Lang::En, "source.regions_registry"), "regions": list }))
+    fresh_json(&RegionsAnswer { count: list.len(), source: tr(Lang::En, "source.regions_registry"), regions: list })
 }
 
+/// The national page (`/`) as JSON.
+#[utoipa::path(get, path = "/api/v1/nasional", tag = "pages", params(ViewQuery),
+    responses((status = 200, description = "The national page's figures and aggregates", body = NationalAnswer), ApiErrors))]
 async fn national_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let result = async {
         let p = params(&query, lang)?;
         let d = national::load(&state, p).await?;
         let figs = national::figures(&state, &d, lang)?;
-        Ok::<_, AppError>(json!({ "region": { "level": "national", "name": tr(lang, "place.indonesia") }, "figures": figure_links(&figs, paths::API_NATIONAL, &d.params), "data": d }))
+        let figures = FigureLink::list(&figs, paths::API_NATIONAL, &d.params);
+        Ok::<_, AppError>(NationalAnswer {
+            region: Nation { level: RegionLevel::National, name: tr(lang, "place.indonesia") },
+            figures,
+            data: d,
+        })
     }
     .await;
-    result.map_or_else(|e| error(e, lang), fresh_json)
+    result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))
 }
 
+/// One figure of the national page, as CSV or JSON.
+#[utoipa::path(get, path = "/api/v1/nasional/{file}", tag = "figures", params(FigureFile, FigureQuery),
+    responses(
+        (status = 200, description = "The figure: JSON for `.json`, CSV for `.csv`", content(
+            (app::figures::DatasetJson = "application/json"), (String = "text/csv"))),
+        ApiErrors))]
 async fn national_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let figs = async {
@@ -146,19 +179,29 @@ async fn national_figure(State(state): State<AppState>, Path(file): Path<String>
     figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "nasional", lang, &query))
 }
 
+/// A province page (`/provinsi/{code}`) as JSON.
+#[utoipa::path(get, path = "/api/v1/provinsi/{code}", tag = "pages", params(ProvinceCode, ViewQuery),
+    responses((status = 200, description = "The province page's figures and aggregates", body = ProvinceAnswer), ApiErrors))]
 async fn province_json(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let result = async {
         let c = province::resolve(&state, &code, RegionLevel::Province)?;
+        let region = state.regions.get(c).cloned().ok_or(AppError::NotFound)?;
         let d = province::load(&state, c, params(&query, lang)?).await?;
         let figs = province::figures(&state, &d, lang)?;
-        let base = paths::api_province(c);
-        Ok::<_, AppError>(json!({ "region": state.regions.get(c), "figures": figure_links(&figs, &base, &d.params), "data": d }))
+        let figures = FigureLink::list(&figs, &paths::api_province(c), &d.params);
+        Ok::<_, AppError>(ProvinceAnswer { region, figures, data: d })
     }
     .await;
-    result.map_or_else(|e| error(e, lang), fresh_json)
+    result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))
 }
 
+/// One figure of a province page, as CSV or JSON.
+#[utoipa::path(get, path = "/api/v1/provinsi/{code}/{file}", tag = "figures", params(ProvinceCode, FigureFile, FigureQuery),
+    responses(
+        (status = 200, description = "The figure: JSON for `.json`, CSV for `.csv`", content(
+            (app::figures::DatasetJson = "application/json"), (String = "text/csv"))),
+        ApiErrors))]
 async fn province_figure(
     State(state): State<AppState>,
     Path((code, file)): Path<(String, String)>,
@@ -175,22 +218,30 @@ async fn province_figure(
     figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, &format!("provinsi-{code}"), lang, &query))
 }
 
+/// A kab/kota page (`/kabkota/{code}`) as JSON.
+#[utoipa::path(get, path = "/api/v1/kabkota/{code}", tag = "pages", params(RegencyCode, ViewQuery),
+    responses((status = 200, description = "The kab/kota page's summary, figures and aggregates", body = RegencyAnswer), ApiErrors))]
 async fn regency_json(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let result = async {
         let c = province::resolve(&state, &code, RegionLevel::Regency)?;
+        let region = state.regions.get(c).cloned().ok_or(AppError::NotFound)?;
         let d = regency::load(&state, c, params(&query, lang)?).await?;
         let figs = regency::figures(&state, &d, lang)?;
         let summary = regency::summary(&d, &state.bands, &state.targets, lang);
-        let base = paths::api_regency(c);
-        Ok::<_, AppError>(
-            json!({ "region": state.regions.get(c), "summary": summary, "figures": figure_links(&figs, &base, &d.params), "data": d }),
-        )
+        let figures = FigureLink::list(&figs, &paths::api_regency(c), &d.params);
+        Ok::<_, AppError>(RegencyAnswer { region, summary, figures, data: d })
     }
     .await;
-    result.map_or_else(|e| error(e, lang), fresh_json)
+    result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))
 }
 
+/// One figure of a kab/kota page, as CSV or JSON.
+#[utoipa::path(get, path = "/api/v1/kabkota/{code}/{file}", tag = "figures", params(RegencyCode, FigureFile, FigureQuery),
+    responses(
+        (status = 200, description = "The figure: JSON for `.json`, CSV for `.csv`", content(
+            (app::figures::DatasetJson = "application/json"), (String = "text/csv"))),
+        ApiErrors))]
 async fn regency_figure(
     State(state): State<AppState>,
     Path((code, file)): Path<(String, String)>,
@@ -217,41 +268,54 @@ async fn compare_data(state: &AppState, query: &RawQuery, lang: Lang) -> Result<
     compare::load(state, p).await
 }
 
+/// Regions side by side (`/banding`) as JSON.
+#[utoipa::path(get, path = "/api/v1/banding", tag = "pages", params(CompareQuery),
+    responses((status = 200, description = "The compared regions' figures and data", body = CompareAnswer), ApiErrors))]
 async fn compare_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let result = async {
         let d = compare_data(&state, &query, lang).await?;
         let figs = compare::figures(&d, lang)?;
-        let q = format!("?{}", d.params.query());
-        let links: serde_json::Value = figs
-            .iter()
-            .map(|f| json!({ "id": f.data.id, "title": f.data.title, "csv": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "csv")), "json": format!("{}{q}", paths::api_figure(paths::API_COMPARE, f.data.id, "json")) }))
-            .collect();
-        Ok::<_, AppError>(json!({ "page": d.params.href(), "figures": links, "data": d }))
+        let figures = FigureLink::with_query(&figs, paths::API_COMPARE, &d.params.query());
+        Ok::<_, AppError>(CompareAnswer { page: d.params.href(), figures, data: d })
     }
     .await;
-    result.map_or_else(|e| error(e, lang), fresh_json)
+    result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))
 }
 
+/// One figure of a comparison, as CSV or JSON.
+#[utoipa::path(get, path = "/api/v1/banding/{file}", tag = "figures", params(FigureFile, CompareFigureQuery),
+    responses(
+        (status = 200, description = "The figure: JSON for `.json`, CSV for `.csv`", content(
+            (app::figures::DatasetJson = "application/json"), (String = "text/csv"))),
+        ApiErrors))]
 async fn compare_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let figs = async { compare::figures(&compare_data(&state, &query, lang).await?, lang) }.await;
     figs.map_or_else(|e| error(e, lang), |f| figure_response(f, &file, "banding", lang, &query))
 }
 
-/// `/api/v1/jalur`: the nation's peer pathways (`kla::pathways`) for an award year (`tahun`) or every round.
+/// The nation's peer pathways (`kla::pathways`, the page `/jalur`) for an award year (`tahun`) or every round.
+#[utoipa::path(get, path = "/api/v1/jalur", tag = "pages", params(PathwaysQuery),
+    responses((status = 200, description = "Movers and stayers of every step between predicates, with their measures", body = PathwaysAnswer), ApiErrors))]
 async fn pathways_json(State(state): State<AppState>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let result = async {
         let p = params(&query, lang)?;
         let d = pathways::load(&state, p.year).await?;
         let figs = pathways::figures(&d, lang)?;
-        Ok::<_, AppError>(json!({ "figures": figure_links(&figs, paths::API_PATHWAYS, &p), "data": d }))
+        Ok::<_, AppError>(PathwaysAnswer { figures: FigureLink::list(&figs, paths::API_PATHWAYS, &p), data: d })
     }
     .await;
-    result.map_or_else(|e| error(e, lang), fresh_json)
+    result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))
 }
 
+/// One figure of the pathways page, as CSV or JSON.
+#[utoipa::path(get, path = "/api/v1/jalur/{file}", tag = "figures", params(FigureFile, PathwaysFigureQuery),
+    responses(
+        (status = 200, description = "The figure: JSON for `.json`, CSV for `.csv`", content(
+            (app::figures::DatasetJson = "application/json"), (String = "text/csv"))),
+        ApiErrors))]
 async fn pathways_figure(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap, query: RawQuery) -> Response {
     let lang = lang_of(&headers, &query);
     let figs = async {
