@@ -117,6 +117,28 @@ on_both_engines!(every_answer_matches_the_served_openapi_document, |app: TestApp
         }
         check(&app, &doc, &mut tried, path, &format!("{base}?tahun=abc"), 400).await;
     }
+    // The comparison and the pathways in two views each, every figure they list, and their errors.
+    for (path, url) in [
+        ("/api/v1/banding", "/api/v1/banding?kode=63.10,63.72,63"),
+        ("/api/v1/banding", "/api/v1/banding?kode=nasional,63,11.01&tahun=2025&lang=en"),
+        ("/api/v1/jalur", "/api/v1/jalur"),
+        ("/api/v1/jalur", "/api/v1/jalur?tahun=2025&lang=en"),
+    ] {
+        let page = json_of(&check(&app, &doc, &mut tried, path, url, 200).await);
+        let figure_path = format!("{path}/{{file}}");
+        assert!(!page["figures"].as_array().unwrap().is_empty(), "{url} lists its figures");
+        for f in page["figures"].as_array().unwrap() {
+            for link in [f["json"].as_str().unwrap(), f["csv"].as_str().unwrap()] {
+                check(&app, &doc, &mut tried, &figure_path, link, 200).await;
+            }
+        }
+    }
+    check(&app, &doc, &mut tried, "/api/v1/banding", "/api/v1/banding", 400).await;
+    check(&app, &doc, &mut tried, "/api/v1/banding", "/api/v1/banding?kode=63,99.99", 400).await;
+    check(&app, &doc, &mut tried, "/api/v1/banding/{file}", "/api/v1/banding/nope.json?kode=63", 404).await;
+    check(&app, &doc, &mut tried, "/api/v1/jalur", "/api/v1/jalur?tahun=abc", 400).await;
+    check(&app, &doc, &mut tried, "/api/v1/jalur/{file}", "/api/v1/jalur/nope.csv", 404).await;
+
     // A province and a kab/kota with no record at all: every count unknown, every latest predicate null.
     check(&app, &doc, &mut tried, "/api/v1/provinsi/{code}", "/api/v1/provinsi/11", 200).await;
     let empty = json_of(&check(&app, &doc, &mut tried, "/api/v1/kabkota/{code}", "/api/v1/kabkota/11.01", 200).await);
@@ -165,6 +187,8 @@ on_both_engines!(demo_answers_match_the_document_too, |app: TestApp| async move 
         ("/api/v1/provinsi/{code}", "/api/v1/provinsi/63"),
         ("/api/v1/kabkota/{code}", "/api/v1/kabkota/63.10"),
         ("/api/v1/kabkota/{code}", "/api/v1/kabkota/94.01?lang=en"),
+        ("/api/v1/banding", "/api/v1/banding?kode=nasional,35,35.07"),
+        ("/api/v1/jalur", "/api/v1/jalur"),
     ] {
         let page = json_of(&check(&app, &doc, &mut tried, path, url, 200).await);
         assert_eq!(page["data"]["demo"], true, "{url}");
