@@ -21,9 +21,9 @@
 
 use crate::domain::Predicate;
 use serde::Serialize;
-use utoipa::ToSchema;
 use sqlx::{AnyPool, FromRow};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use utoipa::ToSchema;
 
 /// A group smaller than this is flagged as too small to read much into.
 pub const SMALL_GROUP: usize = 5;

@@ -1,5 +1,6 @@
-//! `GET /api/v1/semua-angka.zip`: every figure of every public page — the nation, 38 provinces, 514
-//! kab/kota — at its default view, one CSV per figure (`nasional/`, `provinsi/PP/`, `kabkota/PP.KK/`),
+//! `GET /api/v1/semua-angka.zip`: every figure of every public page — the nation, the peer pathways, 38
+//! provinces, 514 kab/kota — at its default view, one CSV per figure (`nasional/`, `jalur/`, `provinsi/PP/`,
+//! `kabkota/PP.KK/`; a comparison has no default view, so none is included),
 //! with a README (Indonesian and English) of the sources, the bundled data's licence notice, the demo flag,
 //! the generation time and the data version.
 //!
@@ -13,7 +14,7 @@ use app::AppState;
 use app::error::AppError;
 use app::figures::{CsvHeader, Figure};
 use app::pages::params::PageParams;
-use app::pages::{national, province, regency};
+use app::pages::{national, pathways, province, regency};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
@@ -83,7 +84,7 @@ impl Bulk {
 /// Every figure of every public page at its default view, as one ZIP.
 #[utoipa::path(get, path = "/api/v1/semua-angka.zip", tag = "api",
     responses(
-        (status = 200, description = "A ZIP (`pantau-kla-semua-angka-YYYY-MM-DD.zip`): README.md, then one CSV per figure in nasional/, provinsi/PP/ and kabkota/PP.KK/",
+        (status = 200, description = "A ZIP (`pantau-kla-semua-angka-YYYY-MM-DD.zip`): README.md, then one CSV per figure in nasional/, jalur/, provinsi/PP/ and kabkota/PP.KK/",
             content_type = "application/zip", body = String,
             headers(("ETag" = String, description = "The data version and build time"), ("Last-Modified" = String, description = "When it was built"))),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
@@ -163,6 +164,8 @@ async fn fill(state: &AppState, tx: &mpsc::Sender<Entry>, tally: &mut Tally) -> 
     let view = PageParams::default();
     let d = national::load(state, view).await?;
     send(tx, tally, "nasional", national::figures(state, &d, LANG)?).await?;
+    let d = pathways::load(state, view.year).await?;
+    send(tx, tally, "jalur", pathways::figures(&d, LANG)?).await?;
     let provinces: Vec<_> = state.regions.provinces().map(|r| r.code).collect();
     for code in provinces {
         let d = province::load(state, code, view).await?;

@@ -28,11 +28,13 @@ use axum::routing::get;
 use kla::domain::RegionLevel;
 use kla::i18n::{Lang, tr};
 use openapi::{
-    ApiErrors, CompareFigureQuery, CompareQuery, FigureFile, FigureQuery, PathwaysFigureQuery, PathwaysQuery, ProvinceCode, RegencyCode, ViewQuery,
+    ApiErrors, CompareFigureQuery, CompareQuery, FigureFile, FigureQuery, PathwaysFigureQuery, PathwaysQuery, ProvinceCode, RegencyCode,
+    ViewQuery,
 };
 use serde::Serialize;
 use types::{
-    ApiIndex, CompareAnswer, FigureLink, IndexParameters, Nation, NationalAnswer, PathwaysAnswer, ProvinceAnswer, RegencyAnswer, RegionsAnswer,
+    ApiIndex, CompareAnswer, FigureLink, IndexParameters, Nation, NationalAnswer, PathwaysAnswer, ProvinceAnswer, RegencyAnswer,
+    RegionsAnswer,
 };
 
 pub fn routes() -> Router<AppState> {

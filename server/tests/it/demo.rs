@@ -65,8 +65,18 @@ on_both_engines!(the_default_demo_fills_a_fresh_database_marked_as_demo, |app: T
     // A comparison of six regions, the nation among them, is drawn from their pages' data: under it too.
     let compare = "/banding?kode=nasional,35,32,33,31,63";
     let compare_en = format!("{compare}&lang=en");
-    for path in ["/", "/provinsi/35", "/kabkota/63.10", "/jalur", "/?lang=en", "/provinsi/35?lang=en", "/kabkota/63.10?lang=en", "/jalur?lang=en", compare, &compare_en]
-    {
+    for path in [
+        "/",
+        "/provinsi/35",
+        "/kabkota/63.10",
+        "/jalur",
+        "/?lang=en",
+        "/provinsi/35?lang=en",
+        "/kabkota/63.10?lang=en",
+        "/jalur?lang=en",
+        compare,
+        &compare_en,
+    ] {
         let res = app.client.get(format!("{}{path}", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
         assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
         let bytes = res.bytes().await.unwrap().len();

@@ -257,6 +257,10 @@ on_both_engines!(the_bulk_download_holds_every_figure_of_every_page, |app: TestA
     for f in national["figures"].as_array().unwrap() {
         expected.insert(format!("nasional/{}.csv", f["id"].as_str().unwrap()));
     }
+    let pathways: Value = serde_json::from_str(&text(&app, "/api/v1/jalur").await).unwrap();
+    for f in pathways["figures"].as_array().unwrap() {
+        expected.insert(format!("jalur/{}.csv", f["id"].as_str().unwrap()));
+    }
     let regions: Value = serde_json::from_str(&text(&app, "/api/v1/wilayah").await).unwrap();
     for r in regions["regions"].as_array().unwrap() {
         let code = r["code"].as_str().unwrap();
