@@ -2,7 +2,7 @@
 # The national-scale benchmark: ./scripts/bench.sh [--postgres auto|URL] [--duration SECONDS] …
 # Not part of the test suite (scripts/test.sh); the results of a run are kept in docs/benchmarks.md.
 #
-# On a fresh Debian machine it installs what is missing (wrk, curl, jq, nginx, python3-venv; PostgreSQL when a
+# On a fresh Debian machine it installs what is missing (wrk, curl, jq, unzip, nginx, python3-venv; PostgreSQL when a
 # PostgreSQL run is asked for; Datasette 0.65 in a venv under ~/.cache/pantau-bench), builds the release
 # binary (cargo build --release -p pantau-kla) and, on SQLite always and on PostgreSQL with --postgres:
 #
@@ -10,8 +10,10 @@
 #   2. import  `pantau-kla import` of a generated CSV of 100,000 training events into a fresh database
 #   3. serve   the release server on 127.0.0.1, warmed up, then wrk (32 connections, 2 threads, --duration
 #              seconds each, Accept-Encoding: gzip) against the national, province and regency pages, the
-#              insight views (the province report /provinsi/35/laporan, …), three downloads and the static
-#              stylesheet: p50/p95/p99 latency and requests/s
+#              insight views (the province report /provinsi/35/laporan, a comparison of three kab/kota
+#              /banding?kode=35.07,35.78,35.15, the peer pathways /jalur), three downloads and the static
+#              stylesheet: p50/p95/p99 latency and requests/s; then the bulk ZIP of every figure
+#              (/api/v1/semua-angka.zip): its first request (the build) and the next (from the built file)
 #   4. rss     the server's peak resident memory (VmHWM) after the load
 #   4b. flood  another visitor's latency on the cached /provinsi/35 (wrk, 4 connections), alone and while one
 #              client floods the server with URLs the cache cannot answer (scripts/bench/flood.sh: unknown
@@ -90,7 +92,7 @@ FIRST_RENDERS=10
 PEERS=1
 # Issue 16's views (KEY=PATH), measured like the region pages: warm in step 3, first render after a write in
 # step 7.
-INSIGHT_VIEWS="report=/provinsi/35/laporan"
+INSIGHT_VIEWS="report=/provinsi/35/laporan compare=/banding?kode=35.07,35.78,35.15 pathways=/jalur"
 LIGHTHOUSE=1
 LIGHTHOUSE_DONE=0
 POSTGRES=""
@@ -198,6 +200,7 @@ apt_missing=()
 command -v wrk >/dev/null || apt_missing+=(wrk)
 command -v curl >/dev/null || apt_missing+=(curl)
 command -v jq >/dev/null || apt_missing+=(jq)
+command -v unzip >/dev/null || apt_missing+=(unzip)
 command -v awk >/dev/null || apt_missing+=(mawk)
 if [ -n "$POSTGRES" ]; then
   command -v psql >/dev/null || apt_missing+=(postgresql-client)
@@ -679,6 +682,16 @@ src.backup(dst); dst.execute("pragma journal_mode = delete"); dst.close(); src.c
   bench "$engine" dl_national /api/v1/nasional/pelatihan-per-tahun.csv "CSV /api/v1/nasional/pelatihan-per-tahun.csv"
   bench "$engine" dl_province /api/v1/provinsi/35 "JSON /api/v1/provinsi/35"
   bench "$engine" dl_regency /api/v1/kabkota/35.07/nilai-per-tahap.json "JSON /api/v1/kabkota/35.07/nilai-per-tahap.json"
+  # The bulk download of every figure (issue 16): built on its first request, then served from the file.
+  local zip_first zip_next zip_size
+  zip_first=$(curl -s -o "$WORK/all.zip" -w '%{http_code} %{time_total}' "http://127.0.0.1:$PORT/api/v1/semua-angka.zip")
+  zip_next=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/api/v1/semua-angka.zip")
+  zip_size=$(stat -c %s "$WORK/all.zip")
+  [ "${zip_first% *}" = 200 ] || warn "$engine: /api/v1/semua-angka.zip answered ${zip_first% *}"
+  M[$engine.zip.first]=$(calc '"%.0f"', "${zip_first#* } * 1000")
+  row "$engine" "bulk ZIP /api/v1/semua-angka.zip: first request (builds it)" "${M[$engine.zip.first]}" "" "" "" \
+    "$(calc '"%.0f"', "$zip_size / 1024") KB, $(unzip -l "$WORK/all.zip" 2>/dev/null | tail -1 | awk '{ print $2 }') files; the next request $(calc '"%.0f"', "$zip_next * 1000") ms (from the built file)"
+  say "bulk ZIP: first ${M[$engine.zip.first]} ms, next $(calc '"%.0f"', "$zip_next * 1000") ms, $zip_size bytes"
   # The stylesheet at the address pages link (named by its content, precompressed at start).
   local css
   css=$(curl -s "http://127.0.0.1:$PORT/" | grep -o 'href="/style/main\.[0-9a-f]*\.css"' | head -1 | cut -d'"' -f2)
