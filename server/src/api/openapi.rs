@@ -285,9 +285,13 @@ mod tests {
             app::paths::API_PROVINCE_FIGURE,
             app::paths::API_REGENCY,
             app::paths::API_REGENCY_FIGURE,
+            app::paths::API_COMPARE,
+            app::paths::API_COMPARE_FIGURE,
+            app::paths::API_PATHWAYS,
+            app::paths::API_PATHWAYS_FIGURE,
         ] {
             assert!(paths.iter().any(|d| d == p), "{p} is described");
         }
-        assert_eq!(paths.len(), 10, "{paths:?}");
+        assert_eq!(paths.len(), 14, "{paths:?}");
     }
 }
