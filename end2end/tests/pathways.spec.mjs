@@ -26,7 +26,7 @@ test('regency page → its next step → the step on /jalur', async ({ page }) =
   await expect(page.getByRole('region', { name: 'Yang tidak dibuktikan angka ini' })).toContainText('bukan sebab-akibat');
   // The chart and its data, downloadable.
   await expect(page.getByRole('img', { name: /Pelatihan sebelum langkah antarpredikat/ })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /\/api\/v1\/jalur\/jalur-predikat\.csv/);
+  await expect(page.getByRole('link', { name: 'CSV', exact: true })).toHaveAttribute('href', /\/api\/v1\/jalur\/jalur-predikat\.csv/);
 });
 
 test('the award-year form narrows the pairs without JavaScript, in English too', async ({ page }) => {
