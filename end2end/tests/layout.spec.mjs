@@ -22,7 +22,6 @@ test.describe('phone widths', () => {
   for (const width of [320, 360]) {
     for (const lang of ['id', 'en']) {
       test(`no page scrolls sideways at ${width} px (${lang})`, async ({ page }) => {
-        test.setTimeout(60_000);
         await page.setViewportSize({ width, height: 800 });
         for (const url of PAGES) {
           await page.goto(inLang(url, lang));
@@ -59,7 +58,6 @@ test.describe('phone widths', () => {
 
 test.describe('print', () => {
   test('the national page prints on at most 8 A4 pages', async ({ page }) => {
-    test.setTimeout(60_000);
     await page.goto(NATIONAL.path);
     await page.emulateMedia({ media: 'print' });
     const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');

@@ -146,7 +146,7 @@ on_both_engines!(every_answer_matches_the_served_openapi_document, |app: TestApp
     check(&app, &doc, &mut tried, "/api/v1/provinsi/{code}", "/api/v1/provinsi/63.10", 404).await;
     check(&app, &doc, &mut tried, "/api/v1/kabkota/{code}", "/api/v1/kabkota/63.99?lang=en", 404).await;
 
-    let all: BTreeSet<String> = described.iter().map(|p| p.to_string()).collect();
+    let all: BTreeSet<String> = described.iter().map(ToString::to_string).collect();
     assert_eq!(tried, all, "every path of the document is tried");
 
     // The schemas are closed: the same answer with a field added, renamed or of another type fails.
