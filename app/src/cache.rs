@@ -228,10 +228,14 @@ impl PageCache {
 /// Responses kept at most, and their total (compressed) size, over both segments.
 pub const MAX_RESPONSES: usize = 2_000;
 pub const MAX_BYTES: usize = 128 * 1024 * 1024;
+/// The data a cached response shows: its region's version and, for a regency page, what it shows of the
+/// nation's pathways (`pages::regency::pathways_shown`; 0 elsewhere).
+pub type ShownVersion = (i64, u64);
+
 /// A response as sent: its headers and (compressed) body, and the data version it shows.
 #[derive(Clone)]
 pub struct CachedResponse {
-    pub version: i64,
+    pub version: ShownVersion,
     pub headers: http::HeaderMap,
     pub body: axum::body::Bytes,
 }
@@ -296,7 +300,7 @@ impl ResponseCache {
 
     /// The response for `key` if it shows data version `version`. A stale entry still counts as a use, so
     /// a popular page keeps its place while it is rendered afresh.
-    pub fn get(&self, key: &str, version: i64) -> Option<CachedResponse> {
+    pub fn get(&self, key: &str, version: ShownVersion) -> Option<CachedResponse> {
         let mut guard = self.inner.lock().expect("cache lock");
         guard.get(key).filter(|e| e.version == version).cloned()
     }
@@ -329,17 +333,18 @@ mod tests {
     use super::*;
 
     fn resp(v: i64, size: usize) -> CachedResponse {
-        CachedResponse { version: v, headers: http::HeaderMap::new(), body: axum::body::Bytes::from(vec![b'x'; size]) }
+        CachedResponse { version: (v, 0), headers: http::HeaderMap::new(), body: axum::body::Bytes::from(vec![b'x'; size]) }
     }
 
     #[test]
     fn an_older_version_is_a_miss_and_is_replaced_in_place() {
         let c = ResponseCache::default();
         c.put("a".into(), resp(1, 1));
-        assert!(c.get("a", 1).is_some() && c.get("a", 2).is_none());
+        assert!(c.get("a", (1, 0)).is_some() && c.get("a", (2, 0)).is_none());
+        assert!(c.get("a", (1, 7)).is_none(), "a regency page whose comparison moved is a miss");
         assert!(c.is_protected("a"), "asked for twice");
         c.put("a".into(), resp(2, 1));
-        assert!(c.get("a", 2).is_some() && c.get("a", 1).is_none());
+        assert!(c.get("a", (2, 0)).is_some() && c.get("a", (1, 0)).is_none());
         assert!(c.is_protected("a"), "a popular page keeps its place across a write");
         assert_eq!(c.len(), 1);
     }
@@ -355,7 +360,7 @@ mod tests {
         c.put("k".into(), resp(1, 1));
         drop(guard);
         waiter.await.unwrap();
-        assert!(c.get("k", 1).is_some());
+        assert!(c.get("k", (1, 0)).is_some());
         assert!(matches!(c.join("k"), Flight::Leader(_)), "done: the next miss renders again");
     }
 

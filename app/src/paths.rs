@@ -91,6 +91,13 @@ pub fn version_region(path: &str) -> &str {
     }
 }
 
+/// The kab/kota of a regency page (`/kabkota/{PP.KK}`, not its API download): besides its own region's
+/// data it shows its next step beside the nation's movers and stayers, so its cached response also follows
+/// what it shows of those (`kla::pathways::Pathways::shown_for`).
+pub fn regency_page(path: &str) -> Option<&str> {
+    path.strip_prefix("/kabkota/").filter(|c| !c.contains('/') && version_region(path) == *c)
+}
+
 // ---- The JSON/CSV API ----
 
 pub const API: &str = "/api/v1";
@@ -267,6 +274,10 @@ mod tests {
         assert_eq!(version_region("/api/v1/provinsi/63"), "63");
         for national in ["/", "/cari", "/api/v1/nasional", "/api/v1/wilayah", "/kabkota/", "/kabkota/x' or 1=1", "/provinsi/123456"] {
             assert_eq!(version_region(national), kla::summaries::NATIONAL, "{national}");
+        }
+        assert_eq!(regency_page("/kabkota/63.10"), Some("63.10"));
+        for other in ["/api/v1/kabkota/63.10", "/kabkota/63.10/x", "/kabkota/", "/provinsi/63", "/kabkota/x' or 1=1"] {
+            assert_eq!(regency_page(other), None, "{other}");
         }
     }
 

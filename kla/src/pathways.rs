@@ -221,6 +221,20 @@ impl Pathways {
     pub fn step(&self, step: Step) -> Option<&StepFigures> {
         self.steps.iter().find(|s| s.step == step)
     }
+
+    /// What a kab/kota's page shows of the pathways — its position, the figures of the step it is on, the
+    /// data years its own figures cover and whether they are demo — as one number that changes when any of
+    /// that does (within one process: the response cache keeps a regency page while it is unchanged).
+    pub fn shown_for(&self, code: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let position = self.positions.get(code);
+        let step = position.and_then(|p| p.next).and_then(|s| self.step(s));
+        // f64 has no Hash: the figures are hashed as the JSON they serialize to.
+        let shown = serde_json::to_vec(&(position, step, self.recent_years, self.demo)).unwrap_or_default();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        shown.hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 /// A kab/kota's most recent pair for a step: the award year, the level it reached, its measures.
@@ -478,6 +492,25 @@ mod tests {
         let pm = p.step(Step { from: Some(Pratama), to: Madya }).unwrap();
         assert_eq!(pm.movers.regencies, vec!["63.05"], "a jump of two levels makes the first step");
         assert!(pm.stayers.regencies.is_empty() && pm.movers.small());
+    }
+
+    #[test]
+    fn a_page_fingerprint_follows_only_what_that_page_shows() {
+        let p = compute(&history(), None);
+        // B is at Madya, on Madya → Nindya; G, at KLA, is on no step and in no group.
+        assert_eq!(p.positions["63.02"].next, Some(Step { from: Some(Madya), to: Nindya }));
+        let (b, g) = (p.shown_for("63.02"), p.shown_for("63.07"));
+        assert_eq!(b, compute(&history(), None).shown_for("63.02"), "the same figures, the same number");
+        // A mover of B's step trains more in the window before its move: B's comparison changes.
+        let mut more = history();
+        train(&mut more, "63.01", 2022, 5, 5, 200);
+        assert_ne!(compute(&more, None).shown_for("63.02"), b);
+        // G's units change its own position only: B's page is untouched, G's is not.
+        let mut units = history();
+        units.units.insert("63.07".into(), UnitsNow { units: 2, certified_units: 1, demo: false });
+        let q = compute(&units, None);
+        assert_eq!(q.shown_for("63.02"), b);
+        assert_ne!(q.shown_for("63.07"), g);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! language and negotiated encoding while the version of the page's region is unchanged. A hit costs one
 //! tiny query (that version) and a copy of bytes, so a page is served about as fast as the stylesheet; a
 //! write bumps the versions of the regions that show it (`kla::summaries`, migration 0006), so their next
-//! request renders afresh — on every app server — while other regions' pages stay warm.
+//! request renders afresh — on every app server — while other regions' pages stay warm. A regency page
+//! also shows its next step beside the nation's movers and stayers: it is kept while what it shows of them
+//! is unchanged too (one more version query, and the pathways computed once per national version).
 //!
 //! This layer also defends the cache and the renderer against a client that tries to make every request
 //! a fresh render: non-canonical URLs are redirected to their canonical form (`canonical.rs`), the key uses
@@ -190,10 +192,10 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
         };
         return next.run(req).await;
     }
-    let version = match app::cache::version(&state.pool, paths::version_region(&path)).await {
-        Ok(v) => v,
+    let version = match shown_version(&state, &path).await {
+        Some(v) => v,
         // The page itself will fail and say so; nothing to cache.
-        Err(_) => return next.run(req).await,
+        None => return next.run(req).await,
     };
     let key = key(lang, &target, encoding);
     if let Some(hit) = state.responses.get(&key, version) {
@@ -234,6 +236,17 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     };
     state.responses.put(key, CachedResponse { version, headers: parts.headers.clone(), body: body.clone() });
     Response::from_parts(parts, Body::from(body))
+}
+
+/// The data the response at `path` shows now: its region's version, and for a regency page what it shows
+/// of the nation's pathways (a write elsewhere that leaves its comparison as it was keeps it cached).
+async fn shown_version(state: &AppState, path: &str) -> Option<app::cache::ShownVersion> {
+    let version = app::cache::version(&state.pool, paths::version_region(path)).await.ok()?;
+    let pathways = match paths::regency_page(path) {
+        Some(code) => app::pages::regency::pathways_shown(state, code).await.ok()?,
+        None => 0,
+    };
+    Some((version, pathways))
 }
 
 #[cfg(test)]

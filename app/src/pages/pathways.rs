@@ -17,15 +17,21 @@ use kla::format;
 use kla::i18n::{Lang, tr, trf};
 use kla::pathways::{Group, Pathways, SMALL_GROUP, Spread, Step, StepFigures};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// The nation's pathways for an award year (or every round), from the cache while the national data
 /// version is unchanged: one computation for every page that shows them.
-pub async fn load(state: &AppState, year: Option<i32>) -> Result<Pathways, AppError> {
+pub async fn load(state: &AppState, year: Option<i32>) -> Result<Arc<Pathways>, AppError> {
     let key = format!("jalur?tahun={}", year.map_or(String::new(), |y| y.to_string()));
     let pool = state.pool().clone();
     state
         .cache
-        .get_or_load(state.pool(), kla::summaries::NATIONAL, key, || async move { Ok(kla::pathways::national(&pool, year).await?) })
+        .get_or_load(
+            state.pool(),
+            kla::summaries::NATIONAL,
+            key,
+            || async move { Ok(Arc::new(kla::pathways::national(&pool, year).await?)) },
+        )
         .await
 }
 
@@ -216,7 +222,7 @@ pub fn Caveats(demo: bool) -> impl IntoView {
     }
 }
 
-fn render(p: Pathways, params: PageParams, lang: Lang) -> Result<AnyView, AppError> {
+fn render(p: Arc<Pathways>, params: PageParams, lang: Lang) -> Result<AnyView, AppError> {
     let query = params.query();
     let figs = super::region::chart_views(figures(&p, lang)?, paths::API_PATHWAYS, &query);
     let selected = params.year;
@@ -224,7 +230,7 @@ fn render(p: Pathways, params: PageParams, lang: Lang) -> Result<AnyView, AppErr
     let gaps = p.gaps;
     let demo = p.demo;
     let toc = p.steps.iter().map(|s| view! { <li><a href=format!("#{}", s.slug)>{step_label(s.step, lang)}</a></li> }).collect_view();
-    let tables = p.steps.into_iter().map(|s| view! { <StepTable step=s/> }).collect_view();
+    let tables = p.steps.iter().cloned().map(|s| view! { <StepTable step=s/> }).collect_view();
     let crumbs = crumbs(lang, Vec::new(), Some(tr(lang, "jalur.title")));
     Ok(view! {
         <Layout title=tr(lang, "jalur.title") crumbs=crumbs demo=demo description=tr(lang, "jalur.description")>

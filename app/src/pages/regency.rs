@@ -4,9 +4,9 @@
 //! predicates beside the kab/kota that made that step (`/jalur`).
 //!
 //! The next step's comparison comes from the nation's pathways, cached per national data version
-//! (`pathways::load`); a whole rendered regency page is kept per the regency's own version, so after a write
-//! elsewhere its comparison may lag until the regency's own data changes or the response is evicted — the
-//! figures on `/jalur` itself are always current.
+//! (`pathways::load`); a rendered regency page is kept while both the regency's own version and what it
+//! shows of those pathways (`pathways_shown`) are unchanged, so a write elsewhere re-renders it only when
+//! its comparison moved.
 
 use super::params::PageParams;
 use super::region::{
@@ -607,6 +607,12 @@ fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: La
         </section>
     }
     .into_any()
+}
+
+/// What the page of kab/kota `code` shows of the nation's pathways, as one number (for the response cache:
+/// `paths::regency_page`).
+pub async fn pathways_shown(state: &AppState, code: &str) -> Result<u64, AppError> {
+    Ok(super::pathways::load(state, None).await?.shown_for(code))
 }
 
 #[component]

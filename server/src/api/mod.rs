@@ -306,7 +306,10 @@ async fn pathways_json(State(state): State<AppState>, headers: HeaderMap, query:
         let p = params(&query, lang)?;
         let d = pathways::load(&state, p.year).await?;
         let figs = pathways::figures(&d, lang)?;
-        Ok::<_, AppError>(PathwaysAnswer { figures: FigureLink::list(&figs, paths::API_PATHWAYS, &p), data: d })
+        Ok::<_, AppError>(PathwaysAnswer {
+            figures: FigureLink::list(&figs, paths::API_PATHWAYS, &p),
+            data: kla::pathways::Pathways::clone(&d),
+        })
     }
     .await;
     result.map_or_else(|e| error(e, lang), |a| fresh_json(&a))
