@@ -23,7 +23,14 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`); empty: the peer
     /// address is the client.
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// How long a built bulk download (`/api/v1/semua-angka.zip`) is served after a write before the next
+    /// request builds it again (`--bulk-min-age`): at most one build per this long, whatever the writes and
+    /// the clients asking.
+    pub bulk_min_age: std::time::Duration,
 }
+
+/// The default of [`AppState::bulk_min_age`]: five minutes.
+pub const DEFAULT_BULK_MIN_AGE_SECS: u64 = 300;
 
 impl std::ops::Deref for AppState {
     type Target = Store;
@@ -49,6 +56,7 @@ impl AppState {
             leptos_options,
             secure_cookies: false,
             trusted_proxies: Arc::new(Vec::new()),
+            bulk_min_age: std::time::Duration::from_secs(DEFAULT_BULK_MIN_AGE_SECS),
         }
     }
 

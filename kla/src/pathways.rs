@@ -10,9 +10,10 @@
 //! drops are counted and shown, but stand in neither group. Each kab/kota counts once per step: its most
 //! recent pair starting at that level (in the chosen award year when one is chosen).
 //!
-//! **Measures, per kab/kota, for the step into round Y** (award Y is judged on the data of Y − 1, so the two
-//! data years Y − 2 and Y − 1 are "the rounds before the step"): training events it organised itself per
-//! year (known only for a kab/kota with any training record at all: no record is unknown, not zero),
+//! **Measures, per kab/kota, for the step into round Y** (award Y is judged on the data of its data year D —
+//! Y − 1 where the record does not say — so the two data years D − 1 and D are "the rounds before the
+//! step"): training events it organised itself per year (known only for a kab/kota whose training records
+//! begin in or before the first of those years: a year before it recorded anything is unknown, not zero),
 //! participants per year (known only where every event in those years reported a count), the final score of
 //! its record in the round before (where published) and the share of its service units with KHA-certified
 //! staff — a current snapshot, since units carry no history. Each group reports the median and mean of each
@@ -75,9 +76,19 @@ fn rank(p: Option<Predicate>) -> u8 {
 pub struct Record {
     pub regency: String,
     pub award_year: i32,
+    /// The year of the data assessed, where the record says (award lists rarely do).
+    pub data_year: Option<i32>,
     pub predicate: Option<Predicate>,
     pub score_final: Option<f64>,
     pub demo: bool,
+}
+
+impl Record {
+    /// The data years the training measures of the step into this record cover: the two up to its data year.
+    fn window(&self) -> (i32, i32) {
+        let last = self.data_year.unwrap_or(self.award_year - 1);
+        (last - WINDOW_YEARS + 1, last)
+    }
 }
 
 /// A kab/kota's own training in one year (from `training_summary`).
@@ -210,7 +221,9 @@ pub struct Pathways {
     pub steps: Vec<StepFigures>,
     /// Pairs left out because the kab/kota had no record in the round before.
     pub gaps: usize,
-    /// The data years a kab/kota's own position is measured over (the two most recent with any training).
+    /// The data years a kab/kota's own position is measured over: the two most recent with any training, but
+    /// none after the latest award round (a year still being entered, or a mistyped future date, would read
+    /// as a year without training).
     pub recent_years: Option<(i32, i32)>,
     /// Each kab/kota with a record, by code.
     pub positions: BTreeMap<String, Position>,
@@ -240,16 +253,16 @@ impl Pathways {
 /// A kab/kota's most recent pair for a step: the award year, the level it reached, its measures.
 type Pair = (i32, Option<Predicate>, Measures);
 
-/// A kab/kota's training measures over data years `first..=last`.
+/// A kab/kota's training measures over data years `first..=last`: unknown unless its training records begin
+/// in or before `first` (`began`: the first data year each kab/kota recorded a training in).
 fn training_measures(
     inputs: &Inputs,
-    reporting: &BTreeSet<&str>,
+    began: &HashMap<&str, i32>,
     code: &str,
-    first: i32,
-    last: i32,
+    (first, last): (i32, i32),
     demo: &mut bool,
 ) -> (Option<f64>, Option<f64>) {
-    if !reporting.contains(code) {
+    if !began.get(code).is_some_and(|&b| b <= first) {
         return (None, None);
     }
     let years = f64::from(last - first + 1);
@@ -277,7 +290,10 @@ fn certified_share(inputs: &Inputs, code: &str, demo: &mut bool) -> Option<f64> 
 pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
     let rounds: Vec<i32> = inputs.records.iter().map(|r| r.award_year).collect::<BTreeSet<_>>().into_iter().collect();
     let previous_round = |y: i32| rounds.iter().rev().find(|&&r| r < y).copied();
-    let reporting: BTreeSet<&str> = inputs.training.keys().map(|(c, _)| c.as_str()).collect();
+    let mut began: HashMap<&str, i32> = HashMap::new();
+    for (c, y) in inputs.training.keys() {
+        began.entry(c.as_str()).and_modify(|b| *b = (*b).min(*y)).or_insert(*y);
+    }
     let mut by_regency: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
     for r in &inputs.records {
         by_regency.entry(r.regency.as_str()).or_default().push(r);
@@ -287,7 +303,9 @@ pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
     let mut latest: BTreeMap<Step, BTreeMap<&str, Pair>> = BTreeMap::new();
     let mut gaps = 0;
     let mut positions = BTreeMap::new();
-    let max_training_year = inputs.training.keys().map(|(_, y)| *y).max();
+    let latest_round = rounds.last().copied();
+    let recent_last = inputs.training.keys().map(|(_, y)| *y).filter(|&y| latest_round.is_none_or(|r| y <= r)).max();
+    let recent_years = recent_last.map(|m| (m - WINDOW_YEARS + 1, m));
     for (&code, recs) in by_regency.iter_mut() {
         recs.sort_by_key(|r| r.award_year);
         for pair in recs.windows(2) {
@@ -301,8 +319,7 @@ pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
             }
             let Some(step) = Step::from_level(before.predicate) else { continue };
             demo |= before.demo || now.demo;
-            let (events, participants) =
-                training_measures(inputs, &reporting, code, now.award_year - WINDOW_YEARS, now.award_year - 1, &mut demo);
+            let (events, participants) = training_measures(inputs, &began, code, now.window(), &mut demo);
             let measures = Measures {
                 events_per_year: events,
                 participants_per_year: participants,
@@ -315,8 +332,8 @@ pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
         // Where it stands now: its latest record, and its own training over the most recent data years.
         if let Some(last) = recs.last() {
             demo |= last.demo;
-            let (events, participants) = match max_training_year {
-                Some(m) => training_measures(inputs, &reporting, code, m - WINDOW_YEARS + 1, m, &mut demo),
+            let (events, participants) = match recent_years {
+                Some(window) => training_measures(inputs, &began, code, window, &mut demo),
                 None => (None, None),
             };
             positions.insert(
@@ -351,7 +368,7 @@ pub fn compute(inputs: &Inputs, year: Option<i32>) -> Pathways {
             StepFigures { step, slug: step.slug(), movers: Group::of(movers), stayers: Group::of(stayers), drops, years }
         })
         .collect();
-    Pathways { rounds, year, steps, gaps, recent_years: max_training_year.map(|m| (m - WINDOW_YEARS + 1, m)), positions, demo }
+    Pathways { rounds, year, steps, gaps, recent_years, positions, demo }
 }
 
 /// Reads the inputs for the nation: every predicate record, every kab/kota's own training per year, and the
@@ -362,6 +379,7 @@ pub async fn load_inputs(pool: &AnyPool) -> Result<Inputs, sqlx::Error> {
     struct Rec {
         regency_code: String,
         award_year: i64,
+        data_year: Option<i64>,
         predicate: Option<String>,
         score_final: Option<f64>,
         is_demo: i64,
@@ -382,7 +400,8 @@ pub async fn load_inputs(pool: &AnyPool) -> Result<Inputs, sqlx::Error> {
         certified_units: i64,
         demo_units: i64,
     }
-    let records = sqlx::query_as::<_, Rec>("select regency_code, award_year, predicate, score_final, is_demo from predicate_records");
+    let records =
+        sqlx::query_as::<_, Rec>("select regency_code, award_year, data_year, predicate, score_final, is_demo from predicate_records");
     // Only kab/kota organisers (codes PP.KK): a province's own events are not a kab/kota's activity.
     let training = sqlx::query_as::<_, Train>(
         "select organiser_code, year, events, participant_events, cast(offline_sum + online_sum as bigint) as participants, demo_events
@@ -400,6 +419,7 @@ pub async fn load_inputs(pool: &AnyPool) -> Result<Inputs, sqlx::Error> {
             .map(|r| Record {
                 regency: r.regency_code,
                 award_year: r.award_year as i32,
+                data_year: r.data_year.map(|y| y as i32),
                 predicate: r.predicate.as_deref().and_then(Predicate::parse),
                 score_final: r.score_final,
                 demo: r.is_demo != 0,
@@ -435,7 +455,7 @@ mod tests {
     use Predicate::*;
 
     fn rec(code: &str, y: i32, p: Option<Predicate>, score: Option<f64>) -> Record {
-        Record { regency: code.into(), award_year: y, predicate: p, score_final: score, demo: false }
+        Record { regency: code.into(), award_year: y, data_year: None, predicate: p, score_final: score, demo: false }
     }
 
     fn train(inputs: &mut Inputs, code: &str, y: i32, events: i64, counted: i64, people: i64) {
@@ -472,8 +492,11 @@ mod tests {
         train(&mut i, "63.01", 2022, 1, 1, 40);
         // B reports trainings, but none in its window: 0 events, not unknown.
         train(&mut i, "63.02", 2019, 2, 2, 50);
-        // F: 2023–2024 (the window of the 2025 step): 2 events, one without a count.
+        // F: 2023–2024 (the window of the 2025 step): 1 + 2 events, one without a count.
+        train(&mut i, "63.06", 2023, 1, 1, 20);
         train(&mut i, "63.06", 2024, 2, 1, 30);
+        // E began recording in 2024, inside the window of its 2025 step: 2023 is unknown, not a year of 0.
+        train(&mut i, "63.05", 2024, 1, 1, 10);
         i.units.insert("63.01".into(), UnitsNow { units: 4, certified_units: 3, demo: false });
         i.units.insert("63.02".into(), UnitsNow { units: 0, certified_units: 0, demo: false });
         i
@@ -517,8 +540,8 @@ mod tests {
     fn measures_keep_unknown_apart_from_zero() {
         let p = compute(&history(), None);
         let mn = p.step(Step { from: Some(Madya), to: Nindya }).unwrap();
-        // Movers: A 2.0 events/year (4 over 2021–2022), F 1.0 (2 over 2023–2024).
-        assert_eq!(mn.movers.events_per_year, Spread { n: 2, median: Some(1.5), mean: Some(1.5) });
+        // Movers: A 2.0 events/year (4 over 2021–2022), F 1.5 (3 over 2023–2024).
+        assert_eq!(mn.movers.events_per_year, Spread { n: 2, median: Some(1.75), mean: Some(1.75) });
         // Participants: A 80/year; F's 2024 had an event without a count, so unknown.
         assert_eq!(mn.movers.participants_per_year, Spread { n: 1, median: Some(80.0), mean: Some(80.0) });
         // Scores of the record before the step: A 650 (2022), F 690 (2023).
@@ -529,9 +552,34 @@ mod tests {
         assert_eq!(mn.stayers.events_per_year, Spread { n: 1, median: Some(0.0), mean: Some(0.0) });
         assert_eq!(mn.stayers.participants_per_year.median, Some(0.0));
         assert_eq!(mn.stayers.certified_share.n, 0, "no units: no share");
-        // E never reported a training: unknown, not 0.
+        // E's records begin inside its window: unknown, not 0.
         let pm = p.step(Step { from: Some(Pratama), to: Madya }).unwrap();
         assert_eq!(pm.movers.events_per_year.n, 0);
+    }
+
+    #[test]
+    fn a_record_with_its_data_year_measures_the_two_years_up_to_it() {
+        let mut i = history();
+        // A's 2023 award judged on 2021 data: its window is 2020–2021, before A recorded anything.
+        i.records[1].data_year = Some(2021);
+        let mn = compute(&i, None).step(Step { from: Some(Madya), to: Nindya }).cloned().unwrap();
+        assert_eq!(mn.movers.events_per_year, Spread { n: 1, median: Some(1.5), mean: Some(1.5) }, "F only");
+        // Judged on 2022 data, as assumed without a data year: the same as the default.
+        i.records[1].data_year = Some(2022);
+        assert_eq!(compute(&i, None), compute(&history(), None));
+    }
+
+    #[test]
+    fn a_regencys_own_years_end_at_the_latest_award_round() {
+        // A training dated 2099 (a typing slip) or a year still being entered must not make every kab/kota's
+        // own years ones without training.
+        let mut i = history();
+        train(&mut i, "63.01", 2099, 1, 1, 10);
+        train(&mut i, "63.02", 2026, 1, 1, 10);
+        train(&mut i, "63.02", 2025, 1, 1, 10);
+        let p = compute(&i, None);
+        assert_eq!(p.recent_years, Some((2024, 2025)), "the latest round is 2025");
+        assert_eq!(p.positions["63.06"].measures.events_per_year, Some(1.0), "F: 2 events in 2024, none in 2025");
     }
 
     #[test]
@@ -551,8 +599,8 @@ mod tests {
         assert_eq!(p.positions["63.02"].next, Some(Step { from: Some(Madya), to: Nindya }));
         assert_eq!(p.positions["63.07"].next, None, "KLA is the top: no next step");
         assert_eq!(p.recent_years, Some((2023, 2024)));
-        assert_eq!(p.positions["63.06"].measures.events_per_year, Some(1.0));
-        assert_eq!(p.positions["63.05"].measures.events_per_year, None);
+        assert_eq!(p.positions["63.06"].measures.events_per_year, Some(1.5));
+        assert_eq!(p.positions["63.05"].measures.events_per_year, None, "E began recording in 2024");
     }
 
     #[test]

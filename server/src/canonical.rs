@@ -1,5 +1,5 @@
-//! Canonical URLs of the public routes (pages `/`, `/provinsi/{PP}`, `/kabkota/{PP.KK}`, `/cari` and every
-//! `/api/v1` route): each accepts a known list of parameters, written once each, in one order, without
+//! Canonical URLs of the public routes (pages `/`, `/provinsi/{PP}`, `/kabkota/{PP.KK}`, the province report,
+//! `/banding`, `/jalur`, `/cari` and every `/api/v1` route): each accepts a known list of parameters, written once each, in one order, without
 //! defaults or empty values. Any other spelling of the same view — unknown parameters (`fbclid`, `utm_*`,
 //! `z=<random>`), duplicates, empty values from a GET form, another order, a percent-encoded region code —
 //! is redirected to the canonical URL, so the response cache keeps one entry per view and a client cannot
@@ -32,7 +32,8 @@ pub enum Canonical {
 enum Kind {
     /// Pages and API data of a place: the view state and `lang`.
     State,
-    /// The province report: the year (`tahun`) and `lang`; it has one order and every provider kind.
+    /// The province report and the peer pathways (page and API): the year (`tahun`) and `lang`; they have
+    /// one order and every provider kind.
     Year,
     /// `/cari`: `q` and `lang`.
     Search,
@@ -70,8 +71,10 @@ fn route(path: &str) -> Option<(Kind, String)> {
         ["api", "v1", "banding", file] => (Kind::Compare, paths::fill(paths::API_COMPARE_FIGURE, &[&file_segment(file)])),
         ["provinsi", code] => (Kind::State, paths::province(region_segment(code))),
         ["provinsi", code, "laporan"] => (Kind::Year, paths::province_report(region_segment(code))),
+        ["jalur"] | ["api", "v1", "jalur"] => (Kind::Year, path.into()),
+        ["api", "v1", "jalur", file] => (Kind::Year, paths::fill(paths::API_PATHWAYS_FIGURE, &[&file_segment(file)])),
         ["kabkota", code] => (Kind::State, paths::regency(region_segment(code))),
-        ["api", "v1"] | ["api", "v1", "wilayah"] => (Kind::Plain, path.into()),
+        ["api", "v1"] | ["api", "v1", "wilayah"] | ["api", "v1", "openapi.json"] => (Kind::Plain, path.into()),
         ["api", "v1", "nasional"] => (Kind::State, path.into()),
         ["api", "v1", "nasional", file] => (Kind::State, paths::fill(paths::API_NATIONAL_FIGURE, &[&file_segment(file)])),
         ["api", "v1", "provinsi", code] => (Kind::State, paths::api_province(region_segment(code))),
@@ -192,6 +195,11 @@ mod tests {
             "/api/v1/provinsi/63/kartu-skor.csv?tahun=2025&kolom=label&lang=id",
             "/api/v1/nasional/pelatihan-per-tahun.csv?kolom=label",
             "/api/v1/kabkota/63.10?lang=en",
+            "/jalur",
+            "/jalur?tahun=2025&lang=en",
+            "/api/v1/jalur?tahun=2023",
+            "/api/v1/jalur/jalur-predikat.csv?tahun=2025&kolom=label",
+            "/api/v1/openapi.json",
         ] {
             assert_eq!(c(target), Canonical::Keep(target.into()), "{target}");
         }
@@ -228,6 +236,11 @@ mod tests {
             ("/api/v1/nasional/x.csv?lang=id&kolom=label&tahun=2025", "/api/v1/nasional/x.csv?tahun=2025&kolom=label&lang=id"),
             ("/api/v1/nasional/x.json?kolom=label", "/api/v1/nasional/x.json"),
             ("/?kolom=label", "/"),
+            ("/jalur?x=1", "/jalur"),
+            ("/jalur?tahun=2025&tahun=2025&urut=nama&lang=en", "/jalur?tahun=2025&lang=en"),
+            ("/api/v1/jalur?z=2", "/api/v1/jalur"),
+            ("/api/v1/jalur/jalur%2Dpredikat.csv?kolom=kunci&x=1", "/api/v1/jalur/jalur-predikat.csv"),
+            ("/api/v1/openapi.json?v=3", "/api/v1/openapi.json"),
         ] {
             assert_eq!(c(from), redirect(to), "{from}");
             // Canonical URLs are a fixed point: following the redirect never redirects again.

@@ -38,6 +38,7 @@ pub async fn serve(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<()> {
         state = state.with_targets(targets);
     }
     state.secure_cookies = args.secure_cookies;
+    state.bulk_min_age = std::time::Duration::from_secs(args.bulk_min_age);
     state.import = args.import_limits.into();
     state.evidence_quota_bytes = args.evidence_quota_bytes;
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());

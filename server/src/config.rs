@@ -143,6 +143,12 @@ pub struct ServeArgs {
     /// server's load. What each metric means: docs/operations.md.
     #[arg(long, env = "PANTAU_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+
+    /// Seconds the bulk download of every figure (/api/v1/semua-angka.zip) is served after a write before
+    /// the next request builds it again: one build costs seconds of CPU at national scale, so a client
+    /// asking for it after every write in the season cannot keep a core busy. 0: rebuild after any write.
+    #[arg(long, env = "PANTAU_BULK_MIN_AGE", default_value_t = app::state::DEFAULT_BULK_MIN_AGE_SECS)]
+    pub bulk_min_age: u64,
 }
 
 impl Default for ServeArgs {
@@ -158,6 +164,7 @@ impl Default for ServeArgs {
             connections: ConnectionArgs::default(),
             renders: RenderLimitArgs::default(),
             metrics_addr: None,
+            bulk_min_age: app::state::DEFAULT_BULK_MIN_AGE_SECS,
         }
     }
 }

@@ -231,29 +231,33 @@ fn union_years(lists: impl Iterator<Item = Vec<i32>>) -> Vec<i32> {
     years
 }
 
-/// Bars grouped by year, one per region (tagged with its number), in the region's colour.
+/// Bars grouped by year, one per region (tagged with its number), in the region's colour. `value` gives a
+/// region's count in a year (`None`: nobody reported it — an empty bar labelled "–", never 0) and whether
+/// the bar is marked `*`.
 fn grouped(
     title: &str,
     years: &[i32],
     regions: &[ComparedRegion],
     lang: Lang,
-    value: impl Fn(usize, i32) -> (f64, bool),
+    value: impl Fn(usize, i32) -> (Option<i64>, bool),
     y_label: String,
 ) -> Result<Option<charts::Drawing>, AppError> {
     let n = regions.len();
     let mut bars = Vec::with_capacity(years.len() * n);
+    let mut value_labels = Vec::with_capacity(years.len() * n);
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(years.len() * n); n];
     for (c, &y) in years.iter().enumerate() {
         for i in 0..n {
             let (v, marked) = value(i, y);
             bars.push((c, format!("{}{}", i + 1, if marked { "*" } else { "" })));
+            value_labels.push(format::count(v, lang));
             for (k, vs) in values.iter_mut().enumerate() {
-                vs.push(if k == i { v } else { 0.0 });
+                vs.push(if k == i { v.unwrap_or(0) as f64 } else { 0.0 });
             }
         }
     }
     Ok(charts::stacked(&Stacked {
-        value_labels: vec![],
+        value_labels,
         title: title.to_string(),
         labels: years.iter().map(i32::to_string).collect(),
         series: regions
@@ -291,7 +295,7 @@ fn events_per_year(lang: Lang, d: &CompareData) -> Result<Figure, AppError> {
             &years,
             &d.regions,
             lang,
-            |i, y| (year_totals(&d.regions[i], y).events as f64, false),
+            |i, y| (Some(year_totals(&d.regions[i], y).events), false),
             tr(lang, "chart.events_axis"),
         )?
     };
@@ -336,7 +340,7 @@ fn participants_per_year(lang: Lang, d: &CompareData) -> Result<Figure, AppError
             lang,
             |i, y| {
                 let c = year_totals(&d.regions[i], y).participants();
-                (c.known().unwrap_or(0) as f64, !c.complete())
+                (c.known(), !c.complete())
             },
             tr(lang, "compare.participants_axis"),
         )?

@@ -4,9 +4,10 @@
 //! with a README (Indonesian and English) of the sources, the bundled data's licence notice, the demo flag,
 //! the generation time and the data version.
 //!
-//! Built once per national data version (which every figure's write bumps, `kla::summaries`), by one task
-//! however many requests ask meanwhile (they wait for it), into a temporary file streamed to each client:
-//! memory holds one page's CSVs at a time. The CSVs are those of `/api/v1/…/{figure}.csv` with no
+//! Built once per national data version (which every figure's write bumps, `kla::summaries`) — but at most
+//! once per `--bulk-min-age` (five minutes): a newer version waits until the kept ZIP is that old, whose
+//! README and `Last-Modified` say when it was built — by one task however many requests ask meanwhile (they
+//! wait for it), into a temporary file streamed to each client: memory holds one page's CSVs at a time. The CSVs are those of `/api/v1/…/{figure}.csv` with no
 //! parameters: headed by the column keys, text cells in Indonesian, an empty field for no value.
 
 use crate::error::HandlerError;
@@ -46,6 +47,8 @@ pub struct Built {
     pub generated: DateTime<Utc>,
     pub csv_files: usize,
     pub bytes: u64,
+    /// When the build finished, for `--bulk-min-age`.
+    finished: std::time::Instant,
     file: tempfile::TempPath,
 }
 
@@ -59,12 +62,13 @@ impl Built {
 }
 
 impl Bulk {
-    /// The ZIP of the current data version: the one kept, or a new build that every request arriving
-    /// meanwhile waits for. The build runs in its own task, so a client leaving does not cancel it.
+    /// The ZIP of the current data version: the one kept (also when the data moved on since, while it is
+    /// younger than `state.bulk_min_age`), or a new build that every request arriving meanwhile waits for.
+    /// The build runs in its own task, so a client leaving does not cancel it.
     pub async fn current(&self, state: &AppState) -> Result<Arc<Built>, AppError> {
         let version = app::cache::version(state.pool(), kla::summaries::NATIONAL).await?;
         let mut slot = self.built.clone().lock_owned().await;
-        if let Some(b) = slot.as_ref().filter(|b| b.version == version) {
+        if let Some(b) = slot.as_ref().filter(|b| b.version == version || b.finished.elapsed() < state.bulk_min_age) {
             return Ok(b.clone());
         }
         let state = state.clone();
@@ -156,7 +160,7 @@ async fn build(state: &AppState, version: i64) -> Result<Built, AppError> {
     let bytes = writer.await.map_err(|e| internal(std::io::Error::other(e)))?.map_err(internal)?;
     filled?;
     tracing::info!(version, csv_files = tally.csv_files, bytes, seconds = started.elapsed().as_secs_f64(), "built the bulk download");
-    Ok(Built { version, generated, csv_files: tally.csv_files, bytes, file: path })
+    Ok(Built { version, generated, csv_files: tally.csv_files, bytes, finished: std::time::Instant::now(), file: path })
 }
 
 /// Loads every public page at its default view and sends its figures' CSVs, page by page.
@@ -232,12 +236,14 @@ fn readme(state: &AppState, tally: &Tally, version: i64, generated: DateTime<Utc
             ("demo_files", tally.demo_files.to_string()),
             ("time", generated.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
             ("version", version.to_string()),
+            ("minutes", state.bulk_min_age.as_secs().div_ceil(60).to_string()),
         ];
         out.push_str(&format!("# {}\n\n", tr(lang, "bulk.title")));
         if tally.demo_files > 0 {
             out.push_str(&format!("**{}**\n\n", trf(lang, "bulk.demo", &vars)));
         }
-        for key in ["bulk.contents", "bulk.layout", "bulk.columns", "bulk.unknown", "bulk.view", "bulk.generated"] {
+        let refresh = if state.bulk_min_age.is_zero() { "bulk.refresh_every_write" } else { "bulk.refresh" };
+        for key in ["bulk.contents", "bulk.layout", "bulk.columns", "bulk.unknown", "bulk.view", "bulk.generated", refresh] {
             out.push_str(&trf(lang, key, &vars));
             out.push_str("\n\n");
         }

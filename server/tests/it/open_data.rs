@@ -3,8 +3,8 @@
 //! serves at `/api/v1/openapi.json`, and its JSON validates against that document's schema (objects are
 //! closed, so a field added or renamed without its schema fails); every path of the document is tried. The
 //! bulk download `/api/v1/semua-angka.zip` holds a README and one CSV per figure of every public page, each
-//! equal to its `/api/v1/…/{figure}.csv`, unknown counts empty, built once per data version — on SQLite and
-//! on PostgreSQL alike.
+//! equal to its `/api/v1/…/{figure}.csv`, unknown counts empty, built once per data version and at most once
+//! per `--bulk-min-age` — on SQLite and on PostgreSQL alike.
 
 use crate::common::{Engine, TestApp};
 use kla::i18n::Lang;
@@ -290,6 +290,7 @@ on_both_engines!(the_bulk_download_holds_every_figure_of_every_page, |app: TestA
     assert!(readme.contains("Data demo:") && readme.contains("Demo data:"), "the demo event is announced");
     let version = app::cache::version(&app.state.pool, kla::summaries::NATIONAL).await.unwrap();
     assert!(readme.contains(&format!("versi data {version}.")) && readme.contains(&format!("data version {version}.")), "{readme}");
+    assert!(readme.contains("paling sering sekali per 5 menit") && readme.contains("at most once every 5 minutes"), "{readme}");
 
     // A file equals its download.
     for (name, url) in [
@@ -320,15 +321,49 @@ on_both_engines!(the_bulk_download_holds_every_figure_of_every_page, |app: TestA
     }
     assert!(checked > 0, "the unreported event's year is there");
 
-    // Unchanged: 304 for the ETag, the same build again; after a write, a new one.
+    // Unchanged: 304 for the ETag, the same build again.
     let same = fetch(&app, "/api/v1/semua-angka.zip", &[("if-none-match", &etag)]).await;
     assert_eq!(same.status, 304);
     assert!(same.body.is_empty());
     assert_eq!(fetch(&app, "/api/v1/semua-angka.zip", &[]).await.headers["etag"].to_str().unwrap(), etag);
+    // A write less than five minutes (the default --bulk-min-age) after the build: still the same ZIP, whose
+    // README says when it was built; a client asking after every write cannot make every request a build.
+    import_text(&app, &ONE_MORE_EVENT.replace("2019-08-01", "2018-08-01"), false).await;
+    let after = fetch(&app, "/api/v1/semua-angka.zip", &[("if-none-match", &etag)]).await;
+    assert_eq!(after.status, 304, "no new build within --bulk-min-age of the last");
+});
+
+/// With `--bulk-min-age 0`, the next request after a write builds the ZIP again, with the write in it.
+async fn a_write_makes_a_new_build(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |mut s| {
+        s.bulk_min_age = std::time::Duration::ZERO;
+        s
+    })
+    .await
+    else {
+        return;
+    };
+    app.import_all_fixtures().await;
+    let before = fetch(&app, "/api/v1/semua-angka.zip", &[]).await;
+    let etag = before.headers["etag"].to_str().unwrap().to_string();
+    let readme = &unzip(&before.body)["README.md"];
+    assert!(readme.contains("setelah setiap perubahan data") && readme.contains("after every change to the data"), "{readme}");
     import_text(&app, &ONE_MORE_EVENT.replace("2019-08-01", "2018-08-01"), false).await;
     let after = fetch(&app, "/api/v1/semua-angka.zip", &[("if-none-match", &etag)]).await;
     assert_eq!(after.status, 200, "a write makes a new build");
     assert_ne!(after.headers["etag"].to_str().unwrap(), etag);
     let files = unzip(&after.body);
     assert_eq!(files["kabkota/63.72/pelatihan-per-tahun.csv"], text(&app, "/api/v1/kabkota/63.72/pelatihan-per-tahun.csv").await);
-});
+    assert_ne!(files["kabkota/63.72/pelatihan-per-tahun.csv"], unzip(&before.body)["kabkota/63.72/pelatihan-per-tahun.csv"]);
+}
+
+mod bulk_rebuilds_after_a_write_without_a_min_age {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_write_makes_a_new_build(super::Engine::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_write_makes_a_new_build(super::Engine::Postgres).await;
+    }
+}

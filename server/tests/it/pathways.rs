@@ -89,7 +89,7 @@ on_both_engines!(movers_and_stayers_are_counted_and_measured_by_hand, |app: Test
     let page = app.get("/kabkota/63.05").await.1;
     assert!(page.contains("Langkah berikutnya") && page.contains("langkah berikutnya Madya → Nindya"), "the step");
     assert!(page.contains("href=\"/jalur#madya-nindya\""));
-    assert!(page.contains("tidak diketahui (belum ada catatan pelatihan)"), "its own unknown training is said so");
+    assert!(page.contains("tidak diketahui (catatan pelatihannya tidak mencakup tahun-tahun itu)"), "its own unknown training is said so");
     let top = app.get("/kabkota/63.01").await.1;
     assert!(top.contains("langkah berikutnya Nindya → Utama"));
 
