@@ -262,7 +262,7 @@ fn training_measures(
     (first, last): (i32, i32),
     demo: &mut bool,
 ) -> (Option<f64>, Option<f64>) {
-    if !began.get(code).is_some_and(|&b| b <= first) {
+    if began.get(code).is_none_or(|&b| b > first) {
         return (None, None);
     }
     let years = f64::from(last - first + 1);

@@ -74,7 +74,7 @@ fn route(path: &str) -> Option<(Kind, String)> {
         ["jalur"] | ["api", "v1", "jalur"] => (Kind::Year, path.into()),
         ["api", "v1", "jalur", file] => (Kind::Year, paths::fill(paths::API_PATHWAYS_FIGURE, &[&file_segment(file)])),
         ["kabkota", code] => (Kind::State, paths::regency(region_segment(code))),
-        ["api", "v1"] | ["api", "v1", "wilayah"] | ["api", "v1", "openapi.json"] => (Kind::Plain, path.into()),
+        ["api", "v1"] | ["api", "v1", "wilayah" | "openapi.json"] => (Kind::Plain, path.into()),
         ["api", "v1", "nasional"] => (Kind::State, path.into()),
         ["api", "v1", "nasional", file] => (Kind::State, paths::fill(paths::API_NATIONAL_FIGURE, &[&file_segment(file)])),
         ["api", "v1", "provinsi", code] => (Kind::State, paths::api_province(region_segment(code))),
