@@ -1,10 +1,10 @@
-//! Canonical URLs of the public routes (pages `/`, `/provinsi/{PP}`, `/kabkota/{PP.KK}`, the province report,
-//! `/banding`, `/jalur`, `/cari` and every `/api/v1` route): each accepts a known list of parameters, written once each, in one order, without
-//! defaults or empty values. Any other spelling of the same view — unknown parameters (`fbclid`, `utm_*`,
-//! `z=<random>`), duplicates, empty values from a GET form, another order, a percent-encoded region code —
-//! is redirected to the canonical URL, so the response cache keeps one entry per view and a client cannot
-//! make every request a fresh render by varying the URL. Values that are not understood are left to the
-//! page, which answers 400 naming the parameter.
+//! Canonical URLs of the public routes (pages `/`, `/provinsi/{PP}`, `/kabkota/{PP.KK}`, the province
+//! report, `/banding`, `/jalur`, `/cari` and every `/api/v1` route): each accepts a known list of
+//! parameters, written once each, in one order, without defaults or empty values. Any other spelling of the
+//! same view — unknown parameters (`fbclid`, `utm_*`, `z=<random>`), duplicates, empty values from a GET
+//! form, another order, a percent-encoded region code — is redirected to the canonical URL, so the response
+//! cache keeps one entry per view and a client cannot make every request a fresh render by varying the URL.
+//! Values that are not understood are left to the page, which answers 400 naming the parameter.
 
 use app::figures::CsvHeader;
 use app::pages::compare;

@@ -232,8 +232,8 @@ fn union_years(lists: impl Iterator<Item = Vec<i32>>) -> Vec<i32> {
 }
 
 /// Bars grouped by year, one per region (tagged with its number), in the region's colour. `value` gives a
-/// region's count in a year (`None`: nobody reported it — an empty bar labelled "–", never 0) and whether
-/// the bar is marked `*`.
+/// region's count in a year (`None`: nobody reported it — an empty bar labelled "not reported", never 0) and
+/// whether the bar is marked `*`.
 fn grouped(
     title: &str,
     years: &[i32],

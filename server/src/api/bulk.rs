@@ -4,11 +4,12 @@
 //! with a README (Indonesian and English) of the sources, the bundled data's licence notice, the demo flag,
 //! the generation time and the data version.
 //!
-//! Built once per national data version (which every figure's write bumps, `kla::summaries`) — but at most
-//! once per `--bulk-min-age` (five minutes): a newer version waits until the kept ZIP is that old, whose
-//! README and `Last-Modified` say when it was built — by one task however many requests ask meanwhile (they
-//! wait for it), into a temporary file streamed to each client: memory holds one page's CSVs at a time. The CSVs are those of `/api/v1/…/{figure}.csv` with no
-//! parameters: headed by the column keys, text cells in Indonesian, an empty field for no value.
+//! Built once per national data version (which every figure's write bumps, `kla::summaries`), and at most
+//! once per `--bulk-min-age` (five minutes): until the kept ZIP is that old it is served even when the data
+//! moved on, and its README and `Last-Modified` say when it was built. One task builds it however many
+//! requests ask meanwhile (they wait for it), into a temporary file streamed to each client: memory holds one
+//! page's CSVs at a time. The CSVs are those of `/api/v1/…/{figure}.csv` with no parameters: headed by the
+//! column keys, text cells in Indonesian, an empty field for no value.
 
 use crate::error::HandlerError;
 use app::AppState;
