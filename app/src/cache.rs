@@ -5,6 +5,10 @@
 //! while the pages of other regions stay warm. Concurrent misses of one key load it once. Beside it, the
 //! response cache keeps whole rendered responses of public pages under the same rule.
 //!
+//! A few aggregates read by many pages cost more than the pages themselves (the nation's pathways, which
+//! every write anywhere makes stale): [`PageCache::get_recent_or_load`] serves the last value kept while one
+//! background load brings it up to date, so no reader waits for that recomputation after a write.
+//!
 //! Both are segmented LRU caches ([`Slru`]): a key seen once waits in a small probation segment, and only a
 //! second request moves it to the protected segment, so a flood of one-off URLs (random searches, every
 //! combination of the URL state) churns probation and never pushes out the pages people actually read.
@@ -12,7 +16,7 @@
 use crate::error::AppError;
 use sqlx::AnyPool;
 use std::any::Any;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -153,11 +157,26 @@ pub struct PageCache {
     entries: Mutex<Slru<Entry>>,
     // Loads in progress by key: a request for a key being loaded waits for that load, then reads its result.
     loading: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    // Keys being brought up to date in the background by `get_recent_or_load`: one load per key at a time.
+    refreshing: Mutex<HashSet<String>>,
+}
+
+/// Takes a key off the set of background loads when that load ends, however it ends.
+struct Refreshing(Arc<PageCache>, String);
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        self.0.refreshing.lock().expect("cache lock").remove(&self.1);
+    }
 }
 
 impl Default for PageCache {
     fn default() -> Self {
-        PageCache { entries: Mutex::new(Slru::new(MAX_ENTRIES, MAX_ENTRIES)), loading: Mutex::new(HashMap::new()) }
+        PageCache {
+            entries: Mutex::new(Slru::new(MAX_ENTRIES, MAX_ENTRIES)),
+            loading: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(HashSet::new()),
+        }
     }
 }
 
@@ -189,7 +208,8 @@ impl PageCache {
     fn fresh<T: Clone + 'static>(&self, key: &str, version: i64) -> Option<T> {
         let mut entries = self.entries.lock().expect("cache lock");
         let (v, value) = entries.get(key)?;
-        (*v == version).then(|| value.downcast_ref::<T>().cloned()).flatten()
+        // Versions only grow: a value kept at a newer version than the caller read is fresh for it too.
+        (*v >= version).then(|| value.downcast_ref::<T>().cloned()).flatten()
     }
 
     /// The value for `key` at the current version of `region`'s pages, loaded by `load` when missing or
@@ -201,6 +221,81 @@ impl PageCache {
         Fut: Future<Output = Result<T, AppError>>,
     {
         let version = version(pool, region).await?;
+        self.load_at(version, key, load).await
+    }
+
+    /// The value for `key` at the current version of `region`'s pages if it is kept; else the last value
+    /// kept, while one background load (`load`) brings it up to date for the requests after this one. Only
+    /// when nothing is kept does the request wait for `load`. For aggregates whose every reader tolerates
+    /// figures one write old, and says what it showed (`ShownVersion`) so a cached response follows them.
+    pub async fn get_recent_or_load<T, F, Fut>(
+        self: &Arc<Self>,
+        pool: &AnyPool,
+        region: &str,
+        key: String,
+        load: F,
+    ) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    {
+        let version = version(pool, region).await?;
+        self.recent_at(version, key, load).await
+    }
+
+    async fn recent_at<T, F, Fut>(self: &Arc<Self>, version: i64, key: String, load: F) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    {
+        let kept = {
+            let mut entries = self.entries.lock().expect("cache lock");
+            entries.get(&key).and_then(|(v, value)| Some((*v, value.downcast_ref::<T>()?.clone())))
+        };
+        match kept {
+            // A background load may have kept a newer version than this request read: newer is fine.
+            Some((v, t)) if v >= version => {
+                crate::metrics::page_cache_hit(&key);
+                Ok(t)
+            }
+            Some((_, t)) => {
+                crate::metrics::page_cache_stale(&key);
+                self.refresh(version, key, load);
+                Ok(t)
+            }
+            None => self.load_at(version, key, load).await,
+        }
+    }
+
+    /// Starts loading `key` at `version` in the background, unless a background load of it is running.
+    fn refresh<T, F, Fut>(self: &Arc<Self>, version: i64, key: String, load: F)
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    {
+        if !self.refreshing.lock().expect("cache lock").insert(key.clone()) {
+            return;
+        }
+        let done = Refreshing(self.clone(), key.clone());
+        tokio::spawn(async move {
+            // The same gate as a waiting load: a request that must wait (`get_or_load`) shares this load.
+            if done.0.load_at(version, key, load).await.is_err() {
+                // The error is logged where it became an `AppError`; the next stale read tries again.
+                tracing::warn!(page = %done.1, "background page load failed");
+            }
+            drop(done);
+        });
+    }
+
+    async fn load_at<T, F, Fut>(&self, version: i64, key: String, load: F) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
         if let Some(t) = self.fresh(&key, version) {
             crate::metrics::page_cache_hit(&key);
             return Ok(t);
@@ -347,6 +442,50 @@ mod tests {
         assert!(c.get("a", (2, 0)).is_some() && c.get("a", (1, 0)).is_none());
         assert!(c.is_protected("a"), "a popular page keeps its place across a write");
         assert_eq!(c.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_stale_value_is_served_while_one_background_load_catches_up() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache = Arc::new(PageCache::default());
+        let loads = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        // A load that counts itself and finishes only when the test lets it.
+        let load = |value: &'static str| {
+            let (loads, gate) = (loads.clone(), gate.clone());
+            move || async move {
+                loads.fetch_add(1, Ordering::SeqCst);
+                gate.acquire().await.expect("gate").forget();
+                Ok::<_, AppError>(value)
+            }
+        };
+        // Nothing kept: the request waits for the load.
+        gate.add_permits(1);
+        assert_eq!(cache.recent_at(1, "k".into(), load("v1")).await.unwrap(), "v1");
+        assert_eq!(cache.recent_at(1, "k".into(), load("unused")).await.unwrap(), "v1", "current: kept");
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        // A newer version: the kept value at once, and one background load however many ask.
+        for _ in 0..3 {
+            assert_eq!(cache.recent_at(2, "k".into(), load("v2")).await.unwrap(), "v1", "served as it was");
+        }
+        for _ in 0..100 {
+            if loads.load(Ordering::SeqCst) > 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1 + 1, "a single background load");
+        gate.add_permits(1);
+        for _ in 0..100 {
+            if cache.refreshing.lock().unwrap().is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(cache.recent_at(2, "k".into(), load("unused")).await.unwrap(), "v2", "caught up");
+        // A waiting reader of an older version takes the newer value kept.
+        assert_eq!(cache.load_at(1, "k".into(), load("unused")).await.unwrap(), "v2");
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

@@ -6,7 +6,8 @@
 use std::future::Future;
 use std::time::Instant;
 
-/// Page-aggregate cache lookups, by `page` and `result` (`hit`, `miss`).
+/// Page-aggregate cache lookups, by `page` and `result` (`hit`, `miss`, `stale`: the last
+/// value served while a background load brings it up to date).
 pub const PAGE_CACHE: &str = "pantau_page_cache_lookups_total";
 /// Time to load one page's aggregates from the database on a page-cache miss, by `page`: the cost of the
 /// aggregate queries, which is what holds database connections.
@@ -34,6 +35,11 @@ pub fn page_cache_hit(key: &str) {
 
 pub fn page_cache_miss(key: &str) {
     metrics::counter!(PAGE_CACHE, "page" => page_of(key), "result" => "miss").increment(1);
+}
+
+/// A value one version old served while a background load brings it up to date.
+pub fn page_cache_stale(key: &str) {
+    metrics::counter!(PAGE_CACHE, "page" => page_of(key), "result" => "stale").increment(1);
 }
 
 /// Runs `load` (a page's aggregate queries) and records how long it took.

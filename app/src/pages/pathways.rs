@@ -1,7 +1,8 @@
 //! `/jalur`: peer pathways — for every step between predicates, the kab/kota that made it beside those that
 //! stayed, with their training activity, scores and certified units (`kla::pathways`), as a chart and a
 //! table per step, every figure with the number of kab/kota behind it and a plain statement of what the
-//! figures do not prove. The regency page reuses the same cached computation for its "next step".
+//! figures do not prove. The regency page reuses the same cached computation for its "next step", without
+//! waiting for it after a write (`load_recent`).
 
 use super::params::PageParams;
 use super::predicate_label;
@@ -22,17 +23,35 @@ use std::sync::Arc;
 /// The nation's pathways for an award year (or every round), from the cache while the national data
 /// version is unchanged: one computation for every page that shows them.
 pub async fn load(state: &AppState, year: Option<i32>) -> Result<Arc<Pathways>, AppError> {
-    let key = format!("jalur?tahun={}", year.map_or(String::new(), |y| y.to_string()));
     let pool = state.pool().clone();
     state
         .cache
         .get_or_load(
             state.pool(),
             kla::summaries::NATIONAL,
-            key,
+            key(year),
             || async move { Ok(Arc::new(kla::pathways::national(&pool, year).await?)) },
         )
         .await
+}
+
+/// The nation's pathways over every round for the regency pages' "next step": the cached computation if
+/// it is current, else the last one while a single background recomputation catches up, so the first
+/// regency page after a write anywhere does not wait for the nation's pathways (tens of milliseconds).
+/// A regency page's cached response follows what it shows of them (`regency::pathways_shown`), so it is
+/// rendered again once the recomputation changes its comparison.
+pub async fn load_recent(state: &AppState) -> Result<Arc<Pathways>, AppError> {
+    let pool = state.pool().clone();
+    state
+        .cache
+        .get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(None), move || async move {
+            Ok(Arc::new(kla::pathways::national(&pool, None).await?))
+        })
+        .await
+}
+
+fn key(year: Option<i32>) -> String {
+    format!("jalur?tahun={}", year.map_or(String::new(), |y| y.to_string()))
 }
 
 /// A step as the reader reads it: "Madya → Nindya" (no predicate in the reader's words).

@@ -3,10 +3,11 @@
 //! every stage (so the drop from self-assessment to verification is visible), and its next step between
 //! predicates beside the kab/kota that made that step (`/jalur`).
 //!
-//! The next step's comparison comes from the nation's pathways, cached per national data version
-//! (`pathways::load`); a rendered regency page is kept while both the regency's own version and what it
-//! shows of those pathways (`pathways_shown`) are unchanged, so a write elsewhere re-renders it only when
-//! its comparison moved.
+//! The next step's comparison comes from the nation's pathways, cached per national data version and,
+//! after a write, served as last computed while one background recomputation catches up
+//! (`pathways::load_recent`); a rendered regency page is kept while both the regency's own version and
+//! what it shows of those pathways (`pathways_shown`) are unchanged, so a write elsewhere re-renders it
+//! only when its comparison moved.
 
 use super::params::PageParams;
 use super::region::{
@@ -612,7 +613,7 @@ fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: La
 /// What the page of kab/kota `code` shows of the nation's pathways, as one number (for the response cache:
 /// `paths::regency_page`).
 pub async fn pathways_shown(state: &AppState, code: &str) -> Result<u64, AppError> {
-    Ok(super::pathways::load(state, None).await?.shown_for(code))
+    Ok(super::pathways::load_recent(state).await?.shown_for(code))
 }
 
 #[component]
@@ -622,7 +623,7 @@ pub fn RegencyPage() -> impl IntoView {
         // An unknown regency is a 404 before a refused parameter is a 400.
         let code = resolve(&state, &raw, RegionLevel::Regency);
         let (code, params) = (code?, params?);
-        let (data, pathways) = tokio::try_join!(load(&state, code, params), super::pathways::load(&state, None))?;
+        let (data, pathways) = tokio::try_join!(load(&state, code, params), super::pathways::load_recent(&state))?;
         render(&state, data, &pathways, lang)
     })
 }
