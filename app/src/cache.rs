@@ -228,13 +228,7 @@ impl PageCache {
     /// kept, while one background load (`load`) brings it up to date for the requests after this one. Only
     /// when nothing is kept does the request wait for `load`. For aggregates whose every reader tolerates
     /// figures one write old, and says what it showed (`ShownVersion`) so a cached response follows them.
-    pub async fn get_recent_or_load<T, F, Fut>(
-        self: &Arc<Self>,
-        pool: &AnyPool,
-        region: &str,
-        key: String,
-        load: F,
-    ) -> Result<T, AppError>
+    pub async fn get_recent_or_load<T, F, Fut>(self: &Arc<Self>, pool: &AnyPool, region: &str, key: String, load: F) -> Result<T, AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut + Send + 'static,

@@ -26,12 +26,9 @@ pub async fn load(state: &AppState, year: Option<i32>) -> Result<Arc<Pathways>, 
     let pool = state.pool().clone();
     state
         .cache
-        .get_or_load(
-            state.pool(),
-            kla::summaries::NATIONAL,
-            key(year),
-            || async move { Ok(Arc::new(kla::pathways::national(&pool, year).await?)) },
-        )
+        .get_or_load(state.pool(), kla::summaries::NATIONAL, key(year), || async move {
+            Ok(Arc::new(kla::pathways::national(&pool, year).await?))
+        })
         .await
 }
 
