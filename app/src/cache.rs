@@ -19,6 +19,7 @@ use std::any::Any;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Page aggregates kept at most (both segments); memory stays bounded because each is a page's figures.
 pub const MAX_ENTRIES: usize = 4096;
@@ -26,6 +27,15 @@ pub const MAX_ENTRIES: usize = 4096;
 /// The share of a cache (entries and bytes) kept for keys asked for more than once, in percent. The rest
 /// is probation, the only part a flood of one-off requests can churn.
 pub const PROTECTED_PERCENT: usize = 80;
+
+/// When [`PageCache::get_recent_or_load`] brings a stale value up to date in the background.
+#[derive(Debug, Clone, Copy)]
+pub struct Refresh {
+    /// How long after the first stale read the load starts, so a burst of writes is loaded once.
+    pub settle: Duration,
+    /// The least time between the end of one load and the start of the next.
+    pub every: Duration,
+}
 
 /// Limits of one segment: entries and the sum of their weights (bytes, or 1 per entry).
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +161,8 @@ impl<V> Slru<V> {
     }
 }
 
-type Entry = (i64, Arc<dyn Any + Send + Sync>);
+/// A kept value: the version it was loaded at, when the load finished, the value.
+type Entry = (i64, Instant, Arc<dyn Any + Send + Sync>);
 
 pub struct PageCache {
     entries: Mutex<Slru<Entry>>,
@@ -207,7 +218,7 @@ impl PageCache {
 
     fn fresh<T: Clone + 'static>(&self, key: &str, version: i64) -> Option<T> {
         let mut entries = self.entries.lock().expect("cache lock");
-        let (v, value) = entries.get(key)?;
+        let (v, _, value) = entries.get(key)?;
         // Versions only grow: a value kept at a newer version than the caller read is fresh for it too.
         (*v >= version).then(|| value.downcast_ref::<T>().cloned()).flatten()
     }
@@ -225,58 +236,88 @@ impl PageCache {
     }
 
     /// The value for `key` at the current version of `region`'s pages if it is kept; else the last value
-    /// kept, while one background load (`load`) brings it up to date for the requests after this one. Only
-    /// when nothing is kept does the request wait for `load`. For aggregates whose every reader tolerates
-    /// figures one write old, and says what it showed (`ShownVersion`) so a cached response follows them.
-    pub async fn get_recent_or_load<T, F, Fut>(self: &Arc<Self>, pool: &AnyPool, region: &str, key: String, load: F) -> Result<T, AppError>
+    /// kept, while a background load (`load`) brings it up to date for later requests. Only when nothing is
+    /// kept does the request wait for `load`. The background load starts `refresh.settle` after the stale
+    /// read (a burst of writes — an import, a busy minute of the season — is loaded once) and no sooner
+    /// than `refresh.every` after the previous load finished, reading the version as it is then; one runs
+    /// per key at a time. For aggregates whose readers tolerate figures that many seconds old, and that say
+    /// what they showed (`ShownVersion`) so a cached response follows them.
+    pub async fn get_recent_or_load<T, F, Fut>(
+        self: &Arc<Self>,
+        pool: &AnyPool,
+        region: &str,
+        key: String,
+        refresh: Refresh,
+        load: F,
+    ) -> Result<T, AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     {
-        let version = version(pool, region).await?;
-        self.recent_at(version, key, load).await
+        let version_now = version(pool, region).await?;
+        let (pool, region) = (pool.clone(), region.to_owned());
+        let current = move || async move { Ok(version(&pool, &region).await?) };
+        self.recent_at(version_now, key, refresh, current, load).await
     }
 
-    async fn recent_at<T, F, Fut>(self: &Arc<Self>, version: i64, key: String, load: F) -> Result<T, AppError>
+    async fn recent_at<T, F, Fut, V, VFut>(
+        self: &Arc<Self>,
+        version: i64,
+        key: String,
+        refresh: Refresh,
+        current: V,
+        load: F,
+    ) -> Result<T, AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+        V: FnOnce() -> VFut + Send + 'static,
+        VFut: Future<Output = Result<i64, AppError>> + Send + 'static,
     {
         let kept = {
             let mut entries = self.entries.lock().expect("cache lock");
-            entries.get(&key).and_then(|(v, value)| Some((*v, value.downcast_ref::<T>()?.clone())))
+            entries.get(&key).and_then(|(v, at, value)| Some((*v, *at, value.downcast_ref::<T>()?.clone())))
         };
         match kept {
             // A background load may have kept a newer version than this request read: newer is fine.
-            Some((v, t)) if v >= version => {
+            Some((v, _, t)) if v >= version => {
                 crate::metrics::page_cache_hit(&key);
                 Ok(t)
             }
-            Some((_, t)) => {
+            Some((_, loaded, t)) => {
                 crate::metrics::page_cache_stale(&key);
-                self.refresh(version, key, load);
+                let wait = refresh.every.saturating_sub(loaded.elapsed()).max(refresh.settle);
+                self.refresh(wait, key, current, load);
                 Ok(t)
             }
             None => self.load_at(version, key, load).await,
         }
     }
 
-    /// Starts loading `key` at `version` in the background, unless a background load of it is running.
-    fn refresh<T, F, Fut>(self: &Arc<Self>, version: i64, key: String, load: F)
+    /// Loads `key` in the background after `wait`, at the version `current` reads then — unless a
+    /// background load of it is already waiting or running.
+    fn refresh<T, F, Fut, V, VFut>(self: &Arc<Self>, wait: Duration, key: String, current: V, load: F)
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+        V: FnOnce() -> VFut + Send + 'static,
+        VFut: Future<Output = Result<i64, AppError>> + Send + 'static,
     {
         if !self.refreshing.lock().expect("cache lock").insert(key.clone()) {
             return;
         }
         let done = Refreshing(self.clone(), key.clone());
         tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
             // The same gate as a waiting load: a request that must wait (`get_or_load`) shares this load.
-            if done.0.load_at(version, key, load).await.is_err() {
+            let loaded = match current().await {
+                Ok(version) => done.0.load_at(version, key, load).await.map(drop),
+                Err(e) => Err(e),
+            };
+            if loaded.is_err() {
                 // The error is logged where it became an `AppError`; the next stale read tries again.
                 tracing::warn!(page = %done.1, "background page load failed");
             }
@@ -301,7 +342,7 @@ impl PageCache {
         let result = match self.fresh(&key, version) {
             Some(t) => Ok(t),
             None => crate::metrics::time_page_load(&key, load()).await.inspect(|value| {
-                self.entries.lock().expect("cache lock").insert(key.clone(), (version, Arc::new(value.clone())), 1);
+                self.entries.lock().expect("cache lock").insert(key.clone(), (version, Instant::now(), Arc::new(value.clone())), 1);
             }),
         };
         drop(turn);
@@ -438,48 +479,86 @@ mod tests {
         assert_eq!(c.len(), 1);
     }
 
+    /// A load that counts itself and finishes only when `gate` lets it.
+    fn gated(
+        loads: &Arc<std::sync::atomic::AtomicUsize>,
+        gate: &Arc<tokio::sync::Semaphore>,
+        value: &'static str,
+    ) -> impl FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<&'static str, AppError>> + Send>> + Send + 'static {
+        let (loads, gate) = (loads.clone(), gate.clone());
+        move || {
+            Box::pin(async move {
+                loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                gate.acquire().await.expect("gate").forget();
+                Ok(value)
+            })
+        }
+    }
+
+    fn at(version: i64) -> impl FnOnce() -> std::future::Ready<Result<i64, AppError>> + Send + 'static {
+        move || std::future::ready(Ok(version))
+    }
+
+    async fn until(what: impl Fn() -> bool) {
+        for _ in 0..400 {
+            if what() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    const NOW: Refresh = Refresh { settle: Duration::ZERO, every: Duration::ZERO };
+
     #[tokio::test]
     async fn a_stale_value_is_served_while_one_background_load_catches_up() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let cache = Arc::new(PageCache::default());
         let loads = Arc::new(AtomicUsize::new(0));
         let gate = Arc::new(tokio::sync::Semaphore::new(0));
-        // A load that counts itself and finishes only when the test lets it.
-        let load = |value: &'static str| {
-            let (loads, gate) = (loads.clone(), gate.clone());
-            move || async move {
-                loads.fetch_add(1, Ordering::SeqCst);
-                gate.acquire().await.expect("gate").forget();
-                Ok::<_, AppError>(value)
-            }
-        };
+        let count = || loads.load(Ordering::SeqCst);
         // Nothing kept: the request waits for the load.
         gate.add_permits(1);
-        assert_eq!(cache.recent_at(1, "k".into(), load("v1")).await.unwrap(), "v1");
-        assert_eq!(cache.recent_at(1, "k".into(), load("unused")).await.unwrap(), "v1", "current: kept");
-        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert_eq!(cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap(), "v1");
+        assert_eq!(cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "unused")).await.unwrap(), "v1", "current");
+        assert_eq!(count(), 1);
         // A newer version: the kept value at once, and one background load however many ask.
         for _ in 0..3 {
-            assert_eq!(cache.recent_at(2, "k".into(), load("v2")).await.unwrap(), "v1", "served as it was");
+            let got = cache.recent_at(2, "k".into(), NOW, at(2), gated(&loads, &gate, "v2")).await.unwrap();
+            assert_eq!(got, "v1", "served as it was");
         }
-        for _ in 0..100 {
-            if loads.load(Ordering::SeqCst) > 1 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-        assert_eq!(loads.load(Ordering::SeqCst), 1 + 1, "a single background load");
+        until(|| count() > 1).await;
+        assert_eq!(count(), 2, "a single background load");
         gate.add_permits(1);
-        for _ in 0..100 {
-            if cache.refreshing.lock().unwrap().is_empty() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-        assert_eq!(cache.recent_at(2, "k".into(), load("unused")).await.unwrap(), "v2", "caught up");
+        until(|| cache.refreshing.lock().unwrap().is_empty()).await;
+        assert_eq!(cache.recent_at(2, "k".into(), NOW, at(2), gated(&loads, &gate, "unused")).await.unwrap(), "v2", "caught up");
         // A waiting reader of an older version takes the newer value kept.
-        assert_eq!(cache.load_at(1, "k".into(), load("unused")).await.unwrap(), "v2");
-        assert_eq!(loads.load(Ordering::SeqCst), 2);
+        assert_eq!(cache.load_at(1, "k".into(), gated(&loads, &gate, "unused")).await.unwrap(), "v2");
+        assert_eq!(count(), 2);
+    }
+
+    #[tokio::test]
+    async fn background_loads_wait_for_writes_to_settle_and_read_the_version_then() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache = Arc::new(PageCache::default());
+        let loads = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Semaphore::new(10));
+        let count = || loads.load(Ordering::SeqCst);
+        cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap();
+        // Loaded just now: the next load waits out `every` (an hour here), however stale the reads.
+        let hourly = Refresh { settle: Duration::ZERO, every: Duration::from_secs(3600) };
+        assert_eq!(cache.recent_at(2, "k".into(), hourly, at(2), gated(&loads, &gate, "v2")).await.unwrap(), "v1");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((count(), cache.refreshing.lock().unwrap().len()), (1, 1), "waiting, not loading");
+
+        // The load reads the version when it starts: writes during the wait are in it.
+        let other = Arc::new(PageCache::default());
+        other.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap();
+        let settle = Refresh { settle: Duration::from_millis(20), every: Duration::ZERO };
+        assert_eq!(other.recent_at(2, "k".into(), settle, at(5), gated(&loads, &gate, "v5")).await.unwrap(), "v1");
+        until(|| other.refreshing.lock().unwrap().is_empty()).await;
+        assert_eq!(other.recent_at(5, "k".into(), NOW, at(5), gated(&loads, &gate, "unused")).await.unwrap(), "v5");
+        assert_eq!(count(), 3, "one load each, and none for the last read");
     }
 
     #[tokio::test]

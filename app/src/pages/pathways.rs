@@ -7,6 +7,7 @@
 use super::params::PageParams;
 use super::predicate_label;
 use super::region::{crumbs, region_page};
+use crate::cache::Refresh;
 use crate::charts::{self, SERIES_COLOURS, Stacked};
 use crate::components::Layout;
 use crate::error::AppError;
@@ -19,6 +20,7 @@ use kla::i18n::{Lang, tr, trf};
 use kla::pathways::{Group, Pathways, SMALL_GROUP, Spread, Step, StepFigures};
 use leptos::prelude::*;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The nation's pathways for an award year (or every round), from the cache while the national data
 /// version is unchanged: one computation for every page that shows them.
@@ -32,16 +34,23 @@ pub async fn load(state: &AppState, year: Option<i32>) -> Result<Arc<Pathways>, 
         .await
 }
 
+/// When the regency pages' pathways are recomputed after writes: a second after the first page read after a
+/// write (a burst of writes is recomputed once), and at most every 5 seconds. In the season a write lands
+/// somewhere every few seconds, and each recomputation costs ~40 ms of work (reading every predicate record
+/// and every kab/kota's training per year); this keeps it under 1 % of a core, and the "next step" at most
+/// a few seconds behind the data.
+pub const RECOMPUTE: Refresh = Refresh { settle: Duration::from_secs(1), every: Duration::from_secs(5) };
+
 /// The nation's pathways over every round for the regency pages' "next step": the cached computation if
-/// it is current, else the last one while a single background recomputation catches up, so the first
-/// regency page after a write anywhere does not wait for the nation's pathways (tens of milliseconds).
+/// it is current, else the last one while a single background recomputation catches up (`RECOMPUTE`), so
+/// no regency page after a write anywhere waits for the nation's pathways (tens of milliseconds).
 /// A regency page's cached response follows what it shows of them (`regency::pathways_shown`), so it is
 /// rendered again once the recomputation changes its comparison.
 pub async fn load_recent(state: &AppState) -> Result<Arc<Pathways>, AppError> {
     let pool = state.pool().clone();
     state
         .cache
-        .get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(None), move || async move {
+        .get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(None), RECOMPUTE, move || async move {
             Ok(Arc::new(kla::pathways::national(&pool, None).await?))
         })
         .await
