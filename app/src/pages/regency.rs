@@ -426,6 +426,7 @@ fn next_step_section(d: &RegencyData, p: &Pathways, lang: Lang) -> AnyView {
         },
     }
     lines.push(tr(lang, "next.not_cause"));
+    lines.push(tr(lang, "next.lag"));
     view! {
         <section class="next-step" aria-labelledby="langkah-berikutnya">
             <h2 id="langkah-berikutnya">{tr(lang, "next.heading")}</h2>
