@@ -216,11 +216,12 @@ impl PageCache {
         self.entries.lock().expect("cache lock").is_protected(key)
     }
 
-    fn fresh<T: Clone + 'static>(&self, key: &str, version: i64) -> Option<T> {
+    /// The value kept for `key` and the version it was loaded at, if that is `version` or newer.
+    fn fresh<T: Clone + 'static>(&self, key: &str, version: i64) -> Option<(T, i64)> {
         let mut entries = self.entries.lock().expect("cache lock");
         let (v, _, value) = entries.get(key)?;
         // Versions only grow: a value kept at a newer version than the caller read is fresh for it too.
-        (*v >= version).then(|| value.downcast_ref::<T>().cloned()).flatten()
+        (*v >= version).then(|| value.downcast_ref::<T>().map(|t| (t.clone(), *v))).flatten()
     }
 
     /// The value for `key` at the current version of `region`'s pages, loaded by `load` when missing or
@@ -232,7 +233,7 @@ impl PageCache {
         Fut: Future<Output = Result<T, AppError>>,
     {
         let version = version(pool, region).await?;
-        self.load_at(version, key, load).await
+        Ok(self.load_at(version, key, load).await?.0)
     }
 
     /// The value for `key` at the current version of `region`'s pages if it is kept; else the last value
@@ -241,7 +242,8 @@ impl PageCache {
     /// read (a burst of writes — an import, a busy minute of the season — is loaded once) and no sooner
     /// than `refresh.every` after the previous load finished, reading the version as it is then; one runs
     /// per key at a time. For aggregates whose readers tolerate figures that many seconds old, and that say
-    /// what they showed (`ShownVersion`) so a cached response follows them.
+    /// what they showed (`ShownVersion`) so a cached response follows them: with the value comes the
+    /// version of `region` it was loaded at.
     pub async fn get_recent_or_load<T, F, Fut>(
         self: &Arc<Self>,
         pool: &AnyPool,
@@ -249,7 +251,7 @@ impl PageCache {
         key: String,
         refresh: Refresh,
         load: F,
-    ) -> Result<T, AppError>
+    ) -> Result<(T, i64), AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut + Send + 'static,
@@ -268,7 +270,7 @@ impl PageCache {
         refresh: Refresh,
         current: V,
         load: F,
-    ) -> Result<T, AppError>
+    ) -> Result<(T, i64), AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut + Send + 'static,
@@ -284,13 +286,13 @@ impl PageCache {
             // A background load may have kept a newer version than this request read: newer is fine.
             Some((v, _, t)) if v >= version => {
                 crate::metrics::page_cache_hit(&key);
-                Ok(t)
+                Ok((t, v))
             }
-            Some((_, loaded, t)) => {
+            Some((v, loaded, t)) => {
                 crate::metrics::page_cache_stale(&key);
                 let wait = refresh.every.saturating_sub(loaded.elapsed()).max(refresh.settle);
                 self.refresh(wait, key, current, load);
-                Ok(t)
+                Ok((t, v))
             }
             None => self.load_at(version, key, load).await,
         }
@@ -325,7 +327,8 @@ impl PageCache {
         });
     }
 
-    async fn load_at<T, F, Fut>(&self, version: i64, key: String, load: F) -> Result<T, AppError>
+    /// The value for `key` at `version` or newer, and the version it was loaded at.
+    async fn load_at<T, F, Fut>(&self, version: i64, key: String, load: F) -> Result<(T, i64), AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
@@ -340,9 +343,10 @@ impl PageCache {
         let turn = gate.lock().await;
         // Whoever held the gate before may have loaded it meanwhile.
         let result = match self.fresh(&key, version) {
-            Some(t) => Ok(t),
-            None => crate::metrics::time_page_load(&key, load()).await.inspect(|value| {
+            Some(kept) => Ok(kept),
+            None => crate::metrics::time_page_load(&key, load()).await.map(|value| {
                 self.entries.lock().expect("cache lock").insert(key.clone(), (version, Instant::now(), Arc::new(value.clone())), 1);
+                (value, version)
             }),
         };
         drop(turn);
@@ -519,21 +523,21 @@ mod tests {
         let count = || loads.load(Ordering::SeqCst);
         // Nothing kept: the request waits for the load.
         gate.add_permits(1);
-        assert_eq!(cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap(), "v1");
-        assert_eq!(cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "unused")).await.unwrap(), "v1", "current");
+        assert_eq!(cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap().0, "v1");
+        assert_eq!(cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "unused")).await.unwrap(), ("v1", 1), "current");
         assert_eq!(count(), 1);
         // A newer version: the kept value at once, and one background load however many ask.
         for _ in 0..3 {
             let got = cache.recent_at(2, "k".into(), NOW, at(2), gated(&loads, &gate, "v2")).await.unwrap();
-            assert_eq!(got, "v1", "served as it was");
+            assert_eq!(got, ("v1", 1), "served as it was, with the version it shows");
         }
         until(|| count() > 1).await;
         assert_eq!(count(), 2, "a single background load");
         gate.add_permits(1);
         until(|| cache.refreshing.lock().unwrap().is_empty()).await;
-        assert_eq!(cache.recent_at(2, "k".into(), NOW, at(2), gated(&loads, &gate, "unused")).await.unwrap(), "v2", "caught up");
+        assert_eq!(cache.recent_at(2, "k".into(), NOW, at(2), gated(&loads, &gate, "unused")).await.unwrap(), ("v2", 2), "caught up");
         // A waiting reader of an older version takes the newer value kept.
-        assert_eq!(cache.load_at(1, "k".into(), gated(&loads, &gate, "unused")).await.unwrap(), "v2");
+        assert_eq!(cache.load_at(1, "k".into(), gated(&loads, &gate, "unused")).await.unwrap(), ("v2", 2));
         assert_eq!(count(), 2);
     }
 
@@ -547,7 +551,7 @@ mod tests {
         cache.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap();
         // Loaded just now: the next load waits out `every` (an hour here), however stale the reads.
         let hourly = Refresh { settle: Duration::ZERO, every: Duration::from_secs(3600) };
-        assert_eq!(cache.recent_at(2, "k".into(), hourly, at(2), gated(&loads, &gate, "v2")).await.unwrap(), "v1");
+        assert_eq!(cache.recent_at(2, "k".into(), hourly, at(2), gated(&loads, &gate, "v2")).await.unwrap().0, "v1");
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!((count(), cache.refreshing.lock().unwrap().len()), (1, 1), "waiting, not loading");
 
@@ -555,9 +559,9 @@ mod tests {
         let other = Arc::new(PageCache::default());
         other.recent_at(1, "k".into(), NOW, at(1), gated(&loads, &gate, "v1")).await.unwrap();
         let settle = Refresh { settle: Duration::from_millis(20), every: Duration::ZERO };
-        assert_eq!(other.recent_at(2, "k".into(), settle, at(5), gated(&loads, &gate, "v5")).await.unwrap(), "v1");
+        assert_eq!(other.recent_at(2, "k".into(), settle, at(5), gated(&loads, &gate, "v5")).await.unwrap().0, "v1");
         until(|| other.refreshing.lock().unwrap().is_empty()).await;
-        assert_eq!(other.recent_at(5, "k".into(), NOW, at(5), gated(&loads, &gate, "unused")).await.unwrap(), "v5");
+        assert_eq!(other.recent_at(5, "k".into(), NOW, at(5), gated(&loads, &gate, "unused")).await.unwrap(), ("v5", 5));
         assert_eq!(count(), 3, "one load each, and none for the last read");
     }
 

@@ -192,7 +192,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
         };
         return next.run(req).await;
     }
-    let version = match shown_version(&state, &path).await {
+    let version = match shown_version(&state, &path, req.uri().query()).await {
         Some(v) => v,
         // The page itself will fail and say so; nothing to cache.
         None => return next.run(req).await,
@@ -238,9 +238,16 @@ pub async fn layer(State(state): State<AppState>, mut req: Request<Body>, next: 
     Response::from_parts(parts, Body::from(body))
 }
 
-/// The data the response at `path` shows now: its region's version, and for a regency page what it shows
-/// of the nation's pathways (a write elsewhere that leaves its comparison as it was keeps it cached).
-async fn shown_version(state: &AppState, path: &str) -> Option<app::cache::ShownVersion> {
+/// The data the response at `path` (and `query`) shows now: its region's version, and for a regency page
+/// what it shows of the nation's pathways (a write elsewhere that leaves its comparison as it was keeps it
+/// cached). `/jalur` shows the pathways as last computed (`pathways::load_recent`): the national version
+/// they were computed at.
+async fn shown_version(state: &AppState, path: &str, query: Option<&str>) -> Option<app::cache::ShownVersion> {
+    if path == paths::PATHWAYS {
+        // An unreadable year is the page's own 400, rendered and not kept (only 200s are).
+        let year = app::pages::params::PageParams::from_query(query.unwrap_or(""), Lang::Id).ok()?.year;
+        return Some((app::pages::pathways::load_recent(state, year).await.ok()?.1, 0));
+    }
     let version = app::cache::version(&state.pool, paths::version_region(path)).await.ok()?;
     let pathways = match paths::regency_page(path) {
         Some(code) => app::pages::regency::pathways_shown(state, code).await.ok()?,

@@ -1,8 +1,8 @@
 //! `/jalur`: peer pathways — for every step between predicates, the kab/kota that made it beside those that
 //! stayed, with their training activity, scores and certified units (`kla::pathways`), as a chart and a
 //! table per step, every figure with the number of kab/kota behind it and a plain statement of what the
-//! figures do not prove. The regency page reuses the same cached computation for its "next step", without
-//! waiting for it after a write (`load_recent`).
+//! figures do not prove. The regency page reuses the same cached computation for its "next step"; neither
+//! page waits for it after a write (`load_recent`).
 
 use super::params::PageParams;
 use super::predicate_label;
@@ -34,24 +34,26 @@ pub async fn load(state: &AppState, year: Option<i32>) -> Result<Arc<Pathways>, 
         .await
 }
 
-/// When the regency pages' pathways are recomputed after writes: a second after the first page read after a
+/// When the pages' pathways are recomputed after writes: a second after the first page read after a
 /// write (a burst of writes is recomputed once), and at most every 5 seconds. In the season a write lands
 /// somewhere every few seconds, and each recomputation costs ~40 ms of work (reading every predicate record
 /// and every kab/kota's training per year); this keeps it under 1 % of a core, and the "next step" at most
-/// a few seconds behind the data.
+/// a few seconds behind the data. (`/jalur` says so in its notes; the regency page in its section.)
 pub const RECOMPUTE: Refresh = Refresh { settle: Duration::from_secs(1), every: Duration::from_secs(5) };
 
-/// The nation's pathways over every round for the regency pages' "next step": the cached computation if
-/// it is current, else the last one while a single background recomputation catches up (`RECOMPUTE`), so
-/// no regency page after a write anywhere waits for the nation's pathways (tens of milliseconds).
-/// A regency page's cached response follows what it shows of them (`regency::pathways_shown`), so it is
-/// rendered again once the recomputation changes its comparison.
-pub async fn load_recent(state: &AppState) -> Result<Arc<Pathways>, AppError> {
+/// The nation's pathways for an award year (or every round) as pages show them — the regency pages' "next
+/// step" and `/jalur`: the cached computation if it is current, else the last one while a single background
+/// recomputation catches up (`RECOMPUTE`), so no page read after a write anywhere waits for the nation's
+/// pathways (tens of milliseconds). With them comes the national data version they were computed at: a
+/// cached `/jalur` response is kept under it, and a regency page's under what it shows of them
+/// (`regency::pathways_shown`), so either is rendered again once the recomputation lands. The API and the
+/// bulk download wait for the current computation (`load`).
+pub async fn load_recent(state: &AppState, year: Option<i32>) -> Result<(Arc<Pathways>, i64), AppError> {
     let pool = state.pool().clone();
     state
         .cache
-        .get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(None), RECOMPUTE, move || async move {
-            Ok(Arc::new(kla::pathways::national(&pool, None).await?))
+        .get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(year), RECOMPUTE, move || async move {
+            Ok(Arc::new(kla::pathways::national(&pool, year).await?))
         })
         .await
 }
@@ -241,6 +243,7 @@ pub fn Caveats(demo: bool) -> impl IntoView {
                 <li>{trf(lang, "jalur.caveat_small", &[("n", SMALL_GROUP.to_string())])}</li>
                 <li>{tr(lang, "jalur.caveat_units")}</li>
                 <li>{tr(lang, "jalur.caveat_unknown")}</li>
+                <li>{tr(lang, "jalur.caveat_lag")}</li>
                 {demo.then(|| view! { <li><strong>{tr(lang, "demo.label")}</strong>" "{tr(lang, "jalur.caveat_demo")}</li> })}
             </ul>
         </section>
@@ -287,6 +290,6 @@ fn render(p: Arc<Pathways>, params: PageParams, lang: Lang) -> Result<AnyView, A
 pub fn PathwaysPage() -> impl IntoView {
     region_page(move |state, lang, params| async move {
         let params = params?;
-        render(load(&state, params.year).await?, params, lang)
+        render(load_recent(&state, params.year).await?.0, params, lang)
     })
 }

@@ -614,7 +614,7 @@ fn evaluation_section(state: &AppState, sheet: &kla::evaluation::Sheet, lang: La
 /// What the page of kab/kota `code` shows of the nation's pathways, as one number (for the response cache:
 /// `paths::regency_page`).
 pub async fn pathways_shown(state: &AppState, code: &str) -> Result<u64, AppError> {
-    Ok(super::pathways::load_recent(state).await?.shown_for(code))
+    Ok(super::pathways::load_recent(state, None).await?.0.shown_for(code))
 }
 
 #[component]
@@ -624,7 +624,7 @@ pub fn RegencyPage() -> impl IntoView {
         // An unknown regency is a 404 before a refused parameter is a 400.
         let code = resolve(&state, &raw, RegionLevel::Regency);
         let (code, params) = (code?, params?);
-        let (data, pathways) = tokio::try_join!(load(&state, code, params), super::pathways::load_recent(&state))?;
-        render(&state, data, &pathways, lang)
+        let (data, pathways) = tokio::try_join!(load(&state, code, params), super::pathways::load_recent(&state, None))?;
+        render(&state, data, &pathways.0, lang)
     })
 }

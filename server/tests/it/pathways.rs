@@ -141,4 +141,17 @@ on_both_engines!(movers_and_stayers_are_counted_and_measured_by_hand, |app: Test
         page = app.get("/kabkota/63.05").await.1;
     }
     assert!(page.contains(after), "63.06 stays Madya: two stayers once the recomputation lands");
+    // /jalur was cached before that write and is kept under the version its pathways were computed at: it
+    // follows them too: two movers and, now, two stayers in the step's first row.
+    let stayers = |html: &str| {
+        let step = html.split("id=\"madya-nindya\"").nth(1).unwrap_or("");
+        step.split("</tr>").nth(1).is_some_and(|row| row.contains("Kab/kota</th><td>2 — kelompok kecil (kurang dari 5)</td><td>2 — "))
+    };
+    let mut jalur = app.get("/jalur").await.1;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !stayers(&jalur) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        jalur = app.get("/jalur").await.1;
+    }
+    assert!(stayers(&jalur), "the page follows the recomputation");
 });
