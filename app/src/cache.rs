@@ -172,6 +172,10 @@ pub struct PageCache {
     refreshing: Mutex<HashSet<String>>,
 }
 
+/// A load run in the background (or the read of the version it loads at), boxed once so that the functions
+/// it passes through name one type.
+type Loader<T> = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>> + Send>> + Send>;
+
 /// Takes a key off the set of background loads when that load ends, however it ends.
 struct Refreshing(Arc<PageCache>, String);
 
@@ -259,25 +263,18 @@ impl PageCache {
     {
         let version_now = version(pool, region).await?;
         let (pool, region) = (pool.clone(), region.to_owned());
-        let current = move || async move { Ok(version(&pool, &region).await?) };
-        self.recent_at(version_now, key, refresh, current, load).await
+        let current: Loader<i64> = Box::new(move || Box::pin(async move { Ok(version(&pool, &region).await?) }));
+        self.recent_at(version_now, key, refresh, current, Box::new(move || Box::pin(load()))).await
     }
 
-    async fn recent_at<T, F, Fut, V, VFut>(
+    async fn recent_at<T: Clone + Send + Sync + 'static>(
         self: &Arc<Self>,
         version: i64,
         key: String,
         refresh: Refresh,
-        current: V,
-        load: F,
-    ) -> Result<(T, i64), AppError>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
-        V: FnOnce() -> VFut + Send + 'static,
-        VFut: Future<Output = Result<i64, AppError>> + Send + 'static,
-    {
+        current: Loader<i64>,
+        load: Loader<T>,
+    ) -> Result<(T, i64), AppError> {
         let kept = {
             let mut entries = self.entries.lock().expect("cache lock");
             entries.get(&key).and_then(|(v, at, value)| Some((*v, *at, value.downcast_ref::<T>()?.clone())))
@@ -300,14 +297,7 @@ impl PageCache {
 
     /// Loads `key` in the background after `wait`, at the version `current` reads then — unless a
     /// background load of it is already waiting or running.
-    fn refresh<T, F, Fut, V, VFut>(self: &Arc<Self>, wait: Duration, key: String, current: V, load: F)
-    where
-        T: Clone + Send + Sync + 'static,
-        F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
-        V: FnOnce() -> VFut + Send + 'static,
-        VFut: Future<Output = Result<i64, AppError>> + Send + 'static,
-    {
+    fn refresh<T: Clone + Send + Sync + 'static>(self: &Arc<Self>, wait: Duration, key: String, current: Loader<i64>, load: Loader<T>) {
         if !self.refreshing.lock().expect("cache lock").insert(key.clone()) {
             return;
         }
@@ -484,23 +474,19 @@ mod tests {
     }
 
     /// A load that counts itself and finishes only when `gate` lets it.
-    fn gated(
-        loads: &Arc<std::sync::atomic::AtomicUsize>,
-        gate: &Arc<tokio::sync::Semaphore>,
-        value: &'static str,
-    ) -> impl FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<&'static str, AppError>> + Send>> + Send + 'static {
+    fn gated(loads: &Arc<std::sync::atomic::AtomicUsize>, gate: &Arc<tokio::sync::Semaphore>, value: &'static str) -> Loader<&'static str> {
         let (loads, gate) = (loads.clone(), gate.clone());
-        move || {
+        Box::new(move || {
             Box::pin(async move {
                 loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 gate.acquire().await.expect("gate").forget();
                 Ok(value)
             })
-        }
+        })
     }
 
-    fn at(version: i64) -> impl FnOnce() -> std::future::Ready<Result<i64, AppError>> + Send + 'static {
-        move || std::future::ready(Ok(version))
+    fn at(version: i64) -> Loader<i64> {
+        Box::new(move || Box::pin(async move { Ok(version) }))
     }
 
     async fn until(what: impl Fn() -> bool) {
