@@ -172,9 +172,9 @@ pub struct PageCache {
     refreshing: Mutex<HashSet<String>>,
 }
 
-/// A load run in the background (or the read of the version it loads at), boxed once so that the functions
-/// it passes through name one type.
-type Loader<T> = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>> + Send>> + Send>;
+/// A load that may run in the background (or the read of the version it loads at): owned, sendable, and
+/// boxed once so that the functions it passes through name one type.
+pub type Loader<T> = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>> + Send>> + Send>;
 
 /// Takes a key off the set of background loads when that load ends, however it ends.
 struct Refreshing(Arc<PageCache>, String);
@@ -220,12 +220,17 @@ impl PageCache {
         self.entries.lock().expect("cache lock").is_protected(key)
     }
 
+    /// The value kept for `key`, the version it was loaded at and when.
+    fn kept<T: Clone + 'static>(&self, key: &str) -> Option<(T, i64, Instant)> {
+        let mut entries = self.entries.lock().expect("cache lock");
+        let (v, at, value) = entries.get(key)?;
+        Some((value.downcast_ref::<T>()?.clone(), *v, *at))
+    }
+
     /// The value kept for `key` and the version it was loaded at, if that is `version` or newer.
     fn fresh<T: Clone + 'static>(&self, key: &str, version: i64) -> Option<(T, i64)> {
-        let mut entries = self.entries.lock().expect("cache lock");
-        let (v, _, value) = entries.get(key)?;
         // Versions only grow: a value kept at a newer version than the caller read is fresh for it too.
-        (*v >= version).then(|| value.downcast_ref::<T>().map(|t| (t.clone(), *v))).flatten()
+        self.kept(key).filter(|(_, v, _)| *v >= version).map(|(t, v, _)| (t, v))
     }
 
     /// The value for `key` at the current version of `region`'s pages, loaded by `load` when missing or
@@ -248,23 +253,18 @@ impl PageCache {
     /// per key at a time. For aggregates whose readers tolerate figures that many seconds old, and that say
     /// what they showed (`ShownVersion`) so a cached response follows them: with the value comes the
     /// version of `region` it was loaded at.
-    pub async fn get_recent_or_load<T, F, Fut>(
+    pub async fn get_recent_or_load<T: Clone + Send + Sync + 'static>(
         self: &Arc<Self>,
         pool: &AnyPool,
         region: &str,
         key: String,
         refresh: Refresh,
-        load: F,
-    ) -> Result<(T, i64), AppError>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
-    {
+        load: Loader<T>,
+    ) -> Result<(T, i64), AppError> {
         let version_now = version(pool, region).await?;
         let (pool, region) = (pool.clone(), region.to_owned());
         let current: Loader<i64> = Box::new(move || Box::pin(async move { Ok(version(&pool, &region).await?) }));
-        self.recent_at(version_now, key, refresh, current, Box::new(move || Box::pin(load()))).await
+        self.recent_at(version_now, key, refresh, current, load).await
     }
 
     async fn recent_at<T: Clone + Send + Sync + 'static>(
@@ -275,17 +275,13 @@ impl PageCache {
         current: Loader<i64>,
         load: Loader<T>,
     ) -> Result<(T, i64), AppError> {
-        let kept = {
-            let mut entries = self.entries.lock().expect("cache lock");
-            entries.get(&key).and_then(|(v, at, value)| Some((*v, *at, value.downcast_ref::<T>()?.clone())))
-        };
-        match kept {
+        match self.kept::<T>(&key) {
             // A background load may have kept a newer version than this request read: newer is fine.
-            Some((v, _, t)) if v >= version => {
+            Some((t, v, _)) if v >= version => {
                 crate::metrics::page_cache_hit(&key);
                 Ok((t, v))
             }
-            Some((v, loaded, t)) => {
+            Some((t, v, loaded)) => {
                 crate::metrics::page_cache_stale(&key);
                 let wait = refresh.every.saturating_sub(loaded.elapsed()).max(refresh.settle);
                 self.refresh(wait, key, current, load);
@@ -301,19 +297,16 @@ impl PageCache {
         if !self.refreshing.lock().expect("cache lock").insert(key.clone()) {
             return;
         }
+        // Held by the task: the key leaves `refreshing` when the task ends, however it ends.
         let done = Refreshing(self.clone(), key.clone());
         tokio::spawn(async move {
             tokio::time::sleep(wait).await;
             // The same gate as a waiting load: a request that must wait (`get_or_load`) shares this load.
-            let loaded = match current().await {
-                Ok(version) => done.0.load_at(version, key, load).await.map(drop),
-                Err(e) => Err(e),
-            };
+            let loaded = async { done.0.load_at(current().await?, key, load).await }.await;
             if loaded.is_err() {
                 // The error is logged where it became an `AppError`; the next stale read tries again.
                 tracing::warn!(page = %done.1, "background page load failed");
             }
-            drop(done);
         });
     }
 

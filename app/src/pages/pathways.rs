@@ -7,7 +7,7 @@
 use super::params::PageParams;
 use super::predicate_label;
 use super::region::{crumbs, region_page};
-use crate::cache::Refresh;
+use crate::cache::{Loader, Refresh};
 use crate::charts::{self, SERIES_COLOURS, Stacked};
 use crate::components::Layout;
 use crate::error::AppError;
@@ -25,13 +25,7 @@ use std::time::Duration;
 /// The nation's pathways for an award year (or every round), from the cache while the national data
 /// version is unchanged: one computation for every page that shows them.
 pub async fn load(state: &AppState, year: Option<i32>) -> Result<Arc<Pathways>, AppError> {
-    let pool = state.pool().clone();
-    state
-        .cache
-        .get_or_load(state.pool(), kla::summaries::NATIONAL, key(year), || async move {
-            Ok(Arc::new(kla::pathways::national(&pool, year).await?))
-        })
-        .await
+    state.cache.get_or_load(state.pool(), kla::summaries::NATIONAL, key(year), compute(state, year)).await
 }
 
 /// When the pages' pathways are recomputed after writes: a second after the first page read after a
@@ -49,17 +43,17 @@ pub const RECOMPUTE: Refresh = Refresh { settle: Duration::from_secs(1), every: 
 /// (`regency::pathways_shown`), so either is rendered again once the recomputation lands. The API and the
 /// bulk download wait for the current computation (`load`).
 pub async fn load_recent(state: &AppState, year: Option<i32>) -> Result<(Arc<Pathways>, i64), AppError> {
-    let pool = state.pool().clone();
-    state
-        .cache
-        .get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(year), RECOMPUTE, move || async move {
-            Ok(Arc::new(kla::pathways::national(&pool, year).await?))
-        })
-        .await
+    state.cache.get_recent_or_load(state.pool(), kla::summaries::NATIONAL, key(year), RECOMPUTE, compute(state, year)).await
 }
 
 fn key(year: Option<i32>) -> String {
     format!("jalur?tahun={}", year.map_or(String::new(), |y| y.to_string()))
+}
+
+/// The computation both loads cache, owning what it needs (it may run in the background).
+fn compute(state: &AppState, year: Option<i32>) -> Loader<Arc<Pathways>> {
+    let pool = state.pool().clone();
+    Box::new(move || Box::pin(async move { Ok(Arc::new(kla::pathways::national(&pool, year).await?)) }))
 }
 
 /// A step as the reader reads it: "Madya → Nindya" (no predicate in the reader's words).

@@ -42,6 +42,18 @@ async fn build(app: &TestApp) {
     }
 }
 
+/// `path` as served once `shows` holds of it, or after a minute (the caller's assertion then fails):
+/// pages show the nation's pathways as last computed until a background recomputation lands.
+async fn until_shows(app: &TestApp, path: &str, shows: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut html = app.get(path).await.1;
+    while !shows(&html) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        html = app.get(path).await.1;
+    }
+    html
+}
+
 fn step<'a>(json: &'a serde_json::Value, slug: &str) -> &'a serde_json::Value {
     json["data"]["steps"].as_array().unwrap().iter().find(|s| s["slug"] == slug).unwrap_or_else(|| panic!("step {slug}"))
 }
@@ -134,12 +146,7 @@ on_both_engines!(movers_and_stayers_are_counted_and_measured_by_hand, |app: Test
     let (before, after) = ("2 kab/kota pernah menempuh langkah ini dan 1 tetap", "2 kab/kota pernah menempuh langkah ini dan 2 tetap");
     let first = app.get("/kabkota/63.05").await.1;
     assert!(first.contains(before) || first.contains(after), "the last pathways or the new ones, never an error");
-    let mut page = first;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !page.contains(after) && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        page = app.get("/kabkota/63.05").await.1;
-    }
+    let page = until_shows(&app, "/kabkota/63.05", |html| html.contains(after)).await;
     assert!(page.contains(after), "63.06 stays Madya: two stayers once the recomputation lands");
     // /jalur was cached before that write and is kept under the version its pathways were computed at: it
     // follows them too: two movers and, now, two stayers in the step's first row.
@@ -147,11 +154,6 @@ on_both_engines!(movers_and_stayers_are_counted_and_measured_by_hand, |app: Test
         let step = html.split("id=\"madya-nindya\"").nth(1).unwrap_or("");
         step.split("</tr>").nth(1).is_some_and(|row| row.contains("Kab/kota</th><td>2 — kelompok kecil (kurang dari 5)</td><td>2 — "))
     };
-    let mut jalur = app.get("/jalur").await.1;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !stayers(&jalur) && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        jalur = app.get("/jalur").await.1;
-    }
+    let jalur = until_shows(&app, "/jalur", stayers).await;
     assert!(stayers(&jalur), "the page follows the recomputation");
 });
